@@ -1,0 +1,13 @@
+// One registration function per native stage; module.cc calls them all.
+// Each lives in its own file next to this one and is the only place where
+// that stage meets Python.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace asr::bindings {
+
+void BindErrors(pybind11::module_& m);
+void BindFrontend(pybind11::module_& m);
+
+}  // namespace asr::bindings

@@ -1,0 +1,7 @@
+#include "bindings/bindings.h"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "asr_engine native core";
+  asr::bindings::BindErrors(m);
+  asr::bindings::BindFrontend(m);
+}

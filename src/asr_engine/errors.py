@@ -1,0 +1,82 @@
+"""Exceptions raised by asr_engine.
+
+Every error carries an HTTP-like status ``code`` so that a server wrapping the
+library can answer ``{"error": message, "code": code}`` exactly as the cloud
+services do, without mapping exception types itself.
+"""
+from __future__ import annotations
+
+
+class AsrError(Exception):
+    """Base class of all asr_engine errors.
+
+    Attributes:
+        message: A sentence a person can act on.
+        code: HTTP-like status (400 bad input, 404 not found, 409 conflict,
+            413 too large, 415 unsupported media type, 500 internal).
+    """
+
+    default_code = 500
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = self.default_code if code is None else code
+
+    def to_dict(self) -> dict:
+        """The error as the services' JSON error body."""
+        return {"error": self.message, "code": self.code}
+
+
+class InvalidArgumentError(AsrError, ValueError):
+    """A parameter or option has a value the engine cannot use."""
+
+    default_code = 400
+
+
+class FormatError(AsrError, ValueError):
+    """A model, LM, dictionary or grammar file is malformed."""
+
+    default_code = 400
+
+
+class AudioError(AsrError, ValueError):
+    """Audio data is malformed, truncated, empty or outside the limits."""
+
+    default_code = 400
+
+
+class UnsupportedMediaTypeError(AudioError):
+    """The content type or container is one the engine cannot decode."""
+
+    default_code = 415
+
+
+class NotFoundError(AsrError, LookupError):
+    """A named model, file, word or customization does not exist."""
+
+    default_code = 404
+
+
+class ConflictError(AsrError):
+    """The resource is busy (e.g. a custom model that is training)."""
+
+    default_code = 409
+
+
+class PayloadTooLargeError(AsrError):
+    """The input exceeds a configured size or duration limit."""
+
+    default_code = 413
+
+
+__all__ = [
+    "AsrError",
+    "InvalidArgumentError",
+    "FormatError",
+    "AudioError",
+    "UnsupportedMediaTypeError",
+    "NotFoundError",
+    "ConflictError",
+    "PayloadTooLargeError",
+]
