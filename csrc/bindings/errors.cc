@@ -19,7 +19,7 @@ void BindErrors(py::module_& m) {
   py::module_ errors = py::module_::import("asr_engine.errors");
   const char* names[5] = {"InvalidArgumentError", "FormatError", "AudioError",
                           "NotFoundError", "PayloadTooLargeError"};
-  for (int i = 0; i < 5; ++i) g_classes[i] = errors.attr(names[i]).release().ptr();
+  for (int i = 0; i < 5; ++i) g_classes[i] = py::object(errors.attr(names[i])).release().ptr();
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {
