@@ -1,6 +1,7 @@
 #include "frontend/cepstral_transform.h"
 
 #include <cmath>
+#include <cstring>
 
 namespace asr {
 
@@ -26,17 +27,22 @@ CepstralTransformer::CepstralTransformer(const FrontendOptions& o)
           w = cosine * std::sqrt(2.0 / n);
           break;
       }
-      matrix_[static_cast<size_t>(i) * nfilt_ + j] = w * lift;
+      matrix_[static_cast<size_t>(i) * nfilt_ + j] = static_cast<float>(w * lift);
     }
   }
 }
 
-void CepstralTransformer::Apply(const double* log_energies, float* cepstra) const {
+void CepstralTransformer::Apply(const float* log_energies, int count, float* cepstra) const {
+  constexpr int L = RealFft::kLanes;
   for (int i = 0; i < ncep_; ++i) {
-    const double* row = matrix_.data() + static_cast<size_t>(i) * nfilt_;
-    double acc = 0;
-    for (int j = 0; j < nfilt_; ++j) acc += row[j] * log_energies[j];
-    cepstra[i] = static_cast<float>(acc);
+    const float* row = matrix_.data() + static_cast<size_t>(i) * nfilt_;
+    LaneVector acc = {};
+    for (int j = 0; j < nfilt_; ++j) {
+      LaneVector e;
+      std::memcpy(&e, log_energies + static_cast<size_t>(j) * L, sizeof(e));
+      acc += row[j] * e;
+    }
+    for (int l = 0; l < count; ++l) cepstra[static_cast<size_t>(l) * ncep_ + i] = acc[l];
   }
 }
 

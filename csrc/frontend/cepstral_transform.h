@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "frontend/frontend_options.h"
+#include "frontend/real_fft.h"
 
 namespace asr {
 
@@ -15,12 +16,13 @@ class CepstralTransformer {
 
   int num_cepstra() const { return ncep_; }
 
-  // log_energies: num_filters values. cepstra: num_cepstra values.
-  void Apply(const double* log_energies, float* cepstra) const;
+  // log_energies: [filter][RealFft::kLanes]; writes the cepstra of the
+  // first `count` lanes to cepstra[lane * num_cepstra + i].
+  void Apply(const float* log_energies, int count, float* cepstra) const;
 
  private:
   int ncep_, nfilt_;
-  std::vector<double> matrix_;  // [cepstrum][filter]
+  std::vector<float> matrix_;  // [cepstrum][filter]
 };
 
 }  // namespace asr

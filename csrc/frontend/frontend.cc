@@ -10,7 +10,7 @@ constexpr int kLanes = RealFft::kLanes;
 // Scale of 16-bit PCM: the models were trained on integer sample values.
 constexpr float kPcmScale = 32768.0f;
 // Added before the log so that silent filters stay finite, as in Sphinx.
-constexpr double kLogFloor = 1e-4;
+constexpr float kLogFloor = 1e-4f;
 }  // namespace
 
 Frontend::Frontend(const FrontendOptions& opts)
@@ -35,7 +35,6 @@ Frontend::Frontend(const FrontendOptions& opts)
   block_.assign(static_cast<size_t>(fft_size_) * kLanes, 0.0f);
   power_.resize(static_cast<size_t>(fft_.NumBins()) * kLanes);
   energies_.resize(static_cast<size_t>(opts.num_filters) * kLanes);
-  frame_energies_.resize(opts.num_filters);
   Reset();
 }
 
@@ -65,13 +64,17 @@ int64_t Frontend::NumFrames(const FrontendOptions& opts, int64_t n) {
 
 void Frontend::AcceptWaveform(const float* samples, size_t n, std::vector<float>* cepstra) {
   const float alpha = static_cast<float>(opts_.preemphasis);
-  pending_.reserve(pending_.size() + n);
+  const size_t old = pending_.size();
+  pending_.resize(old + n);
+  float* out = pending_.data() + old;
+  float prev = last_sample_;
   for (size_t i = 0; i < n; ++i) {
     float x = samples[i] * kPcmScale;
     if (opts_.dither && (NextRandom() % 4 == 0)) x += 1.0f;
-    pending_.push_back(x - alpha * last_sample_);
-    last_sample_ = x;
+    out[i] = x - alpha * prev;
+    prev = x;
   }
+  last_sample_ = prev;
   while (pending_.size() - pending_start_ >= static_cast<size_t>(frame_size_)) {
     QueueFrame(pending_.data() + pending_start_, frame_size_);
     pending_start_ += frame_shift_;
@@ -111,16 +114,14 @@ void Frontend::QueueFrame(const float* frame, int len) {
 void Frontend::FlushBlock(std::vector<float>* cepstra) {
   if (block_count_ == 0) return;
   fft_.PowerSpectrum(block_.data(), power_.data());
-  mel_.Apply(power_.data(), kLanes, energies_.data());
-  const int nfilt = opts_.num_filters;
+  mel_.Apply(power_.data(), energies_.data());
+  // Noise removal carries state from frame to frame, so lanes go in order.
+  if (noise_)
+    for (int lane = 0; lane < block_count_; ++lane) noise_->Process(energies_.data() + lane, kLanes);
+  for (float& e : energies_) e = std::log(e + kLogFloor);
   const size_t base = cepstra->size();
   cepstra->resize(base + static_cast<size_t>(block_count_) * opts_.num_cepstra);
-  for (int lane = 0; lane < block_count_; ++lane) {
-    for (int f = 0; f < nfilt; ++f) frame_energies_[f] = energies_[static_cast<size_t>(f) * kLanes + lane];
-    if (noise_) noise_->Process(frame_energies_.data());
-    for (int f = 0; f < nfilt; ++f) frame_energies_[f] = std::log(frame_energies_[f] + kLogFloor);
-    dct_.Apply(frame_energies_.data(), cepstra->data() + base + static_cast<size_t>(lane) * opts_.num_cepstra);
-  }
+  dct_.Apply(energies_.data(), block_count_, cepstra->data() + base);
   block_count_ = 0;
 }
 

@@ -66,8 +66,7 @@ class Frontend {
   std::vector<float> block_;     // [fft point][lane] windowed frames
   int block_count_ = 0;          // frames queued in block_
   std::vector<float> power_;     // [bin][lane]
-  std::vector<double> energies_; // [filter][lane]
-  std::vector<double> frame_energies_;
+  std::vector<float> energies_;  // [filter][lane]
 };
 
 }  // namespace asr

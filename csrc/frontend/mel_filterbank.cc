@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "common/error.h"
 
@@ -56,17 +57,18 @@ MelFilterbank::MelFilterbank(const FrontendOptions& o) {
   }
 }
 
-void MelFilterbank::Apply(const float* power, int lanes, double* energies) const {
+void MelFilterbank::Apply(const float* power, float* energies) const {
+  constexpr int L = RealFft::kLanes;
   for (size_t f = 0; f < start_.size(); ++f) {
-    double* out = energies + f * lanes;
-    for (int l = 0; l < lanes; ++l) out[l] = 0;
     const std::vector<float>& w = weights_[f];
-    const float* p = power + static_cast<size_t>(start_[f]) * lanes;
+    const float* p = power + static_cast<size_t>(start_[f]) * L;
+    LaneVector acc = {};
     for (size_t k = 0; k < w.size(); ++k) {
-      const double wk = w[k];
-      const float* pk = p + k * lanes;
-      for (int l = 0; l < lanes; ++l) out[l] += wk * pk[l];
+      LaneVector pk;
+      std::memcpy(&pk, p + k * L, sizeof(pk));
+      acc += w[k] * pk;
     }
+    std::memcpy(energies + f * L, &acc, sizeof(acc));
   }
 }
 

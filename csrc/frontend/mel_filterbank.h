@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "frontend/frontend_options.h"
+#include "frontend/real_fft.h"
 
 namespace asr {
 
@@ -16,9 +17,9 @@ class MelFilterbank {
 
   int num_filters() const { return static_cast<int>(start_.size()); }
 
-  // power: [bin][lanes] with `lanes` interleaved spectra. energies:
-  // [filter][lanes].
-  void Apply(const float* power, int lanes, double* energies) const;
+  // power: [bin][RealFft::kLanes] interleaved spectra. energies:
+  // [filter][RealFft::kLanes].
+  void Apply(const float* power, float* energies) const;
 
   // The weights of filter f over FFT bins [FirstBin(f), FirstBin(f)+Weights(f).size()).
   int FirstBin(int f) const { return start_[f]; }

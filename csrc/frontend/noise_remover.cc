@@ -29,9 +29,11 @@ void LowerEnvelope(const std::vector<double>& in, std::vector<double>& env) {
 NoiseRemover::NoiseRemover(int num_filters)
     : n_(num_filters),
       power_(num_filters), noise_(num_filters), floor_(num_filters),
-      peak_(num_filters), signal_(num_filters), gain_(num_filters) {}
+      peak_(num_filters), signal_(num_filters), gain_(num_filters), signal_in_(num_filters), prefix_(num_filters + 1) {}
 
-void NoiseRemover::Process(double* mf) {
+void NoiseRemover::Process(float* energies, int stride) {
+  double* mf = signal_in_.data();
+  for (int i = 0; i < n_; ++i) mf[i] = energies[i * stride];
   if (!initialised_) {
     for (int i = 0; i < n_; ++i) {
       power_[i] = mf[i];
@@ -58,12 +60,13 @@ void NoiseRemover::Process(double* mf) {
     gain_[i] = signal_[i] < kMaxGain * power_[i] ? signal_[i] / power_[i] : kMaxGain;
     gain_[i] = std::max(gain_[i], 1.0 / kMaxGain);
   }
+  // Each filter's gain is averaged over its +-kSmoothWindow neighbours.
+  prefix_[0] = 0;
+  for (int i = 0; i < n_; ++i) prefix_[i + 1] = prefix_[i] + gain_[i];
   for (int i = 0; i < n_; ++i) {
     const int lo = std::max(i - kSmoothWindow, 0);
     const int hi = std::min(i + kSmoothWindow, n_ - 1);
-    double sum = 0;
-    for (int j = lo; j <= hi; ++j) sum += gain_[j];
-    mf[i] *= sum / (hi - lo + 1);
+    energies[i * stride] = static_cast<float>(mf[i] * (prefix_[hi + 1] - prefix_[lo]) / (hi - lo + 1));
   }
 }
 

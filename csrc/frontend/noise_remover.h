@@ -16,13 +16,14 @@ class NoiseRemover {
 
   void Reset() { initialised_ = false; }
 
-  // Replaces the mel energies of one frame by their denoised values.
-  void Process(double* energies);
+  // Replaces the mel energies of one frame by their denoised values; the
+  // frame's energy for filter i is energies[i * stride].
+  void Process(float* energies, int stride);
 
  private:
   int n_;
   bool initialised_ = false;
-  std::vector<double> power_, noise_, floor_, peak_, signal_, gain_;
+  std::vector<double> power_, noise_, floor_, peak_, signal_, gain_, signal_in_, prefix_;
 };
 
 }  // namespace asr

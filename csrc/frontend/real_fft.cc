@@ -1,6 +1,7 @@
 #include "frontend/real_fft.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "common/error.h"
 
@@ -27,45 +28,65 @@ RealFft::RealFft(int n) : n_(n), m_(n / 2) {
     cos_n_.push_back(static_cast<float>(std::cos(a)));
     sin_n_.push_back(static_cast<float>(std::sin(a)));
   }
-  re_.resize(static_cast<size_t>(m_) * kLanes);
-  im_.resize(static_cast<size_t>(m_) * kLanes);
+  re_.resize(m_);
+  im_.resize(m_);
 }
 
+namespace {
+inline LaneVector Load(const float* p) {
+  LaneVector v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+inline void Store(float* p, LaneVector v) { std::memcpy(p, &v, sizeof(v)); }
+}  // namespace
+
 void RealFft::PowerSpectrum(const float* in, float* power) {
+  static_assert(sizeof(LaneVector) == kLanes * sizeof(float), "one LaneVector per lane group");
   constexpr int L = kLanes;
-  float* __restrict re = re_.data();
-  float* __restrict im = im_.data();
+  LaneVector* re = re_.data();
+  LaneVector* im = im_.data();
   // z[k] = x[2k] + i x[2k+1], stored in bit-reversed order for an in-place
   // decimation-in-time FFT.
   for (int k = 0; k < m_; ++k) {
-    const float* ev = in + (2 * k) * L;
-    const float* od = in + (2 * k + 1) * L;
-    float* r = re + bitrev_[k] * L;
-    float* i = im + bitrev_[k] * L;
-    for (int l = 0; l < L; ++l) {
-      r[l] = ev[l];
-      i[l] = od[l];
-    }
+    re[bitrev_[k]] = Load(in + (2 * k) * L);
+    im[bitrev_[k]] = Load(in + (2 * k + 1) * L);
   }
-  for (int size = 2; size <= m_; size <<= 1) {
+  // The first two stages have twiddles 1 and -i only: do them together as
+  // one multiplication-free radix-4 pass.
+  int first_size = 2;
+  if (m_ >= 4) {
+    for (int a = 0; a < m_; a += 4) {
+      const LaneVector s01r = re[a] + re[a + 1], s01i = im[a] + im[a + 1];
+      const LaneVector d01r = re[a] - re[a + 1], d01i = im[a] - im[a + 1];
+      const LaneVector s23r = re[a + 2] + re[a + 3], s23i = im[a + 2] + im[a + 3];
+      const LaneVector d23r = re[a + 2] - re[a + 3], d23i = im[a + 2] - im[a + 3];
+      // -i * d23 = (d23i, -d23r)
+      re[a] = s01r + s23r;
+      im[a] = s01i + s23i;
+      re[a + 2] = s01r - s23r;
+      im[a + 2] = s01i - s23i;
+      re[a + 1] = d01r + d23i;
+      im[a + 1] = d01i - d23r;
+      re[a + 3] = d01r - d23i;
+      im[a + 3] = d01i + d23r;
+    }
+    first_size = 8;
+  }
+  for (int size = first_size; size <= m_; size <<= 1) {
     const int half = size / 2;
     const int step = m_ / size;
     for (int start = 0; start < m_; start += size) {
       for (int j = 0; j < half; ++j) {
         const float wr = cos_m_[j * step];
         const float wi = -sin_m_[j * step];
-        float* ar = re + (start + j) * L;
-        float* ai = im + (start + j) * L;
-        float* br = re + (start + j + half) * L;
-        float* bi = im + (start + j + half) * L;
-        for (int l = 0; l < L; ++l) {
-          const float tr = wr * br[l] - wi * bi[l];
-          const float ti = wr * bi[l] + wi * br[l];
-          br[l] = ar[l] - tr;
-          bi[l] = ai[l] - ti;
-          ar[l] += tr;
-          ai[l] += ti;
-        }
+        const int a = start + j, b = a + half;
+        const LaneVector tr = wr * re[b] - wi * im[b];
+        const LaneVector ti = wr * im[b] + wi * re[b];
+        re[b] = re[a] - tr;
+        im[b] = im[a] - ti;
+        re[a] += tr;
+        im[a] += ti;
       }
     }
   }
@@ -75,20 +96,13 @@ void RealFft::PowerSpectrum(const float* in, float* power) {
     const int a = (k == m_) ? 0 : k;
     const int b = (k == 0) ? 0 : m_ - k;
     const float c = cos_n_[k], s = sin_n_[k];
-    const float* zr = re + a * L;
-    const float* zi = im + a * L;
-    const float* yr = re + b * L;
-    const float* yi = im + b * L;
-    float* p = power + k * L;
-    for (int l = 0; l < L; ++l) {
-      const float er = 0.5f * (zr[l] + yr[l]);
-      const float ei = 0.5f * (zi[l] - yi[l]);
-      const float orr = 0.5f * (zi[l] + yi[l]);
-      const float oi = -0.5f * (zr[l] - yr[l]);
-      const float xr = er + c * orr + s * oi;
-      const float xi = ei + c * oi - s * orr;
-      p[l] = xr * xr + xi * xi;
-    }
+    const LaneVector er = 0.5f * (re[a] + re[b]);
+    const LaneVector ei = 0.5f * (im[a] - im[b]);
+    const LaneVector orr = 0.5f * (im[a] + im[b]);
+    const LaneVector oi = -0.5f * (re[a] - re[b]);
+    const LaneVector xr = er + c * orr + s * oi;
+    const LaneVector xi = ei + c * oi - s * orr;
+    Store(power + k * L, xr * xr + xi * xi);
   }
 }
 

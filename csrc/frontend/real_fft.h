@@ -11,6 +11,11 @@
 
 namespace asr {
 
+// kLanes floats processed as one value. GCC/Clang vector extensions: AVX
+// where the target has it, split into narrower registers (or scalars)
+// where it does not, with identical results.
+typedef float LaneVector __attribute__((vector_size(32)));
+
 class RealFft {
  public:
   static constexpr int kLanes = 8;
@@ -33,7 +38,7 @@ class RealFft {
   std::vector<float> sin_m_;
   std::vector<float> cos_n_;   // cos(2 pi k / n), k <= m
   std::vector<float> sin_n_;
-  std::vector<float> re_, im_; // scratch, m * kLanes each
+  std::vector<LaneVector> re_, im_;  // scratch, m each
 };
 
 }  // namespace asr
