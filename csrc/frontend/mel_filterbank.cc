@@ -36,6 +36,9 @@ MelFilterbank::MelFilterbank(const FrontendOptions& o) {
       edge[j] = MelToHz(step * melbw + melmin);
       if (o.round_filters) edge[j] = static_cast<int>(edge[j] / bin_hz + 0.5f) * bin_hz;
     }
+    if (!(edge[0] < edge[1] && edge[1] < edge[2]))
+      throw InvalidArgument("mel filter " + std::to_string(i) +
+                            " is narrower than one FFT bin; use fewer filters or a larger FFT");
     start_[i] = -1;
     // The Nyquist bin is never part of a filter, as in Sphinx.
     for (int k = 0; k < nfft / 2; ++k) {
