@@ -9,5 +9,6 @@ namespace asr::bindings {
 
 void BindErrors(pybind11::module_& m);
 void BindAcoustic(pybind11::module_& m);
+void BindDictionary(pybind11::module_& m);
 
 }  // namespace asr::bindings
