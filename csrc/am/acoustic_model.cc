@@ -45,7 +45,8 @@ std::shared_ptr<const AcousticModel> AcousticModel::Load(const std::string& dir,
   std::shared_ptr<AcousticModel> m(new AcousticModel());
   m->dir_ = dir;
   const std::string fp_path = Join(dir, "feat.params");
-  m->feat_params_ = FeatParams::Load(IsFile(fp_path) ? fp_path : "");
+  m->feat_params_ = IsFile(fp_path) ? FeatParams::Load(fp_path) : FeatParams::Parse("", fp_path);
+  m->streams_ = FeatureStreams::FromFeatParams(m->feat_params_);
   m->mdef_ = Mdef::Load(Required(dir, "mdef"));
   const Mdef& mdef = m->mdef_;
 
@@ -70,7 +71,7 @@ std::shared_ptr<const AcousticModel> AcousticModel::Load(const std::string& dir,
   const std::string means_path = Required(dir, "means");
   m->codebooks_ = GaussianCodebooks::Load(means_path, Required(dir, "variances"), copt);
   const GaussianCodebooks& g = *m->codebooks_;
-  const std::vector<int> lens = m->feat_params_.StreamLengths();
+  const std::vector<int> lens = m->streams_.StreamLengths();
   if (g.veclens() != lens) {
     auto show = [](const std::vector<int>& v) {
       std::string s;
@@ -97,7 +98,7 @@ std::shared_ptr<const AcousticModel> AcousticModel::Load(const std::string& dir,
                       "PTM (" + std::to_string(mdef.n_ciphone()) + " phones) nor continuous (" + std::to_string(n_sen) +
                       " senones) model");
   }
-  const std::string declared = m->feat_params_.model_kind;
+  const std::string declared = m->feat_params_.GetString("model", "");
   if (!declared.empty() && declared != ModelKindName(m->kind_) &&
       !(declared == "cont" && m->kind_ != ModelKind::kPtm))  // Sphinx lets "cont" load anything but PTM-shaped files
     throw FormatError(fp_path + ": declares -model " + declared + " but the Gaussians form a " +

@@ -14,11 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "am/feat_params.h"
+#include "am/feature_streams.h"
 #include "am/gaussian_codebooks.h"
 #include "am/mdef.h"
 #include "am/mixture_weights.h"
 #include "am/transition_matrices.h"
+#include "frontend/feat_params.h"
 
 namespace asr {
 
@@ -40,6 +41,7 @@ class AcousticModel {
   const std::string& dir() const { return dir_; }
   const Mdef& mdef() const { return mdef_; }
   const FeatParams& feat_params() const { return feat_params_; }
+  const FeatureStreams& streams() const { return streams_; }
   const TransitionMatrices& transitions() const { return tmat_; }
   const std::shared_ptr<const GaussianCodebooks>& codebooks() const { return codebooks_; }
   const MixtureWeights& weights() const { return *weights_; }
@@ -47,7 +49,7 @@ class AcousticModel {
   const std::string& noise_dict_path() const { return noise_dict_path_; }
 
   int n_senone() const { return mdef_.n_senone(); }
-  int frame_dim() const { return feat_params_.frame_dim; }
+  int frame_dim() const { return streams_.frame_dim; }
   int CodebookOfSenone(int senone) const { return codebook_of_senone_[senone]; }
 
  private:
@@ -57,6 +59,7 @@ class AcousticModel {
   ModelKind kind_ = ModelKind::kCont;
   Mdef mdef_;
   FeatParams feat_params_;
+  FeatureStreams streams_;
   TransitionMatrices tmat_;
   std::shared_ptr<const GaussianCodebooks> codebooks_;
   std::unique_ptr<MixtureWeights> weights_;

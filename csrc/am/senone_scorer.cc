@@ -27,7 +27,7 @@ SenoneScorer::SenoneScorer(std::shared_ptr<const AcousticModel> model, const Sco
     density_floor_ = options.density_floor;
   }
   n_stream_ = codebooks_->n_stream();
-  stream_dims_ = model_->feat_params().streams;
+  stream_dims_ = model_->streams().streams;
   x_.resize(n_stream_);
   for (int s = 0; s < n_stream_; ++s) x_[s].resize(stream_dims_[s].size());
   dens_.resize(codebooks_->n_density());

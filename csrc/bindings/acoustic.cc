@@ -25,7 +25,7 @@ void CheckFrames(const FloatArray& feats, int dim) {
 
 py::dict FeatParamsDict(const FeatParams& p) {
   py::dict d;
-  for (const auto& kv : p.values) d[py::str(kv.first)] = kv.second;
+  for (const auto& kv : p.values()) d[py::str(kv.first)] = kv.second;
   return d;
 }
 
@@ -69,7 +69,7 @@ void BindAcoustic(py::module_& m) {
       .def_property_readonly("stream_lengths", [](const AcousticModel& a) { return a.codebooks()->veclens(); })
       .def_property_readonly("n_floored_variances", [](const AcousticModel& a) { return a.codebooks()->n_floored(); })
       .def_property_readonly("feat_params", [](const AcousticModel& a) { return FeatParamsDict(a.feat_params()); })
-      .def_property_readonly("feat_type", [](const AcousticModel& a) { return a.feat_params().feat_type; })
+      .def_property_readonly("feat_type", [](const AcousticModel& a) { return a.streams().feat_type; })
       .def_property_readonly("noise_dict_path", &AcousticModel::noise_dict_path)
       .def_property_readonly("mdef_is_binary", [](const AcousticModel& a) { return a.mdef().is_binary(); })
       .def("senone_sequence",

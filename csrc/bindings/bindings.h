@@ -8,6 +8,7 @@
 namespace asr::bindings {
 
 void BindErrors(pybind11::module_& m);
+void BindFrontend(pybind11::module_& m);
 void BindAcoustic(pybind11::module_& m);
 void BindDictionary(pybind11::module_& m);
 

@@ -5,5 +5,27 @@ from __future__ import annotations
 from . import errors
 from .errors import *  # noqa: F401,F403
 from . import _core  # noqa: F401
+from .audio import Audio, load_audio
+from .frontend import (
+    FeatureOptions,
+    FeatureStream,
+    Frontend,
+    FrontendOptions,
+    compute_features,
+    compute_mfcc,
+    model_feature_options,
+)
 
 __version__ = "0.1.0"
+
+__all__ = errors.__all__ + [
+    "Audio",
+    "load_audio",
+    "FrontendOptions",
+    "FeatureOptions",
+    "Frontend",
+    "FeatureStream",
+    "compute_mfcc",
+    "compute_features",
+    "model_feature_options",
+]

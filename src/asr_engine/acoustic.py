@@ -102,7 +102,7 @@ class AcousticModel:
 
     @property
     def feat_params(self) -> dict[str, str]:
-        """The model's ``feat.params`` options (``{"-feat": "1s_c_d_dd", ...}``)."""
+        """The model's ``feat.params`` options without dashes (``{"feat": "1s_c_d_dd", ...}``)."""
         return dict(self._native.feat_params)
 
     @property

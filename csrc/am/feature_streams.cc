@@ -1,9 +1,8 @@
-#include "am/feat_params.h"
+#include "am/feature_streams.h"
 
 #include <cstdlib>
 #include <sstream>
 
-#include "am/sphinx_binary.h"
 #include "common/error.h"
 
 namespace asr {
@@ -57,9 +56,9 @@ std::vector<int> TypeStreams(const std::string& type, int ceplen, const std::str
 
 }  // namespace
 
-FeatParams FeatParams::FromType(const std::string& feat_type, int ceplen,
+FeatureStreams FeatureStreams::FromType(const std::string& feat_type, int ceplen,
                                 const std::string& svspec) {
-  FeatParams p;
+  FeatureStreams p;
   p.feat_type = feat_type;
   p.ceplen = ceplen;
   const std::string context = "feature layout";
@@ -106,51 +105,21 @@ FeatParams FeatParams::FromType(const std::string& feat_type, int ceplen,
   return p;
 }
 
-FeatParams FeatParams::Load(const std::string& path) {
-  std::map<std::string, std::string> values;
-  if (!path.empty()) {
-    std::vector<uint8_t> bytes = ReadFileBytes(path);
-    std::string text(bytes.begin(), bytes.end());
-    std::stringstream ss(text);
-    std::string key;
-    while (ss >> key) {
-      if (key[0] == '#') {
-        std::getline(ss, key);
-        continue;
-      }
-      if (key.size() < 2 || key[0] != '-') throw FormatError(path + ": expected '-option value', found '" + key + "'");
-      std::string value;
-      if (!(ss >> value)) throw FormatError(path + ": option '" + key + "' has no value");
-      values[key] = value;
-    }
-  }
-  auto get = [&](const char* k, const std::string& d) {
-    auto it = values.find(k);
-    return it == values.end() ? d : it->second;
-  };
-  const std::string ctx = path.empty() ? "feat.params" : path;
-  int ceplen = ParseInt(get("-ceplen", "13"), ctx + " -ceplen");
-  if (ceplen <= 0) throw FormatError(ctx + ": -ceplen must be positive");
-  FeatParams p;
+FeatureStreams FeatureStreams::FromFeatParams(const FeatParams& params) {
+  const std::string ctx = params.source().empty() ? "feat.params" : params.source();
+  const int ceplen = params.GetInt("ceplen", 13);
+  if (ceplen <= 0 || ceplen > 1000) throw FormatError(ctx + ": bad -ceplen " + std::to_string(ceplen));
   try {
-    p = FromType(get("-feat", "1s_c_d_dd"), ceplen, get("-svspec", ""));
+    return FromType(params.GetString("feat", "1s_c_d_dd"), ceplen, params.GetString("svspec", ""));
   } catch (const Error& e) {
     throw FormatError(ctx + ": " + e.what());
   }
-  p.values = values;
-  p.model_kind = get("-model", "");
-  return p;
 }
 
-std::vector<int> FeatParams::StreamLengths() const {
+std::vector<int> FeatureStreams::StreamLengths() const {
   std::vector<int> out;
   for (const auto& s : streams) out.push_back(static_cast<int>(s.size()));
   return out;
-}
-
-std::string FeatParams::Get(const std::string& key, const std::string& fallback) const {
-  auto it = values.find(key);
-  return it == values.end() ? fallback : it->second;
 }
 
 }  // namespace asr

@@ -1,0 +1,232 @@
+"""Audio input: decode, down-mix, resample and validate.
+
+``load_audio`` accepts a path, bytes, a binary file object or a numpy array,
+in any of the formats the cloud services accept (WAV in its common
+encodings, FLAC, Ogg Vorbis/Opus, MP3, headerless L16 / mu-law / A-law), and
+returns mono float32 samples at the model's rate. Every malformed input
+raises an :class:`~asr_engine.errors.AudioError` (400) or
+:class:`~asr_engine.errors.UnsupportedMediaTypeError` (415) with a message a
+person can act on.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import BinaryIO, Union
+
+import numpy as np
+
+from ..errors import AudioError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
+from . import wav
+from .containers import decode_container, sniff_container
+from .content_type import ContentType, parse_content_type
+from .g711 import decode_alaw, decode_mulaw
+from .resample import resample
+
+AudioSource = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO, np.ndarray]
+
+#: Default cap on encoded input, as the services' synchronous recognize call.
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+
+
+@dataclass
+class Audio:
+    """Decoded audio, ready for the front end.
+
+    Attributes:
+        samples: mono float32 samples, full scale 1.0, at ``sample_rate``.
+        sample_rate: rate of ``samples`` in Hz (the model's rate).
+        original_rate: rate of the input in Hz.
+        channels: channels of the input (down-mixed to one).
+        duration: length in seconds.
+        encoding: what was decoded, e.g. ``wav/pcm16``, ``flac``, ``l16``.
+    """
+
+    samples: np.ndarray
+    sample_rate: int
+    original_rate: int
+    channels: int
+    duration: float
+    encoding: str
+
+
+def load_audio(
+    source: AudioSource,
+    content_type: str | None = None,
+    *,
+    sample_rate: int | None = 16000,
+    input_rate: int | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    max_duration: float | None = None,
+    allow_empty: bool = False,
+) -> Audio:
+    """Decode audio from a path, bytes, a binary file object or an array.
+
+    Args:
+        source: the audio. A ``str``/``PathLike`` is a file path; ``bytes``-like
+            or an object with ``read()`` is encoded audio; a numpy array is
+            samples (1-D, or frames x channels; integer types are PCM, floats
+            are full scale 1.0) and needs ``input_rate``.
+        content_type: MIME type as the services spell it, e.g.
+            ``audio/l16;rate=8000;endianness=big-endian``. Needed for
+            headerless audio; containers are detected from their bytes.
+        sample_rate: rate to resample to (the model's); None keeps the input rate.
+        input_rate: sample rate of a numpy ``source``.
+        max_bytes: largest encoded input accepted (413 beyond it); None: no limit.
+        max_duration: longest audio accepted in seconds (413 beyond it).
+        allow_empty: return zero samples instead of raising for empty audio.
+
+    Raises:
+        AudioError: malformed, truncated or empty audio, bad parameters (400).
+        UnsupportedMediaTypeError: a type or codec that cannot be decoded (415).
+        PayloadTooLargeError: over ``max_bytes`` or ``max_duration`` (413).
+        NotFoundError: a path that does not exist (404).
+    """
+    if sample_rate is not None and not wav.MIN_RATE <= int(sample_rate) <= wav.MAX_RATE:
+        raise AudioError(f"target sample rate {sample_rate} Hz is outside {wav.MIN_RATE}-{wav.MAX_RATE}")
+    ctype = parse_content_type(content_type)
+    if isinstance(source, np.ndarray):
+        frames, rate, encoding = _from_array(source, input_rate)
+    else:
+        data = _read_bytes(source, max_bytes)
+        frames, rate, encoding = _decode(data, ctype, max_duration)
+    channels = frames.shape[1] if frames.ndim == 2 else 1
+    mono = frames.mean(axis=1, dtype=np.float32) if frames.ndim == 2 and channels > 1 else frames.reshape(-1)
+    duration = mono.size / rate
+    if max_duration is not None and duration > max_duration:
+        raise PayloadTooLargeError(f"audio lasts {duration:.1f} s, more than the limit of {max_duration:g} s")
+    if mono.size == 0 and not allow_empty:
+        raise AudioError("the audio contains no samples")
+    target = rate if sample_rate is None else int(sample_rate)
+    out = resample(mono, rate, target)
+    return Audio(np.ascontiguousarray(out, dtype=np.float32), target, rate, channels, duration, encoding)
+
+
+def _read_bytes(source, max_bytes: int | None) -> bytes:
+    limit = None if max_bytes is None else int(max_bytes)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        if not os.path.exists(path):
+            raise NotFoundError(f"audio file not found: {path}")
+        if os.path.isdir(path):
+            raise AudioError(f"{path} is a directory, not an audio file")
+        size = os.path.getsize(path)
+        if limit is not None and size > limit:
+            raise PayloadTooLargeError(f"audio file is {size} bytes, more than the limit of {limit} bytes")
+        with open(path, "rb") as f:
+            data = f.read()
+    elif hasattr(source, "read"):
+        data = source.read() if limit is None else source.read(limit + 1)
+        if not isinstance(data, (bytes, bytearray)):
+            raise AudioError("the file object must be opened in binary mode")
+        data = bytes(data)
+    else:
+        raise AudioError(f"cannot read audio from a {type(source).__name__}; give a path, bytes, a file or an array")
+    if limit is not None and len(data) > limit:
+        raise PayloadTooLargeError(f"audio input is larger than the limit of {limit} bytes")
+    return data
+
+
+def _from_array(a: np.ndarray, rate: int | None) -> tuple[np.ndarray, int, str]:
+    if rate is None:
+        raise AudioError("a numpy array of samples needs input_rate (its sample rate in Hz)")
+    if not wav.MIN_RATE <= int(rate) <= wav.MAX_RATE:
+        raise AudioError(f"input rate {rate} Hz is outside {wav.MIN_RATE}-{wav.MAX_RATE}")
+    if a.ndim not in (1, 2) or (a.ndim == 2 and not 1 <= a.shape[1] <= wav.MAX_CHANNELS):
+        raise AudioError(f"sample array must be 1-D or frames x channels (1-{wav.MAX_CHANNELS}), got shape {a.shape}")
+    kind = a.dtype.kind
+    if kind == "f":
+        x = a.astype(np.float32)
+        if not np.all(np.isfinite(x)):
+            raise AudioError("sample array contains NaN or infinity")
+    elif a.dtype == np.int16:
+        x = a.astype(np.float32) / 32768.0
+    elif a.dtype == np.int32:
+        x = (a.astype(np.float64) / 2147483648.0).astype(np.float32)
+    elif a.dtype == np.uint8:
+        x = (a.astype(np.float32) - 128.0) / 128.0
+    else:
+        raise AudioError(f"unsupported sample type {a.dtype}; use float32, int16, int32 or uint8")
+    return (x if x.ndim == 2 else x.reshape(-1, 1)), int(rate), f"array/{a.dtype}"
+
+
+def _decode(data: bytes, ctype: ContentType, max_duration: float | None) -> tuple[np.ndarray, int, str]:
+    if len(data) == 0:
+        raise AudioError("the audio input is empty (0 bytes)")
+    kind = ctype.kind
+    if kind in ("l16", "mulaw", "alaw"):
+        return _decode_raw(data, ctype)
+    if kind == "basic" and data[:4] != b".snd":
+        # audio/basic without an AU header: 8-bit mu-law, 8 kHz, mono.
+        return _decode_raw(data, ContentType("audio/mulaw", {"rate": "8000"}))
+    found = sniff_container(data)
+    if kind == "webm" or found == "webm":
+        raise UnsupportedMediaTypeError(
+            "audio/webm cannot be decoded: libsndfile has no WebM (Matroska) demuxer; "
+            "send the same Opus or Vorbis stream as audio/ogg, or FLAC/WAV"
+        )
+    if kind != "auto" and kind != "basic":
+        expected = {"wav": ("wav", "sndfile"), "flac": ("flac",), "ogg": ("ogg",), "mp3": ("mp3",)}[kind]
+        if found not in expected:
+            raise AudioError(f"the data is not {ctype.media_type} (its first bytes do not match that format)")
+        codecs = ctype.params.get("codecs")
+        if kind == "ogg" and codecs not in (None, "opus", "vorbis"):
+            raise UnsupportedMediaTypeError(f"Ogg codec {codecs!r} is not supported (opus and vorbis are)")
+    if found is None:
+        raise UnsupportedMediaTypeError(
+            "cannot recognise the audio format; for headerless audio give a content type such as "
+            "audio/l16;rate=16000 or audio/mulaw;rate=8000"
+        )
+    if found == "wav":
+        fmt, body = wav.parse_wav(data)
+        if max_duration is not None and len(body) / fmt.block_align / fmt.sample_rate > max_duration:
+            raise PayloadTooLargeError(f"audio is longer than the limit of {max_duration:g} s")
+        names = {wav.FORMAT_PCM: f"pcm{fmt.bits_per_sample}", wav.FORMAT_IEEE_FLOAT: f"float{fmt.bits_per_sample}",
+                 wav.FORMAT_MULAW: "mulaw", wav.FORMAT_ALAW: "alaw"}
+        return wav.decode_samples(fmt, body), fmt.sample_rate, "wav/" + names[fmt.format_tag]
+    frames, rate = decode_container(data, found if found != "sndfile" else "audio", max_duration)
+    return frames, rate, found
+
+
+def _decode_raw(data: bytes, ctype: ContentType) -> tuple[np.ndarray, int, str]:
+    kind = ctype.kind
+    rate = ctype.int_param("rate", low=wav.MIN_RATE, high=wav.MAX_RATE)
+    if rate is None:
+        raise AudioError(f"rate parameter missing in mimetype {ctype.media_type}")
+    channels = ctype.int_param("channels", 1, low=1, high=16)
+    if kind == "l16":
+        if len(data) % (2 * channels):
+            data = data[: len(data) - len(data) % (2 * channels)]
+        endian = ctype.params.get("endianness")
+        if endian not in (None, "little-endian", "big-endian"):
+            raise AudioError(f"endianness must be little-endian or big-endian, got {endian!r}")
+        if endian is None:
+            endian = _detect_endianness(data)
+        x = np.frombuffer(data, "<i2" if endian == "little-endian" else ">i2").astype(np.float32) / 32768.0
+    elif kind == "mulaw":
+        x = decode_mulaw(data[: len(data) - len(data) % channels])
+    else:
+        x = decode_alaw(data[: len(data) - len(data) % channels])
+    return x.reshape(-1, channels), rate, kind
+
+
+def _detect_endianness(data: bytes) -> str:
+    """Guess the byte order of headerless 16-bit PCM.
+
+    Speech is low-pass, so read in the right byte order consecutive samples
+    are close; in the wrong order the low byte lands in the high bits and
+    the signal looks like noise. Silence gives no evidence: little-endian.
+    """
+    n = min(len(data) // 2, 160000)
+    if n < 2:
+        return "little-endian"
+    le = np.frombuffer(data[: 2 * n], "<i2").astype(np.float64)
+    be = np.frombuffer(data[: 2 * n], ">i2").astype(np.float64)
+    roughness_le = np.mean(np.abs(np.diff(le))) / (np.mean(np.abs(le)) + 1e-9)
+    roughness_be = np.mean(np.abs(np.diff(be))) / (np.mean(np.abs(be)) + 1e-9)
+    return "big-endian" if roughness_be < 0.5 * roughness_le else "little-endian"
+
+
+__all__ = ["Audio", "AudioSource", "load_audio", "parse_content_type", "ContentType", "DEFAULT_MAX_BYTES"]
