@@ -6,4 +6,5 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindFrontend(m);
   asr::bindings::BindAcoustic(m);
   asr::bindings::BindDictionary(m);
+  asr::bindings::BindAlign(m);
 }
