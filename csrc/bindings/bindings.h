@@ -9,5 +9,8 @@ namespace asr::bindings {
 
 void BindErrors(pybind11::module_& m);
 void BindFrontend(pybind11::module_& m);
+void BindAcoustic(pybind11::module_& m);
+void BindDictionary(pybind11::module_& m);
+void BindAlign(pybind11::module_& m);
 
 }  // namespace asr::bindings

@@ -15,6 +15,9 @@ from .frontend import (
     compute_mfcc,
     model_feature_options,
 )
+from .acoustic import AcousticModel, SenoneScorer
+from .dictionary import Dictionary
+from .align import AlignOptions, ForcedAligner, MissingWordsError, align
 
 __version__ = "0.1.0"
 
@@ -28,4 +31,11 @@ __all__ = errors.__all__ + [
     "compute_mfcc",
     "compute_features",
     "model_feature_options",
+    "AcousticModel",
+    "SenoneScorer",
+    "Dictionary",
+    "AlignOptions",
+    "ForcedAligner",
+    "MissingWordsError",
+    "align",
 ]

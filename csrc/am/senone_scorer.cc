@@ -1,0 +1,169 @@
+#include "am/senone_scorer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "am/fast_math.h"
+#include "common/error.h"
+
+namespace asr {
+
+SenoneScorer::SenoneScorer(std::shared_ptr<const AcousticModel> model, const ScorerOptions& options,
+                           std::shared_ptr<const GaussianCodebooks> codebooks)
+    : model_(std::move(model)) {
+  if (!model_) throw InvalidArgument("SenoneScorer needs a model");
+  codebooks_ = codebooks ? std::move(codebooks) : model_->codebooks();
+  const GaussianCodebooks& base = *model_->codebooks();
+  if (codebooks_->n_codebook() != base.n_codebook() || codebooks_->n_density() != base.n_density() ||
+      codebooks_->veclens() != base.veclens())
+    throw InvalidArgument("adapted codebooks do not have the shape of the model's codebooks");
+  if (options.top_n <= 0) throw InvalidArgument("top_n must be positive");
+  weights_ = &model_->weights();
+  top_n_ = std::min(options.top_n, codebooks_->n_density());
+  if (options.density_floor < 0) {
+    density_floor_ = model_->kind() == ModelKind::kCont ? 0.0f : kSphinxDensityFloor;
+  } else {
+    density_floor_ = options.density_floor;
+  }
+  n_stream_ = codebooks_->n_stream();
+  stream_dims_ = model_->streams().streams;
+  x_.resize(n_stream_);
+  for (int s = 0; s < n_stream_; ++s) x_[s].resize(stream_dims_[s].size());
+  dens_.resize(codebooks_->n_density());
+  const int n_cb = codebooks_->n_codebook();
+  top_.resize(static_cast<size_t>(n_cb) * n_stream_ * top_n_);
+  coef_.resize(top_.size());
+  cb_mark_.assign(n_cb, 0);
+  for (int cb = 0; cb < n_cb; ++cb) all_codebooks_.push_back(cb);
+  int widest = 0;
+  for (int cb = 0; cb < n_cb; ++cb) widest = std::max(widest, weights_->range_end(cb) - weights_->range_begin(cb));
+  acc_.resize(widest);
+  total_.resize(n_senone());
+}
+
+void SenoneScorer::GatherStreams(const float* frame) {
+  for (int s = 0; s < n_stream_; ++s) {
+    const std::vector<int>& dims = stream_dims_[s];
+    float* x = x_[s].data();
+    for (size_t d = 0; d < dims.size(); ++d) x[d] = frame[dims[d]];
+  }
+}
+
+void SenoneScorer::EvalCodebook(int cb) {
+  const int nd = codebooks_->n_density();
+  const int n = top_n_;
+  for (int s = 0; s < n_stream_; ++s) {
+    codebooks_->LogDensities(cb, s, x_[s].data(), dens_.data());
+    Top* t = &top_[(static_cast<size_t>(cb) * n_stream_ + s) * n];
+    for (int k = 0; k < n; ++k) t[k] = {k, -std::numeric_limits<float>::infinity()};
+    // Keep the n best, sorted best first; most densities fail the first test.
+    for (int k = 0; k < nd; ++k) {
+      const float v = dens_[k];
+      if (!(v > t[n - 1].score)) continue;
+      int j = n - 1;
+      while (j > 0 && v > t[j - 1].score) {
+        t[j] = t[j - 1];
+        --j;
+      }
+      t[j] = {k, v};
+    }
+  }
+}
+
+void SenoneScorer::ApplyDensityFloor(const std::vector<int>& codebooks) {
+  const int n = top_n_;
+  for (int s = 0; s < n_stream_; ++s) {
+    float floor = -std::numeric_limits<float>::infinity();
+    if (density_floor_ > 0) {
+      float best = -std::numeric_limits<float>::infinity();
+      for (int cb : codebooks) best = std::max(best, top_[(static_cast<size_t>(cb) * n_stream_ + s) * n].score);
+      floor = best - density_floor_;
+    }
+    for (int cb : codebooks) {
+      const size_t off = (static_cast<size_t>(cb) * n_stream_ + s) * n;
+      Top* t = &top_[off];
+      for (int k = 0; k < n; ++k) t[k].score = std::max(t[k].score, floor);
+      // Mixture terms are summed relative to the best density, so the
+      // exponentials stay in [0, 1] whatever the frame's overall level.
+      const float best = t[0].score;
+      for (int k = 0; k < n; ++k) coef_[off + k] = std::exp(t[k].score - best);
+    }
+  }
+}
+
+void SenoneScorer::ScoreAll(const float* frame, float* out) {
+  GatherStreams(frame);
+  for (int cb : all_codebooks_) EvalCodebook(cb);
+  ApplyDensityFloor(all_codebooks_);
+  const int n = top_n_;
+  float* __restrict total = total_.data();
+  float* __restrict acc = acc_.data();
+  for (int cb : all_codebooks_) {
+    const int begin = weights_->range_begin(cb);
+    const int len = weights_->range_end(cb) - begin;
+    if (len == 0) continue;
+    for (int i = 0; i < len; ++i) total[begin + i] = 0.0f;
+    for (int s = 0; s < n_stream_; ++s) {
+      const size_t off = (static_cast<size_t>(cb) * n_stream_ + s) * n;
+      const Top* t = &top_[off];
+      const float* c = &coef_[off];
+      {
+        const float* __restrict w = weights_->Row(s, t[0].cw) + begin;
+        const float c0 = c[0];
+        for (int i = 0; i < len; ++i) acc[i] = c0 * w[i];
+      }
+      for (int k = 1; k < n; ++k) {
+        const float* __restrict w = weights_->Row(s, t[k].cw) + begin;
+        const float ck = c[k];
+        for (int i = 0; i < len; ++i) acc[i] += ck * w[i];
+      }
+      const float best = t[0].score;
+      float* __restrict tot = total + begin;
+      for (int i = 0; i < len; ++i) tot[i] += best + FastLog(acc[i]);
+    }
+  }
+  const int n_sen = n_senone();
+  for (int p = 0; p < n_sen; ++p) out[weights_->senone_at(p)] = total[p];
+}
+
+void SenoneScorer::ScoreActive(const float* frame, const int* senones, int n_active, float* out) {
+  const int n_sen = n_senone();
+  active_codebooks_.clear();
+  for (int i = 0; i < n_active; ++i) {
+    const int sen = senones[i];
+    if (sen < 0 || sen >= n_sen) throw InvalidArgument("senone id " + std::to_string(sen) + " out of range");
+    const int cb = model_->CodebookOfSenone(sen);
+    if (!cb_mark_[cb]) {
+      cb_mark_[cb] = 1;
+      active_codebooks_.push_back(cb);
+    }
+  }
+  for (int cb : active_codebooks_) cb_mark_[cb] = 0;
+  if (active_codebooks_.empty()) return;
+  GatherStreams(frame);
+  for (int cb : active_codebooks_) EvalCodebook(cb);
+  ApplyDensityFloor(active_codebooks_);
+  const int n = top_n_;
+  for (int i = 0; i < n_active; ++i) {
+    const int sen = senones[i];
+    const int cb = model_->CodebookOfSenone(sen);
+    const int pos = weights_->position(sen);
+    float score = 0.0f;
+    for (int s = 0; s < n_stream_; ++s) {
+      const size_t off = (static_cast<size_t>(cb) * n_stream_ + s) * n;
+      float acc = 0.0f;
+      for (int k = 0; k < n; ++k) acc += coef_[off + k] * weights_->Row(s, top_[off + k].cw)[pos];
+      score += top_[off].score + FastLog(acc);
+    }
+    out[sen] = score;
+  }
+}
+
+void SenoneScorer::ScoreFrames(const float* frames, int n_frames, float* out) {
+  const size_t dim = frame_dim();
+  const size_t n_sen = n_senone();
+  for (int t = 0; t < n_frames; ++t) ScoreAll(frames + t * dim, out + t * n_sen);
+}
+
+}  // namespace asr
