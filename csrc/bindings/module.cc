@@ -3,4 +3,5 @@
 PYBIND11_MODULE(_core, m) {
   m.doc() = "asr_engine native core";
   asr::bindings::BindErrors(m);
+  asr::bindings::BindLm(m);
 }
