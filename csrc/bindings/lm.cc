@@ -210,9 +210,18 @@ void BindNgramModel(py::module_& m) {
       .def_property_readonly("counts",
                              [](const NgramModel& s) {
                                std::vector<uint64_t> c;
+                               for (int k = 1; k <= s.order(); ++k) c.push_back(s.declared_count(k));
+                               return c;
+                             },
+                             "N-gram counts as the source file declares them (ARPA \\data\\, lm.bin header).")
+      .def_property_readonly("stored_counts",
+                             [](const NgramModel& s) {
+                               std::vector<uint64_t> c;
                                for (int k = 1; k <= s.order(); ++k) c.push_back(s.count(k));
                                return c;
-                             })
+                             },
+                             "N-grams actually stored per order (adds <unk>/<s>/</s> and blank contexts if "
+                             "missing; drops lm.bin's unused slots).")
       .def_property_readonly("name", &NgramModel::name)
       .def("score",
            [](const NgramModel& s, const std::string& sentence, bool bos, bool eos) {

@@ -152,6 +152,7 @@ NgramSet ParseArpa(std::string_view text, const std::string& name) {
   NgramSet set;
   set.source = name;
   set.lists.resize(N);
+  set.declared_counts = counts;
   std::unordered_map<std::string_view, WordId> ids;
   ids.reserve(counts[0] * 2);
   std::string_view fields[kMaxOrder + 3];

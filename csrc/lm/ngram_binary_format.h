@@ -37,7 +37,10 @@ struct NgramFileHeader {
   uint32_t reserved0;
   uint64_t strings_bytes;
   uint64_t counts[kMaxOrder];  // entries per order, 0 beyond `order`
-  uint8_t reserved[24];
+  // N-gram counts as the source file declared them (ARPA \data\ or the
+  // lm.bin header); informational, may differ from `counts` (blanks added,
+  // lm.bin over-allocation).
+  uint32_t declared_counts[kMaxOrder];
 };
 static_assert(sizeof(NgramFileHeader) == 128, "header layout is part of the file format");
 

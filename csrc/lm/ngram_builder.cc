@@ -182,7 +182,11 @@ NgramImage BuildNgramImage(NgramSet& set) {
   h.vocab_size = V;
   h.table_bits = Vocabulary::TableBitsFor(V);
   for (const auto& w : set.vocab) h.strings_bytes += w.size();
-  for (int k = 0; k < N; ++k) h.counts[k] = set.lists[k].size();
+  for (int k = 0; k < N; ++k) {
+    h.counts[k] = set.lists[k].size();
+    uint64_t declared = k < static_cast<int>(set.declared_counts.size()) ? set.declared_counts[k] : set.lists[k].size();
+    h.declared_counts[k] = static_cast<uint32_t>(std::min<uint64_t>(declared, 0xFFFFFFFFu));
+  }
   for (int k = 1; k < N; ++k)
     if (h.counts[k] == 0)
       throw FormatError(set.source + ": no " + std::to_string(k + 1) + "-grams although the order is " +

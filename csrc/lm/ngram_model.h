@@ -79,6 +79,10 @@ class NgramModel final : public WordSequenceModel {
   int order() const { return order_; }
   // Number of stored n-grams of order k (1-based), including any blanks.
   uint64_t count(int k) const { return (k >= 1 && k <= order_) ? a_.header->counts[k - 1] : 0; }
+  // The count the source file declared for order k (ARPA \data\, lm.bin header).
+  uint64_t declared_count(int k) const {
+    return (k >= 1 && k <= order_) ? a_.header->declared_counts[k - 1] : 0;
+  }
 
   // Calls f(words, k, ln_prob, ln_backoff) for every n-gram of order k in
   // lexicographic order of word ids (back-off is 0 for the highest order).
@@ -89,18 +93,17 @@ class NgramModel final : public WordSequenceModel {
 
   uint32_t FindChild(uint32_t begin, uint32_t end, WordId w) const {
     const uint32_t* words = a_.entry_word;
-    uint32_t n = end - begin;
-    // Children are sorted by word id; branch-light lower bound, then a short scan.
-    while (n > 8) {
-      uint32_t half = n >> 1;
-      if (words[begin + half] < w) {
-        begin += half + 1;
-        n -= half + 1;
+    // Children are sorted by word id: bisect while the range is long (the
+    // match, if any, stays inside [begin, end)), then scan a few.
+    while (end - begin > 8) {
+      const uint32_t mid = begin + ((end - begin) >> 1);
+      if (words[mid] < w) {
+        begin = mid + 1;
       } else {
-        n = half;
+        end = mid + 1;
       }
     }
-    for (; n != 0; --n, ++begin) {
+    for (; begin < end; ++begin) {
       if (words[begin] >= w) return words[begin] == w ? begin : kNone;
     }
     return kNone;
