@@ -1,0 +1,93 @@
+// Python view of the search: SearchOptions, the shared RecognitionModel and
+// the per-utterance Decoder. Decoding runs without the GIL, so threads
+// sharing one RecognitionModel decode in parallel.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "bindings/bindings.h"
+#include "common/error.h"
+#include "search/decoder.h"
+#include "search/recognition_model.h"
+#include "search/search_options.h"
+
+namespace py = pybind11;
+
+namespace asr::bindings {
+
+namespace {
+using FloatArray = py::array_t<float, py::array::c_style | py::array::forcecast>;
+
+py::list Segments(const RecognitionModel& model, const std::vector<WordSegment>& segs) {
+  py::list out;
+  for (const WordSegment& s : segs) {
+    const SearchWord& w = model.vocabulary().word(s.word);
+    out.append(py::make_tuple(w.text, s.start_frame, s.end_frame, s.acoustic, s.lm, w.filler));
+  }
+  return out;
+}
+}  // namespace
+
+void BindSearch(py::module_& m) {
+  py::class_<SearchOptions>(m, "SearchOptions")
+      .def(py::init<>())
+      .def_readwrite("beam", &SearchOptions::beam)
+      .def_readwrite("phone_beam", &SearchOptions::phone_beam)
+      .def_readwrite("word_beam", &SearchOptions::word_beam)
+      .def_readwrite("max_hmms_per_frame", &SearchOptions::max_hmms_per_frame)
+      .def_readwrite("max_words_per_frame", &SearchOptions::max_words_per_frame)
+      .def_readwrite("language_weight", &SearchOptions::language_weight)
+      .def_readwrite("word_insertion_penalty", &SearchOptions::word_insertion_penalty)
+      .def_readwrite("silence_probability", &SearchOptions::silence_probability)
+      .def_readwrite("filler_probability", &SearchOptions::filler_probability)
+      .def_readwrite("lm_lookahead", &SearchOptions::lm_lookahead)
+      .def_readwrite("compute_all_senones", &SearchOptions::compute_all_senones);
+
+  py::class_<RecognitionModel, std::shared_ptr<RecognitionModel>>(m, "RecognitionModel")
+      .def(py::init([](std::shared_ptr<AcousticModel> am, std::shared_ptr<Dictionary> dict,
+                       std::shared_ptr<lm::WordSequenceModel> lm, const std::vector<std::string>& words) {
+             py::gil_scoped_release nogil;
+             return std::make_shared<RecognitionModel>(am, dict, lm, words);
+           }),
+           py::arg("acoustic_model"), py::arg("dictionary"), py::arg("word_model"),
+           py::arg("words") = std::vector<std::string>())
+      .def_property_readonly("num_words", [](const RecognitionModel& r) { return r.vocabulary().size(); })
+      .def_property_readonly("num_nodes", [](const RecognitionModel& r) { return r.tree()->num_nodes(); })
+      .def_property_readonly("missing_words", [](const RecognitionModel& r) { return r.vocabulary().missing(); });
+
+  py::class_<Decoder>(m, "Decoder")
+      .def(py::init([](std::shared_ptr<RecognitionModel> model, const SearchOptions& o) {
+             return std::make_unique<Decoder>(model, o);
+           }),
+           py::arg("model"), py::arg("options"))
+      .def("start", &Decoder::StartUtterance)
+      .def("process",
+           [](Decoder& d, const FloatArray& feats) {
+             const int dim = d.model().acoustic_model().frame_dim();
+             if (feats.ndim() != 2 || feats.shape(1) != dim)
+               throw InvalidArgument("features must be a 2-D array with " + std::to_string(dim) + " columns");
+             const float* p = feats.data();
+             const int n = static_cast<int>(feats.shape(0));
+             py::gil_scoped_release nogil;
+             d.ProcessFrames(p, n);
+           },
+           py::arg("features"))
+      .def("best_path",
+           [](const Decoder& d, bool final) {
+             double score = 0;
+             std::vector<WordSegment> segs;
+             {
+               py::gil_scoped_release nogil;
+               segs = d.BestPath(final, &score);
+             }
+             return py::make_tuple(Segments(d.model(), segs), score);
+           },
+           py::arg("final") = true)
+      .def_property_readonly("frames", &Decoder::frames)
+      .def_property_readonly("active_hmms", [](const Decoder& d) { return d.search().active_hmms(); })
+      .def_property_readonly("hmm_evaluations", [](const Decoder& d) { return d.search().total_hmm_evaluations(); })
+      .def_property_readonly("num_word_exits",
+                             [](const Decoder& d) { return static_cast<int>(d.search().exits().exits.size()); });
+}
+
+}  // namespace asr::bindings

@@ -1,0 +1,31 @@
+#include "search/decoder.h"
+
+#include "common/error.h"
+
+namespace asr {
+
+Decoder::Decoder(std::shared_ptr<const RecognitionModel> model, const SearchOptions& options)
+    : model_(std::move(model)),
+      options_(options),
+      scorer_(model_->acoustic_model_ptr()),
+      search_(model_->tree(), model_->vocabulary(), model_->acoustic_model().mdef(),
+              model_->acoustic_model().transitions(), model_->word_model(), options),
+      senone_scores_(model_->acoustic_model().n_senone(), 0.0f) {}
+
+void Decoder::StartUtterance() { search_.StartUtterance(); }
+
+void Decoder::ProcessFrames(const float* frames, int n) {
+  const int dim = scorer_.frame_dim();
+  for (int t = 0; t < n; ++t) {
+    const float* f = frames + static_cast<size_t>(t) * dim;
+    if (options_.compute_all_senones) {
+      scorer_.ScoreAll(f, senone_scores_.data());
+    } else {
+      search_.ActiveSenones(&active_);
+      scorer_.ScoreActive(f, active_.data(), static_cast<int>(active_.size()), senone_scores_.data());
+    }
+    search_.Step(senone_scores_.data());
+  }
+}
+
+}  // namespace asr

@@ -1,0 +1,38 @@
+// Decodes one utterance at a time from acoustic feature frames: scores the
+// senones the search needs and advances the search frame by frame. One
+// Decoder per thread or stream; the RecognitionModel is shared.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "am/senone_scorer.h"
+#include "search/recognition_model.h"
+#include "search/tree_search.h"
+
+namespace asr {
+
+class Decoder {
+ public:
+  Decoder(std::shared_ptr<const RecognitionModel> model, const SearchOptions& options);
+
+  void StartUtterance();
+  // frames: n x frame_dim features (the acoustic model's feature type).
+  void ProcessFrames(const float* frames, int n);
+  std::vector<WordSegment> BestPath(bool final, double* score = nullptr) const {
+    return search_.BestPath(final, score);
+  }
+  int frames() const { return search_.frames(); }
+  const TreeSearch& search() const { return search_; }
+  const RecognitionModel& model() const { return *model_; }
+
+ private:
+  std::shared_ptr<const RecognitionModel> model_;
+  SearchOptions options_;
+  SenoneScorer scorer_;
+  TreeSearch search_;
+  std::vector<float> senone_scores_;
+  std::vector<int> active_;
+};
+
+}  // namespace asr

@@ -1,0 +1,91 @@
+// The search network: a prefix tree of triphone HMMs over the pronunciations
+// of the search vocabulary, shared by all hypotheses (one tree, as in
+// PocketSphinx's first pass).
+//
+// Cross-word context is exact at both ends of a word:
+//  * word-initial phones depend on the previous word's last phone, which is
+//    only known at run time, so root nodes are "multiplexed": each HMM state
+//    picks its senone from a per-left-context table using the left context
+//    its token carries;
+//  * word-final phones depend on the next word's first phone, so they fan
+//    out into one HMM per distinct senone sequence over the right contexts;
+//    a word exit records its score per right context, and the next word's
+//    root takes the one for its own first phone.
+// Single-phone words are fan-outs that are also multiplexed. Fillers
+// (silence, noises) are context-independent chains.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "search/search_vocabulary.h"
+
+namespace asr {
+
+class Mdef;
+class TransitionMatrices;
+
+enum class NodeKind : uint8_t {
+  kRoot,      // first phone of a multi-phone word (multiplexed on left context)
+  kInternal,  // word-internal phone, contexts fixed by the tree
+  kFanout,    // last phone for a set of right contexts
+  kSingle,    // single-phone word for a set of right contexts (multiplexed)
+  kFiller,    // phone of a filler word (context-independent)
+};
+
+struct TreeNode {
+  int32_t first_child = 0;   // children are nodes [first_child, first_child + num_children)
+  int32_t num_children = 0;
+  int32_t ssid = -1;         // senone sequence; -1 for multiplexed nodes
+  int32_t lc_ssid = -1;      // multiplexed: offset into LcSsids() (one ssid per left-context phone)
+  int32_t words_begin = 0;   // word-final nodes: search words [words_begin, words_end) end here
+  int32_t words_end = 0;
+  int32_t rc_begin = 0;      // fan-outs: right-context phones [rc_begin, rc_end) in RcPhones()
+  int32_t rc_end = 0;
+  int16_t phone = 0;         // CI phone
+  int16_t tmat = 0;          // transition matrix
+  float lookahead = 0;       // best unigram ln-probability of the words below
+  NodeKind kind = NodeKind::kInternal;
+
+  bool ends_words() const { return words_end > words_begin; }
+};
+
+class LexiconTree {
+ public:
+  // unigram_score[i]: the unigram ln-probability of search word i, which
+  // the lookahead assumes before the word's real history is known.
+  LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const TransitionMatrices& tmat,
+              const std::vector<float>& unigram_score);
+
+  const std::vector<TreeNode>& nodes() const { return nodes_; }
+  const TreeNode& node(int i) const { return nodes_[i]; }
+  int num_nodes() const { return static_cast<int>(nodes_.size()); }
+
+  // Nodes entered from word exits, by the CI phone they start with
+  // (roots and single-phone words).
+  const std::vector<int32_t>& EntryNodes(int phone) const { return entries_[phone]; }
+  // First nodes of the filler words.
+  const std::vector<int32_t>& FillerEntries() const { return filler_entries_; }
+
+  const std::vector<int32_t>& WordList() const { return word_list_; }
+  const std::vector<int16_t>& RcPhones() const { return rc_phones_; }
+  const int32_t* LcSsids(int offset) const { return lc_ssids_.data() + offset; }
+
+  int num_phones() const { return num_phones_; }
+  int silence_phone() const { return silence_phone_; }
+  // The phone a right or left context is taken as (fillers count as silence).
+  int ContextPhone(int phone) const { return context_phone_[phone]; }
+
+ private:
+  std::vector<TreeNode> nodes_;
+  std::vector<std::vector<int32_t>> entries_;
+  std::vector<int32_t> filler_entries_;
+  std::vector<int32_t> word_list_;
+  std::vector<int16_t> rc_phones_;
+  std::vector<int32_t> lc_ssids_;
+  std::vector<int16_t> context_phone_;
+  int num_phones_ = 0;
+  int silence_phone_ = 0;
+};
+
+}  // namespace asr

@@ -1,0 +1,32 @@
+#include "search/recognition_model.h"
+
+#include "common/error.h"
+
+namespace asr {
+
+namespace {
+std::vector<float> UnigramScores(const SearchVocabulary& vocab, const lm::WordSequenceModel& lm) {
+  std::vector<float> out(vocab.size(), 0.0f);
+  const lm::State null_state = lm.NullState();
+  for (int i = 0; i < vocab.size(); ++i) {
+    const SearchWord& w = vocab.word(i);
+    if (w.filler) continue;
+    lm::State unused;
+    out[i] = lm.Score(null_state, w.lm_id, &unused);
+  }
+  return out;
+}
+}  // namespace
+
+RecognitionModel::RecognitionModel(std::shared_ptr<const AcousticModel> am, std::shared_ptr<const Dictionary> dict,
+                                   std::shared_ptr<const lm::WordSequenceModel> lm,
+                                   const std::vector<std::string>& words)
+    : am_(std::move(am)),
+      dict_(std::move(dict)),
+      lm_(std::move(lm)),
+      vocab_(*dict_, *lm_, am_->mdef().silence_phone(), words) {
+  if (am_->mdef().n_emit_state() <= 0) throw FormatError("the acoustic model's phones have different state counts");
+  tree_ = std::make_shared<LexiconTree>(vocab_, am_->mdef(), am_->transitions(), UnigramScores(vocab_, *lm_));
+}
+
+}  // namespace asr

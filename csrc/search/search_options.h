@@ -1,0 +1,23 @@
+// Settings of the beam search. Beams and penalties are given as
+// probabilities, as PocketSphinx users know them (a beam of 1e-48 keeps
+// paths within a factor 1e-48 of the best); the search works with their
+// natural logs.
+#pragma once
+
+namespace asr {
+
+struct SearchOptions {
+  double beam = 1e-48;            // HMMs kept within this factor of the frame's best
+  double phone_beam = 1e-48;      // phone exits propagated within this factor of the best
+  double word_beam = 7e-29;       // word exits kept within this factor of the best exit
+  int max_hmms_per_frame = 30000; // histogram pruning of active HMMs (0 = off)
+  int max_words_per_frame = 40;   // distinct word exits kept per frame (0 = off)
+  double language_weight = 6.5;   // LM log-probabilities are multiplied by this
+  double word_insertion_penalty = 0.65;  // probability charged per word
+  double silence_probability = 0.005;    // per <sil> inserted
+  double filler_probability = 1e-8;      // per noise word inserted
+  bool lm_lookahead = true;       // add the best unigram below each tree node to its paths
+  bool compute_all_senones = false;  // score every senone, not only the active ones
+};
+
+}  // namespace asr

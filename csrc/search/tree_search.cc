@@ -1,0 +1,402 @@
+#include "search/tree_search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "am/mdef.h"
+#include "am/transition_matrices.h"
+#include "common/error.h"
+
+namespace asr {
+
+namespace {
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+float LogWidth(double probability, const char* name) {
+  if (!(probability > 0 && probability <= 1)) throw InvalidArgument(std::string(name) + " must be in (0, 1]");
+  return static_cast<float>(-std::log(probability));
+}
+}  // namespace
+
+TreeSearch::TreeSearch(std::shared_ptr<const LexiconTree> tree, const SearchVocabulary& vocab, const Mdef& mdef,
+                       const TransitionMatrices& tmat, const lm::WordSequenceModel& lm, const SearchOptions& o)
+    : tree_(std::move(tree)), vocab_(vocab), mdef_(mdef), tmat_(tmat), lm_(lm), opts_(o) {
+  beam_ = LogWidth(o.beam, "beam");
+  phone_beam_ = LogWidth(o.phone_beam, "phone_beam");
+  word_beam_ = LogWidth(o.word_beam, "word_beam");
+  if (!(o.language_weight > 0)) throw InvalidArgument("language_weight must be positive");
+  lw_ = static_cast<float>(o.language_weight);
+  if (!(o.word_insertion_penalty > 0)) throw InvalidArgument("word_insertion_penalty must be positive");
+  log_wip_ = static_cast<float>(std::log(o.word_insertion_penalty));
+  sil_pen_ = -LogWidth(o.silence_probability, "silence_probability");
+  fill_pen_ = -LogWidth(o.filler_probability, "filler_probability");
+  if (o.max_hmms_per_frame < 0 || o.max_words_per_frame < 0) throw InvalidArgument("limits must be >= 0");
+  la_scale_ = o.lm_lookahead ? lw_ : 0.0f;
+  n_state_ = tmat.n_state();
+  slot_.assign(tree_->num_nodes(), -1);
+  word_exit_of_.assign(vocab.size(), -1);
+  table_.num_phones = tree_->num_phones();
+}
+
+void TreeSearch::StartUtterance() {
+  for (const Hmm& h : active_) slot_[h.node] = -1;
+  active_.clear();
+  table_.exits.clear();
+  table_.rc_scores.clear();
+  table_.frame_begin.clear();
+  table_.frame_offset.clear();
+  frame_ = 0;
+  hmm_evals_ = 0;
+  const int start = NewExit(-1, -1, 0.0f, 0.0f, lm_.BeginState(), tree_->silence_phone());
+  std::fill_n(table_.rc_scores.begin() + table_.exits[start].rc_offset, table_.num_phones, 0.0f);
+  table_.exits[start].score = 0.0f;
+  table_.frame_begin.push_back(1);  // exits of frame 0 start after the start entry
+  // Enter the tree from the utterance start.
+  for (int q = 0; q < tree_->num_phones(); ++q)
+    for (int32_t n : tree_->EntryNodes(q)) Enter(n, La(tree_->node(n)), start, tree_->silence_phone());
+  for (int32_t n : tree_->FillerEntries()) Enter(n, 0.0f, start, tree_->silence_phone());
+}
+
+int TreeSearch::NewExit(int word, int prev, float score, float lm_score, const lm::State& state, int last_phone) {
+  WordExit e;
+  e.frame = frame_ - (word < 0 ? 1 : 0);
+  e.word = word;
+  e.prev = prev;
+  e.score = score;
+  e.lm_score = lm_score;
+  e.lm_state = state;
+  e.last_phone = static_cast<int16_t>(last_phone);
+  e.rc_offset = static_cast<int32_t>(table_.rc_scores.size());
+  table_.rc_scores.resize(table_.rc_scores.size() + table_.num_phones, kNegInf);
+  table_.exits.push_back(e);
+  return static_cast<int>(table_.exits.size()) - 1;
+}
+
+void TreeSearch::Enter(int node, float score, int32_t bp, int lc) {
+  int s = slot_[node];
+  if (s < 0) {
+    Hmm h;
+    h.node = node;
+    for (int j = 0; j < kMaxStates; ++j) {
+      h.score[j] = kNegInf;
+      h.bp[j] = -1;
+      h.lc[j] = 0;
+    }
+    h.in_score = kNegInf;
+    h.in_bp = -1;
+    h.in_lc = 0;
+    h.best = kNegInf;
+    h.exit_score = kNegInf;
+    h.exit_bp = -1;
+    s = static_cast<int>(active_.size());
+    slot_[node] = s;
+    active_.push_back(h);
+  }
+  Hmm& h = active_[s];
+  if (score > h.in_score) {
+    h.in_score = score;
+    h.in_bp = bp;
+    h.in_lc = static_cast<uint8_t>(lc);
+  }
+}
+
+void TreeSearch::ActiveSenones(std::vector<int>* out) {
+  out->clear();
+  scratch_.assign(mdef_.n_senone(), 0.0f);  // used as a "seen" mark
+  auto mark = [&](int s) {
+    if (scratch_[s] == 0.0f) {
+      scratch_[s] = 1.0f;
+      out->push_back(s);
+    }
+  };
+  for (const Hmm& h : active_) {
+    const TreeNode& n = tree_->node(h.node);
+    if (n.ssid >= 0) {
+      const uint16_t* sen = mdef_.SenoneSeq(n.ssid);
+      for (int j = 0; j < n_state_; ++j) mark(sen[j]);
+    } else {
+      const int32_t* table = tree_->LcSsids(n.lc_ssid);
+      auto mark_lc = [&](int lc) {
+        const uint16_t* sen = mdef_.SenoneSeq(table[lc]);
+        for (int j = 0; j < n_state_; ++j) mark(sen[j]);
+      };
+      if (h.in_score > kNegInf) mark_lc(h.in_lc);
+      for (int j = 0; j < n_state_; ++j)
+        if (h.score[j] > kNegInf) mark_lc(h.lc[j]);
+    }
+  }
+}
+
+void TreeSearch::Evaluate(Hmm& h, const float* senones) {
+  const TreeNode& n = tree_->node(h.node);
+  const float* a = tmat_.Matrix(n.tmat);
+  const int N = n_state_;
+  const int stride = N + 1;
+  float ns[kMaxStates];
+  int32_t nbp[kMaxStates];
+  uint8_t nlc[kMaxStates];
+  for (int j = 0; j < N; ++j) {
+    float best = kNegInf;
+    int from = -2;
+    if (j == 0 && h.in_score > best) {
+      best = h.in_score;
+      from = -1;
+    }
+    for (int i = 0; i <= j; ++i) {
+      const float v = h.score[i] + a[i * stride + j];
+      if (v > best) {
+        best = v;
+        from = i;
+      }
+    }
+    ns[j] = best;
+    if (from == -1) {
+      nbp[j] = h.in_bp;
+      nlc[j] = h.in_lc;
+    } else if (from >= 0) {
+      nbp[j] = h.bp[from];
+      nlc[j] = h.lc[from];
+    } else {
+      nbp[j] = -1;
+      nlc[j] = 0;
+    }
+  }
+  float best = kNegInf, exit = kNegInf;
+  int32_t exit_bp = -1;
+  const uint16_t* fixed = n.ssid >= 0 ? mdef_.SenoneSeq(n.ssid) : nullptr;
+  const int32_t* table = n.ssid >= 0 ? nullptr : tree_->LcSsids(n.lc_ssid);
+  for (int j = 0; j < N; ++j) {
+    if (ns[j] > kNegInf) {
+      const uint16_t* sen = fixed ? fixed : mdef_.SenoneSeq(table[nlc[j]]);
+      ns[j] += senones[sen[j]];
+      if (ns[j] > best) best = ns[j];
+      const float x = ns[j] + a[j * stride + N];
+      if (x > exit) {
+        exit = x;
+        exit_bp = nbp[j];
+      }
+    }
+    h.score[j] = ns[j];
+    h.bp[j] = nbp[j];
+    h.lc[j] = nlc[j];
+  }
+  h.in_score = kNegInf;
+  h.best = best;
+  h.exit_score = exit;
+  h.exit_bp = exit_bp;
+  ++hmm_evals_;
+}
+
+void TreeSearch::Step(const float* senone_scores) {
+  table_.frame_begin.resize(frame_ + 1, static_cast<int32_t>(table_.exits.size()));
+  table_.frame_begin[frame_] = static_cast<int32_t>(table_.exits.size());
+  float best = kNegInf;
+  for (Hmm& h : active_) {
+    Evaluate(h, senone_scores);
+    best = std::max(best, h.best);
+  }
+  if (best == kNegInf) {
+    // Nothing survives (cannot happen with finite scores); keep the frame.
+    table_.frame_offset.push_back(table_.frame_offset.empty() ? 0.0 : table_.frame_offset.back());
+    ++frame_;
+    return;
+  }
+  float threshold = best - beam_;
+  if (opts_.max_hmms_per_frame > 0 && static_cast<int>(active_.size()) > opts_.max_hmms_per_frame) {
+    scratch_.resize(active_.size());
+    for (size_t i = 0; i < active_.size(); ++i) scratch_[i] = active_[i].best;
+    const int k = opts_.max_hmms_per_frame;
+    std::nth_element(scratch_.begin(), scratch_.begin() + (k - 1), scratch_.end(), std::greater<float>());
+    threshold = std::max(threshold, scratch_[k - 1]);
+  }
+  next_active_.clear();
+  for (const Hmm& h : active_) {
+    if (h.best >= threshold) {
+      slot_[h.node] = static_cast<int32_t>(next_active_.size());
+      next_active_.push_back(h);
+    } else {
+      slot_[h.node] = -1;
+    }
+  }
+  active_.swap(next_active_);
+
+  const float phone_threshold = best - phone_beam_;
+  const float word_threshold = best - word_beam_;
+  const size_t survivors = active_.size();
+  for (size_t i = 0; i < survivors; ++i) {
+    const Hmm h = active_[i];  // copy: Enter may grow active_
+    const TreeNode& n = tree_->node(h.node);
+    if (n.ends_words()) {
+      if (h.exit_score >= word_threshold) RecordWordExits(h, best);
+    } else if (h.exit_score >= phone_threshold) {
+      for (int c = n.first_child; c < n.first_child + n.num_children; ++c) {
+        const float s = h.exit_score + La(tree_->node(c)) - La(n);
+        if (s >= threshold) Enter(c, s, h.exit_bp, n.phone);
+      }
+    }
+  }
+  PruneWordExits();
+  EnterFromWordExits(threshold);
+  Normalize(best);
+  ++frame_;
+}
+
+void TreeSearch::RecordWordExits(const Hmm& h, float) {
+  const TreeNode& n = tree_->node(h.node);
+  const lm::State pred_state = table_.exits[h.exit_bp].lm_state;
+  for (int k = n.words_begin; k < n.words_end; ++k) {
+    const int w = tree_->WordList()[k];
+    const SearchWord& sw = vocab_.word(w);
+    lm::State next = pred_state;
+    float lm_score, score;
+    if (sw.filler) {
+      lm_score = sw.silence ? sil_pen_ : fill_pen_;
+      score = h.exit_score + lm_score;
+    } else {
+      lm_score = lw_ * lm_.Score(pred_state, sw.lm_id, &next) + log_wip_;
+      score = h.exit_score - La(n) + lm_score;
+    }
+    int e = word_exit_of_[w];
+    if (e < 0) {
+      const int last = sw.filler ? tree_->silence_phone() : tree_->ContextPhone(sw.phones.back());
+      e = NewExit(w, h.exit_bp, kNegInf, lm_score, next, last);
+      word_exit_of_[w] = e;
+      frame_words_.push_back(w);
+    }
+    float* rc = table_.rc_scores.data() + table_.exits[e].rc_offset;
+    if (n.kind == NodeKind::kFiller) {
+      // Anything may follow a filler, seen through silence.
+      for (int p = 0; p < table_.num_phones; ++p) rc[p] = std::max(rc[p], score);
+    } else {
+      for (int r = n.rc_begin; r < n.rc_end; ++r) {
+        float& slot = rc[tree_->RcPhones()[r]];
+        slot = std::max(slot, score);
+      }
+    }
+    WordExit& x = table_.exits[e];
+    if (score > x.score) {
+      x.score = score;
+      x.prev = h.exit_bp;
+      x.lm_state = next;
+      x.lm_score = lm_score;
+    }
+  }
+}
+
+void TreeSearch::PruneWordExits() {
+  if (frame_words_.empty()) return;
+  float best = kNegInf;
+  for (int w : frame_words_) best = std::max(best, table_.exits[word_exit_of_[w]].score);
+  int kept = 0;
+  for (int w : frame_words_) {
+    WordExit& x = table_.exits[word_exit_of_[w]];
+    x.valid = x.score >= best - word_beam_;
+    kept += x.valid;
+  }
+  const int max_words = opts_.max_words_per_frame;
+  if (max_words > 0 && kept > max_words) {
+    scratch_.clear();
+    for (int w : frame_words_) {
+      const WordExit& x = table_.exits[word_exit_of_[w]];
+      if (x.valid) scratch_.push_back(x.score);
+    }
+    std::nth_element(scratch_.begin(), scratch_.begin() + (max_words - 1), scratch_.end(), std::greater<float>());
+    const float cut = scratch_[max_words - 1];
+    int left = max_words;
+    for (int w : frame_words_) {
+      WordExit& x = table_.exits[word_exit_of_[w]];
+      if (!x.valid) continue;
+      if (x.score > cut || (x.score == cut && left > 0)) {
+        --left;
+      } else {
+        x.valid = false;
+      }
+    }
+  }
+  for (int w : frame_words_) word_exit_of_[w] = -1;
+  frame_words_.clear();
+}
+
+void TreeSearch::EnterFromWordExits(float threshold) {
+  const int begin = table_.frame_begin[frame_];
+  const int end = static_cast<int>(table_.exits.size());
+  if (begin == end) return;
+  const int np = table_.num_phones;
+  for (int q = 0; q < np; ++q) {
+    const auto& entries = tree_->EntryNodes(q);
+    const bool filler_context = q == tree_->silence_phone();
+    if (entries.empty() && !filler_context) continue;
+    float best = kNegInf;
+    int from = -1;
+    for (int e = begin; e < end; ++e) {
+      if (!table_.exits[e].valid) continue;
+      const float s = table_.RcScores(e)[q];
+      if (s > best) {
+        best = s;
+        from = e;
+      }
+    }
+    if (from < 0) continue;
+    const int lc = table_.exits[from].last_phone;
+    for (int32_t n : entries) {
+      const float s = best + La(tree_->node(n));
+      if (s >= threshold) Enter(n, s, from, lc);
+    }
+    if (filler_context)
+      for (int32_t n : tree_->FillerEntries())
+        if (best >= threshold) Enter(n, best, from, lc);
+  }
+}
+
+void TreeSearch::Normalize(float best) {
+  for (Hmm& h : active_) {
+    for (int j = 0; j < n_state_; ++j) h.score[j] -= best;
+    h.in_score -= best;
+  }
+  const int begin = table_.frame_begin[frame_];
+  for (int e = begin; e < static_cast<int>(table_.exits.size()); ++e) {
+    table_.exits[e].score -= best;
+    float* rc = table_.rc_scores.data() + table_.exits[e].rc_offset;
+    for (int p = 0; p < table_.num_phones; ++p) rc[p] -= best;
+  }
+  const double prev = table_.frame_offset.empty() ? 0.0 : table_.frame_offset.back();
+  table_.frame_offset.push_back(prev + best);
+}
+
+std::vector<WordSegment> TreeSearch::BestPath(bool final, double* total) const {
+  std::vector<WordSegment> out;
+  int chosen = -1;
+  double best = -std::numeric_limits<double>::infinity();
+  for (int t = frame_ - 1; t >= 0 && chosen < 0; --t) {
+    const int begin = table_.frame_begin[t];
+    const int end = t + 1 < static_cast<int>(table_.frame_begin.size()) ? table_.frame_begin[t + 1]
+                                                                          : static_cast<int>(table_.exits.size());
+    for (int e = begin; e < end; ++e) {
+      const WordExit& x = table_.exits[e];
+      if (!x.valid) continue;
+      double s = table_.RcScores(e)[tree_->silence_phone()] + table_.frame_offset[t];
+      if (final) s += lw_ * lm_.Final(x.lm_state);
+      if (s > best) {
+        best = s;
+        chosen = e;
+      }
+    }
+  }
+  if (total) *total = best;
+  for (int e = chosen; e > 0 && table_.exits[e].word >= 0; e = table_.exits[e].prev) {
+    const WordExit& x = table_.exits[e];
+    const WordExit& p = table_.exits[x.prev];
+    WordSegment seg;
+    seg.word = x.word;
+    seg.start_frame = p.frame + 1;
+    seg.end_frame = x.frame;
+    seg.lm = x.lm_score;
+    seg.acoustic = static_cast<float>(table_.Absolute(e) - table_.Absolute(x.prev) - x.lm_score);
+    out.push_back(seg);
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace asr
