@@ -22,7 +22,7 @@ struct BuildNode {
   int tmat = 0;
   std::vector<int32_t> lc_ssid;           // multiplexed nodes
   std::vector<int32_t> words;             // word-final nodes
-  std::vector<int16_t> rc;                // fan-outs
+  int variants = -1;                      // fan-outs: template id
   float lookahead = -std::numeric_limits<float>::infinity();
   std::map<std::pair<int, int>, int> child_index;  // (phone, next phone or -1) -> first child of the group
   std::vector<int> children;
@@ -53,18 +53,16 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
   for (int p = 0; p < num_phones_; ++p)
     if (!mdef.IsFiller(p) || p == silence_phone_) contexts.push_back(p);
 
-  // Adds the fan-out group for a word-final phone under `parent`, or finds
-  // the existing one (homophones share it). Returns the group's node ids.
-  std::map<std::pair<int, int>, std::vector<int>> single_groups;
-  auto add_fanout = [&](int parent, int phone, int lc, bool single) -> std::vector<int> {
-    const auto key = std::make_pair(phone, kWordEnd);
-    auto it = b[parent].child_index.find(key);
-    if (it != b[parent].child_index.end()) {
-      std::vector<int> group;
-      for (int c : b[parent].children)
-        if (b[c].phone == phone && (b[c].kind == NodeKind::kFanout || b[c].kind == NodeKind::kSingle)) group.push_back(c);
-      return group;
-    }
+  // Variant templates, keyed by (phone, left context; -1 = multiplexed).
+  struct Template {
+    std::vector<FanoutVariant> variants;
+  };
+  std::map<std::pair<int, int>, int> template_index;
+  std::vector<Template> templates;
+  auto get_template = [&](int phone, int lc, bool single) -> int {
+    const auto key = std::make_pair(phone, single ? -1 : lc);
+    auto it = template_index.find(key);
+    if (it != template_index.end()) return it->second;
     // Group right contexts whose HMMs are identical.
     std::map<std::vector<int32_t>, std::vector<int16_t>> by_model;
     for (int rc : contexts) {
@@ -78,26 +76,40 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
       }
       by_model[model].push_back(static_cast<int16_t>(rc));
     }
-    std::vector<int> group;
+    Template t;
     for (auto& [model, rcs] : by_model) {
-      BuildNode n;
-      n.kind = single ? NodeKind::kSingle : NodeKind::kFanout;
-      n.phone = phone;
+      FanoutVariant v;
       if (single) {
-        n.lc_ssid = model;
-        n.tmat = phone_tmat(mdef.PhoneIdNearest(phone, silence_phone_, silence_phone_, WordPosition::kSingle));
+        v.lc_ssid = static_cast<int32_t>(lc_ssids_.size());
+        lc_ssids_.insert(lc_ssids_.end(), model.begin(), model.end());
       } else {
-        n.ssid = model[0];
-        n.tmat = phone_tmat(mdef.PhoneIdNearest(phone, lc, silence_phone_, WordPosition::kEnd));
+        v.ssid = model[0];
       }
-      n.rc = rcs;
-      b.push_back(std::move(n));
-      const int id = static_cast<int>(b.size()) - 1;
-      b[parent].children.push_back(id);
-      group.push_back(id);
+      v.rc_begin = static_cast<int32_t>(rc_phones_.size());
+      rc_phones_.insert(rc_phones_.end(), rcs.begin(), rcs.end());
+      v.rc_end = static_cast<int32_t>(rc_phones_.size());
+      t.variants.push_back(v);
     }
-    b[parent].child_index[key] = group.front();
-    return group;
+    templates.push_back(std::move(t));
+    template_index[key] = static_cast<int>(templates.size()) - 1;
+    return static_cast<int>(templates.size()) - 1;
+  };
+  // The word-final node for `phone` under `parent` (homophones share it).
+  auto add_fanout = [&](int parent, int phone, int lc, bool single) -> int {
+    const auto key = std::make_pair(phone, kWordEnd);
+    auto it = b[parent].child_index.find(key);
+    if (it != b[parent].child_index.end()) return it->second;
+    BuildNode n;
+    n.kind = single ? NodeKind::kSingle : NodeKind::kFanout;
+    n.phone = phone;
+    n.variants = get_template(phone, lc, single);
+    n.tmat = single ? phone_tmat(mdef.PhoneIdNearest(phone, silence_phone_, silence_phone_, WordPosition::kSingle))
+                    : phone_tmat(mdef.PhoneIdNearest(phone, lc, silence_phone_, WordPosition::kEnd));
+    b.push_back(std::move(n));
+    const int id = static_cast<int>(b.size()) - 1;
+    b[parent].children.push_back(id);
+    b[parent].child_index[key] = id;
+    return id;
   };
   auto child = [&](int parent, int phone, int next, NodeKind kind, int lc) -> int {
     const auto key = std::make_pair(phone, next);
@@ -140,7 +152,6 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
         const int pid = mdef.PhoneIdNearest(ph[i], -1, -1, WordPosition::kUndefined);
         n.ssid = mdef.phone(pid).ssid;
         n.tmat = mdef.phone(pid).tmat;
-        n.rc.push_back(static_cast<int16_t>(silence_phone_));
         b.push_back(std::move(n));
         const int id = static_cast<int>(b.size()) - 1;
         if (i == 0) filler_first.push_back(id);
@@ -150,10 +161,9 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
       }
       b[parent].words.push_back(w);
     } else if (ph.size() == 1) {
-      for (int id : add_fanout(0, ph[0], -1, true)) {
-        b[id].words.push_back(w);
-        path.push_back(id);
-      }
+      const int id = add_fanout(0, ph[0], -1, true);
+      b[id].words.push_back(w);
+      path.push_back(id);
     } else {
       int node = child(0, ph[0], ph[1], NodeKind::kRoot, -1);
       path.push_back(node);
@@ -161,10 +171,9 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
         node = child(node, ph[i], ph[i + 1], NodeKind::kInternal, ph[i - 1]);
         path.push_back(node);
       }
-      for (int id : add_fanout(node, ph.back(), ph[ph.size() - 2], false)) {
-        b[id].words.push_back(w);
-        path.push_back(id);
-      }
+      const int id = add_fanout(node, ph.back(), ph[ph.size() - 2], false);
+      b[id].words.push_back(w);
+      path.push_back(id);
     }
     for (int id : path) b[id].lookahead = std::max(b[id].lookahead, la);
   }
@@ -182,6 +191,7 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
     for (int c : b[id].children) queue.push_back(c);
   }
   nodes_.resize(order.size());
+  std::map<int, int32_t> template_offset;  // template id -> first variant in variants_
   entries_.assign(num_phones_, {});
   for (size_t i = 0; i < order.size(); ++i) {
     BuildNode& s = b[order[i]];
@@ -198,9 +208,16 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
     t.words_begin = static_cast<int32_t>(word_list_.size());
     word_list_.insert(word_list_.end(), s.words.begin(), s.words.end());
     t.words_end = static_cast<int32_t>(word_list_.size());
-    t.rc_begin = static_cast<int32_t>(rc_phones_.size());
-    rc_phones_.insert(rc_phones_.end(), s.rc.begin(), s.rc.end());
-    t.rc_end = static_cast<int32_t>(rc_phones_.size());
+    if (s.variants >= 0) {
+      const auto& v = templates[s.variants].variants;
+      auto found = template_offset.find(s.variants);
+      if (found == template_offset.end()) {
+        found = template_offset.emplace(s.variants, static_cast<int32_t>(variants_.size())).first;
+        variants_.insert(variants_.end(), v.begin(), v.end());
+      }
+      t.variant_begin = found->second;
+      t.variant_end = found->second + static_cast<int32_t>(v.size());
+    }
     t.num_children = static_cast<int32_t>(s.children.size());
     t.first_child = s.children.empty() ? 0 : new_id[s.children.front()];
     for (size_t k = 0; k < s.children.size(); ++k)

@@ -33,21 +33,33 @@ enum class NodeKind : uint8_t {
   kFiller,    // phone of a filler word (context-independent)
 };
 
+// One HMM of a word-final phone, for the right contexts it covers.
+struct FanoutVariant {
+  int32_t ssid = -1;     // senone sequence; -1 when multiplexed (single-phone words)
+  int32_t lc_ssid = -1;  // multiplexed: offset into LcSsids()
+  int32_t rc_begin = 0;  // right-context phones [rc_begin, rc_end) in RcPhones()
+  int32_t rc_end = 0;
+};
+
 struct TreeNode {
   int32_t first_child = 0;   // children are nodes [first_child, first_child + num_children)
   int32_t num_children = 0;
-  int32_t ssid = -1;         // senone sequence; -1 for multiplexed nodes
-  int32_t lc_ssid = -1;      // multiplexed: offset into LcSsids() (one ssid per left-context phone)
+  int32_t ssid = -1;         // senone sequence; -1 for multiplexed and fan-out nodes
+  int32_t lc_ssid = -1;      // roots: offset into LcSsids() (one ssid per left-context phone)
   int32_t words_begin = 0;   // word-final nodes: search words [words_begin, words_end) end here
   int32_t words_end = 0;
-  int32_t rc_begin = 0;      // fan-outs: right-context phones [rc_begin, rc_end) in RcPhones()
-  int32_t rc_end = 0;
+  // Fan-out and single-phone nodes stand for several HMMs, one per variant
+  // [variant_begin, variant_end) of Variants(); the variants depend only on
+  // the phone and its left context, so words share them.
+  int32_t variant_begin = 0;
+  int32_t variant_end = 0;
   int16_t phone = 0;         // CI phone
   int16_t tmat = 0;          // transition matrix
   float lookahead = 0;       // best unigram ln-probability of the words below
   NodeKind kind = NodeKind::kInternal;
 
   bool ends_words() const { return words_end > words_begin; }
+  int num_variants() const { return variant_end - variant_begin; }
 };
 
 class LexiconTree {
@@ -69,6 +81,7 @@ class LexiconTree {
 
   const std::vector<int32_t>& WordList() const { return word_list_; }
   const std::vector<int16_t>& RcPhones() const { return rc_phones_; }
+  const FanoutVariant& Variant(int i) const { return variants_[i]; }
   const int32_t* LcSsids(int offset) const { return lc_ssids_.data() + offset; }
 
   int num_phones() const { return num_phones_; }
@@ -82,6 +95,7 @@ class LexiconTree {
   std::vector<int32_t> filler_entries_;
   std::vector<int32_t> word_list_;
   std::vector<int16_t> rc_phones_;
+  std::vector<FanoutVariant> variants_;
   std::vector<int32_t> lc_ssids_;
   std::vector<int16_t> context_phone_;
   int num_phones_ = 0;

@@ -75,30 +75,46 @@ int TreeSearch::NewExit(int word, int prev, float score, float lm_score, const l
 
 void TreeSearch::Enter(int node, float score, int32_t bp, int lc) {
   int s = slot_[node];
+  const TreeNode& n = tree_->node(node);
+  const int count = std::max(1, n.num_variants());
   if (s < 0) {
-    Hmm h;
-    h.node = node;
-    for (int j = 0; j < kMaxStates; ++j) {
-      h.score[j] = kNegInf;
-      h.bp[j] = -1;
-      h.lc[j] = 0;
-    }
-    h.in_score = kNegInf;
-    h.in_bp = -1;
-    h.in_lc = 0;
-    h.best = kNegInf;
-    h.exit_score = kNegInf;
-    h.exit_bp = -1;
+    // A fan-out node is a group of variant HMMs kept next to each other.
     s = static_cast<int>(active_.size());
     slot_[node] = s;
-    active_.push_back(h);
+    for (int v = 0; v < count; ++v) {
+      Hmm h;
+      h.node = node;
+      h.variant = n.num_variants() > 0 ? n.variant_begin + v : -1;
+      for (int j = 0; j < kMaxStates; ++j) {
+        h.score[j] = kNegInf;
+        h.bp[j] = -1;
+        h.lc[j] = 0;
+      }
+      h.in_score = kNegInf;
+      h.in_bp = -1;
+      h.in_lc = 0;
+      h.best = kNegInf;
+      h.exit_score = kNegInf;
+      h.exit_bp = -1;
+      active_.push_back(h);
+    }
   }
-  Hmm& h = active_[s];
-  if (score > h.in_score) {
-    h.in_score = score;
-    h.in_bp = bp;
-    h.in_lc = static_cast<uint8_t>(lc);
+  for (int v = 0; v < count; ++v) {
+    Hmm& h = active_[s + v];
+    if (score > h.in_score) {
+      h.in_score = score;
+      h.in_bp = bp;
+      h.in_lc = static_cast<uint8_t>(lc);
+    }
   }
+}
+
+const uint16_t* TreeSearch::Senones(const Hmm& h, const TreeNode& n, int lc) const {
+  if (h.variant >= 0) {
+    const FanoutVariant& v = tree_->Variant(h.variant);
+    return mdef_.SenoneSeq(v.ssid >= 0 ? v.ssid : tree_->LcSsids(v.lc_ssid)[lc]);
+  }
+  return mdef_.SenoneSeq(n.ssid >= 0 ? n.ssid : tree_->LcSsids(n.lc_ssid)[lc]);
 }
 
 void TreeSearch::ActiveSenones(std::vector<int>* out) {
@@ -112,15 +128,14 @@ void TreeSearch::ActiveSenones(std::vector<int>* out) {
   };
   for (const Hmm& h : active_) {
     const TreeNode& n = tree_->node(h.node);
-    if (n.ssid >= 0) {
-      const uint16_t* sen = mdef_.SenoneSeq(n.ssid);
+    const bool multiplexed = h.variant >= 0 ? tree_->Variant(h.variant).ssid < 0 : n.ssid < 0;
+    auto mark_lc = [&](int lc) {
+      const uint16_t* sen = Senones(h, n, lc);
       for (int j = 0; j < n_state_; ++j) mark(sen[j]);
+    };
+    if (!multiplexed) {
+      mark_lc(0);
     } else {
-      const int32_t* table = tree_->LcSsids(n.lc_ssid);
-      auto mark_lc = [&](int lc) {
-        const uint16_t* sen = mdef_.SenoneSeq(table[lc]);
-        for (int j = 0; j < n_state_; ++j) mark(sen[j]);
-      };
       if (h.in_score > kNegInf) mark_lc(h.in_lc);
       for (int j = 0; j < n_state_; ++j)
         if (h.score[j] > kNegInf) mark_lc(h.lc[j]);
@@ -164,11 +179,9 @@ void TreeSearch::Evaluate(Hmm& h, const float* senones) {
   }
   float best = kNegInf, exit = kNegInf;
   int32_t exit_bp = -1;
-  const uint16_t* fixed = n.ssid >= 0 ? mdef_.SenoneSeq(n.ssid) : nullptr;
-  const int32_t* table = n.ssid >= 0 ? nullptr : tree_->LcSsids(n.lc_ssid);
   for (int j = 0; j < N; ++j) {
     if (ns[j] > kNegInf) {
-      const uint16_t* sen = fixed ? fixed : mdef_.SenoneSeq(table[nlc[j]]);
+      const uint16_t* sen = Senones(h, n, nlc[j]);
       ns[j] += senones[sen[j]];
       if (ns[j] > best) best = ns[j];
       const float x = ns[j] + a[j * stride + N];
@@ -211,13 +224,20 @@ void TreeSearch::Step(const float* senone_scores) {
     threshold = std::max(threshold, scratch_[k - 1]);
   }
   next_active_.clear();
-  for (const Hmm& h : active_) {
-    if (h.best >= threshold) {
-      slot_[h.node] = static_cast<int32_t>(next_active_.size());
-      next_active_.push_back(h);
+  for (size_t i = 0; i < active_.size();) {
+    // Variants of a fan-out stay together: the group lives while any does.
+    const int node = active_[i].node;
+    size_t end = i + 1;
+    while (end < active_.size() && active_[end].node == node) ++end;
+    bool keep = false;
+    for (size_t k = i; k < end; ++k) keep = keep || active_[k].best >= threshold;
+    if (keep) {
+      slot_[node] = static_cast<int32_t>(next_active_.size());
+      next_active_.insert(next_active_.end(), active_.begin() + i, active_.begin() + end);
     } else {
-      slot_[h.node] = -1;
+      slot_[node] = -1;
     }
+    i = end;
   }
   active_.swap(next_active_);
 
@@ -265,11 +285,12 @@ void TreeSearch::RecordWordExits(const Hmm& h, float) {
       frame_words_.push_back(w);
     }
     float* rc = table_.rc_scores.data() + table_.exits[e].rc_offset;
-    if (n.kind == NodeKind::kFiller) {
-      // Anything may follow a filler, seen through silence.
+    if (h.variant < 0) {
+      // Fillers: anything may follow, seen through silence.
       for (int p = 0; p < table_.num_phones; ++p) rc[p] = std::max(rc[p], score);
     } else {
-      for (int r = n.rc_begin; r < n.rc_end; ++r) {
+      const FanoutVariant& v = tree_->Variant(h.variant);
+      for (int r = v.rc_begin; r < v.rc_end; ++r) {
         float& slot = rc[tree_->RcPhones()[r]];
         slot = std::max(slot, score);
       }

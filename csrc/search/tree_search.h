@@ -59,6 +59,7 @@ class TreeSearch {
  private:
   struct Hmm {
     int32_t node;
+    int32_t variant;  // fan-out variant (index into the tree's variants), -1 for plain nodes
     float score[kMaxStates];
     int32_t bp[kMaxStates];
     uint8_t lc[kMaxStates];
@@ -70,7 +71,7 @@ class TreeSearch {
     int32_t exit_bp;
   };
 
-  Hmm& Activate(int node);
+  const uint16_t* Senones(const Hmm& h, const TreeNode& n, int lc) const;
   void Enter(int node, float score, int32_t bp, int lc);
   void Evaluate(Hmm& h, const float* senones);
   void RecordWordExits(const Hmm& h, float best);
