@@ -50,23 +50,67 @@ void SenoneScorer::GatherStreams(const float* frame) {
   }
 }
 
+namespace {
+
+constexpr int kLanes = 16;
+
+// Inserts `v` (density index `vi`) into a best-first list of n entries.
+template <typename T>
+inline void InsertTop(T* t, int n, int vi, float v) {
+  if (!(v > t[n - 1].score)) return;
+  int j = n - 1;
+  while (j > 0 && v > t[j - 1].score) {
+    t[j] = t[j - 1];
+    --j;
+  }
+  t[j] = {vi, v};
+}
+
+// Branch-free per-lane top-N over rows of kLanes densities (the lane loop
+// vectorises), then an exact merge of the N * kLanes survivors.
+template <int N, typename T>
+void LaneTopN(const float* dens, int nd, T* t) {
+  alignas(64) float lv[N][kLanes];
+  alignas(64) int li[N][kLanes];
+  for (int j = 0; j < N; ++j)
+    for (int l = 0; l < kLanes; ++l) {
+      lv[j][l] = -std::numeric_limits<float>::infinity();
+      li[j][l] = 0;
+    }
+  for (int row = 0; row < nd; row += kLanes) {
+    for (int l = 0; l < kLanes; ++l) {
+      float v = dens[row + l];
+      int vi = row + l;
+#pragma GCC unroll 8
+      for (int j = 0; j < N; ++j) {
+        const float old_v = lv[j][l];
+        const int old_i = li[j][l];
+        const bool gt = v > old_v;
+        lv[j][l] = gt ? v : old_v;
+        li[j][l] = gt ? vi : old_i;
+        v = gt ? old_v : v;
+        vi = gt ? old_i : vi;
+      }
+    }
+  }
+  for (int j = 0; j < N; ++j)
+    for (int l = 0; l < kLanes; ++l) InsertTop(t, N, li[j][l], lv[j][l]);
+}
+
+}  // namespace
+
 void SenoneScorer::EvalCodebook(int cb) {
   const int nd = codebooks_->n_density();
   const int n = top_n_;
   for (int s = 0; s < n_stream_; ++s) {
     codebooks_->LogDensities(cb, s, x_[s].data(), dens_.data());
+    const float* dens = dens_.data();
     Top* t = &top_[(static_cast<size_t>(cb) * n_stream_ + s) * n];
     for (int k = 0; k < n; ++k) t[k] = {k, -std::numeric_limits<float>::infinity()};
-    // Keep the n best, sorted best first; most densities fail the first test.
-    for (int k = 0; k < nd; ++k) {
-      const float v = dens_[k];
-      if (!(v > t[n - 1].score)) continue;
-      int j = n - 1;
-      while (j > 0 && v > t[j - 1].score) {
-        t[j] = t[j - 1];
-        --j;
-      }
-      t[j] = {k, v};
+    if (n == 4 && nd % kLanes == 0) {
+      LaneTopN<4>(dens, nd, t);
+    } else {
+      for (int k = 0; k < nd; ++k) InsertTop(t, n, k, dens[k]);
     }
   }
 }
@@ -108,6 +152,21 @@ void SenoneScorer::ScoreAll(const float* frame, float* out) {
       const size_t off = (static_cast<size_t>(cb) * n_stream_ + s) * n;
       const Top* t = &top_[off];
       const float* c = &coef_[off];
+      const float best = t[0].score;
+      float* __restrict tot = total + begin;
+      if (n == 4) {
+        // Sphinx's default: one fused pass, no intermediate sums in memory.
+        const float* __restrict w0 = weights_->Row(s, t[0].cw) + begin;
+        const float* __restrict w1 = weights_->Row(s, t[1].cw) + begin;
+        const float* __restrict w2 = weights_->Row(s, t[2].cw) + begin;
+        const float* __restrict w3 = weights_->Row(s, t[3].cw) + begin;
+        const float c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+        for (int i = 0; i < len; ++i) {
+          const float mix = c0 * w0[i] + c1 * w1[i] + c2 * w2[i] + c3 * w3[i];
+          tot[i] += best + FastLog(mix);
+        }
+        continue;
+      }
       {
         const float* __restrict w = weights_->Row(s, t[0].cw) + begin;
         const float c0 = c[0];
@@ -118,8 +177,6 @@ void SenoneScorer::ScoreAll(const float* frame, float* out) {
         const float ck = c[k];
         for (int i = 0; i < len; ++i) acc[i] += ck * w[i];
       }
-      const float best = t[0].score;
-      float* __restrict tot = total + begin;
       for (int i = 0; i < len; ++i) tot[i] += best + FastLog(acc[i]);
     }
   }

@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "am/acoustic_model.h"
+#include "am/gaussian_codebooks.h"
 #include "am/senone_scorer.h"
 #include "bindings/bindings.h"
 #include "common/error.h"
@@ -21,6 +22,18 @@ using FloatArray = py::array_t<float, py::array::c_style | py::array::forcecast>
 void CheckFrames(const FloatArray& feats, int dim) {
   if (feats.ndim() != 2 || feats.shape(1) != dim)
     throw InvalidArgument("features must be a 2-D array with " + std::to_string(dim) + " columns");
+}
+
+MeanTransform ToMeanTransform(const py::object& obj) {
+  auto t = obj.cast<std::tuple<std::vector<std::vector<std::vector<float>>>, std::vector<std::vector<std::vector<float>>>,
+                               std::vector<std::vector<std::vector<float>>>, std::vector<int>>>();
+  MeanTransform m;
+  m.a = std::get<0>(t);
+  m.b = std::get<1>(t);
+  m.var_scale = std::get<2>(t);
+  m.class_of_codebook = std::get<3>(t);
+  m.n_class = static_cast<int>(m.a.size());
+  return m;
 }
 
 py::dict FeatParamsDict(const FeatParams& p) {
@@ -105,13 +118,19 @@ void BindAcoustic(py::module_& m) {
            py::arg("tmat"), "log transition probabilities (n_state x n_state+1)");
 
   py::class_<SenoneScorer>(m, "SenoneScorer")
-      .def(py::init([](std::shared_ptr<AcousticModel> model, int top_n, float density_floor) {
+      .def(py::init([](std::shared_ptr<AcousticModel> model, int top_n, float density_floor, py::object transform) {
              ScorerOptions o;
              o.top_n = top_n;
              o.density_floor = density_floor;
-             return new SenoneScorer(model, o);
+             std::shared_ptr<const GaussianCodebooks> adapted;
+             if (!transform.is_none()) adapted = model->codebooks()->Transformed(ToMeanTransform(transform));
+             return new SenoneScorer(model, o, adapted);
            }),
-           py::arg("model"), py::arg("top_n") = 4, py::arg("density_floor") = -1.0f)
+           py::arg("model"), py::arg("top_n") = 4, py::arg("density_floor") = -1.0f,
+           py::arg("mean_transform") = py::none(),
+           "mean_transform: (a, b, var_scale, class_of_codebook) with a[class][stream] flattened "
+           "veclen x veclen matrices, b[class][stream] offsets, var_scale like b or empty, "
+           "class_of_codebook empty or one class per codebook")
       .def_property_readonly("top_n", &SenoneScorer::top_n)
       .def_property_readonly("n_senones", &SenoneScorer::n_senone)
       .def(

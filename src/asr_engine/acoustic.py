@@ -154,14 +154,42 @@ class AcousticModel:
         return f"AcousticModel(kind={self.kind!r}, n_senones={self.n_senones}, path={self.path!r})"
 
 
-class SenoneScorer:
-    """Scores feature frames against one model; not shareable between threads."""
+@dataclass(frozen=True)
+class MeanTransform:
+    """Affine transform of the Gaussian means per regression class (MLLR):
+    ``mu' = A @ mu + b`` for each stream, optionally scaling variances.
 
-    def __init__(self, model: AcousticModel, options: ScorerOptions = ScorerOptions()) -> None:
+    ``a[c][s]`` is a ``veclen x veclen`` matrix and ``b[c][s]`` a vector for
+    class ``c`` and stream ``s``; ``class_of_codebook`` maps each codebook to
+    its class (default: everything in class 0).
+    """
+
+    a: Sequence[Sequence[np.ndarray]]
+    b: Sequence[Sequence[np.ndarray]]
+    var_scale: Optional[Sequence[Sequence[np.ndarray]]] = None
+    class_of_codebook: Optional[Sequence[int]] = None
+
+    def to_native(self) -> tuple:
+        flat = lambda m: [[np.asarray(x, dtype=np.float32).ravel().tolist() for x in cls] for cls in m]  # noqa: E731
+        return (flat(self.a), flat(self.b), flat(self.var_scale) if self.var_scale is not None else [],
+                list(self.class_of_codebook) if self.class_of_codebook is not None else [])
+
+
+class SenoneScorer:
+    """Scores feature frames against one model; not shareable between threads.
+
+    With ``mean_transform`` the scorer uses adapted copies of the model's
+    Gaussians; the model itself is unchanged.
+    """
+
+    def __init__(self, model: AcousticModel, options: ScorerOptions = ScorerOptions(),
+                 mean_transform: Optional[MeanTransform] = None) -> None:
         if options.top_n <= 0:
             raise InvalidArgumentError("top_n must be positive")
         floor = -1.0 if options.density_floor is None else float(options.density_floor)
-        self._native = _core.SenoneScorer(model.native, top_n=options.top_n, density_floor=floor)
+        native_transform = None if mean_transform is None else mean_transform.to_native()
+        self._native = _core.SenoneScorer(model.native, top_n=options.top_n, density_floor=floor,
+                                          mean_transform=native_transform)
         self.model = model
 
     @property

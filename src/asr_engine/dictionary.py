@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
 
 from . import _core
-from .errors import FormatError, InvalidArgumentError
+from .errors import FormatError, InvalidArgumentError, NotFoundError
 from .model import default_dictionary_path
 
 if TYPE_CHECKING:
@@ -52,7 +52,10 @@ def default_cache_dir() -> str:
 
 
 def _file_identity(path: str) -> str:
-    st = os.stat(path)
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise NotFoundError(f"cannot open '{path}': {e.strerror}") from None
     return f"{os.path.abspath(path)}|{st.st_size}|{st.st_mtime_ns}"
 
 
