@@ -43,11 +43,12 @@ void NgramModel::Visit(int depth, int k, uint32_t entry, WordId* words,
                        const std::function<void(const WordId*, int, float, float)>& f) const {
   words[depth - 1] = a_.entry_word[entry];
   if (depth == k) {
-    float bo = (k < order_) ? a_.ctx_bo[entry] : 0.0f;
-    f(words, k, a_.entry_prob[entry], bo);
+    float bo = (k < order_) ? a_.contexts[entry].backoff_weight : 0.0f;
+    f(words, k, a_.entry_value[entry].prob, bo);
     return;
   }
-  for (uint32_t c = a_.ctx_child[entry]; c < a_.ctx_child[entry + 1]; ++c) Visit(depth + 1, k, c, words, f);
+  const uint32_t end = a_.contexts[entry + 1].child_begin;
+  for (uint32_t c = a_.contexts[entry].child_begin; c < end; ++c) Visit(depth + 1, k, c, words, f);
 }
 
 void NgramModel::ForEachNgram(int k, const std::function<void(const WordId*, int, float, float)>& f) const {
