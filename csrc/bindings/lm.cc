@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bindings/bindings.h"
+#include "bindings/lm_internal.h"
 #include "common/error.h"
 #include "lm/arpa_reader.h"
 #include "lm/arpa_writer.h"
@@ -35,22 +36,11 @@ using lm::State;
 using lm::WordId;
 using lm::WordSequenceModel;
 
-constexpr double kLn10 = 2.302585092994046;
-inline double ToLog10(double ln) { return ln / kLn10; }
+using lm_internal::ScoreBatch;
+using lm_internal::ToLog10;
 
-// A compiled model image not yet wrapped in a model object; lets Python
-// subclasses of NgramModel be constructed from any source.
-struct BuiltImage {
-  lm::NgramImage image;
-  std::string name;
-};
-
-std::shared_ptr<BuiltImage> BuildFrom(lm::NgramSet& set) {
-  auto out = std::make_shared<BuiltImage>();
-  out->name = set.source;
-  out->image = lm::BuildNgramImage(set);
-  return out;
-}
+using lm_internal::BuildFrom;
+using lm_internal::BuiltImage;
 
 void CheckState(const WordSequenceModel& m, const State& s) {
   if (!m.IsValidState(s)) throw InvalidArgument("state does not belong to this language model");
@@ -64,24 +54,6 @@ WordId WordArg(const WordSequenceModel& m, const py::handle& word) {
     return static_cast<WordId>(id);
   }
   throw InvalidArgument("word must be a str or an int id");
-}
-
-std::vector<std::string> Sentences(const py::iterable& it) {
-  std::vector<std::string> out;
-  for (const py::handle& h : it) out.push_back(h.cast<std::string>());
-  return out;
-}
-
-template <typename Model>
-py::array_t<double> ScoreBatch(const Model& m, const py::iterable& sentences, bool bos, bool eos) {
-  std::vector<std::string> text = Sentences(sentences);
-  py::array_t<double> out(static_cast<py::ssize_t>(text.size()));
-  double* dst = out.mutable_data();
-  {
-    py::gil_scoped_release release;
-    for (size_t i = 0; i < text.size(); ++i) dst[i] = ToLog10(lm::ScoreSentenceText(m, text[i], bos, eos).log_prob);
-  }
-  return out;
 }
 
 void BindState(py::module_& m) {
@@ -285,6 +257,7 @@ void BindLm(py::module_& parent) {
   BindState(m);
   BindWordSequenceModel(m);
   BindNgramModel(m);
+  lm_internal::BindLmModels(m);
 }
 
 }  // namespace asr::bindings

@@ -1,5 +1,6 @@
 #include "lm/vocabulary.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -89,6 +90,8 @@ void Vocabulary::FillTable(const std::vector<std::string>& words, uint32_t bits,
 }
 
 Vocabulary::Vocabulary(std::vector<std::string> words) {
+  // Every vocabulary can map unknown words somewhere.
+  if (std::find(words.begin(), words.end(), "<unk>") == words.end()) words.emplace_back("<unk>");
   if (words.size() >= 0xFFFFFFF0u) throw InvalidArgument("vocabulary too large");
   own_offsets_.reserve(words.size() + 1);
   own_offsets_.push_back(0);

@@ -42,7 +42,8 @@ class Vocabulary {
   };
 
   Vocabulary() = default;
-  // Builds an owned vocabulary; words must be distinct.
+  // Builds an owned vocabulary; words must be distinct. "<unk>" is appended
+  // if missing, so unknown words always have an id.
   explicit Vocabulary(std::vector<std::string> words);
   // Views arrays owned elsewhere (must outlive this object).
   static Vocabulary FromView(const View& view);
