@@ -22,7 +22,7 @@ struct OrderTable {
   std::vector<uint64_t> count;   // adjusted count
   std::vector<double> prob;      // interpolated p(w|h)
   std::vector<double> gamma;     // back-off weight of the n-gram as a context (0 if none)
-  size_t size() const { return count.size(); }
+  size_t size() const { return keys.size() / k; }
   const WordId* at(size_t i) const { return keys.data() + i * k; }
 };
 
