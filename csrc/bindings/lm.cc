@@ -234,6 +234,17 @@ void BindNgramModel(py::module_& m) {
              return ToLog10(ln);
            },
            py::arg("words"), "log10 P(words[-1] | words[:-1]) with no sentence-start assumption.")
+      .def("ngram_at",
+           [](const NgramModel& s, int k, uint64_t i) {
+             lm::WordId w[lm::kMaxOrder];
+             float bo = 0.0f;
+             float p = s.NgramAt(k, i, w, &bo);
+             py::list words;
+             for (int j = 0; j < k; ++j) words.append(std::string(s.vocab().Word(w[j])));
+             return py::make_tuple(words, ToLog10(p), ToLog10(bo));
+           },
+           py::arg("order"), py::arg("index"),
+           "(words, log10 prob, log10 back-off) of the index-th stored n-gram of that order.")
       .def("image_view",
            [](const std::shared_ptr<NgramModel>& s) {
              // The memoryview keeps the model (and so the image) alive.
@@ -254,6 +265,7 @@ void BindNgramModel(py::module_& m) {
 
 void BindLm(py::module_& parent) {
   py::module_ m = parent.def_submodule("lm", "Language models (n-gram, interpolation, boosts).");
+  m.attr("FORMAT_VERSION") = lm::kNgramFormatVersion;
   BindState(m);
   BindWordSequenceModel(m);
   BindNgramModel(m);

@@ -86,6 +86,12 @@ class NgramModel final : public WordSequenceModel {
     return (k >= 1 && k <= order_) ? a_.header->declared_counts[k - 1] : 0;
   }
 
+  // The i-th n-gram of order k (lexicographic order): writes its k words to
+  // `words` and returns its entry's ln probability; *ln_backoff gets its
+  // back-off weight (0 for the highest order). Finds each parent by
+  // bisecting the child ranges of the order below, so O(k log n).
+  float NgramAt(int k, uint64_t i, WordId* words, float* ln_backoff) const;
+
   // Calls f(words, k, ln_prob, ln_backoff) for every n-gram of order k in
   // lexicographic order of word ids (back-off is 0 for the highest order).
   void ForEachNgram(int k, const std::function<void(const WordId*, int, float, float)>& f) const;
