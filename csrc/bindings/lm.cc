@@ -212,9 +212,10 @@ void BindNgramModel(py::module_& m) {
              State st = bos ? s.BeginState() : s.NullState();
              int len = 0;
              lm::ForEachToken(sentence, [&](std::string_view tok) {
-               WordId w = s.vocab().Find(tok);
-               bool oov = w == lm::kNoWord;
-               float ln = s.ScoreFull(st, oov ? s.vocab().unk() : w, &st, &len);
+               // As KenLM: a token is OOV when it maps to <unk> (so is "<unk>" itself).
+               WordId w = s.vocab().Index(tok);
+               bool oov = w == s.vocab().unk();
+               float ln = s.ScoreFull(st, w, &st, &len);
                out.append(py::make_tuple(ToLog10(ln), len, oov));
              });
              if (eos) {
