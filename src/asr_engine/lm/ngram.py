@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Union
 
 from .. import _core
-from ..errors import FormatError
+from ..errors import FormatError, NotFoundError
 
 _lm = _core.lm
 
@@ -90,8 +90,11 @@ class NgramModel(BoostMixin, _lm.NgramModel):
             FormatError: the file is malformed (message names file and line).
         """
         path = os.fspath(path)
-        with open(path, "rb") as f:
-            head = f.read(2)
+        try:
+            with open(path, "rb") as f:
+                head = f.read(2)
+        except FileNotFoundError:
+            raise NotFoundError(f"{path}: no such file") from None
         if head == b"\x1f\x8b":
             with gzip.open(path, "rb") as f:
                 data = f.read()
