@@ -31,8 +31,33 @@ def generated(n: int, seed: int = 7) -> list[str]:
     return out
 
 
+def markov(n: int, seed: int = 5) -> list[str]:
+    """Sentences from a random second-order chain over the transcripts'
+    words with Zipf-like transitions: natural-looking counts-of-counts."""
+    rng = random.Random(seed)
+    vocab = sorted({w for s in transcripts() for w in s.split()})
+    succ = {}
+
+    def nxt(a, b):
+        key = (a, b)
+        if key not in succ:
+            succ[key] = rng.sample(vocab, 8)
+        options = succ[key]
+        return options[min(int(rng.paretovariate(1.2)) - 1, len(options) - 1)]
+
+    out = []
+    for _ in range(n):
+        a, b = "<s>", "<s>"
+        words = []
+        for _ in range(rng.randint(3, 14)):
+            a, b = b, nxt(a, b)
+            words.append(b)
+        out.append(" ".join(words))
+    return out
+
+
 def corpus(n_generated: int = 3000) -> list[str]:
-    return transcripts() + generated(n_generated)
+    return transcripts() + generated(n_generated // 2) + markov(n_generated // 2)
 
 
 def query_sentences(vocab: list[str], n: int, seed: int = 11) -> list[str]:
