@@ -10,6 +10,7 @@
 #include "search/decoder.h"
 #include "search/recognition_model.h"
 #include "search/search_options.h"
+#include "search/word_lattice.h"
 
 namespace py = pybind11;
 
@@ -26,6 +27,13 @@ py::list Segments(const RecognitionModel& model, const std::vector<WordSegment>&
   }
   return out;
 }
+// A lattice plus the model it refers to, kept alive together.
+struct LatticeHandle {
+  std::shared_ptr<const RecognitionModel> model;
+  std::unique_ptr<WordLattice> lattice;
+};
+
+py::tuple PathTuple(const LatticePath& p) { return py::make_tuple(p.instances, p.score); }
 }  // namespace
 
 void BindSearch(py::module_& m) {
@@ -42,6 +50,45 @@ void BindSearch(py::module_& m) {
       .def_readwrite("filler_probability", &SearchOptions::filler_probability)
       .def_readwrite("lm_lookahead", &SearchOptions::lm_lookahead)
       .def_readwrite("compute_all_senones", &SearchOptions::compute_all_senones);
+
+  py::class_<LatticeOptions>(m, "LatticeOptions")
+      .def(py::init<>())
+      .def_readwrite("language_weight", &LatticeOptions::language_weight)
+      .def_readwrite("word_insertion_penalty", &LatticeOptions::word_insertion_penalty)
+      .def_readwrite("silence_probability", &LatticeOptions::silence_probability)
+      .def_readwrite("filler_probability", &LatticeOptions::filler_probability)
+      .def_readwrite("acoustic_scale", &LatticeOptions::acoustic_scale);
+
+  py::class_<LatticeHandle>(m, "WordLattice")
+      .def_property_readonly("instances",
+                             [](const LatticeHandle& h) {
+                               py::list out;
+                               const auto& vocab = h.model->vocabulary();
+                               for (const WordInstance& w : h.lattice->instances()) {
+                                 if (w.word < 0) {
+                                   out.append(py::make_tuple("<s>", w.start, w.end, w.acoustic, true));
+                                 } else {
+                                   const SearchWord& sw = vocab.word(w.word);
+                                   out.append(py::make_tuple(sw.text, w.start, w.end, w.acoustic, sw.filler));
+                                 }
+                               }
+                               return out;
+                             })
+      .def_property_readonly("empty", [](const LatticeHandle& h) { return h.lattice->empty(); })
+      .def("best_path", [](const LatticeHandle& h) { return PathTuple(h.lattice->BestPath()); })
+      .def("nbest",
+           [](const LatticeHandle& h, int n) {
+             std::vector<LatticePath> paths;
+             {
+               py::gil_scoped_release nogil;
+               paths = h.lattice->NBest(n);
+             }
+             py::list out;
+             for (const auto& p : paths) out.append(PathTuple(p));
+             return out;
+           },
+           py::arg("n"))
+      .def_property_readonly("posteriors", [](const LatticeHandle& h) { return h.lattice->Posteriors(); });
 
   py::class_<RecognitionModel, std::shared_ptr<RecognitionModel>>(m, "RecognitionModel")
       .def(py::init([](std::shared_ptr<AcousticModel> am, std::shared_ptr<Dictionary> dict,
@@ -83,6 +130,16 @@ void BindSearch(py::module_& m) {
              return py::make_tuple(Segments(d.model(), segs), score);
            },
            py::arg("final") = true)
+      .def("lattice",
+           [](const Decoder& d, const LatticeOptions& o) {
+             LatticeHandle h;
+             h.model = d.model_ptr();
+             py::gil_scoped_release nogil;
+             h.lattice = std::make_unique<WordLattice>(d.search().exits(), d.model().vocabulary(),
+                                                      d.model().word_model(), d.frames(), o);
+             return h;
+           },
+           py::arg("options"))
       .def_property_readonly("frames", &Decoder::frames)
       .def_property_readonly("active_hmms", [](const Decoder& d) { return d.search().active_hmms(); })
       .def_property_readonly("hmm_evaluations", [](const Decoder& d) { return d.search().total_hmm_evaluations(); })

@@ -25,6 +25,7 @@ class Decoder {
   int frames() const { return search_.frames(); }
   const TreeSearch& search() const { return search_; }
   const RecognitionModel& model() const { return *model_; }
+  const std::shared_ptr<const RecognitionModel>& model_ptr() const { return model_; }
 
  private:
   std::shared_ptr<const RecognitionModel> model_;

@@ -18,6 +18,8 @@ from .frontend import (
 from .acoustic import AcousticModel, SenoneScorer
 from .dictionary import Dictionary
 from .align import AlignOptions, ForcedAligner, MissingWordsError, align
+from .search import SearchOptions
+from .recognizer import Recognizer, Result, Stream, WordResult, default_recognizer, recognize
 
 __version__ = "0.1.0"
 
@@ -38,4 +40,11 @@ __all__ = errors.__all__ + [
     "ForcedAligner",
     "MissingWordsError",
     "align",
+    "SearchOptions",
+    "Recognizer",
+    "Result",
+    "Stream",
+    "WordResult",
+    "recognize",
+    "default_recognizer",
 ]

@@ -1,0 +1,229 @@
+#include "search/word_lattice.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <queue>
+#include <set>
+
+#include "common/error.h"
+
+namespace asr {
+
+namespace {
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+double LogAdd(double a, double b) {
+  if (a == kNegInf) return b;
+  if (b == kNegInf) return a;
+  return a > b ? a + std::log1p(std::exp(b - a)) : b + std::log1p(std::exp(a - b));
+}
+}  // namespace
+
+WordLattice::WordLattice(const WordExitTable& table, const SearchVocabulary& vocab, const lm::WordSequenceModel& lm,
+                         int num_frames, const LatticeOptions& o)
+    : vocab_(vocab), lm_(lm), opts_(o), num_frames_(num_frames) {
+  if (!(o.language_weight > 0) || !(o.word_insertion_penalty > 0) || !(o.acoustic_scale > 0) ||
+      !(o.silence_probability > 0) || !(o.filler_probability > 0))
+    throw InvalidArgument("lattice weights and probabilities must be positive");
+  lw_ = static_cast<float>(o.language_weight);
+  log_wip_ = static_cast<float>(std::log(o.word_insertion_penalty));
+  sil_pen_ = static_cast<float>(std::log(o.silence_probability));
+  fill_pen_ = static_cast<float>(std::log(o.filler_probability));
+  inst_.push_back(WordInstance{-1, 0, -1, 0.0f});
+  by_end_.assign(num_frames_, {});
+  by_start_.assign(num_frames_ + 1, {});
+  for (size_t e = 1; e < table.exits.size(); ++e) {
+    const WordExit& x = table.exits[e];
+    if (!x.valid || x.word < 0 || x.frame >= num_frames_) continue;
+    const WordExit& p = table.exits[x.prev];
+    WordInstance w;
+    w.word = x.word;
+    w.start = p.frame + 1;
+    w.end = x.frame;
+    w.acoustic = static_cast<float>(table.Absolute(static_cast<int>(e)) - table.Absolute(x.prev) - x.lm_score);
+    const int id = static_cast<int>(inst_.size());
+    inst_.push_back(w);
+    by_end_[w.end].push_back(id);
+    by_start_[w.start].push_back(id);
+  }
+  order_.push_back(0);
+  for (int f = 0; f < num_frames_; ++f)
+    for (int i : by_start_[f]) order_.push_back(i);
+  Viterbi();
+  if (best_final_ >= 0) ForwardBackward();
+}
+
+float WordLattice::LinkScore(int from, int to) const {
+  const SearchWord& w = vocab_.word(inst_[to].word);
+  if (w.filler) return w.silence ? sil_pen_ : fill_pen_;
+  lm::State unused;
+  return lw_ * lm_.Score(state_[from], w.lm_id, &unused) + log_wip_;
+}
+
+void WordLattice::Viterbi() {
+  const size_t n = inst_.size();
+  viterbi_.assign(n, kNegInf);
+  back_.assign(n, -1);
+  state_.assign(n, lm::State());
+  final_.assign(n, kNegInf);
+  viterbi_[0] = 0;
+  state_[0] = lm_.BeginState();
+  for (size_t k = 1; k < order_.size(); ++k) {
+    const int v = order_[k];
+    const WordInstance& iv = inst_[v];
+    const std::vector<int>& preds = iv.start == 0 ? std::vector<int>{0} : by_end_[iv.start - 1];
+    double best = kNegInf;
+    int from = -1;
+    for (int u : preds) {
+      if (viterbi_[u] == kNegInf) continue;
+      const double s = viterbi_[u] + LinkScore(u, v);
+      if (s > best) {
+        best = s;
+        from = u;
+      }
+    }
+    if (from < 0) continue;
+    viterbi_[v] = best + iv.acoustic;
+    back_[v] = from;
+    const SearchWord& w = vocab_.word(iv.word);
+    if (w.filler) {
+      state_[v] = state_[from];
+    } else {
+      lm_.Score(state_[from], w.lm_id, &state_[v]);
+    }
+  }
+  best_score_ = kNegInf;
+  if (num_frames_ == 0) return;
+  for (int u : by_end_[num_frames_ - 1]) {
+    if (viterbi_[u] == kNegInf) continue;
+    final_[u] = lw_ * lm_.Final(state_[u]);
+    const double s = viterbi_[u] + final_[u];
+    if (s > best_score_) {
+      best_score_ = s;
+      best_final_ = u;
+    }
+  }
+}
+
+void WordLattice::ForwardBackward() {
+  const size_t n = inst_.size();
+  const double k = opts_.acoustic_scale;
+  std::vector<double> alpha(n, kNegInf), beta(n, kNegInf);
+  alpha[0] = 0;
+  // Links are weighted with the LM state of the best path into their
+  // source (state_), fixed once by Viterbi, so both passes see equal weights.
+  for (size_t i = 1; i < order_.size(); ++i) {
+    const int v = order_[i];
+    if (viterbi_[v] == kNegInf) continue;
+    const WordInstance& iv = inst_[v];
+    double a = kNegInf;
+    if (iv.start == 0) {
+      a = alpha[0] + k * LinkScore(0, v);
+    } else {
+      for (int u : by_end_[iv.start - 1])
+        if (alpha[u] != kNegInf) a = LogAdd(a, alpha[u] + k * LinkScore(u, v));
+    }
+    alpha[v] = a == kNegInf ? a : a + k * iv.acoustic;
+  }
+  double total = kNegInf;
+  for (int u : by_end_[num_frames_ - 1])
+    if (alpha[u] != kNegInf) total = LogAdd(total, alpha[u] + k * final_[u]);
+  for (size_t i = order_.size(); i-- > 0;) {
+    const int u = order_[i];
+    if (alpha[u] == kNegInf) continue;
+    const int next = u == 0 ? 0 : inst_[u].end + 1;
+    double b = kNegInf;
+    if (u != 0 && inst_[u].end == num_frames_ - 1) b = k * final_[u];
+    if (next < num_frames_)
+      for (int v : by_start_[next])
+        if (beta[v] != kNegInf) b = LogAdd(b, k * (LinkScore(u, v) + inst_[v].acoustic) + beta[v]);
+    beta[u] = b;
+  }
+  posterior_.assign(n, 0.0);
+  if (total == kNegInf) return;
+  for (size_t i = 1; i < n; ++i)
+    if (alpha[i] != kNegInf && beta[i] != kNegInf) posterior_[i] = std::exp(alpha[i] + beta[i] - total);
+}
+
+LatticePath WordLattice::BestPath() const {
+  LatticePath p;
+  if (best_final_ < 0) return p;
+  for (int v = best_final_; v > 0; v = back_[v]) p.instances.push_back(v);
+  std::reverse(p.instances.begin(), p.instances.end());
+  p.score = best_score_;
+  return p;
+}
+
+std::vector<LatticePath> WordLattice::NBest(int n, int max_expansions) const {
+  std::vector<LatticePath> out;
+  if (best_final_ < 0 || n <= 0) return out;
+  // Best completion score of each instance (Viterbi backwards), used as the
+  // exact heuristic of a best-first search over partial paths from the end.
+  const size_t count = inst_.size();
+  std::vector<double> completion(count, kNegInf);
+  for (size_t i = order_.size(); i-- > 0;) {
+    const int u = order_[i];
+    if (viterbi_[u] == kNegInf) continue;
+    double b = kNegInf;
+    if (u != 0 && inst_[u].end == num_frames_ - 1) b = final_[u];
+    const int next = u == 0 ? 0 : inst_[u].end + 1;
+    if (next < num_frames_)
+      for (int v : by_start_[next])
+        if (completion[v] != kNegInf) b = std::max(b, LinkScore(u, v) + inst_[v].acoustic + completion[v]);
+    completion[u] = b;
+  }
+  struct Partial {
+    double priority;
+    double score;  // exact score of the prefix
+    int last;
+    int parent;    // index into `nodes`
+  };
+  struct Node {
+    int inst;
+    int parent;
+  };
+  std::vector<Node> nodes;
+  auto cmp = [](const Partial& a, const Partial& b) { return a.priority < b.priority; };
+  std::priority_queue<Partial, std::vector<Partial>, decltype(cmp)> queue(cmp);
+  nodes.push_back(Node{0, -1});
+  queue.push(Partial{completion[0], 0.0, 0, 0});
+  std::set<std::vector<std::string>> seen;
+  int expansions = 0;
+  while (!queue.empty() && static_cast<int>(out.size()) < n && expansions < max_expansions) {
+    Partial p = queue.top();
+    queue.pop();
+    ++expansions;
+    const int u = p.last;
+    if (u == -2) {
+      // A complete path: reconstruct, dedupe by word sequence.
+      LatticePath path;
+      for (int k = p.parent; k > 0; k = nodes[k].parent) path.instances.push_back(nodes[k].inst);
+      std::reverse(path.instances.begin(), path.instances.end());
+      path.score = p.score;
+      // Alternate pronunciations are different search words with one text.
+      std::vector<std::string> words;
+      for (int i : path.instances)
+        if (!vocab_.word(inst_[i].word).filler) words.push_back(vocab_.word(inst_[i].word).text);
+      const bool dup = !seen.insert(words).second;
+      if (!dup) out.push_back(path);
+      continue;
+    }
+    if (u != 0 && inst_[u].end == num_frames_ - 1 && final_[u] != kNegInf) {
+      const double s = p.score + final_[u];
+      queue.push(Partial{s, s, -2, p.parent});
+    }
+    const int next = u == 0 ? 0 : inst_[u].end + 1;
+    if (next >= num_frames_) continue;
+    // Viterbi LM states make link weights fixed; score with them.
+    for (int v : by_start_[next]) {
+      if (completion[v] == kNegInf) continue;
+      const double s = p.score + LinkScore(u, v) + inst_[v].acoustic;
+      nodes.push_back(Node{v, p.parent});
+      queue.push(Partial{s + completion[v], s, v, static_cast<int>(nodes.size()) - 1});
+    }
+  }
+  return out;
+}
+
+}  // namespace asr

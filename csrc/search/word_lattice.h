@@ -1,0 +1,82 @@
+// Word lattice of one utterance, built from the search's word exits: each
+// surviving word end is a word instance (word, first frame, last frame,
+// acoustic score), and an instance can follow any instance that ends on the
+// frame before it starts.
+//
+// On it: the best path rescored with the word-sequence model and its own
+// language weight (the second pass), n-best alternatives, and posterior
+// probabilities of the instances by forward-backward, from which word
+// confidences come. Language scores on a link use the LM state of the best
+// path into its source instance, so every link has one fixed weight and the
+// posteriors of the instances covering any frame sum to one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lm/word_sequence_model.h"
+#include "search/search_vocabulary.h"
+#include "search/word_exits.h"
+
+namespace asr {
+
+struct LatticeOptions {
+  double language_weight = 6.5;          // LM weight of the rescoring pass
+  double word_insertion_penalty = 0.65;  // probability charged per word
+  double silence_probability = 0.005;    // per silence
+  double filler_probability = 1e-8;      // per noise word
+  double acoustic_scale = 1.0 / 20;      // scales path scores for posteriors (Sphinx's 1/ascale)
+};
+
+struct WordInstance {
+  int word = -1;        // search word; -1 for the utterance start
+  int start = 0;        // first frame
+  int end = -1;         // last frame
+  float acoustic = 0;   // acoustic log-likelihood
+};
+
+struct LatticePath {
+  std::vector<int> instances;  // in time order, fillers included
+  double score = 0;
+};
+
+class WordLattice {
+ public:
+  WordLattice(const WordExitTable& exits, const SearchVocabulary& vocab, const lm::WordSequenceModel& lm,
+              int num_frames, const LatticeOptions& options);
+
+  const std::vector<WordInstance>& instances() const { return inst_; }
+  bool empty() const { return best_final_ < 0; }
+
+  // The best complete path (Viterbi with the rescoring LM).
+  LatticePath BestPath() const;
+  // Up to n best paths with distinct word sequences (fillers ignored).
+  std::vector<LatticePath> NBest(int n, int max_expansions = 20000) const;
+  // Posterior probability of every instance.
+  const std::vector<double>& Posteriors() const { return posterior_; }
+
+ private:
+  float LinkScore(int from, int to) const;  // LM/penalty part of entering `to` after `from`
+  void Viterbi();
+  void ForwardBackward();
+
+  const SearchVocabulary& vocab_;
+  const lm::WordSequenceModel& lm_;
+  LatticeOptions opts_;
+  float lw_, log_wip_, sil_pen_, fill_pen_;
+  int num_frames_;
+  std::vector<WordInstance> inst_;           // [0] is the utterance start
+  std::vector<std::vector<int>> by_end_;     // instances ending at each frame
+  std::vector<std::vector<int>> by_start_;   // instances starting at each frame
+  std::vector<int> order_;                   // instances by start frame
+  std::vector<double> viterbi_;              // best score of a path ending with the instance
+  std::vector<int> back_;
+  std::vector<lm::State> state_;             // LM state after the best path into the instance
+  std::vector<double> final_;                // sentence-end score for instances on the last frame
+  int best_final_ = -1;
+  double best_score_ = 0;
+  std::vector<double> posterior_;
+};
+
+}  // namespace asr

@@ -1,0 +1,218 @@
+"""Speech recognition with the default (or any Sphinx-format) model.
+
+A :class:`Recognizer` loads the acoustic model, dictionary and language model
+once and is shared between threads; each :meth:`Recognizer.recognize` call or
+:meth:`Recognizer.stream` decodes with its own per-utterance state, and the
+native work runs without the GIL.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from . import _core
+from .acoustic import AcousticModel
+from .audio import Audio, AudioSource, load_audio
+from .dictionary import Dictionary
+from .errors import InvalidArgumentError
+from .frontend import FeatureOptions, FeatureStream, model_feature_options
+from .model import default_model_dir
+from .search import SearchOptions
+
+
+@dataclass
+class WordResult:
+    """One recognised word. Times in seconds from the start of the audio."""
+
+    word: str
+    start: float
+    end: float
+    confidence: float
+
+
+@dataclass
+class Alternative:
+    """One n-best hypothesis."""
+
+    transcript: str
+    score: float
+
+
+@dataclass
+class Result:
+    """Recognition result; plain data (``to_dict`` gives JSON-ready dicts)."""
+
+    transcript: str
+    confidence: float
+    words: list = field(default_factory=list)
+    alternatives: list = field(default_factory=list)
+    duration: float = 0.0
+    final: bool = True
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Recognizer:
+    """A recognition engine built once from a model, shared across threads.
+
+    Args:
+        model_dir: Sphinx acoustic model directory (default: the en-us model
+            shipped with pocketsphinx).
+        dictionary: pronunciation dictionary path (default: ``cmudict-en-us.dict``).
+        language_model: an ``asr_engine.lm`` model (n-gram, interpolated,
+            boosted, grammar) or a path to ARPA / lm.bin / our binary; default
+            the en-us trigram, through its binary cache.
+        search: default search options (each call may override fields).
+    """
+
+    def __init__(
+        self,
+        model_dir: Optional[str] = None,
+        dictionary: Optional[str] = None,
+        language_model=None,
+        *,
+        search: SearchOptions | None = None,
+        feature_options: FeatureOptions | None = None,
+    ) -> None:
+        from . import lm as _lm
+
+        self.model_dir = os.fspath(model_dir) if model_dir is not None else default_model_dir()
+        self.acoustic_model = AcousticModel.load(self.model_dir)
+        self.dictionary = Dictionary.load(dictionary, self.acoustic_model)
+        if language_model is None:
+            language_model = _lm.load_default_lm()
+        elif isinstance(language_model, (str, os.PathLike)):
+            language_model = _lm.load_cached(language_model)
+        self.language_model = language_model
+        self.frontend_options, default_features = model_feature_options(self.model_dir)
+        self.feature_options = feature_options or default_features
+        self.search_options = search or SearchOptions()
+        self._native = _core.RecognitionModel(
+            self.acoustic_model.native, self.dictionary.native, language_model
+        )
+        self.sample_rate = int(self.frontend_options.sample_rate)
+        self.frame_rate = self.frontend_options.frame_rate
+
+    @property
+    def num_words(self) -> int:
+        """Words (pronunciations) the search can output."""
+        return self._native.num_words
+
+    def _search_options(self, overrides: dict) -> SearchOptions:
+        return self.search_options.with_overrides(**overrides) if overrides else self.search_options
+
+    def _decode(self, features: np.ndarray, options: SearchOptions, final: bool = True):
+        decoder = _core.Decoder(self._native, options.to_native())
+        decoder.start()
+        decoder.process(features)
+        return decoder
+
+    def _result(self, decoder, duration: float, final: bool) -> Result:
+        segments, _score = decoder.best_path(final)
+        step = 1.0 / self.frame_rate
+        words = [
+            WordResult(text, round(start * step, 3), round((end + 1) * step, 3), 1.0)
+            for text, start, end, _ac, _lm, filler in segments
+            if not filler
+        ]
+        transcript = " ".join(w.word for w in words)
+        return Result(transcript, 1.0 if words else 0.0, words, [], round(duration, 3), final)
+
+    def recognize(self, audio: AudioSource | Audio, content_type: str | None = None, **options) -> Result:
+        """Transcribe one utterance.
+
+        Args:
+            audio: anything :func:`asr_engine.load_audio` accepts, or an :class:`Audio`.
+            content_type: MIME type for headerless audio.
+            **options: :class:`SearchOptions` fields overriding the defaults.
+        """
+        opts = self._search_options(options)
+        if not isinstance(audio, Audio):
+            audio = load_audio(audio, content_type, sample_rate=self.sample_rate, allow_empty=True)
+        elif audio.sample_rate != self.sample_rate:
+            raise InvalidArgumentError(f"audio is at {audio.sample_rate} Hz; the model needs {self.sample_rate} Hz")
+        stream = FeatureStream(self.frontend_options, self.feature_options)
+        feats = np.vstack([stream.accept(audio.samples), stream.finish()])
+        if len(feats) == 0:
+            return Result("", 0.0, [], [], round(audio.duration, 3), True)
+        decoder = self._decode(feats, opts)
+        return self._result(decoder, audio.duration, True)
+
+    def stream(self, **options) -> "Stream":
+        """Start a streaming recognition (see :class:`Stream`)."""
+        return Stream(self, self._search_options(options))
+
+
+class Stream:
+    """Incremental recognition: ``accept`` chunks of float32 samples at the
+    model's rate, get partial results, ``finish`` for the final one.
+
+    Partial results come from a live-CMN pass that runs as audio arrives.
+    The final result re-decodes the whole utterance as :meth:`Recognizer.recognize`
+    does (batch CMN), so it equals the one-shot result for the same audio.
+    """
+
+    def __init__(self, recognizer: Recognizer, options: SearchOptions) -> None:
+        self._rec = recognizer
+        self._options = options
+        live = FeatureOptions(recognizer.feature_options.feature_type, "live",
+                              recognizer.feature_options.cmn_init, False)
+        self._features = FeatureStream(recognizer.frontend_options, live)
+        self._decoder = _core.Decoder(recognizer._native, options.to_native())
+        self._decoder.start()
+        self._chunks: list[np.ndarray] = []
+        self._samples = 0
+        self._finished = False
+
+    def accept(self, samples: np.ndarray) -> Result:
+        """Feed mono float32 samples at the model's rate; returns the partial result."""
+        if self._finished:
+            raise InvalidArgumentError("the stream is finished")
+        samples = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1)
+        if not np.all(np.isfinite(samples)):
+            raise InvalidArgumentError("samples contain NaN or infinity")
+        self._chunks.append(samples)
+        self._samples += samples.size
+        feats = self._features.accept(samples)
+        if len(feats):
+            self._decoder.process(feats)
+        return self._rec._result(self._decoder, self._samples / self._rec.sample_rate, False)
+
+    def finish(self) -> Result:
+        """The final result; the stream cannot be used afterwards."""
+        self._finished = True
+        audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.float32)
+        rate = self._rec.sample_rate
+        return self._rec.recognize(Audio(audio, rate, rate, 1, audio.size / rate, "stream"),
+                                   **_changed_fields(self._rec.search_options, self._options))
+
+
+def _changed_fields(base: SearchOptions, options: SearchOptions) -> dict:
+    a, b = asdict(base), asdict(options)
+    return {k: v for k, v in b.items() if a[k] != v}
+
+
+_default: Optional[Recognizer] = None
+_default_lock = threading.Lock()
+
+
+def default_recognizer() -> Recognizer:
+    """The shared default recognizer, built on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Recognizer()
+        return _default
+
+
+def recognize(audio: AudioSource | Audio, content_type: str | None = None, **options) -> Result:
+    """Transcribe with the shared default :class:`Recognizer`."""
+    return default_recognizer().recognize(audio, content_type, **options)
+
+
+__all__ = ["Recognizer", "Stream", "Result", "WordResult", "Alternative", "recognize", "default_recognizer"]
