@@ -18,8 +18,8 @@ except (ImportError, OSError) as exc:  # pragma: no cover - depends on the platf
 def sniff_container(data: bytes) -> str | None:
     """Name the container from its magic bytes, or None for unknown."""
     head = data[:16]
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "wav"
+    if head[:4] == b"RIFF" and (len(head) < 12 or head[8:12] == b"WAVE"):
+        return "wav"  # a short RIFF is a truncated WAV header
     if head[:4] in (b"RF64", b"RIFX", b"FORM"):
         return "sndfile"
     if head[:4] == b"fLaC":
