@@ -118,7 +118,7 @@ void BindWordSequenceModel(py::module_& m) {
            },
            py::arg("state"), "log10 P(</s> | state).")
       .def("score",
-           [](const WordSequenceModel& s, const std::string& sentence, bool bos, bool eos) {
+           [](const WordSequenceModel& s, std::string_view sentence, bool bos, bool eos) {
              return ToLog10(lm::ScoreSentenceText(s, sentence, bos, eos).log_prob);
            },
            py::arg("sentence"), py::arg("bos") = true, py::arg("eos") = true,
@@ -196,7 +196,7 @@ void BindNgramModel(py::module_& m) {
                              "missing; drops lm.bin's unused slots).")
       .def_property_readonly("name", &NgramModel::name)
       .def("score",
-           [](const NgramModel& s, const std::string& sentence, bool bos, bool eos) {
+           [](const NgramModel& s, std::string_view sentence, bool bos, bool eos) {
              return ToLog10(lm::ScoreSentenceText(s, sentence, bos, eos).log_prob);
            },
            py::arg("sentence"), py::arg("bos") = true, py::arg("eos") = true,
