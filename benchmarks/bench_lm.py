@@ -76,12 +76,14 @@ def best_of(rounds: int, fns: dict) -> dict:
 
 
 LOAD_PROBE = r"""
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, sys.argv[1])
-def rss():
+def status(key):
     for line in open('/proc/self/status'):
-        if line.startswith('VmRSS:'):
+        if line.startswith(key + ':'):
             return int(line.split()[1]) / 1024
+def rss():
+    return status('VmRSS')
 from asr_engine.lm import NgramModel
 before = rss()
 t = time.perf_counter()
@@ -91,7 +93,7 @@ after_load = rss()
 m.score_batch(sys.argv[3:] * 1)
 print(json.dumps({"load_s": load, "rss_before_mb": before, "rss_after_load_mb": after_load,
                   "rss_after_scoring_mb": rss(),
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": status('VmHWM')}))
 """
 
 
@@ -148,7 +150,7 @@ def main() -> None:
     print(f"  load {r['load_s']*1e3:.1f} ms")
     print(f"  VmRSS {r['rss_before_mb']:.1f} MB before, {r['rss_after_load_mb']:.1f} MB after load "
           f"(+{r['rss_after_load_mb'] - r['rss_before_mb']:.1f}), {r['rss_after_scoring_mb']:.1f} MB after scoring; "
-          f"peak {r['maxrss_mb']:.1f} MB")
+          f"peak (VmHWM) {r['peak_mb']:.1f} MB")
 
     # KenLM backend slowdown.
     kb = KenlmModel(arpa)
