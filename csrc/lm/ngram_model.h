@@ -6,7 +6,7 @@
 // entry c). Each state is the longest suffix of the history that can still
 // matter (it has extensions or a non-zero back-off weight), so equal futures
 // give equal states, which is what the decoder needs for recombination.
-// Scoring a word is a child search in the current context, falling back along
+// Scoring a word is a hash lookup of (state, word), falling back along
 // stored back-off links; the successor state is precomputed per entry.
 #pragma once
 
