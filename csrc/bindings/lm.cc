@@ -67,7 +67,7 @@ void BindState(py::module_& m) {
            py::arg("slots"))
       .def_property_readonly("slots",
                              [](const State& s) { return py::make_tuple(s.slot[0], s.slot[1], s.slot[2], s.slot[3]); })
-      .def("__eq__", [](const State& a, const State& b) { return a == b; })
+      .def("__eq__", [](const State& a, const State& b) { return a == b; }, py::is_operator())
       .def("__hash__", [](const State& s) { return lm::StateHash()(s); })
       .def("__repr__", [](const State& s) {
         return "State(" + std::to_string(s.slot[0]) + ", " + std::to_string(s.slot[1]) + ", " +
