@@ -1,6 +1,9 @@
 """Interpolation, boosts and the KenLM backend."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import math
 import random
 
@@ -17,7 +20,8 @@ from asr_engine.lm import (
     with_boosts,
 )
 
-from lm_corpus import generated, markov, query_sentences, transcripts
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # lm_corpus helper, however pytest imports us
+from lm_corpus import generated, markov, query_sentences, transcripts  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,9 @@
 """NgramModel against KenLM (the oracle) on ARPA files we train ourselves."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import math
 
 import kenlm
@@ -8,7 +11,8 @@ import pytest
 
 from asr_engine.lm import NgramModel, train_ngram
 
-from lm_corpus import corpus, query_sentences
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # lm_corpus helper, however pytest imports us
+from lm_corpus import corpus, query_sentences  # noqa: E402
 
 N_SENTENCES = 10_000
 
