@@ -12,5 +12,6 @@ void BindFrontend(pybind11::module_& m);
 void BindAcoustic(pybind11::module_& m);
 void BindDictionary(pybind11::module_& m);
 void BindAlign(pybind11::module_& m);
+void BindLm(pybind11::module_& m);
 
 }  // namespace asr::bindings

@@ -7,4 +7,5 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindAcoustic(m);
   asr::bindings::BindDictionary(m);
   asr::bindings::BindAlign(m);
+  asr::bindings::BindLm(m);
 }

@@ -18,6 +18,7 @@ from .frontend import (
 from .acoustic import AcousticModel, SenoneScorer
 from .dictionary import Dictionary
 from .align import AlignOptions, ForcedAligner, MissingWordsError, align
+from . import lm
 
 __version__ = "0.1.0"
 
@@ -38,4 +39,5 @@ __all__ = errors.__all__ + [
     "ForcedAligner",
     "MissingWordsError",
     "align",
+    "lm",
 ]
