@@ -12,7 +12,9 @@ import struct
 
 import numpy as np
 
-DATA = "/work/shared/data/pocketsphinx-test"
+DATA = os.path.join(
+    os.environ.get("ASR_ENGINE_SHARED", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared")),
+    "data", "pocketsphinx-test")
 
 # One Sphinx quantisation step of the 8-bit tables: 1024 * ln(1.0001).
 STEP = 1024 * math.log(1.0001)

@@ -11,7 +11,7 @@ import asr_engine
 from asr_engine.acoustic import AcousticModel
 from asr_engine.align import AlignOptions, ForcedAligner, MissingWordsError, normalize_transcript
 from asr_engine.dictionary import Dictionary
-from asr_engine.errors import AudioError, NotFoundError
+from asr_engine.errors import AudioError, InvalidArgumentError, NotFoundError
 
 import sphinx_reference as ref
 from conftest import PSX
@@ -132,6 +132,10 @@ def test_audio_too_short_or_empty(aligner, goforward):
         aligner.align(goforward[:1600], "go forward ten meters go forward ten meters")
     with pytest.raises(AudioError):
         aligner.align_features(np.zeros((0, 39), np.float32), "go")
+    feats = aligner.features(goforward)
+    feats[10, 3] = np.inf
+    with pytest.raises(InvalidArgumentError):
+        aligner.align_features(feats, "go forward ten meters")
 
 
 def test_without_fillers(goforward):

@@ -122,3 +122,7 @@ def test_bad_feature_shape(en_us):
         en_us.scorer(ScorerOptions(top_n=0))
     with pytest.raises(InvalidArgumentError):
         en_us.score(np.zeros((2, 39), np.float32), active=[0, 999999])
+    bad = np.zeros((2, 39), np.float32)
+    bad[1, 5] = np.nan
+    with pytest.raises(InvalidArgumentError):
+        en_us.score(bad)

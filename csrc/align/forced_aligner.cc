@@ -87,6 +87,11 @@ Alignment ForcedAligner::Align(const Dictionary& dict, const std::vector<std::st
 
 Alignment ForcedAligner::Align(const AlignmentGraph& graph, const float* features, int n_frames) const {
   if (n_frames <= 0) throw Error(ErrorKind::kAudio, "cannot align empty audio");
+  const size_t n_values = static_cast<size_t>(n_frames) * model_->frame_dim();
+  for (size_t i = 0; i < n_values; ++i) {
+    if (!std::isfinite(features[i]))
+      throw InvalidArgument("feature frame " + std::to_string(i / model_->frame_dim()) + " is not finite");
+  }
   ScorerOptions so;
   so.top_n = options_.top_n;
   SenoneScorer scorer(model_, so, codebooks_);

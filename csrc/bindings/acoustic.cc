@@ -1,6 +1,7 @@
 // Python bindings of the acoustic model and the senone scorer
 // (asr_engine._core.AcousticModel, asr_engine._core.SenoneScorer).
 #include <pybind11/numpy.h>
+#include <cmath>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -22,6 +23,10 @@ using FloatArray = py::array_t<float, py::array::c_style | py::array::forcecast>
 void CheckFrames(const FloatArray& feats, int dim) {
   if (feats.ndim() != 2 || feats.shape(1) != dim)
     throw InvalidArgument("features must be a 2-D array with " + std::to_string(dim) + " columns");
+  const float* p = feats.data();
+  const size_t n = static_cast<size_t>(feats.size());
+  for (size_t i = 0; i < n; ++i)
+    if (!std::isfinite(p[i])) throw InvalidArgument("features contain NaN or infinity");
 }
 
 MeanTransform ToMeanTransform(const py::object& obj) {

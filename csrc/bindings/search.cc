@@ -5,6 +5,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <optional>
+
 #include "bindings/bindings.h"
 #include "common/error.h"
 #include "search/decoder.h"
@@ -49,7 +51,10 @@ void BindSearch(py::module_& m) {
       .def_readwrite("silence_probability", &SearchOptions::silence_probability)
       .def_readwrite("filler_probability", &SearchOptions::filler_probability)
       .def_readwrite("lm_lookahead", &SearchOptions::lm_lookahead)
-      .def_readwrite("compute_all_senones", &SearchOptions::compute_all_senones);
+      .def_readwrite("compute_all_senones", &SearchOptions::compute_all_senones)
+      .def_readwrite("bestpath", &SearchOptions::bestpath)
+      .def_readwrite("bestpath_language_weight", &SearchOptions::bestpath_language_weight)
+      .def_readwrite("acoustic_scale", &SearchOptions::acoustic_scale);
 
   py::class_<LatticeOptions>(m, "LatticeOptions")
       .def(py::init<>())
@@ -131,15 +136,17 @@ void BindSearch(py::module_& m) {
            },
            py::arg("final") = true)
       .def("lattice",
-           [](const Decoder& d, const LatticeOptions& o) {
+           [](const Decoder& d, std::optional<LatticeOptions> o) {
              LatticeHandle h;
              h.model = d.model_ptr();
              py::gil_scoped_release nogil;
-             h.lattice = std::make_unique<WordLattice>(d.search().exits(), d.model().vocabulary(),
-                                                      d.model().word_model(), d.frames(), o);
+             h.lattice = o ? std::make_unique<WordLattice>(d.search().exits(), d.model().vocabulary(),
+                                                          d.model().word_model(), d.frames(), *o)
+                           : d.BuildLattice();
              return h;
            },
-           py::arg("options"))
+           py::arg("options") = py::none(),
+           "The word lattice, weighted by the decoder's options or by `options`.")
       .def_property_readonly("frames", &Decoder::frames)
       .def_property_readonly("active_hmms", [](const Decoder& d) { return d.search().active_hmms(); })
       .def_property_readonly("hmm_evaluations", [](const Decoder& d) { return d.search().total_hmm_evaluations(); })

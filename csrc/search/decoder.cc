@@ -28,4 +28,14 @@ void Decoder::ProcessFrames(const float* frames, int n) {
   }
 }
 
+std::unique_ptr<WordLattice> Decoder::BuildLattice() const {
+  LatticeOptions lo;
+  lo.language_weight = options_.bestpath_language_weight;
+  lo.word_insertion_penalty = options_.word_insertion_penalty;
+  lo.silence_probability = options_.silence_probability;
+  lo.filler_probability = options_.filler_probability;
+  lo.acoustic_scale = options_.acoustic_scale;
+  return std::make_unique<WordLattice>(search_.exits(), model_->vocabulary(), model_->word_model(), frames(), lo);
+}
+
 }  // namespace asr

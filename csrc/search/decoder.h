@@ -9,6 +9,7 @@
 #include "am/senone_scorer.h"
 #include "search/recognition_model.h"
 #include "search/tree_search.h"
+#include "search/word_lattice.h"
 
 namespace asr {
 
@@ -22,7 +23,10 @@ class Decoder {
   std::vector<WordSegment> BestPath(bool final, double* score = nullptr) const {
     return search_.BestPath(final, score);
   }
+  // The lattice of the utterance so far, weighted as the options say.
+  std::unique_ptr<WordLattice> BuildLattice() const;
   int frames() const { return search_.frames(); }
+  const SearchOptions& options() const { return options_; }
   const TreeSearch& search() const { return search_; }
   const RecognitionModel& model() const { return *model_; }
   const std::shared_ptr<const RecognitionModel>& model_ptr() const { return model_; }

@@ -18,6 +18,9 @@ struct SearchOptions {
   double filler_probability = 1e-8;      // per noise word inserted
   bool lm_lookahead = true;       // add the best unigram below each tree node to its paths
   bool compute_all_senones = false;  // score every senone, not only the active ones
+  bool bestpath = true;             // rescore the word lattice for the final hypothesis
+  double bestpath_language_weight = 9.5;  // LM weight of that rescoring
+  double acoustic_scale = 0.05;     // path scores are scaled by this for posteriors
 };
 
 }  // namespace asr

@@ -20,6 +20,7 @@ from .dictionary import Dictionary
 from .align import AlignOptions, ForcedAligner, MissingWordsError, align
 from .search import SearchOptions
 from .recognizer import Recognizer, Result, Stream, WordResult, default_recognizer, recognize
+from . import lm
 
 __version__ = "0.1.0"
 
@@ -47,4 +48,5 @@ __all__ = errors.__all__ + [
     "WordResult",
     "recognize",
     "default_recognizer",
+    "lm",
 ]

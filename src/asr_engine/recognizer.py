@@ -31,7 +31,7 @@ class WordResult:
     word: str
     start: float
     end: float
-    confidence: float
+    confidence: Optional[float]  #: posterior probability; None in partial results
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Result:
     """Recognition result; plain data (``to_dict`` gives JSON-ready dicts)."""
 
     transcript: str
-    confidence: float
+    confidence: Optional[float]  #: mean word confidence; None in partial results
     words: list = field(default_factory=list)
     alternatives: list = field(default_factory=list)
     duration: float = 0.0
@@ -112,25 +112,48 @@ class Recognizer:
         decoder.process(features)
         return decoder
 
-    def _result(self, decoder, duration: float, final: bool) -> Result:
-        segments, _score = decoder.best_path(final)
+    def _result(self, decoder, duration: float, final: bool, options: SearchOptions, max_alternatives: int = 1) -> Result:
         step = 1.0 / self.frame_rate
-        words = [
-            WordResult(text, round(start * step, 3), round((end + 1) * step, 3), 1.0)
-            for text, start, end, _ac, _lm, filler in segments
-            if not filler
-        ]
-        transcript = " ".join(w.word for w in words)
-        return Result(transcript, 1.0 if words else 0.0, words, [], round(duration, 3), final)
+        if not final or not options.bestpath:
+            segments, _score = decoder.best_path(final)
+            words = [WordResult(text, round(s * step, 3), round((e + 1) * step, 3), None)
+                     for text, s, e, _ac, _lm, filler in segments if not filler]
+            return Result(" ".join(w.word for w in words), None, words, [], round(duration, 3), final)
+        lattice = decoder.lattice()
+        if lattice.empty:
+            return Result("", 0.0, [], [], round(duration, 3), True)
+        instances = lattice.instances
+        posteriors = lattice.posteriors
+        ids, _score = lattice.best_path()
+        words = []
+        for i in ids:
+            text, start, end, _ac, filler = instances[i]
+            if filler:
+                continue
+            words.append(WordResult(text, round(start * step, 3), round((end + 1) * step, 3),
+                                    _confidence(instances, posteriors, text, start, end)))
+        confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
+        alternatives = []
+        if max_alternatives > 1:
+            for path, score in lattice.nbest(max_alternatives):
+                text = " ".join(instances[i][0] for i in path if not instances[i][4])
+                alternatives.append(Alternative(text, round(float(score), 3)))
+        return Result(" ".join(w.word for w in words), round(confidence, 4), words, alternatives,
+                      round(duration, 3), True)
 
-    def recognize(self, audio: AudioSource | Audio, content_type: str | None = None, **options) -> Result:
+    def recognize(
+        self, audio: AudioSource | Audio, content_type: str | None = None, *, max_alternatives: int = 1, **options
+    ) -> Result:
         """Transcribe one utterance.
 
         Args:
             audio: anything :func:`asr_engine.load_audio` accepts, or an :class:`Audio`.
             content_type: MIME type for headerless audio.
+            max_alternatives: n-best hypotheses to return in ``alternatives`` (1 = none).
             **options: :class:`SearchOptions` fields overriding the defaults.
         """
+        if not isinstance(max_alternatives, int) or not 1 <= max_alternatives <= 100:
+            raise InvalidArgumentError("max_alternatives must be an integer from 1 to 100")
         opts = self._search_options(options)
         if not isinstance(audio, Audio):
             audio = load_audio(audio, content_type, sample_rate=self.sample_rate, allow_empty=True)
@@ -141,7 +164,7 @@ class Recognizer:
         if len(feats) == 0:
             return Result("", 0.0, [], [], round(audio.duration, 3), True)
         decoder = self._decode(feats, opts)
-        return self._result(decoder, audio.duration, True)
+        return self._result(decoder, audio.duration, True, opts, max_alternatives)
 
     def stream(self, **options) -> "Stream":
         """Start a streaming recognition (see :class:`Stream`)."""
@@ -181,7 +204,7 @@ class Stream:
         feats = self._features.accept(samples)
         if len(feats):
             self._decoder.process(feats)
-        return self._rec._result(self._decoder, self._samples / self._rec.sample_rate, False)
+        return self._rec._result(self._decoder, self._samples / self._rec.sample_rate, False, self._options)
 
     def finish(self) -> Result:
         """The final result; the stream cannot be used afterwards."""
@@ -190,6 +213,17 @@ class Stream:
         rate = self._rec.sample_rate
         return self._rec.recognize(Audio(audio, rate, rate, 1, audio.size / rate, "stream"),
                                    **_changed_fields(self._rec.search_options, self._options))
+
+
+def _confidence(instances, posteriors, text: str, start: int, end: int) -> float:
+    """Posterior of the word: the summed posteriors of lattice instances of
+    the same word that overlap the middle of its segment."""
+    middle = (start + end) // 2
+    total = 0.0
+    for i, (other, s, e, _ac, _filler) in enumerate(instances):
+        if other == text and s <= middle <= e:
+            total += posteriors[i]
+    return round(min(1.0, total), 4)
 
 
 def _changed_fields(base: SearchOptions, options: SearchOptions) -> dict:

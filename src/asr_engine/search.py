@@ -27,6 +27,9 @@ class SearchOptions:
     filler_probability: float = 1e-8  #: charged per inserted noise word
     lm_lookahead: bool = True  #: unigram lookahead inside the lexicon tree
     compute_all_senones: bool = False  #: score every senone each frame
+    bestpath: bool = True  #: rescore the word lattice for the final hypothesis
+    bestpath_language_weight: float = 9.5  #: LM weight of the lattice rescoring
+    acoustic_scale: float = 0.05  #: scales path scores for word posteriors (confidences)
 
     def with_overrides(self, **overrides) -> "SearchOptions":
         """A copy with some fields changed; unknown names raise InvalidArgumentError."""

@@ -1,0 +1,77 @@
+"""The development set of ../shared/data/dev and the WER scorer the
+benchmarks share.
+
+WER is computed with our own scorer: both sides are lower-cased, hyphens
+and dashes become spaces, punctuation except word-internal apostrophes is
+dropped (the convention of the dev set's reference transcripts), then a
+Levenshtein alignment over words counts substitutions, deletions and
+insertions.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+SHARED = Path(os.environ.get("ASR_ENGINE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+DEV = SHARED / "data" / "dev"
+
+
+@dataclass
+class Utterance:
+    id: str
+    path: Path
+    reference: str
+    source: str
+    duration: float
+
+
+def load_dev_set() -> list[Utterance]:
+    rows = (DEV / "refs.tsv").read_text(encoding="utf-8").splitlines()
+    header = rows[0].split("\t")
+    out = []
+    for line in rows[1:]:
+        if not line.strip():
+            continue
+        cols = dict(zip(header, line.split("\t")))
+        uid = cols["id"]
+        out.append(Utterance(uid, DEV / f"{uid}.wav", cols["transcript"], uid.split("_")[0],
+                             float(cols["duration_s"])))
+    return out
+
+
+def normalize(text: str) -> list[str]:
+    text = text.lower().replace("-", " ").replace("\u2014", " ").replace("\u2013", " ")
+    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    words = []
+    for w in text.split():
+        w = w.strip("'")
+        if w:
+            words.append(w)
+    return words
+
+
+def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(errors, reference words) after normalisation."""
+    ref, hyp = normalize(reference), normalize(hypothesis)
+    prev = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        cur = [i] + [0] * len(hyp)
+        for j, h in enumerate(hyp, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
+        prev = cur
+    return prev[len(hyp)], len(ref)
+
+
+def wer_table(results: dict[str, str], utts: list[Utterance]) -> tuple[float, dict[str, tuple[int, int]]]:
+    """Pooled WER and (errors, words) per source."""
+    per: dict[str, list[int]] = {}
+    for u in utts:
+        e, n = word_errors(u.reference, results.get(u.id, ""))
+        acc = per.setdefault(u.source, [0, 0])
+        acc[0] += e
+        acc[1] += n
+    errors = sum(v[0] for v in per.values())
+    words = sum(v[1] for v in per.values())
+    return errors / max(1, words), {k: (v[0], v[1]) for k, v in sorted(per.items())}
