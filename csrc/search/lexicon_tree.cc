@@ -14,21 +14,21 @@ namespace asr {
 
 namespace {
 
-// Construction-time node; flattened into TreeNode arrays at the end.
+// Construction-time node; flattened breadth-first at the end.
 struct BuildNode {
+  int32_t parent = -1;  // -1: entered from word exits (roots, single-phone words, filler starts)
   NodeKind kind = NodeKind::kInternal;
-  int phone = 0;
-  int ssid = -1;
-  int tmat = 0;
-  std::vector<int32_t> lc_ssid;           // multiplexed nodes
-  std::vector<int32_t> words;             // word-final nodes
-  int variants = -1;                      // fan-outs: template id
+  int16_t phone = 0;
+  int16_t tmat = 0;
+  int32_t ssid = -1;
+  int32_t lc_ssid = -1;   // roots: offset into lc_ssids_
+  int32_t variants = -1;  // fan-outs: template id
   float lookahead = -std::numeric_limits<float>::infinity();
-  std::map<std::pair<int, int>, int> child_index;  // (phone, next phone or -1) -> first child of the group
-  std::vector<int> children;
 };
 
-constexpr int kWordEnd = -1;
+// A node's identity under its parent: (phone, next phone), the next phone
+// being -1 at the end of a word.
+using NodeKey = std::pair<int, int>;
 
 }  // namespace
 
@@ -41,10 +41,7 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
   context_phone_.resize(num_phones_);
   for (int p = 0; p < num_phones_; ++p)
     context_phone_[p] = static_cast<int16_t>(mdef.IsFiller(p) ? silence_phone_ : p);
-
-  std::vector<BuildNode> b;
-  b.emplace_back();  // 0: virtual super-root holding roots, single-phone groups and fillers
-  auto phone_tmat = [&](int pid) { return mdef.phone(pid).tmat; };
+  auto phone_tmat = [&](int pid) { return static_cast<int16_t>(mdef.phone(pid).tmat); };
   auto ssid_of = [&](int ci, int lc, int rc, WordPosition pos) {
     return mdef.phone(mdef.PhoneIdNearest(ci, lc, rc, pos)).ssid;
   };
@@ -53,30 +50,25 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
   for (int p = 0; p < num_phones_; ++p)
     if (!mdef.IsFiller(p) || p == silence_phone_) contexts.push_back(p);
 
-  // Variant templates, keyed by (phone, left context; -1 = multiplexed).
-  struct Template {
-    std::vector<FanoutVariant> variants;
-  };
-  std::map<std::pair<int, int>, int> template_index;
-  std::vector<Template> templates;
-  auto get_template = [&](int phone, int lc, bool single) -> int {
+  // Fan-out variant templates, keyed by (phone, left context); -1 = multiplexed.
+  std::map<std::pair<int, int>, int32_t> template_index;
+  auto get_template = [&](int phone, int lc, bool single) -> int32_t {
     const auto key = std::make_pair(phone, single ? -1 : lc);
     auto it = template_index.find(key);
     if (it != template_index.end()) return it->second;
-    // Group right contexts whose HMMs are identical.
+    // Right contexts whose HMMs are identical share one variant.
     std::map<std::vector<int32_t>, std::vector<int16_t>> by_model;
     for (int rc : contexts) {
       std::vector<int32_t> model;
       if (single) {
         model.resize(num_phones_);
-        for (int l = 0; l < num_phones_; ++l)
-          model[l] = ssid_of(phone, context_phone_[l], rc, WordPosition::kSingle);
+        for (int l = 0; l < num_phones_; ++l) model[l] = ssid_of(phone, context_phone_[l], rc, WordPosition::kSingle);
       } else {
         model.push_back(ssid_of(phone, lc, rc, WordPosition::kEnd));
       }
       by_model[model].push_back(static_cast<int16_t>(rc));
     }
-    Template t;
+    const int32_t first = static_cast<int32_t>(variants_.size());
     for (auto& [model, rcs] : by_model) {
       FanoutVariant v;
       if (single) {
@@ -88,144 +80,149 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
       v.rc_begin = static_cast<int32_t>(rc_phones_.size());
       rc_phones_.insert(rc_phones_.end(), rcs.begin(), rcs.end());
       v.rc_end = static_cast<int32_t>(rc_phones_.size());
-      t.variants.push_back(v);
+      variants_.push_back(v);
     }
-    templates.push_back(std::move(t));
-    template_index[key] = static_cast<int>(templates.size()) - 1;
-    return static_cast<int>(templates.size()) - 1;
-  };
-  // The word-final node for `phone` under `parent` (homophones share it).
-  auto add_fanout = [&](int parent, int phone, int lc, bool single) -> int {
-    const auto key = std::make_pair(phone, kWordEnd);
-    auto it = b[parent].child_index.find(key);
-    if (it != b[parent].child_index.end()) return it->second;
-    BuildNode n;
-    n.kind = single ? NodeKind::kSingle : NodeKind::kFanout;
-    n.phone = phone;
-    n.variants = get_template(phone, lc, single);
-    n.tmat = single ? phone_tmat(mdef.PhoneIdNearest(phone, silence_phone_, silence_phone_, WordPosition::kSingle))
-                    : phone_tmat(mdef.PhoneIdNearest(phone, lc, silence_phone_, WordPosition::kEnd));
-    b.push_back(std::move(n));
-    const int id = static_cast<int>(b.size()) - 1;
-    b[parent].children.push_back(id);
-    b[parent].child_index[key] = id;
-    return id;
-  };
-  auto child = [&](int parent, int phone, int next, NodeKind kind, int lc) -> int {
-    const auto key = std::make_pair(phone, next);
-    auto it = b[parent].child_index.find(key);
-    if (it != b[parent].child_index.end()) return it->second;
-    BuildNode n;
-    n.kind = kind;
-    n.phone = phone;
-    if (kind == NodeKind::kRoot) {
-      n.lc_ssid.resize(num_phones_);
-      for (int l = 0; l < num_phones_; ++l)
-        n.lc_ssid[l] = ssid_of(phone, context_phone_[l], next, WordPosition::kBegin);
-      n.tmat = phone_tmat(mdef.PhoneIdNearest(phone, silence_phone_, next, WordPosition::kBegin));
-    } else {
-      n.ssid = ssid_of(phone, lc, next, WordPosition::kInternal);
-      n.tmat = phone_tmat(mdef.PhoneIdNearest(phone, lc, next, WordPosition::kInternal));
-    }
-    b.push_back(std::move(n));
-    const int id = static_cast<int>(b.size()) - 1;
-    b[parent].children.push_back(id);
-    b[parent].child_index[key] = id;
-    return id;
+    template_first_.push_back(first);
+    template_count_.push_back(static_cast<int32_t>(variants_.size()) - first);
+    template_index[key] = static_cast<int32_t>(template_first_.size()) - 1;
+    return template_index[key];
   };
 
-  std::vector<int> filler_first;
+  std::vector<BuildNode> b;
+  std::vector<std::pair<int32_t, int32_t>> ends;  // (node, search word)
+  auto new_node = [&](int32_t parent, NodeKind kind, int phone) {
+    BuildNode n;
+    n.parent = parent;
+    n.kind = kind;
+    n.phone = static_cast<int16_t>(phone);
+    b.push_back(n);
+    return static_cast<int32_t>(b.size()) - 1;
+  };
+  auto make_node = [&](int32_t parent, int depth, const std::vector<int>& ph) -> int32_t {
+    const int n = static_cast<int>(ph.size());
+    const int phone = ph[depth];
+    if (depth == n - 1) {  // word-final phone
+      const bool single = n == 1;
+      const int lc = single ? -1 : ph[depth - 1];
+      const int32_t id = new_node(parent, single ? NodeKind::kSingle : NodeKind::kFanout, phone);
+      b[id].variants = get_template(phone, lc, single);
+      b[id].tmat = single ? phone_tmat(mdef.PhoneIdNearest(phone, silence_phone_, silence_phone_, WordPosition::kSingle))
+                          : phone_tmat(mdef.PhoneIdNearest(phone, lc, silence_phone_, WordPosition::kEnd));
+      return id;
+    }
+    if (depth == 0) {
+      const int32_t id = new_node(-1, NodeKind::kRoot, phone);
+      b[id].lc_ssid = static_cast<int32_t>(lc_ssids_.size());
+      for (int l = 0; l < num_phones_; ++l)
+        lc_ssids_.push_back(ssid_of(phone, context_phone_[l], ph[1], WordPosition::kBegin));
+      b[id].tmat = phone_tmat(mdef.PhoneIdNearest(phone, silence_phone_, ph[1], WordPosition::kBegin));
+      return id;
+    }
+    const int32_t id = new_node(parent, NodeKind::kInternal, phone);
+    b[id].ssid = ssid_of(phone, ph[depth - 1], ph[depth + 1], WordPosition::kInternal);
+    b[id].tmat = phone_tmat(mdef.PhoneIdNearest(phone, ph[depth - 1], ph[depth + 1], WordPosition::kInternal));
+    return id;
+  };
+  auto key_at = [](const std::vector<int>& ph, int depth) -> NodeKey {
+    return {ph[depth], depth + 1 < static_cast<int>(ph.size()) ? ph[depth + 1] : -1};
+  };
+
+  // Words sorted by pronunciation: words that share a tree prefix are then
+  // adjacent, so the tree grows along one path stack without lookups.
+  std::vector<int> order;
   for (int w = 0; w < vocab.size(); ++w) {
     const SearchWord& sw = vocab.word(w);
-    const auto& ph = sw.phones;
-    for (int p : ph)
+    for (int p : sw.phones)
       if (p < 0 || p >= num_phones_) throw FormatError("word '" + sw.text + "' uses a phone outside the model");
-    const float la = sw.filler ? 0.0f : unigram_score[w];
-    std::vector<int> path;
-    if (sw.filler) {
-      // A private context-independent chain per filler pronunciation.
-      int parent = 0;
-      for (size_t i = 0; i < ph.size(); ++i) {
-        BuildNode n;
-        n.kind = NodeKind::kFiller;
-        n.phone = ph[i];
-        const int pid = mdef.PhoneIdNearest(ph[i], -1, -1, WordPosition::kUndefined);
-        n.ssid = mdef.phone(pid).ssid;
-        n.tmat = mdef.phone(pid).tmat;
-        b.push_back(std::move(n));
-        const int id = static_cast<int>(b.size()) - 1;
-        if (i == 0) filler_first.push_back(id);
-        else b[parent].children.push_back(id);
-        parent = id;
-        path.push_back(id);
-      }
-      b[parent].words.push_back(w);
-    } else if (ph.size() == 1) {
-      const int id = add_fanout(0, ph[0], -1, true);
-      b[id].words.push_back(w);
-      path.push_back(id);
-    } else {
-      int node = child(0, ph[0], ph[1], NodeKind::kRoot, -1);
-      path.push_back(node);
-      for (size_t i = 1; i + 1 < ph.size(); ++i) {
-        node = child(node, ph[i], ph[i + 1], NodeKind::kInternal, ph[i - 1]);
-        path.push_back(node);
-      }
-      const int id = add_fanout(node, ph.back(), ph[ph.size() - 2], false);
-      b[id].words.push_back(w);
-      path.push_back(id);
+    if (!sw.filler) order.push_back(w);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int c) { return vocab.word(a).phones < vocab.word(c).phones; });
+  std::vector<int32_t> path;
+  const std::vector<int>* prev = nullptr;
+  for (int w : order) {
+    const std::vector<int>& ph = vocab.word(w).phones;
+    int shared = 0;
+    if (prev) {
+      const int limit = static_cast<int>(std::min(ph.size(), prev->size()));
+      while (shared < limit && key_at(ph, shared) == key_at(*prev, shared)) ++shared;
     }
-    for (int id : path) b[id].lookahead = std::max(b[id].lookahead, la);
+    path.resize(shared);
+    for (int d = shared; d < static_cast<int>(ph.size()); ++d)
+      path.push_back(make_node(d == 0 ? -1 : path[d - 1], d, ph));
+    ends.emplace_back(path.back(), w);
+    for (int32_t id : path) b[id].lookahead = std::max(b[id].lookahead, unigram_score[w]);
+    prev = &ph;
+  }
+  // Fillers: a private context-independent chain per pronunciation.
+  std::vector<int32_t> filler_first;
+  for (int w = 0; w < vocab.size(); ++w) {
+    const SearchWord& sw = vocab.word(w);
+    if (!sw.filler) continue;
+    int32_t parent = -1;
+    for (size_t i = 0; i < sw.phones.size(); ++i) {
+      const int32_t id = new_node(parent, NodeKind::kFiller, sw.phones[i]);
+      const int pid = mdef.PhoneIdNearest(sw.phones[i], -1, -1, WordPosition::kUndefined);
+      b[id].ssid = mdef.phone(pid).ssid;
+      b[id].tmat = static_cast<int16_t>(mdef.phone(pid).tmat);
+      b[id].lookahead = 0.0f;
+      if (i == 0) filler_first.push_back(id);
+      parent = id;
+    }
+    ends.emplace_back(parent, w);
   }
 
-  // Flatten breadth-first so every node's children are contiguous.
-  std::vector<int> order;
-  std::vector<int> new_id(b.size(), -1);
-  std::vector<int> queue;
-  for (int c : b[0].children) queue.push_back(c);
-  for (int c : filler_first) queue.push_back(c);
-  for (size_t qi = 0; qi < queue.size(); ++qi) {
-    const int id = queue[qi];
-    new_id[id] = static_cast<int>(order.size());
-    order.push_back(id);
-    for (int c : b[id].children) queue.push_back(c);
+  // Flatten breadth-first so that every node's children are contiguous.
+  const int32_t count = static_cast<int32_t>(b.size());
+  std::vector<int32_t> child_begin(count + 1, 0), children(count);
+  for (const BuildNode& n : b)
+    if (n.parent >= 0) ++child_begin[n.parent + 1];
+  for (int32_t i = 0; i < count; ++i) child_begin[i + 1] += child_begin[i];
+  {
+    std::vector<int32_t> fill(child_begin.begin(), child_begin.end() - 1);
+    for (int32_t i = 0; i < count; ++i)
+      if (b[i].parent >= 0) children[fill[b[i].parent]++] = i;
   }
-  nodes_.resize(order.size());
-  std::map<int, int32_t> template_offset;  // template id -> first variant in variants_
+  std::vector<int32_t> queue;
+  queue.reserve(count);
+  for (int32_t i = 0; i < count; ++i)
+    if (b[i].parent < 0 && b[i].kind != NodeKind::kFiller) queue.push_back(i);
+  for (int32_t id : filler_first) queue.push_back(id);
+  std::vector<int32_t> new_id(count, -1);
+  for (size_t qi = 0; qi < queue.size(); ++qi) {
+    const int32_t id = queue[qi];
+    new_id[id] = static_cast<int32_t>(qi);
+    for (int32_t k = child_begin[id]; k < child_begin[id + 1]; ++k) queue.push_back(children[k]);
+  }
+  nodes_.resize(queue.size());
   entries_.assign(num_phones_, {});
-  for (size_t i = 0; i < order.size(); ++i) {
-    BuildNode& s = b[order[i]];
+  size_t end_pos = 0;
+  // Word lists in new-id order: sort the (node, word) pairs by new node id.
+  for (auto& e : ends) e.first = new_id[e.first];
+  std::sort(ends.begin(), ends.end());
+  for (size_t i = 0; i < queue.size(); ++i) {
+    const BuildNode& s = b[queue[i]];
     TreeNode& t = nodes_[i];
     t.kind = s.kind;
-    t.phone = static_cast<int16_t>(s.phone);
-    t.tmat = static_cast<int16_t>(s.tmat);
+    t.phone = s.phone;
+    t.tmat = s.tmat;
     t.ssid = s.ssid;
+    t.lc_ssid = s.lc_ssid;
     t.lookahead = std::isfinite(s.lookahead) ? s.lookahead : 0.0f;
-    if (!s.lc_ssid.empty()) {
-      t.lc_ssid = static_cast<int32_t>(lc_ssids_.size());
-      lc_ssids_.insert(lc_ssids_.end(), s.lc_ssid.begin(), s.lc_ssid.end());
+    if (s.variants >= 0) {
+      t.variant_begin = template_first_[s.variants];
+      t.variant_end = t.variant_begin + template_count_[s.variants];
     }
     t.words_begin = static_cast<int32_t>(word_list_.size());
-    word_list_.insert(word_list_.end(), s.words.begin(), s.words.end());
+    while (end_pos < ends.size() && ends[end_pos].first == static_cast<int32_t>(i))
+      word_list_.push_back(ends[end_pos++].second);
     t.words_end = static_cast<int32_t>(word_list_.size());
-    if (s.variants >= 0) {
-      const auto& v = templates[s.variants].variants;
-      auto found = template_offset.find(s.variants);
-      if (found == template_offset.end()) {
-        found = template_offset.emplace(s.variants, static_cast<int32_t>(variants_.size())).first;
-        variants_.insert(variants_.end(), v.begin(), v.end());
-      }
-      t.variant_begin = found->second;
-      t.variant_end = found->second + static_cast<int32_t>(v.size());
-    }
-    t.num_children = static_cast<int32_t>(s.children.size());
-    t.first_child = s.children.empty() ? 0 : new_id[s.children.front()];
-    for (size_t k = 0; k < s.children.size(); ++k)
-      if (new_id[s.children[k]] != t.first_child + static_cast<int>(k))
-        throw std::logic_error("lexicon tree children are not contiguous");
+    const int32_t old = queue[i];
+    t.num_children = child_begin[old + 1] - child_begin[old];
+    t.first_child = t.num_children ? new_id[children[child_begin[old]]] : 0;
+    if (s.parent < 0 && s.kind != NodeKind::kFiller) entries_[s.phone].push_back(static_cast<int32_t>(i));
   }
-  for (int c : b[0].children) entries_[b[c].phone].push_back(new_id[c]);
-  for (int c : filler_first) filler_entries_.push_back(new_id[c]);
+  for (int32_t id : filler_first) filler_entries_.push_back(new_id[id]);
 }
 
 }  // namespace asr

@@ -96,6 +96,8 @@ class LexiconTree {
   std::vector<int32_t> word_list_;
   std::vector<int16_t> rc_phones_;
   std::vector<FanoutVariant> variants_;
+  std::vector<int32_t> template_first_;  // construction: first variant of each template
+  std::vector<int32_t> template_count_;
   std::vector<int32_t> lc_ssids_;
   std::vector<int16_t> context_phone_;
   int num_phones_ = 0;

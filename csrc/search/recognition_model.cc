@@ -2,6 +2,10 @@
 
 #include "common/error.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace asr {
 
 namespace {
@@ -27,6 +31,11 @@ RecognitionModel::RecognitionModel(std::shared_ptr<const AcousticModel> am, std:
       vocab_(*dict_, *lm_, am_->mdef().silence_phone(), words) {
   if (am_->mdef().n_emit_state() <= 0) throw FormatError("the acoustic model's phones have different state counts");
   tree_ = std::make_shared<LexiconTree>(vocab_, am_->mdef(), am_->transitions(), UnigramScores(vocab_, *lm_));
+#if defined(__GLIBC__)
+  // Tree construction frees many small blocks; hand them back to the OS so
+  // a long-running process does not keep the building peak resident.
+  malloc_trim(0);
+#endif
 }
 
 }  // namespace asr
