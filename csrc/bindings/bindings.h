@@ -9,5 +9,6 @@ namespace asr::bindings {
 
 void BindErrors(pybind11::module_& m);
 void BindFrontend(pybind11::module_& m);
+void BindLm(pybind11::module_& m);
 
 }  // namespace asr::bindings

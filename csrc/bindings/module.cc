@@ -4,4 +4,5 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "asr_engine native core";
   asr::bindings::BindErrors(m);
   asr::bindings::BindFrontend(m);
+  asr::bindings::BindLm(m);
 }

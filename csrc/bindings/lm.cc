@@ -1,0 +1,281 @@
+// Python bindings of the language-model stage (asr_engine._core.lm).
+//
+// Python sees log10 scores (like the kenlm module) while the C++ core works
+// in natural logs; the conversion happens here and only here. Long native
+// work (loading, building, batch scoring, training) releases the GIL.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bindings/bindings.h"
+#include "common/error.h"
+#include "lm/arpa_reader.h"
+#include "lm/arpa_writer.h"
+#include "lm/mapped_file.h"
+#include "lm/ngram_builder.h"
+#include "lm/ngram_loader.h"
+#include "lm/ngram_model.h"
+#include "lm/sentence_scoring.h"
+#include "lm/sphinx_lm_bin_reader.h"
+#include "lm/word_sequence_model.h"
+
+namespace py = pybind11;
+
+namespace asr::bindings {
+
+namespace {
+
+using lm::NgramModel;
+using lm::State;
+using lm::WordId;
+using lm::WordSequenceModel;
+
+constexpr double kLn10 = 2.302585092994046;
+inline double ToLog10(double ln) { return ln / kLn10; }
+
+// A compiled model image not yet wrapped in a model object; lets Python
+// subclasses of NgramModel be constructed from any source.
+struct BuiltImage {
+  lm::NgramImage image;
+  std::string name;
+};
+
+std::shared_ptr<BuiltImage> BuildFrom(lm::NgramSet& set) {
+  auto out = std::make_shared<BuiltImage>();
+  out->name = set.source;
+  out->image = lm::BuildNgramImage(set);
+  return out;
+}
+
+void CheckState(const WordSequenceModel& m, const State& s) {
+  if (!m.IsValidState(s)) throw InvalidArgument("state does not belong to this language model");
+}
+
+WordId WordArg(const WordSequenceModel& m, const py::handle& word) {
+  if (py::isinstance<py::str>(word)) return m.vocab().Index(word.cast<std::string>());
+  if (py::isinstance<py::int_>(word)) {
+    long long id = word.cast<long long>();
+    if (id < 0 || id >= static_cast<long long>(m.vocab().size())) throw InvalidArgument("word id out of range");
+    return static_cast<WordId>(id);
+  }
+  throw InvalidArgument("word must be a str or an int id");
+}
+
+std::vector<std::string> Sentences(const py::iterable& it) {
+  std::vector<std::string> out;
+  for (const py::handle& h : it) out.push_back(h.cast<std::string>());
+  return out;
+}
+
+template <typename Model>
+py::array_t<double> ScoreBatch(const Model& m, const py::iterable& sentences, bool bos, bool eos) {
+  std::vector<std::string> text = Sentences(sentences);
+  py::array_t<double> out(static_cast<py::ssize_t>(text.size()));
+  double* dst = out.mutable_data();
+  {
+    py::gil_scoped_release release;
+    for (size_t i = 0; i < text.size(); ++i) dst[i] = ToLog10(lm::ScoreSentenceText(m, text[i], bos, eos).log_prob);
+  }
+  return out;
+}
+
+void BindState(py::module_& m) {
+  py::class_<State>(m, "State", "Opaque position of a word-sequence model; hashable, comparable.")
+      .def(py::init([](const std::vector<uint32_t>& slots) {
+             if (slots.size() != State::kSlots) throw InvalidArgument("a State has 4 slots");
+             State s;
+             for (int i = 0; i < State::kSlots; ++i) s.slot[i] = slots[i];
+             return s;
+           }),
+           py::arg("slots"))
+      .def_property_readonly("slots",
+                             [](const State& s) { return py::make_tuple(s.slot[0], s.slot[1], s.slot[2], s.slot[3]); })
+      .def("__eq__", [](const State& a, const State& b) { return a == b; })
+      .def("__hash__", [](const State& s) { return lm::StateHash()(s); })
+      .def("__repr__", [](const State& s) {
+        return "State(" + std::to_string(s.slot[0]) + ", " + std::to_string(s.slot[1]) + ", " +
+               std::to_string(s.slot[2]) + ", " + std::to_string(s.slot[3]) + ")";
+      })
+      .def(py::pickle([](const State& s) { return py::make_tuple(s.slot[0], s.slot[1], s.slot[2], s.slot[3]); },
+                      [](const py::tuple& t) {
+                        State s;
+                        for (int i = 0; i < State::kSlots; ++i) s.slot[i] = t[i].cast<uint32_t>();
+                        return s;
+                      }));
+}
+
+void BindWordSequenceModel(py::module_& m) {
+  py::class_<WordSequenceModel, std::shared_ptr<WordSequenceModel>>(
+      m, "WordSequenceModel", "Common interface of n-gram, interpolated and boosted models. Scores are log10.")
+      .def_property_readonly("vocab_size", [](const WordSequenceModel& s) { return s.vocab().size(); })
+      .def("index", [](const WordSequenceModel& s, const std::string& w) { return s.vocab().Index(w); },
+           py::arg("word"), "Word id of `word` (the <unk> id if unknown).")
+      .def("word", [](const WordSequenceModel& s, WordId id) {
+             if (id >= s.vocab().size()) throw InvalidArgument("word id out of range");
+             return std::string(s.vocab().Word(id));
+           }, py::arg("id"))
+      .def("words", [](const WordSequenceModel& s) {
+             std::vector<std::string> out;
+             out.reserve(s.vocab().size());
+             for (WordId i = 0; i < s.vocab().size(); ++i) out.emplace_back(s.vocab().Word(i));
+             return out;
+           }, "All words, in id order.")
+      .def("__contains__", [](const WordSequenceModel& s, const std::string& w) { return s.vocab().Contains(w); })
+      .def_property_readonly("unk_id", [](const WordSequenceModel& s) { return s.vocab().unk(); })
+      .def_property_readonly("bos_id", [](const WordSequenceModel& s) { return s.vocab().bos(); })
+      .def_property_readonly("eos_id", [](const WordSequenceModel& s) { return s.vocab().eos(); })
+      .def("begin_state", &WordSequenceModel::BeginState, "State after <s> (start of a sentence).")
+      .def("null_state", &WordSequenceModel::NullState, "State with no left context.")
+      .def("score_word",
+           [](const WordSequenceModel& s, const State& in, const py::handle& word) {
+             CheckState(s, in);
+             State out;
+             float ln = s.Score(in, WordArg(s, word), &out);
+             return py::make_tuple(ToLog10(ln), out);
+           },
+           py::arg("state"), py::arg("word"), "(log10 P(word | state), next state); word is a str or id.")
+      .def("final",
+           [](const WordSequenceModel& s, const State& in) {
+             CheckState(s, in);
+             return ToLog10(s.Final(in));
+           },
+           py::arg("state"), "log10 P(</s> | state).")
+      .def("score",
+           [](const WordSequenceModel& s, const std::string& sentence, bool bos, bool eos) {
+             return ToLog10(lm::ScoreSentenceText(s, sentence, bos, eos).log_prob);
+           },
+           py::arg("sentence"), py::arg("bos") = true, py::arg("eos") = true,
+           "log10 probability of a whitespace-tokenised sentence (as kenlm.Model.score).")
+      .def("score_batch",
+           [](const WordSequenceModel& s, const py::iterable& sentences, bool bos, bool eos) {
+             return ScoreBatch(s, sentences, bos, eos);
+           },
+           py::arg("sentences"), py::arg("bos") = true, py::arg("eos") = true,
+           "log10 scores of many sentences (numpy float64), without the GIL.")
+      .def("perplexity",
+           [](const WordSequenceModel& s, const std::string& sentence) {
+             lm::SentenceScore r = lm::ScoreSentenceText(s, sentence, true, true);
+             return std::pow(10.0, -ToLog10(r.log_prob) / (r.words + 1));
+           },
+           py::arg("sentence"), "10^(-log10 P / (words + 1)), as kenlm.Model.perplexity.");
+}
+
+void BindNgramModel(py::module_& m) {
+  py::class_<BuiltImage, std::shared_ptr<BuiltImage>>(m, "BuiltImage", "A compiled n-gram image (internal).");
+  m.def("build_from_file",
+        [](const std::string& path) {
+          py::gil_scoped_release release;
+          lm::MappedFile f = lm::MapFile(path);
+          lm::NgramSet set = lm::SniffLmFile(f.data, f.size) == lm::LmFileKind::kSphinxLmBin
+                                 ? lm::ParseSphinxLmBin(f.data, f.size, path)
+                                 : lm::ParseArpa(std::string_view(reinterpret_cast<const char*>(f.data), f.size), path);
+          return BuildFrom(set);
+        },
+        py::arg("path"), "Compile an ARPA or Sphinx lm.bin file.");
+  m.def("build_from_arpa_text",
+        [](const std::string& text, const std::string& name) {
+          py::gil_scoped_release release;
+          lm::NgramSet set = lm::ParseArpa(text, name);
+          return BuildFrom(set);
+        },
+        py::arg("text"), py::arg("name") = "<arpa text>");
+  m.def("sniff_lm_file", [](const py::bytes& head) {
+    std::string s = head;
+    switch (lm::SniffLmFile(reinterpret_cast<const uint8_t*>(s.data()), s.size())) {
+      case lm::LmFileKind::kNgramBinary: return "binary";
+      case lm::LmFileKind::kSphinxLmBin: return "lm.bin";
+      default: return "arpa";
+    }
+  });
+
+  py::class_<NgramModel, WordSequenceModel, std::shared_ptr<NgramModel>>(
+      m, "NgramModel", "Back-off n-gram model with KenLM semantics. Python-facing scores are log10.")
+      .def(py::init([](const std::string& path, bool verify_checksum) {
+             py::gil_scoped_release release;
+             lm::NgramLoadOptions o;
+             o.verify_checksum = verify_checksum;
+             return lm::LoadNgramModel(path, o);
+           }),
+           py::arg("path"), py::arg("verify_checksum") = true)
+      .def(py::init([](const std::shared_ptr<BuiltImage>& img) {
+             return std::make_shared<NgramModel>(img->image, img->name, false);
+           }),
+           py::arg("image"))
+      .def_property_readonly("order", &NgramModel::order)
+      .def_property_readonly("counts",
+                             [](const NgramModel& s) {
+                               std::vector<uint64_t> c;
+                               for (int k = 1; k <= s.order(); ++k) c.push_back(s.count(k));
+                               return c;
+                             })
+      .def_property_readonly("name", &NgramModel::name)
+      .def("score",
+           [](const NgramModel& s, const std::string& sentence, bool bos, bool eos) {
+             return ToLog10(lm::ScoreSentenceText(s, sentence, bos, eos).log_prob);
+           },
+           py::arg("sentence"), py::arg("bos") = true, py::arg("eos") = true,
+           "log10 probability of a whitespace-tokenised sentence (as kenlm.Model.score).")
+      .def("score_batch",
+           [](const NgramModel& s, const py::iterable& sentences, bool bos, bool eos) {
+             return ScoreBatch(s, sentences, bos, eos);
+           },
+           py::arg("sentences"), py::arg("bos") = true, py::arg("eos") = true)
+      .def("full_scores",
+           [](const NgramModel& s, const std::string& sentence, bool bos, bool eos) {
+             py::list out;
+             State st = bos ? s.BeginState() : s.NullState();
+             int len = 0;
+             lm::ForEachToken(sentence, [&](std::string_view tok) {
+               WordId w = s.vocab().Find(tok);
+               bool oov = w == lm::kNoWord;
+               float ln = s.ScoreFull(st, oov ? s.vocab().unk() : w, &st, &len);
+               out.append(py::make_tuple(ToLog10(ln), len, oov));
+             });
+             if (eos) {
+               float ln = s.ScoreFull(st, s.vocab().eos(), &st, &len);
+               out.append(py::make_tuple(ToLog10(ln), len, false));
+             }
+             return out;
+           },
+           py::arg("sentence"), py::arg("bos") = true, py::arg("eos") = true,
+           "[(log10 prob, matched n-gram length, oov)] per word, as kenlm.Model.full_scores.")
+      .def("ngram_logprob",
+           [](const NgramModel& s, const std::vector<std::string>& words) {
+             if (words.empty()) throw InvalidArgument("need at least one word");
+             State st = s.NullState();
+             float ln = 0.0f;
+             for (const auto& w : words) ln = s.Score(st, s.vocab().Index(w), &st);
+             return ToLog10(ln);
+           },
+           py::arg("words"), "log10 P(words[-1] | words[:-1]) with no sentence-start assumption.")
+      .def("image_view",
+           [](const std::shared_ptr<NgramModel>& s) {
+             // The memoryview keeps the model (and so the image) alive.
+             py::object owner = py::cast(s);
+             py::memoryview mv = py::memoryview::from_memory(s->image().data, static_cast<py::ssize_t>(s->image().size));
+             return py::make_tuple(mv, owner);
+           },
+           "(memoryview of the binary image, owner) - for saving; keep `owner` while using the view.")
+      .def("write_arpa",
+           [](const NgramModel& s, const std::string& path) {
+             py::gil_scoped_release release;
+             lm::WriteArpaFile(s, path);
+           },
+           py::arg("path"), "Write the model as ARPA text (log10).");
+}
+
+}  // namespace
+
+void BindLm(py::module_& parent) {
+  py::module_ m = parent.def_submodule("lm", "Language models (n-gram, interpolation, boosts).");
+  BindState(m);
+  BindWordSequenceModel(m);
+  BindNgramModel(m);
+}
+
+}  // namespace asr::bindings
