@@ -10,5 +10,6 @@ namespace asr::bindings {
 void BindErrors(pybind11::module_& m);
 void BindFrontend(pybind11::module_& m);
 void BindLm(pybind11::module_& m);
+void BindGrammar(pybind11::module_& m);
 
 }  // namespace asr::bindings

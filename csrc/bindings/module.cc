@@ -5,4 +5,5 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindErrors(m);
   asr::bindings::BindFrontend(m);
   asr::bindings::BindLm(m);
+  asr::bindings::BindGrammar(m);
 }

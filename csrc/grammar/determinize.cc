@@ -1,0 +1,118 @@
+#include "grammar/determinize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "common/error.h"
+
+namespace asr::grammar {
+
+namespace {
+
+// Residual weights are compared after rounding to this many nats, the same
+// tolerance OpenFst uses (kDelta = 1/1024), so float noise cannot create
+// spurious subsets.
+constexpr double kQuantum = 1.0 / 1024.0;
+
+struct Member {
+  uint32_t state;
+  double residual;  // ln weight still owed to this member
+};
+
+struct KeyHash {
+  size_t operator()(const std::vector<int64_t>& k) const {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ k.size();
+    for (int64_t v : k) {
+      h ^= static_cast<uint64_t>(v) + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+      h *= 0xFF51AFD7ED558CCDull;
+    }
+    return static_cast<size_t>(h ^ (h >> 31));
+  }
+};
+
+struct BudgetExceeded {};
+
+// Runs the subset construction; `weighted` chooses whether residuals are
+// part of a subset's identity. Throws BudgetExceeded past `budget` states.
+WeightedAutomaton Run(const WeightedAutomaton& in, bool weighted, uint64_t budget) {
+  WeightedAutomaton out(in.limits());
+  std::vector<std::vector<Member>> subsets;
+  std::unordered_map<std::vector<int64_t>, uint32_t, KeyHash> index;
+
+  auto intern = [&](std::vector<Member>&& members) -> uint32_t {
+    std::vector<int64_t> key;
+    key.reserve(members.size() * (weighted ? 2 : 1));
+    for (const Member& m : members) {
+      key.push_back(m.state);
+      if (weighted) key.push_back(static_cast<int64_t>(std::llround(m.residual / kQuantum)));
+    }
+    auto it = index.find(key);
+    if (it != index.end()) return it->second;
+    if (subsets.size() >= budget) throw BudgetExceeded();
+    uint32_t id = out.AddState();
+    index.emplace(std::move(key), id);
+    subsets.push_back(std::move(members));
+    return id;
+  };
+
+  out.SetStart(intern({{in.start(), 0.0}}));
+  struct Contribution {
+    uint32_t label, next;
+    double weight;
+  };
+  std::vector<Contribution> contrib;
+  for (uint32_t id = 0; id < subsets.size(); ++id) {
+    if ((id & 0x3FF) == 0) in.limits()->CheckTime();
+    double fin = kLogZero;
+    contrib.clear();
+    for (const Member& m : subsets[id]) {
+      fin = LogAdd(fin, m.residual + in.final_weight(m.state));
+      for (const WeightedArc& a : in.arcs(m.state)) contrib.push_back({a.label, a.next, m.residual + a.weight});
+    }
+    out.SetFinal(id, fin);
+    std::sort(contrib.begin(), contrib.end(), [](const Contribution& a, const Contribution& b) {
+      return a.label != b.label ? a.label < b.label : a.next < b.next;
+    });
+    size_t i = 0;
+    while (i < contrib.size()) {
+      size_t j = i;
+      double total = kLogZero;
+      while (j < contrib.size() && contrib[j].label == contrib[i].label) total = LogAdd(total, contrib[j++].weight);
+      std::vector<Member> next;
+      for (size_t k = i; k < j; ++k) {
+        if (!next.empty() && next.back().state == contrib[k].next) {
+          next.back().residual = LogAdd(next.back().residual, contrib[k].weight - total);
+        } else {
+          next.push_back({contrib[k].next, contrib[k].weight - total});
+        }
+      }
+      const uint32_t label = contrib[i].label;
+      uint32_t target = intern(std::move(next));
+      out.AddArc(id, label, total, target);
+      i = j;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+DeterminizeStats Determinize(WeightedAutomaton* fsa, uint64_t weighted_budget) {
+  DeterminizeStats stats;
+  try {
+    *fsa = Run(*fsa, true, std::min<uint64_t>(weighted_budget, fsa->limits()->max_states));
+    return stats;
+  } catch (const BudgetExceeded&) {
+  }
+  stats.weights_approximated = true;
+  try {
+    *fsa = Run(*fsa, false, fsa->limits()->max_states);
+  } catch (const BudgetExceeded&) {
+    throw InvalidArgument("grammar too large: its deterministic automaton needs more than max_states=" +
+                          std::to_string(fsa->limits()->max_states) + " states");
+  }
+  return stats;
+}
+
+}  // namespace asr::grammar
