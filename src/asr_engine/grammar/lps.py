@@ -12,6 +12,7 @@ that reach the same end are preferred; $GARBAGE and $NULL leave no trace.
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -104,10 +105,10 @@ class _Matcher:
             words = node.words
             end = pos + len(words)
             if end <= self.n and all(self.norm(doc, w) == self.tokens[pos + k] for k, w in enumerate(words)):
-                return {end: (ParseToken(node.text),)}
+                return {end: (ParseToken(" ".join(self.tokens[pos:end])),)}
             return {}
         if isinstance(node, Tag):
-            return {pos: (ParseTag(node.text.strip()),)}
+            return {pos: (ParseTag(node.text),)}
         if isinstance(node, Special):
             if node.kind == "NULL":
                 return {pos: ()}
@@ -116,7 +117,7 @@ class _Matcher:
             return {}
         if isinstance(node, RuleRef):
             target_doc, name = node.target
-            return self.rule(target_doc, name, pos, node.display())
+            return self.rule(target_doc, name, pos, _label(node, doc))
         if isinstance(node, Sequence):
             frontier: dict[int, tuple] = {pos: ()}
             for item in node.items:
@@ -168,6 +169,18 @@ class _Matcher:
                 for e, its in frontier.items():
                     out.setdefault(e, its)
         return out
+
+
+def _label(ref: RuleRef, doc: GrammarDocument) -> str:
+    """The reference as the W3C notation shows it: external URIs are shown
+    resolved against the referring grammar's base, when it declares one."""
+    if ref.uri is None:
+        return ref.display()
+    base = doc.base if doc.base is not None else doc.meta("base")
+    uri = ref.uri
+    if base and "://" not in uri and not uri.startswith("/") and ":" not in uri.split("/")[0]:
+        uri = posixpath.join(base, uri)
+    return "$<" + uri + ("#" + ref.fragment if ref.fragment else "") + ">"
 
 
 def parse_tokens(tokens: list[str], roots: list[tuple[GrammarDocument, str, str]], norm=None) -> Optional[ParseNode]:
