@@ -15,6 +15,7 @@ from .frontend import (
     compute_mfcc,
     model_feature_options,
 )
+from .grammar import Grammar, GrammarError, GrammarOptions, compile_grammar, matches  # noqa: F401
 
 __version__ = "0.1.0"
 

@@ -3,12 +3,12 @@ against it, parse them, or hand its automaton to the decoder."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields
-from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence as Seq, Union
+from typing import Any, Mapping, Optional, Sequence as Seq, Union
 
 from .. import _core
-from ..errors import InvalidArgumentError
+from ..errors import FormatError, InvalidArgumentError
 from .document import GrammarDocument
 from .loader import DocumentSet, LoadOptions, form_of_media_type, parse_document, sniff_form
 from .lowering import DTMF_ALIASES, lower, normalise_tokens
@@ -77,7 +77,7 @@ class Grammar:
         self.root_rules: list[str] = [name for _, name in roots]
         if roots:
             rules, root_ids, _ = lower(self.document, roots, options.dtmf_aliases)
-            self.fsa, self.stats = _core.grammar.compile(rules, root_ids, options.native())
+            self.fsa, self.stats = _compile_native(rules, root_ids, options, self.document.source)
         else:
             self.fsa, self.stats = None, {}
 
@@ -192,6 +192,25 @@ class Grammar:
         return out
 
 
+_NATIVE_POS = re.compile(r"line (\d+), column (\d+): (.*)", re.S)
+
+
+def _compile_native(rules, root_ids, options: GrammarOptions, source: str):
+    """Runs the native compiler, re-raising its errors with the source name
+    (and as GrammarError with line and column when it names a place)."""
+    try:
+        return _core.grammar.compile(rules, root_ids, options.native())
+    except GrammarError:
+        raise
+    except FormatError as e:
+        m = _NATIVE_POS.match(str(e))
+        if m:
+            raise GrammarError(m.group(3), int(m.group(1)), int(m.group(2)), source) from None
+        raise GrammarError(str(e), 0, 0, source) from None
+    except InvalidArgumentError as e:
+        raise InvalidArgumentError(f"{source}: {e}") from None
+
+
 def _word_set(dictionary: Any):
     if isinstance(dictionary, (str, os.PathLike)):
         words = set()
@@ -292,9 +311,9 @@ def compile_grammar(
         doc.uri = os.path.realpath(name)
     docs = DocumentSet(doc, directory, lo)
     docs.check(doc)
-    from .jsgf import resolve_jsgf_ref
+    from .jsgf import check_jsgf_imports, resolve_jsgf_ref
 
-    docs.resolve_all(resolve_jsgf_ref)
+    docs.resolve_all(resolve_jsgf_ref, check_jsgf_imports)
     return Grammar(docs, _choose_roots(doc, root), opts)
 
 

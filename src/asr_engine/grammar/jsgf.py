@@ -27,7 +27,7 @@ from .document import (
 )
 from .source import GrammarError, SourceText
 
-__all__ = ["JsgfParser", "parse_jsgf", "resolve_jsgf_ref"]
+__all__ = ["JsgfParser", "parse_jsgf", "resolve_jsgf_ref", "check_jsgf_imports"]
 
 _TOKEN_STOP = set(" \t\r\n=;|*+<>()[]{}/")
 _WEIGHT = re.compile(r"/([0-9]*(?:\.[0-9]+)?(?:[eE]-?[0-9]+)?)/")
@@ -377,3 +377,17 @@ def resolve_jsgf_ref(docs, doc: GrammarDocument, ref: RuleRef) -> None:
         ref.target = (other, simple)
         return
     raise docs.err(doc, ref, f"reference to undefined rule <{name}>")
+
+
+def check_jsgf_imports(docs, doc: GrammarDocument) -> None:
+    """Every import must name an existing grammar file and, unless it is
+    ``<g.*>``, a public rule of it (PocketSphinx refuses such grammars too)."""
+    for target, line, col in doc.imports:
+        pkg, _, rule = target.rpartition(".")
+        at = RuleRef(line, col, name=target)
+        path = docs.resolve_uri(pkg.replace(".", "/") + ".gram", doc, at)
+        other = docs.load(path, "jsgf", at, doc)
+        if rule != "*":
+            r = other.rules.get(rule)
+            if r is None or not r.public:
+                raise docs.err(doc, at, f"import <{target}>: {pkg} has no public rule <{rule}>")

@@ -200,7 +200,8 @@ class DocumentSet:
                 line, col = doc.root_pos
                 raise GrammarError(f"root rule ${doc.root} is not defined", line, col, doc.source)
 
-    def resolve_all(self, resolve_jsgf: Callable[["DocumentSet", GrammarDocument, RuleRef], None]) -> None:
+    def resolve_all(self, resolve_jsgf: Callable[["DocumentSet", GrammarDocument, RuleRef], None],
+                    check_imports: Callable[["DocumentSet", GrammarDocument], None]) -> None:
         """Sets ``target`` on every rule reference of every document,
         loading referenced documents as they are found."""
         done: set[int] = set()
@@ -210,6 +211,8 @@ class DocumentSet:
                 return
             for doc in pending:
                 done.add(id(doc))
+                if doc.form == "jsgf":
+                    check_imports(self, doc)
                 for rule in doc.rules.values():
                     for ref in _refs(rule.body):
                         if doc.form == "jsgf":
