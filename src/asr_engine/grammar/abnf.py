@@ -317,9 +317,10 @@ class AbnfParser:
         line, col = self.pos()
         weight = None
         if self.peek() == "/":
+            at = self.i
             weight = self.number_between_slashes("weight")
             if weight <= 0:
-                raise self.error("a weight must be a positive number", self.i - 2)
+                raise self.error("a weight must be a positive number", at)
         elements: list[RuleExpansion] = []
         while True:
             self.skip()
@@ -386,9 +387,10 @@ class AbnfParser:
         self.skip()
         prob = None
         if self.peek() == "/":
+            at = self.i
             prob = self.number_between_slashes("repeat probability")
             if prob > 1.0:
-                raise self.error("a repeat probability must be between 0 and 1", self.i - 2)
+                raise self.error("a repeat probability must be between 0 and 1", at)
             self.skip()
         if self.peek() != ">":
             raise self.error(f"expected '>' to close the repeat operator, found {self.describe()}")

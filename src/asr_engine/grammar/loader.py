@@ -66,9 +66,9 @@ def sniff_form(data: bytes) -> Optional[str]:
         head = head[::2]
     elif head[:2] in (b"\x00#", b"\x00<"):
         head = head[1::2]
-    if head.startswith(b"#ABNF") or head.lstrip().startswith(b"#ABNF"):
+    if re.match(rb"\s*#\s*ABNF", head):
         return "abnf"
-    if head.lstrip().startswith(b"#JSGF"):
+    if re.match(rb"\s*#\s*JSGF", head):
         return "jsgf"
     if _XML_START.match(head):
         return "xml"

@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 
 from .. import _core
+from ..errors import FormatError
 from .document import Alternatives, GrammarDocument, Repeat, RuleRef, Sequence, Special, Tag, Token
+from .source import GrammarError
 
 __all__ = ["lower", "normalise_tokens", "DTMF_ALIASES"]
 
@@ -44,7 +46,10 @@ def lower(top: GrammarDocument, roots: list[tuple[GrammarDocument, str]], dtmf_a
             words = node.words
             if dtmf_aliases and doc.mode == "dtmf":
                 words = [DTMF_ALIASES.get(w, w) for w in words]
-            return rs.add_token(words, line, col)
+            try:
+                return rs.add_token(words, line, col)
+            except FormatError as e:
+                raise GrammarError(str(e), line, col, doc.source) from None
         if isinstance(node, RuleRef):
             target_doc, name = node.target
             return rs.add_rule_ref(rule_index(target_doc, name), line, col)
