@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bindings/bindings.h"
+#include "bindings/lm_internal.h"
 #include "common/error.h"
 #include "lm/arpa_reader.h"
 #include "lm/arpa_writer.h"
@@ -35,22 +36,11 @@ using lm::State;
 using lm::WordId;
 using lm::WordSequenceModel;
 
-constexpr double kLn10 = 2.302585092994046;
-inline double ToLog10(double ln) { return ln / kLn10; }
+using lm_internal::ScoreBatch;
+using lm_internal::ToLog10;
 
-// A compiled model image not yet wrapped in a model object; lets Python
-// subclasses of NgramModel be constructed from any source.
-struct BuiltImage {
-  lm::NgramImage image;
-  std::string name;
-};
-
-std::shared_ptr<BuiltImage> BuildFrom(lm::NgramSet& set) {
-  auto out = std::make_shared<BuiltImage>();
-  out->name = set.source;
-  out->image = lm::BuildNgramImage(set);
-  return out;
-}
+using lm_internal::BuildFrom;
+using lm_internal::BuiltImage;
 
 void CheckState(const WordSequenceModel& m, const State& s) {
   if (!m.IsValidState(s)) throw InvalidArgument("state does not belong to this language model");
@@ -64,24 +54,6 @@ WordId WordArg(const WordSequenceModel& m, const py::handle& word) {
     return static_cast<WordId>(id);
   }
   throw InvalidArgument("word must be a str or an int id");
-}
-
-std::vector<std::string> Sentences(const py::iterable& it) {
-  std::vector<std::string> out;
-  for (const py::handle& h : it) out.push_back(h.cast<std::string>());
-  return out;
-}
-
-template <typename Model>
-py::array_t<double> ScoreBatch(const Model& m, const py::iterable& sentences, bool bos, bool eos) {
-  std::vector<std::string> text = Sentences(sentences);
-  py::array_t<double> out(static_cast<py::ssize_t>(text.size()));
-  double* dst = out.mutable_data();
-  {
-    py::gil_scoped_release release;
-    for (size_t i = 0; i < text.size(); ++i) dst[i] = ToLog10(lm::ScoreSentenceText(m, text[i], bos, eos).log_prob);
-  }
-  return out;
 }
 
 void BindState(py::module_& m) {
@@ -210,9 +182,18 @@ void BindNgramModel(py::module_& m) {
       .def_property_readonly("counts",
                              [](const NgramModel& s) {
                                std::vector<uint64_t> c;
+                               for (int k = 1; k <= s.order(); ++k) c.push_back(s.declared_count(k));
+                               return c;
+                             },
+                             "N-gram counts as the source file declares them (ARPA \\data\\, lm.bin header).")
+      .def_property_readonly("stored_counts",
+                             [](const NgramModel& s) {
+                               std::vector<uint64_t> c;
                                for (int k = 1; k <= s.order(); ++k) c.push_back(s.count(k));
                                return c;
-                             })
+                             },
+                             "N-grams actually stored per order (adds <unk>/<s>/</s> and blank contexts if "
+                             "missing; drops lm.bin's unused slots).")
       .def_property_readonly("name", &NgramModel::name)
       .def("score",
            [](const NgramModel& s, const std::string& sentence, bool bos, bool eos) {
@@ -231,9 +212,10 @@ void BindNgramModel(py::module_& m) {
              State st = bos ? s.BeginState() : s.NullState();
              int len = 0;
              lm::ForEachToken(sentence, [&](std::string_view tok) {
-               WordId w = s.vocab().Find(tok);
-               bool oov = w == lm::kNoWord;
-               float ln = s.ScoreFull(st, oov ? s.vocab().unk() : w, &st, &len);
+               // As KenLM: a token is OOV when it maps to <unk> (so is "<unk>" itself).
+               WordId w = s.vocab().Index(tok);
+               bool oov = w == s.vocab().unk();
+               float ln = s.ScoreFull(st, w, &st, &len);
                out.append(py::make_tuple(ToLog10(ln), len, oov));
              });
              if (eos) {
@@ -253,6 +235,17 @@ void BindNgramModel(py::module_& m) {
              return ToLog10(ln);
            },
            py::arg("words"), "log10 P(words[-1] | words[:-1]) with no sentence-start assumption.")
+      .def("ngram_at",
+           [](const NgramModel& s, int k, uint64_t i) {
+             lm::WordId w[lm::kMaxOrder];
+             float bo = 0.0f;
+             float p = s.NgramAt(k, i, w, &bo);
+             py::list words;
+             for (int j = 0; j < k; ++j) words.append(std::string(s.vocab().Word(w[j])));
+             return py::make_tuple(words, ToLog10(p), ToLog10(bo));
+           },
+           py::arg("order"), py::arg("index"),
+           "(words, log10 prob, log10 back-off) of the index-th stored n-gram of that order.")
       .def("image_view",
            [](const std::shared_ptr<NgramModel>& s) {
              // The memoryview keeps the model (and so the image) alive.
@@ -273,9 +266,11 @@ void BindNgramModel(py::module_& m) {
 
 void BindLm(py::module_& parent) {
   py::module_ m = parent.def_submodule("lm", "Language models (n-gram, interpolation, boosts).");
+  m.attr("FORMAT_VERSION") = lm::kNgramFormatVersion;
   BindState(m);
   BindWordSequenceModel(m);
   BindNgramModel(m);
+  lm_internal::BindLmModels(m);
 }
 
 }  // namespace asr::bindings

@@ -35,6 +35,7 @@ class LineReader {
     if (pos_ >= text_.size()) return false;
     size_t end = text_.find('\n', pos_);
     if (end == std::string_view::npos) end = text_.size();
+    unterminated_ = end == text_.size();
     *line = text_.substr(pos_, end - pos_);
     if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
     pos_ = end + 1;
@@ -50,7 +51,8 @@ class LineReader {
   size_t lineno() const { return lineno_; }
 
   [[noreturn]] void Fail(const std::string& what) const {
-    throw FormatError(name_ + ", line " + std::to_string(lineno_) + ": " + what);
+    throw FormatError(name_ + ", line " + std::to_string(lineno_) + ": " + what +
+                      (unterminated_ ? " (the file ends inside this line: truncated?)" : ""));
   }
   [[noreturn]] void FailEof(const std::string& what) const {
     throw FormatError(name_ + ", line " + std::to_string(lineno_) + ": unexpected end of file: " + what);
@@ -61,6 +63,7 @@ class LineReader {
   const std::string& name_;
   size_t pos_ = 0;
   size_t lineno_ = 0;
+  bool unterminated_ = false;  // the current line has no '\n' (end of file)
 };
 
 // Splits on ASCII blanks into at most `max` fields; returns the field count
@@ -152,6 +155,7 @@ NgramSet ParseArpa(std::string_view text, const std::string& name) {
   NgramSet set;
   set.source = name;
   set.lists.resize(N);
+  set.declared_counts = counts;
   std::unordered_map<std::string_view, WordId> ids;
   ids.reserve(counts[0] * 2);
   std::string_view fields[kMaxOrder + 3];

@@ -41,13 +41,10 @@ NgramLayout ComputeLayout(const NgramFileHeader& h, const std::string& name) {
   uint64_t off = sizeof(NgramFileHeader);
   L.vocab_offsets = off; off = Align8(off + 4 * (V + 1));
   L.vocab_strings = off; off = Align8(off + h.strings_bytes);
-  L.vocab_table = off;   off = Align8(off + 4 * (uint64_t{1} << h.table_bits));
+  L.vocab_table = off;   off = Align8(off + sizeof(VocabSlot) * (uint64_t{1} << h.table_bits));
   L.entry_word = off;    off = Align8(off + 4 * E);
-  L.entry_prob = off;    off = Align8(off + 4 * E);
-  L.entry_next = off;    off = Align8(off + 4 * E);
-  L.ctx_bo = off;        off = Align8(off + 4 * C);
-  L.ctx_backoff = off;   off = Align8(off + 4 * C);
-  L.ctx_child = off;     off = Align8(off + 4 * (C + 1));
+  L.entry_value = off;   off = Align8(off + sizeof(EntryValue) * E);
+  L.contexts_at = off;   off = Align8(off + sizeof(ContextRecord) * (C + 1));
   L.total = off;
   return L;
 }
@@ -112,13 +109,10 @@ NgramArrays ValidateImage(const NgramImage& image, const std::string& name, bool
   a.header = reinterpret_cast<const NgramFileHeader*>(p);
   a.vocab_offsets = reinterpret_cast<const uint32_t*>(p + L.vocab_offsets);
   a.vocab_strings = reinterpret_cast<const char*>(p + L.vocab_strings);
-  a.vocab_table = reinterpret_cast<const uint32_t*>(p + L.vocab_table);
+  a.vocab_table = reinterpret_cast<const VocabSlot*>(p + L.vocab_table);
   a.entry_word = reinterpret_cast<const uint32_t*>(p + L.entry_word);
-  a.entry_prob = reinterpret_cast<const float*>(p + L.entry_prob);
-  a.entry_next = reinterpret_cast<const uint32_t*>(p + L.entry_next);
-  a.ctx_bo = reinterpret_cast<const float*>(p + L.ctx_bo);
-  a.ctx_backoff = reinterpret_cast<const uint32_t*>(p + L.ctx_backoff);
-  a.ctx_child = reinterpret_cast<const uint32_t*>(p + L.ctx_child);
+  a.entry_value = reinterpret_cast<const EntryValue*>(p + L.entry_value);
+  a.contexts = reinterpret_cast<const ContextRecord*>(p + L.contexts_at);
   a.layout = L;
 
   const uint32_t V = h.vocab_size;
@@ -130,8 +124,19 @@ NgramArrays ValidateImage(const NgramImage& image, const std::string& name, bool
   const uint64_t slots = uint64_t{1} << h.table_bits;
   uint64_t empty = 0;
   for (uint64_t i = 0; i < slots; ++i) {
-    if (a.vocab_table[i] > V) Bad(name, "vocabulary table entry out of range");
-    empty += a.vocab_table[i] == 0;
+    const VocabSlot& s = a.vocab_table[i];
+    if (s.id_plus_1 > V) Bad(name, "vocabulary table entry out of range");
+    if (s.id_plus_1 == 0) {
+      ++empty;
+      continue;
+    }
+    const uint32_t id = s.id_plus_1 - 1;
+    if (s.length != a.vocab_offsets[id + 1] - a.vocab_offsets[id]) Bad(name, "vocabulary table length mismatch");
+    if (s.length > 8) {
+      uint32_t offset;
+      std::memcpy(&offset, s.key + 4, 4);
+      if (offset != a.vocab_offsets[id]) Bad(name, "vocabulary table offset mismatch");
+    }
   }
   if (empty == 0) Bad(name, "vocabulary table full");
   // Entries: unigram entry i must be word i (the root indexes them directly).
@@ -140,19 +145,20 @@ NgramArrays ValidateImage(const NgramImage& image, const std::string& name, bool
   for (uint64_t e = V; e < E; ++e)
     if (a.entry_word[e] >= V) Bad(name, "word id out of range");
   for (uint64_t e = 0; e < E; ++e)
-    if (a.entry_next[e] > C) Bad(name, "successor state out of range");
+    if (a.entry_value[e].next > C) Bad(name, "successor state out of range");
   // Contexts: children of order-k contexts tile the order-(k+1) entries, and
   // back-off goes to a strictly shorter context (so back-off chains end).
+  const ContextRecord* ctx = a.contexts;
   for (uint32_t k = 0; k + 1 < h.order; ++k) {
     const uint64_t b = L.order_begin[k], e = L.order_begin[k + 1];
-    if (a.ctx_child[b] != L.order_begin[k + 1]) Bad(name, "child ranges do not start at the next order");
+    if (ctx[b].child_begin != L.order_begin[k + 1]) Bad(name, "child ranges do not start at the next order");
     for (uint64_t c = b; c < e; ++c) {
-      if (a.ctx_child[c + 1] < a.ctx_child[c]) Bad(name, "child ranges not increasing");
-      uint32_t s = a.ctx_backoff[c];
+      if (ctx[c + 1].child_begin < ctx[c].child_begin) Bad(name, "child ranges not increasing");
+      uint32_t s = ctx[c].backoff_state;
       if (s != 0 && (s - 1 >= L.order_begin[k])) Bad(name, "back-off state is not a shorter context");
     }
   }
-  if (a.ctx_child[C] != E) Bad(name, "child ranges do not end at the last entry");
+  if (ctx[C].child_begin != E) Bad(name, "child ranges do not end at the last entry");
   return a;
 }
 

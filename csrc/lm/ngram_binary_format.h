@@ -6,12 +6,14 @@
 // Layout: a 128-byte header, then these arrays, each starting on an 8-byte
 // boundary, in this order (V words, E entries = all n-grams of all orders,
 // C contexts = the entries of orders 1..N-1, which come first):
-//   vocab_offsets u32[V+1]  vocab_strings char[S]  vocab_table u32[2^bits]
-//   entry_word u32[E]  entry_prob f32[E]  entry_next u32[E]
-//   ctx_backoff_weight f32[C]  ctx_backoff_state u32[C]  ctx_child u32[C+1]
+//   vocab_offsets u32[V+1]  vocab_strings char[S]  vocab_table VocabSlot[2^bits]
+//   entry_word u32[E]  entry_value EntryValue[E]  contexts ContextRecord[C+1]
 // Entries of order k are sorted lexicographically; unigram entry i is word i.
 // The model is a deterministic back-off automaton: state 0 is the empty
 // context and state c+1 is context entry c (see ngram_model.h).
+// Words are kept apart from the values so that child searches touch few
+// cache lines; the fields read together on a hit (or on a back-off) are
+// interleaved so that each costs one cache miss.
 #pragma once
 
 #include <cstddef>
@@ -19,11 +21,25 @@
 #include <memory>
 #include <string>
 
+#include "lm/vocabulary.h"
+
 namespace asr::lm {
 
 inline constexpr int kMaxOrder = 6;
 inline constexpr char kNgramMagic[8] = {'A', 'S', 'R', 'N', 'G', 'L', 'M', '\x1a'};
 inline constexpr uint32_t kNgramFormatVersion = 1;
+
+struct EntryValue {
+  float prob;     // ln P(word | context)
+  uint32_t next;  // successor state after this n-gram
+};
+
+struct ContextRecord {
+  uint32_t child_begin;    // children are entries [child_begin, next record's child_begin)
+  float backoff_weight;    // ln back-off weight
+  uint32_t backoff_state;  // longest useful proper suffix (state id)
+};
+static_assert(sizeof(EntryValue) == 8 && sizeof(ContextRecord) == 12, "file format");
 
 struct NgramFileHeader {
   char magic[8];
@@ -37,15 +53,17 @@ struct NgramFileHeader {
   uint32_t reserved0;
   uint64_t strings_bytes;
   uint64_t counts[kMaxOrder];  // entries per order, 0 beyond `order`
-  uint8_t reserved[24];
+  // N-gram counts as the source file declared them (ARPA \data\ or the
+  // lm.bin header); informational, may differ from `counts` (blanks added,
+  // lm.bin over-allocation).
+  uint32_t declared_counts[kMaxOrder];
 };
 static_assert(sizeof(NgramFileHeader) == 128, "header layout is part of the file format");
 
 // Byte offsets of each array, derived from the header alone.
 struct NgramLayout {
   uint64_t vocab_offsets, vocab_strings, vocab_table;
-  uint64_t entry_word, entry_prob, entry_next;
-  uint64_t ctx_bo, ctx_backoff, ctx_child;
+  uint64_t entry_word, entry_value, contexts_at;
   uint64_t total;
   uint64_t entries, contexts;
   uint64_t order_begin[kMaxOrder + 1];  // first entry index of each order
@@ -56,13 +74,10 @@ struct NgramArrays {
   const NgramFileHeader* header = nullptr;
   const uint32_t* vocab_offsets = nullptr;
   const char* vocab_strings = nullptr;
-  const uint32_t* vocab_table = nullptr;
+  const VocabSlot* vocab_table = nullptr;
   const uint32_t* entry_word = nullptr;
-  const float* entry_prob = nullptr;
-  const uint32_t* entry_next = nullptr;
-  const float* ctx_bo = nullptr;
-  const uint32_t* ctx_backoff = nullptr;
-  const uint32_t* ctx_child = nullptr;
+  const EntryValue* entry_value = nullptr;
+  const ContextRecord* contexts = nullptr;  // C+1 records (the last is a sentinel)
   NgramLayout layout{};
 };
 

@@ -114,16 +114,13 @@ void InsertBlanks(NgramList& lower, const NgramList& upper) {
 // Writable views of the image arrays while building.
 struct Arrays {
   uint32_t* entry_word;
-  float* entry_prob;
-  uint32_t* entry_next;
-  float* ctx_bo;
-  uint32_t* ctx_backoff;
-  uint32_t* ctx_child;
+  EntryValue* value;
+  ContextRecord* ctx;
   uint64_t contexts;
 
   uint32_t FindChild(uint32_t c, WordId w) const {
-    const uint32_t* b = entry_word + ctx_child[c];
-    const uint32_t* e = entry_word + ctx_child[c + 1];
+    const uint32_t* b = entry_word + ctx[c].child_begin;
+    const uint32_t* e = entry_word + ctx[c + 1].child_begin;
     const uint32_t* it = std::lower_bound(b, e, w);
     return (it != e && *it == w) ? static_cast<uint32_t>(it - entry_word) : kNone;
   }
@@ -182,7 +179,11 @@ NgramImage BuildNgramImage(NgramSet& set) {
   h.vocab_size = V;
   h.table_bits = Vocabulary::TableBitsFor(V);
   for (const auto& w : set.vocab) h.strings_bytes += w.size();
-  for (int k = 0; k < N; ++k) h.counts[k] = set.lists[k].size();
+  for (int k = 0; k < N; ++k) {
+    h.counts[k] = set.lists[k].size();
+    uint64_t declared = k < static_cast<int>(set.declared_counts.size()) ? set.declared_counts[k] : set.lists[k].size();
+    h.declared_counts[k] = static_cast<uint32_t>(std::min<uint64_t>(declared, 0xFFFFFFFFu));
+  }
   for (int k = 1; k < N; ++k)
     if (h.counts[k] == 0)
       throw FormatError(set.source + ": no " + std::to_string(k + 1) + "-grams although the order is " +
@@ -202,15 +203,12 @@ NgramImage BuildNgramImage(NgramSet& set) {
     pos += static_cast<uint32_t>(set.vocab[i].size());
   }
   offsets[V] = pos;
-  Vocabulary::FillTable(set.vocab, h.table_bits, reinterpret_cast<uint32_t*>(p + L.vocab_table));
+  Vocabulary::FillTable(set.vocab, h.table_bits, reinterpret_cast<VocabSlot*>(p + L.vocab_table));
 
   Arrays a;
   a.entry_word = reinterpret_cast<uint32_t*>(p + L.entry_word);
-  a.entry_prob = reinterpret_cast<float*>(p + L.entry_prob);
-  a.entry_next = reinterpret_cast<uint32_t*>(p + L.entry_next);
-  a.ctx_bo = reinterpret_cast<float*>(p + L.ctx_bo);
-  a.ctx_backoff = reinterpret_cast<uint32_t*>(p + L.ctx_backoff);
-  a.ctx_child = reinterpret_cast<uint32_t*>(p + L.ctx_child);
+  a.value = reinterpret_cast<EntryValue*>(p + L.entry_value);
+  a.ctx = reinterpret_cast<ContextRecord*>(p + L.contexts_at);
   a.contexts = L.contexts;
 
   // Entries, weights and child ranges (children of order-k contexts tile the
@@ -220,46 +218,48 @@ NgramImage BuildNgramImage(NgramSet& set) {
     const uint64_t base = L.order_begin[k - 1];
     for (size_t i = 0; i < l.size(); ++i) {
       a.entry_word[base + i] = l.at(i)[k - 1];
-      a.entry_prob[base + i] = l.prob[i];
-      if (k < N) a.ctx_bo[base + i] = l.backoff[i];
+      a.value[base + i].prob = l.prob[i];
+      if (k < N) a.ctx[base + i].backoff_weight = l.backoff[i];
     }
     if (k == N) break;
     const NgramList& children = set.lists[k];
     size_t c = 0;
     for (size_t i = 0; i < l.size(); ++i) {
-      a.ctx_child[base + i] = static_cast<uint32_t>(L.order_begin[k] + c);
+      a.ctx[base + i].child_begin = static_cast<uint32_t>(L.order_begin[k] + c);
       while (c < children.size() && Compare(children.at(c), l.at(i), k) == 0) ++c;
     }
     if (c != children.size())
       throw FormatError(set.source + ": internal error: " + std::to_string(k + 1) + "-gram without context");
   }
-  a.ctx_child[L.contexts] = static_cast<uint32_t>(L.entries);
+  a.ctx[L.contexts].child_begin = static_cast<uint32_t>(L.entries);
 
   // Blank probabilities, by back-off from shorter n-grams (already final).
   for (int k = 2; k < N; ++k) {
     const NgramList& l = set.lists[k - 1];
     const uint64_t base = L.order_begin[k - 1];
     for (size_t i = 0; i < l.size(); ++i) {
-      if (!std::isnan(a.entry_prob[base + i])) continue;
+      if (!std::isnan(a.value[base + i].prob)) continue;
       const WordId* w = l.at(i);
       const int m = k - 1;  // context length
-      float acc = a.ctx_bo[a.Find(w, m)];
+      float acc = a.ctx[a.Find(w, m)].backoff_weight;
       for (int j = 1; j <= m; ++j) {
         uint32_t e = a.Find(w + j, k - j);
         if (e != kNone) {
-          a.entry_prob[base + i] = acc + a.entry_prob[e];
+          a.value[base + i].prob = acc + a.value[e].prob;
           break;
         }
         uint32_t c = a.Find(w + j, m - j);
-        if (c != kNone) acc += a.ctx_bo[c];
+        if (c != kNone) acc += a.ctx[c].backoff_weight;
       }
     }
   }
 
   // Back-off links and successor states (shorter orders first: each uses the
   // links of its suffixes).
-  auto useful = [&](uint32_t c) { return a.ctx_child[c + 1] > a.ctx_child[c] || a.ctx_bo[c] != 0.0f; };
-  auto lus = [&](uint32_t c) { return useful(c) ? c + 1 : a.ctx_backoff[c]; };
+  auto useful = [&](uint32_t c) {
+    return a.ctx[c + 1].child_begin > a.ctx[c].child_begin || a.ctx[c].backoff_weight != 0.0f;
+  };
+  auto lus = [&](uint32_t c) { return useful(c) ? c + 1 : a.ctx[c].backoff_state; };
   auto longest_useful_suffix = [&](const WordId* w, int len) -> uint32_t {
     for (int j = 0; j < len; ++j) {
       uint32_t e = a.Find(w + j, len - j);
@@ -269,10 +269,10 @@ NgramImage BuildNgramImage(NgramSet& set) {
   };
   for (uint32_t w = 0; w < V; ++w) {
     if (N > 1) {
-      a.ctx_backoff[w] = 0;
-      a.entry_next[w] = useful(w) ? w + 1 : 0;
+      a.ctx[w].backoff_state = 0;
+      a.value[w].next = useful(w) ? w + 1 : 0;
     } else {
-      a.entry_next[w] = 0;
+      a.value[w].next = 0;
     }
   }
   for (int k = 2; k <= N; ++k) {
@@ -282,10 +282,10 @@ NgramImage BuildNgramImage(NgramSet& set) {
       const uint32_t e = static_cast<uint32_t>(base + i);
       const uint32_t suffix_state = longest_useful_suffix(l.at(i) + 1, k - 1);
       if (k < N) {
-        a.ctx_backoff[e] = suffix_state;
-        a.entry_next[e] = useful(e) ? e + 1 : suffix_state;
+        a.ctx[e].backoff_state = suffix_state;
+        a.value[e].next = useful(e) ? e + 1 : suffix_state;
       } else {
-        a.entry_next[e] = suffix_state;
+        a.value[e].next = suffix_state;
       }
     }
   }

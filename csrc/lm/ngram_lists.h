@@ -26,6 +26,7 @@ struct NgramSet {
   std::string source;               // file name (or description) for messages
   std::vector<std::string> vocab;   // word i has unigram i
   std::vector<NgramList> lists;     // lists[k-1] holds order k
+  std::vector<uint64_t> declared_counts;  // as the source file states them (informational)
 };
 
 }  // namespace asr::lm

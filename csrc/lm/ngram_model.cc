@@ -39,15 +39,35 @@ std::shared_ptr<NgramModel> NgramModel::LoadBinary(const std::string& path, cons
 
 void NgramModel::SaveBinary(const std::string& path) const { WriteFileBytes(path, image_.data, image_.size); }
 
+float NgramModel::NgramAt(int k, uint64_t i, WordId* words, float* ln_backoff) const {
+  if (k < 1 || k > order_ || i >= count(k)) throw InvalidArgument("n-gram index out of range");
+  uint32_t e = static_cast<uint32_t>(a_.layout.order_begin[k - 1] + i);
+  const uint32_t entry = e;
+  for (int j = k; j >= 1; --j) {
+    words[j - 1] = a_.entry_word[e];
+    if (j == 1) break;
+    // Parent: the last context of order j-1 whose children start at or before e.
+    uint64_t lo = a_.layout.order_begin[j - 2], hi = a_.layout.order_begin[j - 1];
+    while (hi - lo > 1) {
+      uint64_t mid = (lo + hi) / 2;
+      if (a_.contexts[mid].child_begin <= e) lo = mid; else hi = mid;
+    }
+    e = static_cast<uint32_t>(lo);
+  }
+  *ln_backoff = k < order_ ? a_.contexts[entry].backoff_weight : 0.0f;
+  return a_.entry_value[entry].prob;
+}
+
 void NgramModel::Visit(int depth, int k, uint32_t entry, WordId* words,
                        const std::function<void(const WordId*, int, float, float)>& f) const {
   words[depth - 1] = a_.entry_word[entry];
   if (depth == k) {
-    float bo = (k < order_) ? a_.ctx_bo[entry] : 0.0f;
-    f(words, k, a_.entry_prob[entry], bo);
+    float bo = (k < order_) ? a_.contexts[entry].backoff_weight : 0.0f;
+    f(words, k, a_.entry_value[entry].prob, bo);
     return;
   }
-  for (uint32_t c = a_.ctx_child[entry]; c < a_.ctx_child[entry + 1]; ++c) Visit(depth + 1, k, c, words, f);
+  const uint32_t end = a_.contexts[entry + 1].child_begin;
+  for (uint32_t c = a_.contexts[entry].child_begin; c < end; ++c) Visit(depth + 1, k, c, words, f);
 }
 
 void NgramModel::ForEachNgram(int k, const std::function<void(const WordId*, int, float, float)>& f) const {

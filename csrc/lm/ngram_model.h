@@ -57,19 +57,21 @@ class NgramModel final : public WordSequenceModel {
     uint32_t s = in.slot[0];
     float acc = 0.0f;
     while (s != 0) {
-      const uint32_t c = s - 1;
-      const uint32_t e = FindChild(a_.ctx_child[c], a_.ctx_child[c + 1], w);
+      const ContextRecord& c = a_.contexts[s - 1];
+      const uint32_t e = FindChild(c.child_begin, (&c + 1)->child_begin, w);
       if (e != kNone) {
-        SetState(out, a_.entry_next[e]);
+        const EntryValue v = a_.entry_value[e];
+        SetState(out, v.next);
         *ngram_length = OrderOfEntry(e);
-        return acc + a_.entry_prob[e];
+        return acc + v.prob;
       }
-      acc += a_.ctx_bo[c];
-      s = a_.ctx_backoff[c];
+      acc += c.backoff_weight;
+      s = c.backoff_state;
     }
-    SetState(out, a_.entry_next[w]);
+    const EntryValue v = a_.entry_value[w];
+    SetState(out, v.next);
     *ngram_length = 1;
-    return acc + a_.entry_prob[w];
+    return acc + v.prob;
   }
 
   bool IsValidState(const State& s) const override {
@@ -79,6 +81,16 @@ class NgramModel final : public WordSequenceModel {
   int order() const { return order_; }
   // Number of stored n-grams of order k (1-based), including any blanks.
   uint64_t count(int k) const { return (k >= 1 && k <= order_) ? a_.header->counts[k - 1] : 0; }
+  // The count the source file declared for order k (ARPA \data\, lm.bin header).
+  uint64_t declared_count(int k) const {
+    return (k >= 1 && k <= order_) ? a_.header->declared_counts[k - 1] : 0;
+  }
+
+  // The i-th n-gram of order k (lexicographic order): writes its k words to
+  // `words` and returns its entry's ln probability; *ln_backoff gets its
+  // back-off weight (0 for the highest order). Finds each parent by
+  // bisecting the child ranges of the order below, so O(k log n).
+  float NgramAt(int k, uint64_t i, WordId* words, float* ln_backoff) const;
 
   // Calls f(words, k, ln_prob, ln_backoff) for every n-gram of order k in
   // lexicographic order of word ids (back-off is 0 for the highest order).
@@ -89,18 +101,38 @@ class NgramModel final : public WordSequenceModel {
 
   uint32_t FindChild(uint32_t begin, uint32_t end, WordId w) const {
     const uint32_t* words = a_.entry_word;
-    uint32_t n = end - begin;
-    // Children are sorted by word id; branch-light lower bound, then a short scan.
-    while (n > 8) {
-      uint32_t half = n >> 1;
-      if (words[begin + half] < w) {
-        begin += half + 1;
-        n -= half + 1;
-      } else {
-        n = half;
+    // Children are sorted, distinct word ids spread over the vocabulary, so
+    // interpolation search needs few probes (each a likely cache miss) where
+    // bisection would need log2(n); a few rounds of it, then bisection keeps
+    // the worst case logarithmic. The first guess assumes the children span
+    // the whole vocabulary, which saves reading both ends of the range.
+    // Invariant: the match, if any, is in [begin, end) with lo_w <= w <= hi_w.
+    if (end - begin > 16) {
+      uint32_t lo_w = 0, hi_w = vocab_size_ - 1;
+      for (int round = 0; round < 3 && end - begin > 16; ++round) {
+        if (w < lo_w || w > hi_w) return kNone;
+        const uint32_t pos = begin + static_cast<uint32_t>(static_cast<uint64_t>(w - lo_w) * (end - 1 - begin) /
+                                                           (static_cast<uint64_t>(hi_w - lo_w) + 1));
+        const uint32_t v = words[pos];
+        if (v == w) return pos;
+        if (v < w) {
+          begin = pos + 1;
+          lo_w = v + 1;
+        } else {
+          end = pos;
+          hi_w = v - 1;
+        }
       }
     }
-    for (; n != 0; --n, ++begin) {
+    while (end - begin > 8) {
+      const uint32_t mid = begin + ((end - begin) >> 1);
+      if (words[mid] < w) {
+        begin = mid + 1;
+      } else {
+        end = mid + 1;
+      }
+    }
+    for (; begin < end; ++begin) {
       if (words[begin] >= w) return words[begin] == w ? begin : kNone;
     }
     return kNone;

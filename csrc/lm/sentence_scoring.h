@@ -16,7 +16,7 @@ namespace asr::lm {
 struct SentenceScore {
   double log_prob = 0.0;  // natural log, sum over words (+ </s>)
   uint32_t words = 0;     // tokens scored, not counting </s>
-  uint32_t oov = 0;       // tokens that mapped to <unk>
+  uint32_t oov = 0;       // tokens that map to <unk> (including "<unk>" itself, as KenLM)
 };
 
 inline bool IsTokenSpace(char c) {
@@ -42,11 +42,8 @@ SentenceScore ScoreSentenceText(const Model& m, std::string_view text, bool bos,
   const Vocabulary& vocab = m.vocab();
   State s = bos ? m.BeginState() : m.NullState();
   ForEachToken(text, [&](std::string_view tok) {
-    WordId w = vocab.Find(tok);
-    if (w == kNoWord) {
-      w = vocab.unk();
-      ++r.oov;
-    }
+    const WordId w = vocab.Index(tok);
+    r.oov += w == vocab.unk();
     r.log_prob += m.Score(s, w, &s);
     ++r.words;
   });

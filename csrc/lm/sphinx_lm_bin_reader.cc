@@ -150,6 +150,7 @@ NgramSet ParseSphinxLmBin(const uint8_t* data, size_t size, const std::string& n
   NgramSet set;
   set.source = name;
   set.lists.resize(N);
+  set.declared_counts = counts;
   for (int k = 0; k < N; ++k) set.lists[k].order = k + 1;
 
   std::vector<float> bins;
@@ -222,7 +223,18 @@ NgramSet ParseSphinxLmBin(const uint8_t* data, size_t size, const std::string& n
   if (N > 1) {
     for (uint64_t i = 0; i < V; ++i)
       if (uni_next[i + 1] < uni_next[i]) Bad(name, "unigram child pointers not increasing");
-    if (uni_next[V] != counts[1]) Bad(name, "unigram child pointers do not cover the bigrams");
+    // Sphinx sizes each level by an upper bound (lm_trie_fix_counts) but may
+    // fill fewer records, so the header counts can exceed the real ones; the
+    // real count of each level is the child pointer of the level above's
+    // sentinel record.
+    if (uni_next[V] > counts[1]) Bad(name, "unigram child pointers run past the bigrams");
+    walker.levels[0].records = uni_next[V];
+    for (int kk = 2; kk < N; ++kk) {
+      Level& L = walker.levels[kk - 2];
+      uint64_t below = L.Next(L.records, name);
+      if (below > counts[kk]) Bad(name, "child pointers run past the " + std::to_string(kk + 1) + "-grams");
+      walker.levels[kk - 1].records = below;
+    }
     for (int kk = 2; kk <= N; ++kk) {
       set.lists[kk - 1].words.reserve(counts[kk - 1] * kk);
       set.lists[kk - 1].prob.reserve(counts[kk - 1]);
@@ -234,9 +246,8 @@ NgramSet ParseSphinxLmBin(const uint8_t* data, size_t size, const std::string& n
       if (uni_next[w] != uni_next[w + 1]) walker.Walk(0, uni_next[w], uni_next[w + 1], rev, 1);
     }
     for (int kk = 2; kk <= N; ++kk)
-      if (set.lists[kk - 1].size() != counts[kk - 1])
-        Bad(name, "the trie holds " + std::to_string(set.lists[kk - 1].size()) + " " + std::to_string(kk) +
-                      "-grams but the header says " + std::to_string(counts[kk - 1]));
+      if (walker.expect[kk - 2] != walker.levels[kk - 2].records)
+        Bad(name, "unreachable records in the " + std::to_string(kk) + "-gram level");
   }
   return set;
 }

@@ -1,11 +1,31 @@
 #include "lm/vocabulary.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
 #include "common/error.h"
 
 namespace asr::lm {
+
+namespace {
+// Words are short and a tag already matched, so an inline compare beats a
+// call to memcmp on this hot path.
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  while (n >= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  for (; n != 0; --n)
+    if (*a++ != *b++) return false;
+  return true;
+}
+}  // namespace
 
 uint64_t HashWord(std::string_view word) {
   // Word-at-a-time multiply/xor mix with a final avalanche: words are short,
@@ -33,24 +53,45 @@ uint64_t HashWord(std::string_view word) {
 
 uint32_t Vocabulary::TableBitsFor(uint32_t n) {
   uint32_t bits = 4;
-  while ((uint64_t{1} << bits) < uint64_t{2} * n) ++bits;
+  while ((uint64_t{1} << bits) * 7 < uint64_t{10} * n + 10) ++bits;
   return bits;
 }
 
-void Vocabulary::FillTable(const std::vector<std::string>& words, uint32_t bits, uint32_t* table) {
+namespace {
+void FillKey(VocabSlot* slot, std::string_view word, uint64_t hash, uint32_t offset) {
+  std::memset(slot->key, 0, sizeof(slot->key));
+  slot->length = static_cast<uint32_t>(word.size());
+  if (word.size() <= 8) {
+    std::memcpy(slot->key, word.data(), word.size());
+  } else {
+    uint32_t tag = static_cast<uint32_t>(hash >> 32);
+    std::memcpy(slot->key, &tag, 4);
+    std::memcpy(slot->key + 4, &offset, 4);
+  }
+}
+}  // namespace
+
+void Vocabulary::FillTable(const std::vector<std::string>& words, uint32_t bits, VocabSlot* table) {
   const uint64_t mask = (uint64_t{1} << bits) - 1;
-  std::memset(table, 0, sizeof(uint32_t) << bits);
+  std::memset(table, 0, sizeof(VocabSlot) << bits);
+  uint64_t offset = 0;
   for (uint32_t id = 0; id < words.size(); ++id) {
-    uint64_t slot = HashWord(words[id]) & mask;
-    while (table[slot] != 0) {
-      if (words[table[slot] - 1] == words[id]) throw FormatError("duplicate word '" + words[id] + "' in vocabulary");
+    const uint64_t h = HashWord(words[id]);
+    uint64_t slot = h & mask;
+    while (table[slot].id_plus_1 != 0) {
+      if (words[table[slot].id_plus_1 - 1] == words[id])
+        throw FormatError("duplicate word '" + words[id] + "' in vocabulary");
       slot = (slot + 1) & mask;
     }
-    table[slot] = id + 1;
+    table[slot].id_plus_1 = id + 1;
+    FillKey(&table[slot], words[id], h, static_cast<uint32_t>(offset));
+    offset += words[id].size();
   }
 }
 
 Vocabulary::Vocabulary(std::vector<std::string> words) {
+  // Every vocabulary can map unknown words somewhere.
+  if (std::find(words.begin(), words.end(), "<unk>") == words.end()) words.emplace_back("<unk>");
   if (words.size() >= 0xFFFFFFF0u) throw InvalidArgument("vocabulary too large");
   own_offsets_.reserve(words.size() + 1);
   own_offsets_.push_back(0);
@@ -60,7 +101,7 @@ Vocabulary::Vocabulary(std::vector<std::string> words) {
     own_offsets_.push_back(static_cast<uint32_t>(own_strings_.size()));
   }
   uint32_t bits = TableBitsFor(static_cast<uint32_t>(words.size()));
-  own_table_.assign(size_t{1} << bits, 0);
+  own_table_.assign(size_t{1} << bits, VocabSlot{0, 0, {}});
   FillTable(words, bits, own_table_.data());
   view_.offsets = own_offsets_.data();
   view_.strings = own_strings_.data();
@@ -102,14 +143,33 @@ Vocabulary& Vocabulary::operator=(Vocabulary&& o) noexcept {
 WordId Vocabulary::Find(std::string_view word) const {
   if (view_.size == 0) return kNoWord;
   const uint64_t mask = (uint64_t{1} << view_.table_bits) - 1;
-  uint64_t slot = HashWord(word) & mask;
-  // The table always has empty slots (load <= 0.5), so probing terminates.
+  const uint64_t h = HashWord(word);
+  uint64_t slot = h & mask;
+  char key[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  if (word.size() <= 8) {
+    std::memcpy(key, word.data(), word.size());
+  } else {
+    uint32_t tag = static_cast<uint32_t>(h >> 32);
+    std::memcpy(key, &tag, 4);
+  }
+  uint64_t key_bits;
+  std::memcpy(&key_bits, key, 8);
+  const bool inline_key = word.size() <= 8;
+  // The table always has empty slots (load <= 0.7), so probing terminates.
   for (;;) {
-    uint32_t v = view_.table[slot];
-    if (v == 0) return kNoWord;
-    WordId id = v - 1;
-    uint32_t b = view_.offsets[id], e = view_.offsets[id + 1];
-    if (e - b == word.size() && std::memcmp(view_.strings + b, word.data(), word.size()) == 0) return id;
+    const VocabSlot& v = view_.table[slot];
+    if (v.id_plus_1 == 0) return kNoWord;
+    if (v.length == word.size()) {
+      uint64_t slot_bits;
+      std::memcpy(&slot_bits, v.key, 8);
+      if (inline_key) {
+        if (slot_bits == key_bits) return v.id_plus_1 - 1;
+      } else if (static_cast<uint32_t>(slot_bits) == static_cast<uint32_t>(key_bits)) {
+        // Validation guarantees offset + length lies inside the strings.
+        const uint32_t offset = static_cast<uint32_t>(slot_bits >> 32);
+        if (SameBytes(view_.strings + offset, word.data(), word.size())) return v.id_plus_1 - 1;
+      }
+    }
     slot = (slot + 1) & mask;
   }
 }

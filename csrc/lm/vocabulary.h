@@ -18,19 +18,32 @@ namespace asr::lm {
 // The hash stored in binary model files; changing it changes the format.
 uint64_t HashWord(std::string_view word);
 
+// One 16-byte slot of the open-addressing word table. Words of up to 8
+// bytes are stored in the slot itself, so most lookups cost one cache miss
+// and stay exact; longer words keep a hash tag and their string offset.
+struct VocabSlot {
+  uint32_t id_plus_1;  // 0 = empty
+  uint32_t length;     // word length in bytes
+  // length <= 8: the bytes, zero padded. Otherwise: u32 tag (hash >> 32),
+  // then u32 offset of the word in the strings array.
+  char key[8];
+};
+static_assert(sizeof(VocabSlot) == 16, "file format");
+
 class Vocabulary {
  public:
   // Raw arrays as stored in a model file (see ngram_binary_format.h).
   struct View {
     const uint32_t* offsets = nullptr;  // size+1 offsets into strings
     const char* strings = nullptr;      // concatenated word bytes
-    const uint32_t* table = nullptr;    // 1<<table_bits slots: id+1, 0 = empty
+    const VocabSlot* table = nullptr;   // 1<<table_bits slots
     uint32_t size = 0;
     uint32_t table_bits = 0;
   };
 
   Vocabulary() = default;
-  // Builds an owned vocabulary; words must be distinct.
+  // Builds an owned vocabulary; words must be distinct. "<unk>" is appended
+  // if missing, so unknown words always have an id.
   explicit Vocabulary(std::vector<std::string> words);
   // Views arrays owned elsewhere (must outlive this object).
   static Vocabulary FromView(const View& view);
@@ -59,10 +72,10 @@ class Vocabulary {
 
   const View& view() const { return view_; }
 
-  // Chooses the table size for `n` words (load factor <= 0.5).
+  // Chooses the table size for `n` words (load factor <= 0.7).
   static uint32_t TableBitsFor(uint32_t n);
   // Fills `table` (1<<bits slots) for the given words; used by the binary writer.
-  static void FillTable(const std::vector<std::string>& words, uint32_t bits, uint32_t* table);
+  static void FillTable(const std::vector<std::string>& words, uint32_t bits, VocabSlot* table);
 
  private:
   void SetSpecials();
@@ -72,7 +85,7 @@ class Vocabulary {
   // Owned storage (empty in view mode).
   std::vector<uint32_t> own_offsets_;
   std::string own_strings_;
-  std::vector<uint32_t> own_table_;
+  std::vector<VocabSlot> own_table_;
 };
 
 }  // namespace asr::lm

@@ -1,0 +1,181 @@
+"""Native n-gram model (KenLM back-off semantics) and the default-LM cache.
+
+Scores returned to Python are log10, like ``kenlm.Model``:
+
+* ``score(sentence, bos=True, eos=True)`` - log10 P of a whitespace-split
+  sentence (``</s>`` added when ``eos``; conditioned on ``<s>`` when ``bos``).
+* ``score_batch(sentences, bos=True, eos=True)`` - numpy array, GIL released.
+* ``full_scores(sentence, bos=True, eos=True)`` - ``[(log10 p, ngram_length, oov)]``.
+* ``perplexity(sentence)``.
+* State API for search: ``begin_state()``, ``null_state()``,
+  ``score_word(state, word) -> (log10 p, next_state)``, ``final(state)``.
+* Vocabulary: ``index(word)`` (the ``<unk>`` id if unknown), ``word(id)``,
+  ``words()``, ``vocab_size``, ``word in model``.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Union
+
+from .. import _core
+from ..errors import FormatError, NotFoundError
+
+_lm = _core.lm
+
+State = _lm.State
+WordSequenceModel = _lm.WordSequenceModel
+FORMAT_VERSION: int = _lm.FORMAT_VERSION
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _atomic_write(path: PathLike, write) -> None:
+    """Call ``write(tmp_path)`` then move the file into place atomically."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class BoostMixin:
+    """Adds :meth:`with_boosts` to word-sequence models."""
+
+    def with_boosts(self, words=None, phrases=None):
+        """This model with per-word / per-phrase log10 bonuses (see :func:`with_boosts`)."""
+        from .combine import with_boosts
+
+        return with_boosts(self, words=words, phrases=phrases)
+
+
+class NgramModel(BoostMixin, _lm.NgramModel):
+    """Back-off n-gram language model (orders 1-6) with KenLM's semantics.
+
+    Construct with :meth:`load` (ARPA, ARPA.gz, Sphinx ``lm.bin`` or our
+    binary, recognised by content), :meth:`from_arpa_text`, or
+    :func:`asr_engine.lm.train_ngram`. Our binary format is memory-mapped,
+    so loading it is nearly free; ``save`` writes it.
+    """
+
+    def __init__(self, source: Union[PathLike, "_lm.BuiltImage"], *, verify_checksum: bool = True) -> None:
+        if isinstance(source, _lm.BuiltImage):
+            super().__init__(source)
+        else:
+            super().__init__(os.fspath(source), verify_checksum)
+
+    @classmethod
+    def load(cls, path: PathLike, *, verify_checksum: bool = True) -> "NgramModel":
+        """Open an LM file of any supported kind.
+
+        Args:
+            path: ARPA (optionally gzip-compressed), Sphinx ``lm.bin``, or a
+                file written by :meth:`save`.
+            verify_checksum: hash our binary format on load to detect
+                corruption (about 20 ms for the default LM).
+
+        Raises:
+            NotFoundError: the file does not exist.
+            FormatError: the file is malformed (message names file and line).
+        """
+        path = os.fspath(path)
+        try:
+            with open(path, "rb") as f:
+                head = f.read(2)
+        except FileNotFoundError:
+            raise NotFoundError(f"{path}: no such file") from None
+        if head == b"\x1f\x8b":
+            with gzip.open(path, "rb") as f:
+                data = f.read()
+            return cls.from_arpa_text(data.decode("utf-8", errors="surrogateescape"), name=path)
+        return cls(path, verify_checksum=verify_checksum)
+
+    @classmethod
+    def from_arpa_text(cls, text: str, name: str = "<arpa text>") -> "NgramModel":
+        """Build a model from ARPA text held in memory."""
+        return cls(_lm.build_from_arpa_text(text, name))
+
+    def save(self, path: PathLike) -> None:
+        """Write our memory-mappable binary format (atomically)."""
+        view, owner = self.image_view()
+
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as f:
+                f.write(view)
+
+        try:
+            _atomic_write(path, write)
+        finally:
+            view.release()
+            del owner
+
+    def write_arpa(self, path: PathLike) -> None:
+        """Write the model as ARPA text (log10), atomically."""
+        _atomic_write(path, lambda tmp: super(NgramModel, self).write_arpa(tmp))
+
+    def __repr__(self) -> str:
+        return f"<NgramModel order={self.order} counts={self.counts} from {self.name!r}>"
+
+
+def default_lm_path() -> Path:
+    """Path of ``en-us.lm.bin`` inside the installed pocketsphinx package."""
+    import pocketsphinx
+
+    return Path(pocketsphinx.get_model_path()) / "en-us" / "en-us.lm.bin"
+
+
+def default_cache_dir() -> Path:
+    """``$ASR_ENGINE_CACHE``, else ``$XDG_CACHE_HOME/asr_engine``, else ``~/.cache/asr_engine``."""
+    env = os.environ.get("ASR_ENGINE_CACHE")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "asr_engine"
+
+
+def load_cached(path: PathLike, cache_dir: PathLike | None = None) -> NgramModel:
+    """Load an ARPA/lm.bin LM through a binary cache file.
+
+    The first call compiles ``path`` and writes ``<cache_dir>/lm/<name>.<key>.asrlm``
+    (atomically: temp file + ``os.replace``); later calls memory-map it.
+    The key covers the source's absolute path, size and mtime and the
+    format version, so a changed source or engine gets a fresh cache. An
+    unreadable or corrupt cache file is rebuilt; if the cache cannot be
+    written the compiled model is returned anyway (with a warning).
+    """
+    src = Path(path).resolve()
+    st = src.stat()
+    key = hashlib.sha1(f"{src}|{st.st_size}|{st.st_mtime_ns}|v{FORMAT_VERSION}".encode()).hexdigest()[:16]
+    directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    cache = directory / "lm" / f"{src.name}.{key}.asrlm"
+    if cache.exists():
+        try:
+            return NgramModel(cache)
+        except FormatError:
+            pass  # corrupt or from another version: rebuild below
+    model = NgramModel.load(src)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        model.save(cache)
+    except OSError as e:
+        warnings.warn(f"cannot write LM cache {cache}: {e}", RuntimeWarning, stacklevel=2)
+        return model
+    # Serve from the mapping: its pages are shared and reclaimable.
+    return NgramModel(cache)
+
+
+def load_default_lm(cache_dir: PathLike | None = None) -> NgramModel:
+    """The default English LM (pocketsphinx ``en-us.lm.bin``) via the binary cache."""
+    return load_cached(default_lm_path(), cache_dir)
