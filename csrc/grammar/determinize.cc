@@ -100,17 +100,22 @@ WeightedAutomaton Run(const WeightedAutomaton& in, bool weighted, uint64_t budge
 
 DeterminizeStats Determinize(WeightedAutomaton* fsa, uint64_t weighted_budget) {
   DeterminizeStats stats;
+  // The state-keyed construction always terminates and bounds the size an
+  // exact weighted result can reasonably have, so it runs first.
+  WeightedAutomaton by_states(fsa->limits());
   try {
-    *fsa = Run(*fsa, true, std::min<uint64_t>(weighted_budget, fsa->limits()->max_states));
-    return stats;
-  } catch (const BudgetExceeded&) {
-  }
-  stats.weights_approximated = true;
-  try {
-    *fsa = Run(*fsa, false, fsa->limits()->max_states);
+    by_states = Run(*fsa, false, fsa->limits()->max_states);
   } catch (const BudgetExceeded&) {
     throw InvalidArgument("grammar too large: its deterministic automaton needs more than max_states=" +
                           std::to_string(fsa->limits()->max_states) + " states");
+  }
+  const uint64_t budget = std::min<uint64_t>(
+      {weighted_budget, 2 * uint64_t{by_states.num_states()} + 1000, fsa->limits()->max_states});
+  try {
+    *fsa = Run(*fsa, true, budget);
+  } catch (const BudgetExceeded&) {
+    stats.weights_approximated = true;
+    *fsa = std::move(by_states);
   }
   return stats;
 }

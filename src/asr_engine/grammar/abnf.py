@@ -38,7 +38,7 @@ _WS = " \t\r\n"
 _SINGLE = ("language", "mode", "root", "tag-format", "base")
 _DECLARATIONS = _SINGLE + ("lexicon", "meta", "http-equiv")
 
-MAX_NESTING = 200  # parentheses/brackets deep; far beyond any real grammar
+MAX_NESTING = 100  # parentheses/brackets deep; far beyond any real grammar
 MAX_COUNT = 2**31 - 1  # largest repeat count accepted
 
 

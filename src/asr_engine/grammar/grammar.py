@@ -305,6 +305,14 @@ def compile_grammar(
         if sniffed is not None and sniffed != form:
             raise GrammarError(f"media type {media_type} does not match the document, which looks like "
                                f"{sniffed.upper()}", 1, 1, name)
+    try:
+        return _compile(data, form, name, directory, root, opts)
+    except RecursionError:
+        # Every front end bounds its nesting, so this is a last line of defence.
+        raise GrammarError("grammar is nested too deeply to process", 0, 0, name) from None
+
+
+def _compile(data: bytes, form: str, name: str, directory: Optional[str], root, opts: GrammarOptions) -> Grammar:
     lo = opts.load_options()
     doc = parse_document(data, form, name, lo)
     if name not in ("<string>", "<bytes>"):

@@ -31,7 +31,7 @@ __all__ = ["JsgfParser", "parse_jsgf", "resolve_jsgf_ref", "check_jsgf_imports"]
 
 _TOKEN_STOP = set(" \t\r\n=;|*+<>()[]{}/")
 _WEIGHT = re.compile(r"/([0-9]*(?:\.[0-9]+)?(?:[eE]-?[0-9]+)?)/")
-MAX_NESTING = 200
+MAX_NESTING = 100
 
 
 class JsgfParser:

@@ -165,6 +165,8 @@ class DocumentSet:
         return path
 
     def local_path(self, uri: str, doc: GrammarDocument, at) -> str:
+        if any(ord(c) < 32 for c in uri):
+            raise self.err(doc, at, f"malformed reference {uri!r}: control characters in a URI")
         p = urlparse(uri)
         if p.scheme and len(p.scheme) > 1 and p.scheme != "file":
             raise self.err(doc, at, f"cannot resolve '{uri}': only local grammar files can be referenced")

@@ -36,7 +36,7 @@ _LANG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*\Z")
 _REPEAT = re.compile(r"([0-9]+)(?:(-)([0-9]*))?\Z")
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 _TEXT_TOKEN = re.compile(r'"([^"]*)"|([^\s"]+)|(")')
-MAX_NESTING = 200
+MAX_NESTING = 100
 MAX_COUNT = 2**31 - 1
 
 
