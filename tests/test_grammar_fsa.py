@@ -274,3 +274,8 @@ def test_right_recursion_is_a_loop():
     assert g.num_states == 3
     g = compile_grammar(H + "$a = x $b | stop; $b = y $a | $c; $c = z $a;")
     assert g.matches("x y x z stop") and not g.matches("x stop")
+
+
+def test_languages_lists_attachments():
+    g = compile_grammar(H + "$a = yes | oui!fr-CA | (bien sur)!fr;")
+    assert g.languages == ["en-US", "fr-CA", "fr"] or sorted(g.languages) == sorted(["en-US", "fr-CA", "fr"])

@@ -5,9 +5,19 @@
     >>> g.matches("yes"), g.words
     (True, ['yes', 'no'])
 
-``Grammar.fsa`` is the native automaton (a WordSequenceModel) the decoder
-searches under; ``Grammar.words`` is the lexicon it needs. ``$GARBAGE``
-appears in the automaton as the reserved word ``<garbage>``.
+Contract with the decoder:
+
+* ``Grammar.fsa`` is the native ``GrammarFsa``, a ``WordSequenceModel``
+  (one-slot states, ``score_word``/``final`` normalised per state) that the
+  search uses exactly like an n-gram model; word ids 0..2 are ``<s>``,
+  ``</s>`` and ``<garbage>``.
+* ``Grammar.words`` (``GrammarFsa::LexiconWords()`` in C++) is the complete
+  lexicon the search needs: build the lexicon tree from these words only.
+* ``$GARBAGE`` is an arc labelled ``<garbage>`` (``GARBAGE_WORD``, id 2). The
+  decoder realises it as a filler path (phone loop and/or noise words) that
+  absorbs one or more words of unnamed speech; ``Grammar.has_garbage``
+  says whether one is needed. ``matches()`` lets it absorb 1+ tokens.
+* ``mode dtmf`` grammars compile and match text; they are not for audio.
 """
 from __future__ import annotations
 

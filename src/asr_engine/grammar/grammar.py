@@ -97,6 +97,27 @@ class Grammar:
         return self.document.language
 
     @property
+    def languages(self) -> list[str]:
+        """Every language the grammar names: its own and those of language
+        attachments (``!fr``, ``xml:lang``), first the grammar's."""
+        from .document import Alternatives, Repeat, Sequence
+
+        seen: list[str] = [self.document.language] if self.document.language else []
+        for doc in self._docs.docs.values():
+            stack = [r.body for r in doc.rules.values()]
+            if doc.language and doc.language not in seen:
+                seen.append(doc.language)
+            while stack:
+                n = stack.pop()
+                if n.lang and n.lang not in seen:
+                    seen.append(n.lang)
+                if isinstance(n, (Sequence, Alternatives)):
+                    stack.extend(n.items)
+                elif isinstance(n, Repeat):
+                    stack.append(n.item)
+        return seen
+
+    @property
     def mode(self) -> str:
         """'voice' or 'dtmf'."""
         return self.document.mode

@@ -81,6 +81,7 @@ class _Matcher:
         self.norm = norm  # maps a grammar word to the form input tokens use
         self.memo: dict[tuple[int, str, int], dict[int, tuple]] = {}
         self.active: set[tuple[int, str, int]] = set()
+        self.node_memo: dict[tuple[int, int], dict[int, tuple]] = {}
 
     def rule(self, doc: GrammarDocument, name: str, pos: int, label: str) -> dict[int, tuple]:
         key = (id(doc), name, pos)
@@ -101,6 +102,15 @@ class _Matcher:
 
     def match(self, node, doc: GrammarDocument, pos: int) -> dict[int, tuple]:
         """End position -> items produced, for every way `node` matches at `pos`."""
+        if isinstance(node, (Sequence, Alternatives, Repeat)):
+            # Composite results are memoised too, which keeps nested repeats
+            # polynomial; a result computed while some rule was cut short is
+            # still complete for the right-linear grammars that compile.
+            key = (id(node), pos)
+            hit = self.node_memo.get(key)
+            if hit is None:
+                hit = self.node_memo[key] = self.match_composite(node, doc, pos)
+            return hit
         if isinstance(node, Token):
             words = node.words
             end = pos + len(words)
@@ -118,6 +128,9 @@ class _Matcher:
         if isinstance(node, RuleRef):
             target_doc, name = node.target
             return self.rule(target_doc, name, pos, _label(node, doc))
+        raise TypeError(type(node).__name__)
+
+    def match_composite(self, node, doc: GrammarDocument, pos: int) -> dict[int, tuple]:
         if isinstance(node, Sequence):
             frontier: dict[int, tuple] = {pos: ()}
             for item in node.items:
