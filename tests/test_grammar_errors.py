@@ -243,3 +243,17 @@ def test_every_error_is_an_asr_error():
     for text in ["", "#ABNF", "#ABNF 1.0;\n", "#JSGF", "<grammar", "\x00\x01", "#ABNF 1.0;\nlanguage en;\n$"]:
         with pytest.raises(AsrError):
             compile_grammar(text.encode())
+
+
+def test_encodings():
+    body = "\nlanguage sv;\nroot $a;\n$a = ja det är rätt;"
+    for enc, header in [("utf-8", "#ABNF 1.0;"), ("iso-8859-1", "#ABNF 1.0 ISO-8859-1;"),
+                        ("utf-8", "#ABNF 1.0 ISO-8859-1;"), ("utf-16", "#ABNF 1.0 UTF-16;"),
+                        ("utf-8-sig", "#ABNF 1.0;"), ("utf-16-be", "#ABNF 1.0;")]:
+        data = (header + body).encode(enc)
+        if enc == "utf-16-be":
+            data = b"\xfe\xff" + data
+        g = compile_grammar(data)
+        assert g.matches("ja det är rätt"), (enc, header)
+    with pytest.raises(GrammarError, match="unknown character encoding"):
+        compile_grammar(("#ABNF 1.0 NO-SUCH-CODEC;" + body).encode())

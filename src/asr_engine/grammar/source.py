@@ -101,6 +101,13 @@ def decode_grammar_bytes(data: bytes, name: str = "<bytes>") -> str:
             except LookupError:
                 raise GrammarError(f"unknown character encoding '{declared}' in the header", 1, 1, name) from None
             encoding = declared
+            if codecs.lookup(declared).name in ("iso8859-1", "cp1252", "latin-1") and not data.isascii():
+                # IBM's sample grammars declare ISO-8859-1 over UTF-8 text;
+                # real Latin-1 text almost never forms valid UTF-8 sequences.
+                try:
+                    return data.decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
     if encoding is None:
         try:
             return data.decode("utf-8")
