@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <unordered_map>
 
 #include "common/error.h"
@@ -34,8 +35,10 @@ struct KeyHash {
 struct BudgetExceeded {};
 
 // Runs the subset construction; `weighted` chooses whether residuals are
-// part of a subset's identity. Throws BudgetExceeded past `budget` states.
-WeightedAutomaton Run(const WeightedAutomaton& in, bool weighted, uint64_t budget) {
+// part of a subset's identity. Throws BudgetExceeded past `budget` states or
+// `work_budget` arc contributions; reports the contributions in *work.
+WeightedAutomaton Run(const WeightedAutomaton& in, bool weighted, uint64_t budget, uint64_t work_budget,
+                      uint64_t* work) {
   WeightedAutomaton out(in.limits());
   std::vector<std::vector<Member>> subsets;
   std::unordered_map<std::vector<int64_t>, uint32_t, KeyHash> index;
@@ -62,14 +65,17 @@ WeightedAutomaton Run(const WeightedAutomaton& in, bool weighted, uint64_t budge
     double weight;
   };
   std::vector<Contribution> contrib;
+  *work = 0;
   for (uint32_t id = 0; id < subsets.size(); ++id) {
-    if ((id & 0x3FF) == 0) in.limits()->CheckTime();
     double fin = kLogZero;
     contrib.clear();
     for (const Member& m : subsets[id]) {
       fin = LogAdd(fin, m.residual + in.final_weight(m.state));
       for (const WeightedArc& a : in.arcs(m.state)) contrib.push_back({a.label, a.next, m.residual + a.weight});
     }
+    *work += contrib.size() + subsets[id].size();
+    if (*work > work_budget) throw BudgetExceeded();
+    in.limits()->Tick(contrib.size() + subsets[id].size());
     out.SetFinal(id, fin);
     std::sort(contrib.begin(), contrib.end(), [](const Contribution& a, const Contribution& b) {
       return a.label != b.label ? a.label < b.label : a.next < b.next;
@@ -100,11 +106,12 @@ WeightedAutomaton Run(const WeightedAutomaton& in, bool weighted, uint64_t budge
 
 DeterminizeStats Determinize(WeightedAutomaton* fsa, uint64_t weighted_budget) {
   DeterminizeStats stats;
-  // The state-keyed construction always terminates and bounds the size an
-  // exact weighted result can reasonably have, so it runs first.
+  // The state-keyed construction always terminates and bounds the size (and
+  // work) an exact weighted result can reasonably need, so it runs first.
   WeightedAutomaton by_states(fsa->limits());
+  uint64_t work = 0;
   try {
-    by_states = Run(*fsa, false, fsa->limits()->max_states);
+    by_states = Run(*fsa, false, fsa->limits()->max_states, UINT64_MAX, &work);
   } catch (const BudgetExceeded&) {
     throw InvalidArgument("grammar too large: its deterministic automaton needs more than max_states=" +
                           std::to_string(fsa->limits()->max_states) + " states");
@@ -112,7 +119,8 @@ DeterminizeStats Determinize(WeightedAutomaton* fsa, uint64_t weighted_budget) {
   const uint64_t budget = std::min<uint64_t>(
       {weighted_budget, 2 * uint64_t{by_states.num_states()} + 1000, fsa->limits()->max_states});
   try {
-    *fsa = Run(*fsa, true, budget);
+    uint64_t weighted_work = 0;
+    *fsa = Run(*fsa, true, budget, 4 * work + 100000, &weighted_work);
   } catch (const BudgetExceeded&) {
     stats.weights_approximated = true;
     *fsa = std::move(by_states);

@@ -127,8 +127,8 @@ EpsilonRemovalStats RemoveEpsilons(WeightedAutomaton* fsa) {
   Closure closure(n);
   for (uint32_t s = 0; s < n; ++s) {
     if (map[s] == kEpsilon) continue;
-    if ((s & 0x3FF) == 0) fsa->limits()->CheckTime();
     if (!closure.Compute(*fsa, s)) ++stats.viterbi_closures;
+    fsa->limits()->Tick(closure.members().size());
     double fin = kLogZero;
     for (uint32_t r : closure.members()) {
       const double d = closure.dist(r);

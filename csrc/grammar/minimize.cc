@@ -126,15 +126,14 @@ void Minimize(WeightedAutomaton* fsa) {
   std::vector<uint32_t> work;
   for (uint32_t b = 0; b < p.num_blocks(); ++b) work.push_back(b);
   std::vector<InArc> splitter_in;
-  uint64_t rounds = 0;
   while (!work.empty()) {
     uint32_t b = work.back();
     work.pop_back();
     in_work[b] = 0;
-    if ((++rounds & 0x3FF) == 0) fsa->limits()->CheckTime();
     splitter_in.clear();
     for (uint32_t t : p.members(b))
       for (uint32_t i = rbegin[t]; i < rbegin[t + 1]; ++i) splitter_in.push_back(in[i]);
+    fsa->limits()->Tick(splitter_in.size() + 1);
     std::sort(splitter_in.begin(), splitter_in.end(),
               [](const InArc& x, const InArc& y) { return x.letter < y.letter; });
     size_t i = 0;

@@ -78,6 +78,7 @@ PushStats PushWeights(WeightedAutomaton* fsa) {
       double change = 0.0;
       for (uint32_t s : members) {
         double b = fsa->final_weight(s);
+        fsa->limits()->Tick(fsa->arcs(s).size() + 1);
         for (const WeightedArc& a : fsa->arcs(s)) b = LogAdd(b, a.weight + beta[a.next]);
         if (beta[s] == kLogZero) {
           if (b != kLogZero) change = 1.0;
@@ -92,7 +93,6 @@ PushStats PushWeights(WeightedAutomaton* fsa) {
       if (!cyclic || change < kConverged) break;
       if (sweep + 1 == kMaxSweeps) stats.converged = false;
     }
-    if ((c & 0x3FF) == 0) fsa->limits()->CheckTime();
   }
   for (uint32_t s = 0; s < n; ++s) {
     if (beta[s] == kLogZero) continue;  // not co-accessible; Connect() removes it

@@ -41,6 +41,18 @@ struct AutomatonLimits {
   std::string what;  // the stage name used in messages
 
   void CheckTime() const;
+  // Counts units of work and checks the deadline every ~million of them, so
+  // a stage doing much work per state still stops on time.
+  void Tick(uint64_t units) const {
+    work_ += units;
+    if (work_ >= (uint64_t{1} << 20)) {
+      work_ = 0;
+      CheckTime();
+    }
+  }
+
+ private:
+  mutable uint64_t work_ = 0;
 };
 
 class WeightedAutomaton {
