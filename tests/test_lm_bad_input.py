@@ -1,6 +1,9 @@
 """Malformed ARPA, Sphinx lm.bin and our binary: clear FormatError, never a crash."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import random
 import re
 
@@ -9,7 +12,8 @@ import pytest
 from asr_engine.errors import FormatError, NotFoundError
 from asr_engine.lm import NgramModel, train_ngram
 
-from lm_corpus import PS_DATA, corpus
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # lm_corpus helper, however pytest imports us
+from lm_corpus import PS_DATA, corpus  # noqa: E402
 
 GOOD = """\\data\\
 ngram 1=4

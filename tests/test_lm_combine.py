@@ -1,6 +1,9 @@
 """Interpolation, boosts and the KenLM backend."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import math
 import random
 
@@ -17,7 +20,8 @@ from asr_engine.lm import (
     with_boosts,
 )
 
-from lm_corpus import generated, markov, query_sentences, transcripts
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # lm_corpus helper, however pytest imports us
+from lm_corpus import generated, markov, query_sentences, transcripts  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +199,16 @@ def test_kenlm_backend_binary_needs_words(arpa, tmp_path):
     ken = KenlmModel(arpa, words=["the", "boy"])
     assert ken.index("the") == 3 and ken.index("newword") == ken.vocab_size - 1
     assert "the" in ken and "newword" not in ken
+
+
+def test_models_are_shareable_between_threads(base, custom):
+    # Models are immutable; batch scoring releases the GIL.
+    from concurrent.futures import ThreadPoolExecutor
+
+    mix = InterpolatedModel(base, custom, 0.25).with_boosts({"boy": 0.5}, {"the boy": 1.0})
+    texts = sentences(base, 400, seed=8)
+    expect = [list(m.score_batch(texts)) for m in (base, mix)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda i: list((base, mix)[i % 2].score_batch(texts)), range(16)))
+    for i, r in enumerate(results):
+        assert r == expect[i % 2]

@@ -1,6 +1,9 @@
 """NgramModel against KenLM (the oracle) on ARPA files we train ourselves."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import math
 
 import kenlm
@@ -8,12 +11,13 @@ import pytest
 
 from asr_engine.lm import NgramModel, train_ngram
 
-from lm_corpus import corpus, query_sentences
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # lm_corpus helper, however pytest imports us
+from lm_corpus import corpus, query_sentences  # noqa: E402
 
 N_SENTENCES = 10_000
 
 
-@pytest.fixture(scope="module", params=[3, 5], ids=["order3", "order5"])
+@pytest.fixture(scope="module", params=[3, 5, 6], ids=["order3", "order5", "order6"])
 def models(request, tmp_path_factory):
     order = request.param
     trained = train_ngram(corpus(), order=order)
@@ -101,3 +105,32 @@ def test_equal_histories_give_equal_states(models):
     # Different right context -> possibly different states, but same scores.
     assert hash(ours.begin_state()) == hash(ours.begin_state())
     assert math.isfinite(ours.final(s1))
+
+
+NO_UNK = """\\data\\
+ngram 1=3
+ngram 2=2
+
+\\1-grams:
+-1.0\t<s>\t-0.5
+-0.5\t</s>
+-0.7\thello\t-0.2
+
+\\2-grams:
+-0.3\t<s> hello
+-0.2\thello </s>
+
+\\end\\
+"""
+
+
+def test_missing_unk_as_kenlm(tmp_path):
+    # KenLM substitutes log10 p(<unk>) = -100 when the ARPA lacks <unk>.
+    path = tmp_path / "nounk.arpa"
+    path.write_text(NO_UNK)
+    ours, ken = NgramModel.load(path), kenlm.Model(str(path))
+    for s in ["hello", "foo", "hello foo hello", "foo foo", "<unk>", ""]:
+        for bos in (True, False):
+            for eos in (True, False):
+                assert ours.score(s, bos=bos, eos=eos) == pytest.approx(ken.score(s, bos=bos, eos=eos), abs=1e-4)
+        assert [x[1:] for x in ours.full_scores(s)] == [x[1:] for x in ken.full_scores(s)]

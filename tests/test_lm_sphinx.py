@@ -1,6 +1,9 @@
 """The Sphinx lm.bin reader against PocketSphinx, and the default-LM cache."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import math
 import random
 
@@ -9,7 +12,8 @@ import pytest
 
 from asr_engine.lm import NgramModel, default_lm_path, load_cached, load_default_lm
 
-from lm_corpus import PS_DATA
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # lm_corpus helper, however pytest imports us
+from lm_corpus import PS_DATA  # noqa: E402
 
 # PocketSphinx reports log probabilities as integers in base 1.0001 (truncated).
 LN_BASE = math.log(1.0001)

@@ -1,6 +1,9 @@
 """MKN training against a slow, direct reference computation."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import math
 import random
 from collections import Counter, defaultdict
@@ -10,7 +13,8 @@ import pytest
 from asr_engine.errors import InvalidArgumentError
 from asr_engine.lm import normalize_text, train_ngram
 
-from lm_corpus import generated, markov, transcripts
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # lm_corpus helper, however pytest imports us
+from lm_corpus import generated, markov, transcripts  # noqa: E402
 
 BOS, EOS, UNK = "<s>", "</s>", "<unk>"
 

@@ -23,6 +23,7 @@ NgramLayout ComputeLayout(const NgramFileHeader& h, const std::string& name) {
   if (h.table_bits < 4 || h.table_bits > 31) Bad(name, "bad vocabulary table size");
   if ((uint64_t{1} << h.table_bits) <= h.vocab_size) Bad(name, "vocabulary table too small");
   if (h.strings_bytes > 0xFFFFFFF0u) Bad(name, "vocabulary strings too large");
+  if (h.ngram_table_bits < 4 || h.ngram_table_bits > 32) Bad(name, "bad n-gram table size");
   if (h.counts[0] != h.vocab_size) Bad(name, "unigram count differs from vocabulary size");
   NgramLayout L{};
   uint64_t e = 0;
@@ -45,6 +46,7 @@ NgramLayout ComputeLayout(const NgramFileHeader& h, const std::string& name) {
   L.entry_word = off;    off = Align8(off + 4 * E);
   L.entry_value = off;   off = Align8(off + sizeof(EntryValue) * E);
   L.contexts_at = off;   off = Align8(off + sizeof(ContextRecord) * (C + 1));
+  L.ngram_table = off;   off = Align8(off + 4 * (uint64_t{1} << h.ngram_table_bits));
   L.total = off;
   return L;
 }
@@ -113,6 +115,7 @@ NgramArrays ValidateImage(const NgramImage& image, const std::string& name, bool
   a.entry_word = reinterpret_cast<const uint32_t*>(p + L.entry_word);
   a.entry_value = reinterpret_cast<const EntryValue*>(p + L.entry_value);
   a.contexts = reinterpret_cast<const ContextRecord*>(p + L.contexts_at);
+  a.ngram_table = reinterpret_cast<const uint32_t*>(p + L.ngram_table);
   a.layout = L;
 
   const uint32_t V = h.vocab_size;
@@ -159,6 +162,20 @@ NgramArrays ValidateImage(const NgramImage& image, const std::string& name, bool
     }
   }
   if (ctx[C].child_begin != E) Bad(name, "child ranges do not end at the last entry");
+  // N-gram table: every slot empty or naming an entry; at least one empty
+  // slot so that probing ends. Lookups verify word and parent of the entry.
+  const uint64_t nslots = uint64_t{1} << h.ngram_table_bits;
+  const uint32_t emask = static_cast<uint32_t>((uint64_t{1} << EntryBits(E)) - 1);
+  uint64_t free_slots = 0;
+  for (uint64_t i = 0; i < nslots; ++i) {
+    const uint32_t v = a.ngram_table[i];
+    if (v == 0) {
+      ++free_slots;
+    } else if ((v & emask) == 0 || (v & emask) > E) {
+      Bad(name, "n-gram table entry out of range");
+    }
+  }
+  if (free_slots == 0) Bad(name, "n-gram table full");
   return a;
 }
 

@@ -8,12 +8,16 @@
 // C contexts = the entries of orders 1..N-1, which come first):
 //   vocab_offsets u32[V+1]  vocab_strings char[S]  vocab_table VocabSlot[2^bits]
 //   entry_word u32[E]  entry_value EntryValue[E]  contexts ContextRecord[C+1]
+//   ngram_table u32[2^ngram_table_bits]
 // Entries of order k are sorted lexicographically; unigram entry i is word i.
 // The model is a deterministic back-off automaton: state 0 is the empty
 // context and state c+1 is context entry c (see ngram_model.h).
-// Words are kept apart from the values so that child searches touch few
-// cache lines; the fields read together on a hit (or on a back-off) are
-// interleaved so that each costs one cache miss.
+// Finding word w among the children of state s goes through ngram_table, an
+// open-addressing hash of (s, w) -> entry: the slot and the context record
+// are fetched in parallel, then the entry's word and value in parallel, so a
+// hit costs two rounds of cache misses whatever the fan-out of the context.
+// A slot holds entry+1 in its low EntryBits(E) bits and a hash tag above,
+// so most non-matching slots are rejected without touching the entries.
 #pragma once
 
 #include <cstddef>
@@ -49,8 +53,8 @@ struct NgramFileHeader {
   uint64_t checksum;      // of every byte after the header
   uint32_t order;
   uint32_t vocab_size;
-  uint32_t table_bits;
-  uint32_t reserved0;
+  uint32_t table_bits;        // vocabulary hash table size
+  uint32_t ngram_table_bits;  // (state, word) hash table size
   uint64_t strings_bytes;
   uint64_t counts[kMaxOrder];  // entries per order, 0 beyond `order`
   // N-gram counts as the source file declared them (ARPA \data\ or the
@@ -63,7 +67,7 @@ static_assert(sizeof(NgramFileHeader) == 128, "header layout is part of the file
 // Byte offsets of each array, derived from the header alone.
 struct NgramLayout {
   uint64_t vocab_offsets, vocab_strings, vocab_table;
-  uint64_t entry_word, entry_value, contexts_at;
+  uint64_t entry_word, entry_value, contexts_at, ngram_table;
   uint64_t total;
   uint64_t entries, contexts;
   uint64_t order_begin[kMaxOrder + 1];  // first entry index of each order
@@ -78,6 +82,7 @@ struct NgramArrays {
   const uint32_t* entry_word = nullptr;
   const EntryValue* entry_value = nullptr;
   const ContextRecord* contexts = nullptr;  // C+1 records (the last is a sentinel)
+  const uint32_t* ngram_table = nullptr;
   NgramLayout layout{};
 };
 
@@ -87,6 +92,31 @@ struct NgramImage {
   const uint8_t* data = nullptr;
   size_t size = 0;
 };
+
+// Bits of an ngram_table slot that hold entry+1 (the rest is the tag).
+inline int EntryBits(uint64_t entries) {
+  int bits = 0;
+  while (entries) {
+    ++bits;
+    entries >>= 1;
+  }
+  return bits;
+}
+
+// The hash of a (state, word) pair; part of the file format.
+inline uint64_t NgramSlotHash(uint32_t state, uint32_t word) {
+  uint64_t h = ((static_cast<uint64_t>(state) << 32) | word) * 0x9E3779B97F4A7C15ull;
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  return h ^ (h >> 32);
+}
+
+// Table size for n keys: load factor <= 0.5.
+inline uint32_t NgramTableBitsFor(uint64_t n) {
+  uint32_t bits = 4;
+  while ((uint64_t{1} << bits) < 2 * n) ++bits;
+  return bits;
+}
 
 // Throws FormatError when header fields are out of range or overflow.
 NgramLayout ComputeLayout(const NgramFileHeader& h, const std::string& name);

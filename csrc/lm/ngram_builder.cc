@@ -178,6 +178,11 @@ NgramImage BuildNgramImage(NgramSet& set) {
   h.order = static_cast<uint32_t>(N);
   h.vocab_size = V;
   h.table_bits = Vocabulary::TableBitsFor(V);
+  {
+    uint64_t higher = 0;
+    for (int k = 1; k < N; ++k) higher += set.lists[k].size();
+    h.ngram_table_bits = NgramTableBitsFor(higher);
+  }
   for (const auto& w : set.vocab) h.strings_bytes += w.size();
   for (int k = 0; k < N; ++k) {
     h.counts[k] = set.lists[k].size();
@@ -286,6 +291,22 @@ NgramImage BuildNgramImage(NgramSet& set) {
         a.value[e].next = useful(e) ? e + 1 : suffix_state;
       } else {
         a.value[e].next = suffix_state;
+      }
+    }
+  }
+
+  // (state, word) -> entry table for every entry above the unigrams.
+  {
+    uint32_t* table = reinterpret_cast<uint32_t*>(p + L.ngram_table);
+    const uint64_t mask = (uint64_t{1} << h.ngram_table_bits) - 1;
+    const int ebits = EntryBits(L.entries);
+    for (uint64_t c = 0; c < L.contexts; ++c) {
+      for (uint32_t e = a.ctx[c].child_begin; e < a.ctx[c + 1].child_begin; ++e) {
+        const uint64_t hash = NgramSlotHash(static_cast<uint32_t>(c + 1), a.entry_word[e]);
+        const uint32_t tag = ebits >= 32 ? 0u : static_cast<uint32_t>(hash >> 40) << ebits;
+        uint64_t i = hash & mask;
+        while (table[i] != 0) i = (i + 1) & mask;
+        table[i] = tag | (e + 1);
       }
     }
   }

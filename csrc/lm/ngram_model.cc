@@ -22,6 +22,9 @@ NgramModel::NgramModel(NgramImage image, std::string name, bool verify_checksum)
   vocab_size_ = v.size;
   contexts_ = static_cast<uint32_t>(a_.layout.contexts);
   order_ = static_cast<int>(a_.header->order);
+  entry_bits_ = EntryBits(a_.layout.entries);
+  entry_mask_ = static_cast<uint32_t>((uint64_t{1} << entry_bits_) - 1);
+  table_mask_ = (uint64_t{1} << a_.header->ngram_table_bits) - 1;
   // KenLM's begin-of-sentence state has the history "<s>"; scoring <s> from
   // the empty context yields exactly that state.
   int len;

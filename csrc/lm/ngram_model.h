@@ -6,7 +6,7 @@
 // entry c). Each state is the longest suffix of the history that can still
 // matter (it has extensions or a non-zero back-off weight), so equal futures
 // give equal states, which is what the decoder needs for recombination.
-// Scoring a word is a child search in the current context, falling back along
+// Scoring a word is a hash lookup of (state, word), falling back along
 // stored back-off links; the successor state is precomputed per entry.
 #pragma once
 
@@ -53,12 +53,14 @@ class NgramModel final : public WordSequenceModel {
   // As Score, also reporting the length of the matched n-gram (KenLM's
   // ngram_length). Words >= vocab().size() score as <unk>.
   float ScoreFull(const State& in, WordId word, State* out, int* ngram_length) const {
-    WordId w = word < vocab_size_ ? word : vocab_.unk();
+    const WordId w = word < vocab_size_ ? word : vocab_.unk();
     uint32_t s = in.slot[0];
     float acc = 0.0f;
+    // If every context misses we end at the unigram; fetch it meanwhile.
+    __builtin_prefetch(&a_.entry_value[w]);
     while (s != 0) {
       const ContextRecord& c = a_.contexts[s - 1];
-      const uint32_t e = FindChild(c.child_begin, (&c + 1)->child_begin, w);
+      const uint32_t e = FindChild(s, c, w);
       if (e != kNone) {
         const EntryValue v = a_.entry_value[e];
         SetState(out, v.next);
@@ -99,43 +101,22 @@ class NgramModel final : public WordSequenceModel {
  private:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
 
-  uint32_t FindChild(uint32_t begin, uint32_t end, WordId w) const {
-    const uint32_t* words = a_.entry_word;
-    // Children are sorted, distinct word ids spread over the vocabulary, so
-    // interpolation search needs few probes (each a likely cache miss) where
-    // bisection would need log2(n); a few rounds of it, then bisection keeps
-    // the worst case logarithmic. The first guess assumes the children span
-    // the whole vocabulary, which saves reading both ends of the range.
-    // Invariant: the match, if any, is in [begin, end) with lo_w <= w <= hi_w.
-    if (end - begin > 16) {
-      uint32_t lo_w = 0, hi_w = vocab_size_ - 1;
-      for (int round = 0; round < 3 && end - begin > 16; ++round) {
-        if (w < lo_w || w > hi_w) return kNone;
-        const uint32_t pos = begin + static_cast<uint32_t>(static_cast<uint64_t>(w - lo_w) * (end - 1 - begin) /
-                                                           (static_cast<uint64_t>(hi_w - lo_w) + 1));
-        const uint32_t v = words[pos];
-        if (v == w) return pos;
-        if (v < w) {
-          begin = pos + 1;
-          lo_w = v + 1;
-        } else {
-          end = pos;
-          hi_w = v - 1;
-        }
+  // The child of state s (context record c) with word w, or kNone.
+  uint32_t FindChild(uint32_t s, const ContextRecord& c, WordId w) const {
+    const uint64_t h = NgramSlotHash(s, w);
+    const uint32_t tag = entry_bits_ >= 32 ? 0u : static_cast<uint32_t>(h >> 40) << entry_bits_;
+    uint64_t i = h & table_mask_;
+    for (;;) {
+      const uint32_t v = a_.ngram_table[i];
+      if (v == 0) return kNone;
+      if ((v & ~entry_mask_) == tag) {
+        // Verify: the entry has this word and lies in this context's range.
+        const uint32_t e = (v & entry_mask_) - 1;
+        __builtin_prefetch(&a_.entry_value[e]);  // needed on a hit: overlap it with the check
+        if (a_.entry_word[e] == w && e >= c.child_begin && e < (&c + 1)->child_begin) return e;
       }
+      i = (i + 1) & table_mask_;
     }
-    while (end - begin > 8) {
-      const uint32_t mid = begin + ((end - begin) >> 1);
-      if (words[mid] < w) {
-        begin = mid + 1;
-      } else {
-        end = mid + 1;
-      }
-    }
-    for (; begin < end; ++begin) {
-      if (words[begin] >= w) return words[begin] == w ? begin : kNone;
-    }
-    return kNone;
   }
   int OrderOfEntry(uint32_t e) const {
     int k = 1;
@@ -156,6 +137,9 @@ class NgramModel final : public WordSequenceModel {
   uint32_t vocab_size_ = 0;
   uint32_t contexts_ = 0;
   int order_ = 0;
+  int entry_bits_ = 0;
+  uint32_t entry_mask_ = 0;
+  uint64_t table_mask_ = 0;
   State begin_;
 };
 

@@ -38,15 +38,35 @@ void ForEachToken(std::string_view text, F&& f) {
 
 template <typename Model>
 SentenceScore ScoreSentenceText(const Model& m, std::string_view text, bool bos, bool eos) {
+  // Words are handled in blocks: hash all and prefetch their vocabulary
+  // slots, then resolve them, then score. The lookups are independent of each
+  // other, so their cache misses overlap; scoring is a chain through states.
+  constexpr size_t kBlock = 32;
+  std::string_view toks[kBlock];
+  uint64_t hashes[kBlock];
+  size_t n = 0;
   SentenceScore r;
   const Vocabulary& vocab = m.vocab();
   State s = bos ? m.BeginState() : m.NullState();
+  auto flush = [&] {
+    WordId ids[kBlock];
+    for (size_t i = 0; i < n; ++i) {
+      WordId w = vocab.FindHashed(toks[i], hashes[i]);
+      if (w == kNoWord) w = vocab.unk();
+      r.oov += w == vocab.unk();
+      ids[i] = w;
+    }
+    for (size_t i = 0; i < n; ++i) r.log_prob += m.Score(s, ids[i], &s);
+    r.words += static_cast<uint32_t>(n);
+    n = 0;
+  };
   ForEachToken(text, [&](std::string_view tok) {
-    const WordId w = vocab.Index(tok);
-    r.oov += w == vocab.unk();
-    r.log_prob += m.Score(s, w, &s);
-    ++r.words;
+    toks[n] = tok;
+    hashes[n] = HashWord(tok);
+    vocab.Prefetch(hashes[n]);
+    if (++n == kBlock) flush();
   });
+  flush();
   if (eos) r.log_prob += m.Final(s);
   return r;
 }

@@ -140,10 +140,9 @@ Vocabulary& Vocabulary::operator=(Vocabulary&& o) noexcept {
   return *this;
 }
 
-WordId Vocabulary::Find(std::string_view word) const {
+WordId Vocabulary::FindHashed(std::string_view word, uint64_t h) const {
   if (view_.size == 0) return kNoWord;
   const uint64_t mask = (uint64_t{1} << view_.table_bits) - 1;
-  const uint64_t h = HashWord(word);
   uint64_t slot = h & mask;
   char key[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   if (word.size() <= 8) {

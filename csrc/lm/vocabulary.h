@@ -60,7 +60,13 @@ class Vocabulary {
     return id == kNoWord ? unk_ : id;
   }
   // The id of `word`, or kNoWord.
-  WordId Find(std::string_view word) const;
+  WordId Find(std::string_view word) const { return FindHashed(word, HashWord(word)); }
+  // Find() with HashWord(word) already computed; with Prefetch() this lets a
+  // caller overlap the table's cache misses for several words.
+  WordId FindHashed(std::string_view word, uint64_t hash) const;
+  void Prefetch(uint64_t hash) const {
+    if (view_.size != 0) __builtin_prefetch(&view_.table[hash & ((uint64_t{1} << view_.table_bits) - 1)]);
+  }
   std::string_view Word(WordId id) const {
     return std::string_view(view_.strings + view_.offsets[id], view_.offsets[id + 1] - view_.offsets[id]);
   }

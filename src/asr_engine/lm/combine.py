@@ -34,6 +34,10 @@ class InterpolatedModel(BoostMixin, _lm.InterpolatedModel):
         if not 0.0 <= weight <= 1.0 or math.isnan(weight):
             raise InvalidArgumentError(f"interpolation weight must be within [0, 1], not {weight}")
         super().__init__(_native(base), _native(custom), weight)
+        self.base, self.custom = base, custom
+
+    def __repr__(self) -> str:
+        return f"<InterpolatedModel weight={self.weight:g} base={self.base!r} custom={self.custom!r}>"
 
 
 class BoostedModel(BoostMixin, _lm.BoostedModel):
@@ -53,6 +57,12 @@ class BoostedModel(BoostMixin, _lm.BoostedModel):
                 raise InvalidArgumentError("empty boost phrase")
             phrase_items.append((toks, _finite(b)))
         super().__init__(_native(inner), word_items, phrase_items)
+        self.inner = inner
+        self.word_boosts = dict(word_items)
+        self.phrase_boosts = {" ".join(p): b for p, b in phrase_items}
+
+    def __repr__(self) -> str:
+        return f"<BoostedModel {len(self.word_boosts)} words, {len(self.phrase_boosts)} phrases over {self.inner!r}>"
 
 
 def _finite(b) -> float:
