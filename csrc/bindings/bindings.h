@@ -13,5 +13,6 @@ void BindAcoustic(pybind11::module_& m);
 void BindDictionary(pybind11::module_& m);
 void BindAlign(pybind11::module_& m);
 void BindLm(pybind11::module_& m);
+void BindGrammar(pybind11::module_& m);
 
 }  // namespace asr::bindings

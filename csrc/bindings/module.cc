@@ -8,4 +8,5 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindDictionary(m);
   asr::bindings::BindAlign(m);
   asr::bindings::BindLm(m);
+  asr::bindings::BindGrammar(m);
 }

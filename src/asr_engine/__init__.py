@@ -19,6 +19,7 @@ from .acoustic import AcousticModel, SenoneScorer
 from .dictionary import Dictionary
 from .align import AlignOptions, ForcedAligner, MissingWordsError, align
 from . import lm
+from .grammar import Grammar, GrammarError, GrammarOptions, compile_grammar, matches  # noqa: F401
 
 __version__ = "0.1.0"
 
