@@ -14,5 +14,6 @@ void BindDictionary(pybind11::module_& m);
 void BindAlign(pybind11::module_& m);
 void BindLm(pybind11::module_& m);
 void BindSearch(pybind11::module_& m);
+void BindGrammar(pybind11::module_& m);
 
 }  // namespace asr::bindings

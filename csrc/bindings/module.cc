@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindAlign(m);
   asr::bindings::BindLm(m);
   asr::bindings::BindSearch(m);
+  asr::bindings::BindGrammar(m);
 }

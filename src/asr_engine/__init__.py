@@ -21,6 +21,7 @@ from .align import AlignOptions, ForcedAligner, MissingWordsError, align
 from .search import SearchOptions
 from .recognizer import Recognizer, Result, Stream, WordResult, default_recognizer, recognize
 from . import lm
+from .grammar import Grammar, GrammarError, GrammarOptions, compile_grammar, matches  # noqa: F401
 
 __version__ = "0.1.0"
 
