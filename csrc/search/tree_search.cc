@@ -202,6 +202,7 @@ void TreeSearch::Evaluate(Hmm& h, const float* senones) {
 }
 
 void TreeSearch::Step(const float* senone_scores) {
+  table_.rc_scores.clear();  // the previous frame's exits have been entered
   table_.frame_begin.resize(frame_ + 1, static_cast<int32_t>(table_.exits.size()));
   table_.frame_begin[frame_] = static_cast<int32_t>(table_.exits.size());
   float best = kNegInf;
@@ -380,6 +381,7 @@ void TreeSearch::Normalize(float best) {
     table_.exits[e].score -= best;
     float* rc = table_.rc_scores.data() + table_.exits[e].rc_offset;
     for (int p = 0; p < table_.num_phones; ++p) rc[p] -= best;
+    table_.exits[e].silence_score = rc[tree_->silence_phone()];
   }
   const double prev = table_.frame_offset.empty() ? 0.0 : table_.frame_offset.back();
   table_.frame_offset.push_back(prev + best);
@@ -396,7 +398,7 @@ std::vector<WordSegment> TreeSearch::BestPath(bool final, double* total) const {
     for (int e = begin; e < end; ++e) {
       const WordExit& x = table_.exits[e];
       if (!x.valid) continue;
-      double s = table_.RcScores(e)[tree_->silence_phone()] + table_.frame_offset[t];
+      double s = x.silence_score + table_.frame_offset[t];
       if (final) s += lw_ * lm_.Final(x.lm_state);
       if (s > best) {
         best = s;

@@ -18,14 +18,18 @@ struct WordExit {
   float score = 0;        // path score at the exit, relative to the frame's best
   float lm_score = 0;     // weighted LM score (or filler penalty) added here
   lm::State lm_state;     // word-sequence state after this word
+  float silence_score = 0;  // path score when silence (or the utterance end) follows
   int16_t last_phone = 0; // left context the next word sees
-  int32_t rc_offset = 0;  // per-phone exit scores start here in WordExitTable::rc_scores
+  int32_t rc_offset = 0;  // current frame only: per-phone exit scores in WordExitTable::rc_scores
   bool valid = true;      // false once pruned by the word beam
 };
 
 struct WordExitTable {
   std::vector<WordExit> exits;
-  std::vector<float> rc_scores;        // num_phones per exit
+  // Exit scores per right-context phone, num_phones per exit, kept for the
+  // current frame only (the next words enter from them; afterwards only the
+  // best and the silence scores matter, so long utterances stay small).
+  std::vector<float> rc_scores;
   std::vector<int32_t> frame_begin;    // first exit of each frame (frames + 1 entries)
   std::vector<double> frame_offset;    // cumulative score normalisation per frame
   int num_phones = 0;
