@@ -136,14 +136,20 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
       if (p < 0 || p >= num_phones_) throw FormatError("word '" + sw.text + "' uses a phone outside the model");
     if (!sw.filler) order.push_back(w);
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int c) { return vocab.word(a).phones < vocab.word(c).phones; });
+  // Classes never share nodes: sort by class first.
+  std::stable_sort(order.begin(), order.end(), [&](int a, int c) {
+    const SearchWord& x = vocab.word(a);
+    const SearchWord& y = vocab.word(c);
+    return x.entry_class != y.entry_class ? x.entry_class < y.entry_class : x.phones < y.phones;
+  });
   std::vector<int32_t> path;
   const std::vector<int>* prev = nullptr;
+  int prev_class = -1;
+  std::vector<int32_t> root_class;  // entry class of each root/single node
   for (int w : order) {
     const std::vector<int>& ph = vocab.word(w).phones;
     int shared = 0;
-    if (prev) {
+    if (prev && prev_class == vocab.word(w).entry_class) {
       const int limit = static_cast<int>(std::min(ph.size(), prev->size()));
       while (shared < limit && key_at(ph, shared) == key_at(*prev, shared)) ++shared;
     }
@@ -153,9 +159,13 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
     ends.emplace_back(path.back(), w);
     for (int32_t id : path) b[id].lookahead = std::max(b[id].lookahead, unigram_score[w]);
     prev = &ph;
+    prev_class = vocab.word(w).entry_class;
+    root_class.resize(b.size(), -1);
+    root_class[path[0]] = prev_class;
   }
   // Fillers: a private context-independent chain per pronunciation.
-  std::vector<int32_t> filler_first;
+  const int num_classes = vocab.num_classes();
+  std::vector<std::vector<int32_t>> filler_first(num_classes);
   for (int w = 0; w < vocab.size(); ++w) {
     const SearchWord& sw = vocab.word(w);
     if (!sw.filler) continue;
@@ -166,7 +176,7 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
       b[id].ssid = mdef.phone(pid).ssid;
       b[id].tmat = static_cast<int16_t>(mdef.phone(pid).tmat);
       b[id].lookahead = 0.0f;
-      if (i == 0) filler_first.push_back(id);
+      if (i == 0) filler_first[sw.entry_class].push_back(id);
       parent = id;
     }
     ends.emplace_back(parent, w);
@@ -187,7 +197,7 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
   queue.reserve(count);
   for (int32_t i = 0; i < count; ++i)
     if (b[i].parent < 0 && b[i].kind != NodeKind::kFiller) queue.push_back(i);
-  for (int32_t id : filler_first) queue.push_back(id);
+  for (const auto& ids : filler_first) queue.insert(queue.end(), ids.begin(), ids.end());
   std::vector<int32_t> new_id(count, -1);
   for (size_t qi = 0; qi < queue.size(); ++qi) {
     const int32_t id = queue[qi];
@@ -195,7 +205,8 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
     for (int32_t k = child_begin[id]; k < child_begin[id + 1]; ++k) queue.push_back(children[k]);
   }
   nodes_.resize(queue.size());
-  entries_.assign(num_phones_, {});
+  entries_.assign(static_cast<size_t>(num_classes) * num_phones_, {});
+  root_class.resize(b.size(), -1);
   size_t end_pos = 0;
   // Word lists in new-id order: sort the (node, word) pairs by new node id.
   for (auto& e : ends) e.first = new_id[e.first];
@@ -220,9 +231,12 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
     const int32_t old = queue[i];
     t.num_children = child_begin[old + 1] - child_begin[old];
     t.first_child = t.num_children ? new_id[children[child_begin[old]]] : 0;
-    if (s.parent < 0 && s.kind != NodeKind::kFiller) entries_[s.phone].push_back(static_cast<int32_t>(i));
+    if (s.parent < 0 && s.kind != NodeKind::kFiller)
+      entries_[static_cast<size_t>(root_class[queue[i]]) * num_phones_ + s.phone].push_back(static_cast<int32_t>(i));
   }
-  for (int32_t id : filler_first) filler_entries_.push_back(new_id[id]);
+  filler_entries_.assign(num_classes, {});
+  for (int c = 0; c < num_classes; ++c)
+    for (int32_t id : filler_first[c]) filler_entries_[c].push_back(new_id[id]);
 }
 
 }  // namespace asr

@@ -73,11 +73,14 @@ class LexiconTree {
   const TreeNode& node(int i) const { return nodes_[i]; }
   int num_nodes() const { return static_cast<int>(nodes_.size()); }
 
-  // Nodes entered from word exits, by the CI phone they start with
-  // (roots and single-phone words).
-  const std::vector<int32_t>& EntryNodes(int phone) const { return entries_[phone]; }
-  // First nodes of the filler words.
-  const std::vector<int32_t>& FillerEntries() const { return filler_entries_; }
+  // Nodes entered from word exits of an entry class, by the CI phone they
+  // start with (roots and single-phone words).
+  const std::vector<int32_t>& EntryNodes(int entry_class, int phone) const {
+    return entries_[static_cast<size_t>(entry_class) * num_phones_ + phone];
+  }
+  // First nodes of the filler words of an entry class.
+  const std::vector<int32_t>& FillerEntries(int entry_class) const { return filler_entries_[entry_class]; }
+  int num_classes() const { return static_cast<int>(filler_entries_.size()); }
 
   const std::vector<int32_t>& WordList() const { return word_list_; }
   const std::vector<int16_t>& RcPhones() const { return rc_phones_; }
@@ -92,7 +95,7 @@ class LexiconTree {
  private:
   std::vector<TreeNode> nodes_;
   std::vector<std::vector<int32_t>> entries_;
-  std::vector<int32_t> filler_entries_;
+  std::vector<std::vector<int32_t>> filler_entries_;
   std::vector<int32_t> word_list_;
   std::vector<int16_t> rc_phones_;
   std::vector<FanoutVariant> variants_;

@@ -1,40 +1,69 @@
 #include "search/search_vocabulary.h"
 
+#include <algorithm>
+#include <set>
+
 #include "common/error.h"
 #include "dict/dictionary.h"
+#include "grammar/grammar_fsa.h"
+#include "grammar/reserved_words.h"
 #include "lm/vocabulary.h"
 
 namespace asr {
 
+void SearchVocabulary::AddPronunciations(const Dictionary& dict, const std::string& text, lm::WordId id,
+                                         int entry_class) {
+  const auto prons = dict.Lookup(text);
+  if (prons.empty()) {
+    if (text != "<unk>" && text != "<UNK>" &&
+        std::find(missing_.begin(), missing_.end(), text) == missing_.end())
+      missing_.push_back(text);
+    return;
+  }
+  for (const auto& p : prons) {
+    if (p.filler || p.phones.empty()) continue;
+    words_.push_back(SearchWord{text, id, p.phones, false, false, entry_class});
+  }
+}
+
+void SearchVocabulary::AddFillers(const Dictionary& dict, int silence_phone, int entry_class) {
+  for (const std::string& f : dict.FillerWords()) {
+    if (f == "<s>" || f == "</s>") continue;  // sentence markers are implicit
+    for (const auto& p : dict.Lookup(f)) {
+      if (p.phones.empty()) continue;
+      const bool sil = p.phones.size() == 1 && p.phones[0] == silence_phone;
+      words_.push_back(SearchWord{f, lm::kNoWord, p.phones, true, sil, entry_class});
+    }
+  }
+}
+
 SearchVocabulary::SearchVocabulary(const Dictionary& dict, const lm::WordSequenceModel& model, int silence_phone,
                                    const std::vector<std::string>& restrict) {
   const lm::Vocabulary& vocab = model.vocab();
+  if (const auto* fsa = dynamic_cast<const grammar::GrammarFsa*>(&model)) {
+    if (fsa->has_garbage())
+      throw InvalidArgument("recognition under grammars with $GARBAGE is not supported yet; "
+                            "the grammar can still be compiled and matched against text");
+    per_state_classes_ = true;
+    num_classes_ = static_cast<int>(fsa->num_states());
+    for (uint32_t s = 0; s < fsa->num_states(); ++s) {
+      for (const auto* a = fsa->arcs_begin(s); a != fsa->arcs_end(s); ++a)
+        AddPronunciations(dict, std::string(vocab.Word(a->word)), a->word, static_cast<int>(s));
+      AddFillers(dict, silence_phone, static_cast<int>(s));
+    }
+    return;
+  }
   auto add_word = [&](const std::string& text) {
     const lm::WordId id = vocab.Find(text);
     if (id == lm::kNoWord || id == vocab.bos() || id == vocab.eos()) return;
-    const auto prons = dict.Lookup(text);
-    if (prons.empty()) {
-      if (text != "<unk>" && text != "<UNK>") missing_.push_back(text);
-      return;
-    }
-    for (const auto& p : prons) {
-      if (p.filler || p.phones.empty()) continue;
-      words_.push_back(SearchWord{text, id, p.phones, false, false});
-    }
+    AddPronunciations(dict, text, id, 0);
   };
   if (restrict.empty()) {
     for (uint32_t i = 0; i < vocab.size(); ++i) add_word(std::string(vocab.Word(i)));
   } else {
     for (const auto& w : restrict) add_word(w);
   }
-  for (const std::string& f : dict.FillerWords()) {
-    if (f == "<s>" || f == "</s>") continue;  // sentence markers are implicit
-    for (const auto& p : dict.Lookup(f)) {
-      if (p.phones.empty()) continue;
-      const bool sil = p.phones.size() == 1 && p.phones[0] == silence_phone;
-      words_.push_back(SearchWord{f, lm::kNoWord, p.phones, true, sil});
-    }
-  }
+  AddFillers(dict, silence_phone, 0);
 }
 
 }  // namespace asr

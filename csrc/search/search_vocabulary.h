@@ -19,8 +19,13 @@ struct SearchWord {
   std::vector<int> phones; // CI phone ids
   bool filler = false;     // silence or noise: no LM score, no output
   bool silence = false;    // the silence word (<sil>)
+  int32_t entry_class = 0; // which word exits may enter it (see SearchVocabulary)
 };
 
+// Entry classes: with an n-gram model any word may follow any word (one
+// class). Under a grammar only the words on the arcs leaving the current
+// automaton state may, so every state gets its own class with its own copy
+// of those words, and a word exit enters only the class of its state.
 class SearchVocabulary {
  public:
   // Words of `model` that `dict` can pronounce. `words` restricts them (e.g.
@@ -34,9 +39,21 @@ class SearchVocabulary {
   int size() const { return static_cast<int>(words_.size()); }
   const std::vector<std::string>& missing() const { return missing_; }
 
+  int num_classes() const { return num_classes_; }
+  // The entry class of a word-sequence state; -1 if no word may follow.
+  int EntryClass(const lm::State& s) const {
+    if (!per_state_classes_) return 0;
+    return s.slot[0] < static_cast<uint32_t>(num_classes_) ? static_cast<int>(s.slot[0]) : -1;
+  }
+
  private:
+  void AddPronunciations(const Dictionary& dict, const std::string& text, lm::WordId id, int entry_class);
+  void AddFillers(const Dictionary& dict, int silence_phone, int entry_class);
+
   std::vector<SearchWord> words_;
   std::vector<std::string> missing_;
+  int num_classes_ = 1;
+  bool per_state_classes_ = false;
 };
 
 }  // namespace asr

@@ -53,9 +53,12 @@ void TreeSearch::StartUtterance() {
   table_.exits[start].score = 0.0f;
   table_.frame_begin.push_back(1);  // exits of frame 0 start after the start entry
   // Enter the tree from the utterance start.
-  for (int q = 0; q < tree_->num_phones(); ++q)
-    for (int32_t n : tree_->EntryNodes(q)) Enter(n, La(tree_->node(n)), start, tree_->silence_phone());
-  for (int32_t n : tree_->FillerEntries()) Enter(n, 0.0f, start, tree_->silence_phone());
+  const int c = vocab_.EntryClass(table_.exits[start].lm_state);
+  if (c >= 0) {
+    for (int q = 0; q < tree_->num_phones(); ++q)
+      for (int32_t n : tree_->EntryNodes(c, q)) Enter(n, La(tree_->node(n)), start, tree_->silence_phone());
+    for (int32_t n : tree_->FillerEntries(c)) Enter(n, 0.0f, start, tree_->silence_phone());
+  }
 }
 
 int TreeSearch::NewExit(int word, int prev, float score, float lm_score, const lm::State& state, int last_phone) {
@@ -278,6 +281,7 @@ void TreeSearch::RecordWordExits(const Hmm& h, float) {
       lm_score = lw_ * lm_.Score(pred_state, sw.lm_id, &next) + log_wip_;
       score = h.exit_score - La(n) + lm_score;
     }
+    if (score == kNegInf) continue;  // the word-sequence model forbids this word here
     int e = word_exit_of_[w];
     if (e < 0) {
       const int last = sw.filler ? tree_->silence_phone() : tree_->ContextPhone(sw.phones.back());
@@ -345,29 +349,40 @@ void TreeSearch::EnterFromWordExits(float threshold) {
   const int end = static_cast<int>(table_.exits.size());
   if (begin == end) return;
   const int np = table_.num_phones;
-  for (int q = 0; q < np; ++q) {
-    const auto& entries = tree_->EntryNodes(q);
-    const bool filler_context = q == tree_->silence_phone();
-    if (entries.empty() && !filler_context) continue;
-    float best = kNegInf;
-    int from = -1;
-    for (int e = begin; e < end; ++e) {
-      if (!table_.exits[e].valid) continue;
-      const float s = table_.RcScores(e)[q];
-      if (s > best) {
-        best = s;
-        from = e;
+  // Exits enter the words of their entry class only (one class for n-gram
+  // models; one per automaton state under a grammar).
+  classes_.clear();
+  exit_class_.assign(end - begin, -1);
+  for (int e = begin; e < end; ++e) {
+    if (!table_.exits[e].valid) continue;
+    const int c = vocab_.EntryClass(table_.exits[e].lm_state);
+    exit_class_[e - begin] = c;
+    if (c >= 0 && std::find(classes_.begin(), classes_.end(), c) == classes_.end()) classes_.push_back(c);
+  }
+  for (int c : classes_) {
+    for (int q = 0; q < np; ++q) {
+      const auto& entries = tree_->EntryNodes(c, q);
+      const bool filler_context = q == tree_->silence_phone();
+      if (entries.empty() && !filler_context) continue;
+      float best = kNegInf;
+      int from = -1;
+      for (int e = begin; e < end; ++e) {
+        if (!table_.exits[e].valid || exit_class_[e - begin] != c) continue;
+        const float s = table_.RcScores(e)[q];
+        if (s > best) {
+          best = s;
+          from = e;
+        }
       }
+      if (from < 0) continue;
+      const int lc = table_.exits[from].last_phone;
+      for (int32_t n : entries) {
+        const float s = best + La(tree_->node(n));
+        if (s >= threshold) Enter(n, s, from, lc);
+      }
+      if (filler_context && best >= threshold)
+        for (int32_t n : tree_->FillerEntries(c)) Enter(n, best, from, lc);
     }
-    if (from < 0) continue;
-    const int lc = table_.exits[from].last_phone;
-    for (int32_t n : entries) {
-      const float s = best + La(tree_->node(n));
-      if (s >= threshold) Enter(n, s, from, lc);
-    }
-    if (filler_context)
-      for (int32_t n : tree_->FillerEntries())
-        if (best >= threshold) Enter(n, best, from, lc);
   }
 }
 

@@ -97,6 +97,8 @@ class TreeSearch {
   std::vector<int32_t> word_exit_of_;  // search word -> exit index in this frame, -1 if none
   std::vector<int32_t> frame_words_;   // words with an exit in this frame
   std::vector<float> scratch_;
+  std::vector<int> exit_class_;  // entry class of each exit of the current frame
+  std::vector<int> classes_;     // entry classes present among them
   WordExitTable table_;
   int frame_ = 0;
   int64_t hmm_evals_ = 0;
