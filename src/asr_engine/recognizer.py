@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
@@ -97,6 +98,28 @@ class Recognizer:
         )
         self.sample_rate = int(self.frontend_options.sample_rate)
         self.frame_rate = self.frontend_options.frame_rate
+        # Search networks of grammars already used, built once per Grammar.
+        self._grammar_models: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+        self._grammar_lock = threading.Lock()
+
+    def _grammar_model(self, grammar):
+        """The search network for a grammar (a Grammar, or text/path to compile)."""
+        from .errors import NotFoundError
+        from .grammar import Grammar, compile_grammar
+
+        if not isinstance(grammar, Grammar):
+            grammar = compile_grammar(grammar)
+        with self._grammar_lock:
+            native = self._grammar_models.get(grammar)
+            if native is None:
+                missing = self.dictionary.missing(grammar.words)
+                if missing:
+                    raise NotFoundError("grammar words not in the pronunciation dictionary: " + ", ".join(missing))
+                if grammar.mode == "dtmf":
+                    raise InvalidArgumentError("a DTMF grammar cannot constrain speech recognition")
+                native = _core.RecognitionModel(self.acoustic_model.native, self.dictionary.native, grammar.fsa)
+                self._grammar_models[grammar] = native
+            return native
 
     @property
     def num_words(self) -> int:
@@ -106,8 +129,8 @@ class Recognizer:
     def _search_options(self, overrides: dict) -> SearchOptions:
         return self.search_options.with_overrides(**overrides) if overrides else self.search_options
 
-    def _decode(self, features: np.ndarray, options: SearchOptions, final: bool = True):
-        decoder = _core.Decoder(self._native, options.to_native())
+    def _decode(self, features: np.ndarray, options: SearchOptions, network=None):
+        decoder = _core.Decoder(network or self._native, options.to_native())
         decoder.start()
         decoder.process(features)
         return decoder
@@ -142,16 +165,27 @@ class Recognizer:
                       round(duration, 3), True)
 
     def recognize(
-        self, audio: AudioSource | Audio, content_type: str | None = None, *, max_alternatives: int = 1, **options
+        self,
+        audio: AudioSource | Audio,
+        content_type: str | None = None,
+        *,
+        grammar=None,
+        max_alternatives: int = 1,
+        **options,
     ) -> Result:
         """Transcribe one utterance.
 
         Args:
             audio: anything :func:`asr_engine.load_audio` accepts, or an :class:`Audio`.
             content_type: MIME type for headerless audio.
+            grammar: constrain the output to a grammar: a compiled
+                :class:`asr_engine.grammar.Grammar`, or SRGS ABNF / SRGS XML /
+                JSGF text or a path to compile. The result is empty when no
+                sentence of the grammar fits the audio.
             max_alternatives: n-best hypotheses to return in ``alternatives`` (1 = none).
             **options: :class:`SearchOptions` fields overriding the defaults.
         """
+        network = self._grammar_model(grammar) if grammar is not None else None
         if not isinstance(max_alternatives, int) or not 1 <= max_alternatives <= 100:
             raise InvalidArgumentError("max_alternatives must be an integer from 1 to 100")
         opts = self._search_options(options)
@@ -163,7 +197,7 @@ class Recognizer:
         feats = np.vstack([stream.accept(audio.samples), stream.finish()])
         if len(feats) == 0:
             return Result("", 0.0, [], [], round(audio.duration, 3), True)
-        decoder = self._decode(feats, opts)
+        decoder = self._decode(feats, opts, network)
         return self._result(decoder, audio.duration, True, opts, max_alternatives)
 
     def stream(self, **options) -> "Stream":
