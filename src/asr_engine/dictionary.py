@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
 
 from . import _core
+from .cache import atomic_write, default_cache_dir
 from .errors import FormatError, InvalidArgumentError, NotFoundError
 from .model import default_dictionary_path
 
@@ -40,15 +40,6 @@ class Pronunciation:
     def label(self) -> str:
         """The Sphinx spelling: ``was`` or ``was(2)``."""
         return self.word if self.variant == 1 else f"{self.word}({self.variant})"
-
-
-def default_cache_dir() -> str:
-    """``$ASR_ENGINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/asr_engine``, else ``~/.cache/asr_engine``."""
-    env = os.environ.get("ASR_ENGINE_CACHE_DIR")
-    if env:
-        return env
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "asr_engine")
 
 
 def _file_identity(path: str) -> str:
@@ -201,25 +192,10 @@ def _cache_path(path: str, phones: list[str], noise: Optional[str], cache_dir: O
 
 
 def _write_atomically(native: "_core.Dictionary", target: str, quiet: bool = True) -> None:
-    """Write a cache via a temporary file and ``os.replace``.
-
-    With ``quiet`` a cache that cannot be written is skipped: it only saves time.
-    """
-    directory = os.path.dirname(target) or "."
-    tmp = None
+    """Write a cache atomically. With ``quiet`` a cache that cannot be
+    written is skipped: it only saves time."""
     try:
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".bin", dir=directory)
-        os.close(fd)
-        native.save_binary(tmp)
-        os.replace(tmp, target)
-        tmp = None
+        atomic_write(target, native.save_binary)
     except Exception:
         if not quiet:
             raise
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
