@@ -25,7 +25,7 @@ py::list Segments(const RecognitionModel& model, const std::vector<WordSegment>&
   py::list out;
   for (const WordSegment& s : segs) {
     const SearchWord& w = model.vocabulary().word(s.word);
-    out.append(py::make_tuple(w.text, s.start_frame, s.end_frame, s.acoustic, s.lm, w.filler));
+    out.append(py::make_tuple(w.text, s.start_frame, s.end_frame, s.acoustic, s.lm, w.hidden()));
   }
   return out;
 }
@@ -50,6 +50,7 @@ void BindSearch(py::module_& m) {
       .def_readwrite("word_insertion_penalty", &SearchOptions::word_insertion_penalty)
       .def_readwrite("silence_probability", &SearchOptions::silence_probability)
       .def_readwrite("filler_probability", &SearchOptions::filler_probability)
+      .def_readwrite("garbage_phone_probability", &SearchOptions::garbage_phone_probability)
       .def_readwrite("lm_lookahead", &SearchOptions::lm_lookahead)
       .def_readwrite("compute_all_senones", &SearchOptions::compute_all_senones)
       .def_readwrite("bestpath", &SearchOptions::bestpath)
@@ -62,6 +63,7 @@ void BindSearch(py::module_& m) {
       .def_readwrite("word_insertion_penalty", &LatticeOptions::word_insertion_penalty)
       .def_readwrite("silence_probability", &LatticeOptions::silence_probability)
       .def_readwrite("filler_probability", &LatticeOptions::filler_probability)
+      .def_readwrite("garbage_phone_probability", &LatticeOptions::garbage_phone_probability)
       .def_readwrite("acoustic_scale", &LatticeOptions::acoustic_scale);
 
   py::class_<LatticeHandle>(m, "WordLattice")
@@ -74,7 +76,7 @@ void BindSearch(py::module_& m) {
                                    out.append(py::make_tuple("<s>", w.start, w.end, w.acoustic, true));
                                  } else {
                                    const SearchWord& sw = vocab.word(w.word);
-                                   out.append(py::make_tuple(sw.text, w.start, w.end, w.acoustic, sw.filler));
+                                   out.append(py::make_tuple(sw.text, w.start, w.end, w.acoustic, sw.hidden()));
                                  }
                                }
                                return out;

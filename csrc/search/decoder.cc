@@ -34,6 +34,7 @@ std::unique_ptr<WordLattice> Decoder::BuildLattice() const {
   lo.word_insertion_penalty = options_.word_insertion_penalty;
   lo.silence_probability = options_.silence_probability;
   lo.filler_probability = options_.filler_probability;
+  lo.garbage_phone_probability = options_.garbage_phone_probability;
   lo.acoustic_scale = options_.acoustic_scale;
   return std::make_unique<WordLattice>(search_.exits(), model_->vocabulary(), model_->word_model(), frames(), lo);
 }

@@ -9,12 +9,18 @@
 namespace asr {
 
 namespace {
+std::vector<bool> FillerPhones(const Mdef& mdef) {
+  std::vector<bool> out(mdef.n_ciphone());
+  for (int p = 0; p < mdef.n_ciphone(); ++p) out[p] = mdef.IsFiller(p);
+  return out;
+}
+
 std::vector<float> UnigramScores(const SearchVocabulary& vocab, const lm::WordSequenceModel& lm) {
   std::vector<float> out(vocab.size(), 0.0f);
   const lm::State null_state = lm.NullState();
   for (int i = 0; i < vocab.size(); ++i) {
     const SearchWord& w = vocab.word(i);
-    if (w.filler) continue;
+    if (w.filler || w.garbage) continue;
     lm::State unused;
     out[i] = lm.Score(null_state, w.lm_id, &unused);
   }
@@ -28,7 +34,7 @@ RecognitionModel::RecognitionModel(std::shared_ptr<const AcousticModel> am, std:
     : am_(std::move(am)),
       dict_(std::move(dict)),
       lm_(std::move(lm)),
-      vocab_(*dict_, *lm_, am_->mdef().silence_phone(), words) {
+      vocab_(*dict_, *lm_, am_->mdef().silence_phone(), FillerPhones(am_->mdef()), words) {
   if (am_->mdef().n_emit_state() <= 0) throw FormatError("the acoustic model's phones have different state counts");
   tree_ = std::make_shared<LexiconTree>(vocab_, am_->mdef(), am_->transitions(), UnigramScores(vocab_, *lm_));
 #if defined(__GLIBC__)

@@ -16,6 +16,7 @@ struct SearchOptions {
   double word_insertion_penalty = 0.65;  // probability charged per word
   double silence_probability = 0.005;    // per <sil> inserted
   double filler_probability = 1e-8;      // per noise word inserted
+  double garbage_phone_probability = 1e-4;  // per phone absorbed by a grammar's $GARBAGE
   bool lm_lookahead = true;       // add the best unigram below each tree node to its paths
   bool compute_all_senones = false;  // score every senone, not only the active ones
   bool bestpath = true;             // rescore the word lattice for the final hypothesis

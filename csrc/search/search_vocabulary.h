@@ -20,12 +20,21 @@ struct SearchWord {
   bool filler = false;     // silence or noise: no LM score, no output
   bool silence = false;    // the silence word (<sil>)
   int32_t entry_class = 0; // which word exits may enter it (see SearchVocabulary)
+  // One phone of a grammar's $GARBAGE: a phone loop that absorbs speech the
+  // grammar does not name. The first phone takes the <garbage> arc; repeats
+  // stay in the state that arc led to. Never part of the transcript.
+  bool garbage = false;
+  bool garbage_repeat = false;
+
+  bool hidden() const { return filler || garbage; }  // not output as a word
 };
 
 // Entry classes: with an n-gram model any word may follow any word (one
 // class). Under a grammar only the words on the arcs leaving the current
 // automaton state may, so every state gets its own class with its own copy
 // of those words, and a word exit enters only the class of its state.
+// States reached through $GARBAGE get a second class that also holds the
+// garbage phones again, so the phone loop can go on.
 class SearchVocabulary {
  public:
   // Words of `model` that `dict` can pronounce. `words` restricts them (e.g.
@@ -33,6 +42,9 @@ class SearchVocabulary {
   // Words without pronunciation are listed in missing().
   SearchVocabulary(const Dictionary& dict, const lm::WordSequenceModel& model, int silence_phone,
                    const std::vector<std::string>& words = {});
+  // is_filler_phone marks the model's filler phones (never garbage phones).
+  SearchVocabulary(const Dictionary& dict, const lm::WordSequenceModel& model, int silence_phone,
+                   const std::vector<bool>& is_filler_phone, const std::vector<std::string>& words = {});
 
   const std::vector<SearchWord>& words() const { return words_; }
   const SearchWord& word(int i) const { return words_[i]; }
@@ -40,20 +52,26 @@ class SearchVocabulary {
   const std::vector<std::string>& missing() const { return missing_; }
 
   int num_classes() const { return num_classes_; }
-  // The entry class of a word-sequence state; -1 if no word may follow.
-  int EntryClass(const lm::State& s) const {
+  // The entry class after a word exit with state `s`; -1 if no word may
+  // follow. `after_garbage`: the exit was a garbage phone.
+  int EntryClass(const lm::State& s, bool after_garbage) const {
     if (!per_state_classes_) return 0;
-    return s.slot[0] < static_cast<uint32_t>(num_classes_) ? static_cast<int>(s.slot[0]) : -1;
+    if (s.slot[0] >= static_cast<uint32_t>(num_states_)) return -1;
+    return after_garbage ? garbage_class_[s.slot[0]] : static_cast<int>(s.slot[0]);
   }
 
  private:
   void AddPronunciations(const Dictionary& dict, const std::string& text, lm::WordId id, int entry_class);
   void AddFillers(const Dictionary& dict, int silence_phone, int entry_class);
+  void AddGarbagePhones(int num_phones, const std::vector<bool>& is_filler, lm::WordId id, int entry_class,
+                        bool repeat);
 
   std::vector<SearchWord> words_;
   std::vector<std::string> missing_;
   int num_classes_ = 1;
+  int num_states_ = 0;
   bool per_state_classes_ = false;
+  std::vector<int32_t> garbage_class_;  // per grammar state: its after-garbage class
 };
 
 }  // namespace asr

@@ -31,6 +31,7 @@ TreeSearch::TreeSearch(std::shared_ptr<const LexiconTree> tree, const SearchVoca
   log_wip_ = static_cast<float>(std::log(o.word_insertion_penalty));
   sil_pen_ = -LogWidth(o.silence_probability, "silence_probability");
   fill_pen_ = -LogWidth(o.filler_probability, "filler_probability");
+  garbage_pen_ = -LogWidth(o.garbage_phone_probability, "garbage_phone_probability");
   if (o.max_hmms_per_frame < 0 || o.max_words_per_frame < 0) throw InvalidArgument("limits must be >= 0");
   la_scale_ = o.lm_lookahead ? lw_ : 0.0f;
   n_state_ = tmat.n_state();
@@ -53,7 +54,7 @@ void TreeSearch::StartUtterance() {
   table_.exits[start].score = 0.0f;
   table_.frame_begin.push_back(1);  // exits of frame 0 start after the start entry
   // Enter the tree from the utterance start.
-  const int c = vocab_.EntryClass(table_.exits[start].lm_state);
+  const int c = vocab_.EntryClass(table_.exits[start].lm_state, false);
   if (c >= 0) {
     for (int q = 0; q < tree_->num_phones(); ++q)
       for (int32_t n : tree_->EntryNodes(c, q)) Enter(n, La(tree_->node(n)), start, tree_->silence_phone());
@@ -277,6 +278,12 @@ void TreeSearch::RecordWordExits(const Hmm& h, float) {
     if (sw.filler) {
       lm_score = sw.silence ? sil_pen_ : fill_pen_;
       score = h.exit_score + lm_score;
+    } else if (sw.garbage_repeat) {
+      lm_score = garbage_pen_;
+      score = h.exit_score + lm_score;
+    } else if (sw.garbage) {
+      lm_score = lw_ * lm_.Score(pred_state, sw.lm_id, &next) + garbage_pen_;
+      score = h.exit_score + lm_score;
     } else {
       lm_score = lw_ * lm_.Score(pred_state, sw.lm_id, &next) + log_wip_;
       score = h.exit_score - La(n) + lm_score;
@@ -355,7 +362,8 @@ void TreeSearch::EnterFromWordExits(float threshold) {
   exit_class_.assign(end - begin, -1);
   for (int e = begin; e < end; ++e) {
     if (!table_.exits[e].valid) continue;
-    const int c = vocab_.EntryClass(table_.exits[e].lm_state);
+    const WordExit& x = table_.exits[e];
+    const int c = vocab_.EntryClass(x.lm_state, x.word >= 0 && vocab_.word(x.word).garbage);
     exit_class_[e - begin] = c;
     if (c >= 0 && std::find(classes_.begin(), classes_.end(), c) == classes_.end()) classes_.push_back(c);
   }

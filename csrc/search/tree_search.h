@@ -86,7 +86,7 @@ class TreeSearch {
   const TransitionMatrices& tmat_;
   const lm::WordSequenceModel& lm_;
   SearchOptions opts_;
-  float beam_, phone_beam_, word_beam_, lw_, log_wip_, sil_pen_, fill_pen_;
+  float beam_, phone_beam_, word_beam_, lw_, log_wip_, sil_pen_, fill_pen_, garbage_pen_;
   float la_scale_;  // multiplies the tree's unigram lookahead (lw, or 0 without lookahead)
   float La(const TreeNode& n) const { return la_scale_ * n.lookahead; }
   int n_state_;

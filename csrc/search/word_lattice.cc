@@ -24,12 +24,13 @@ WordLattice::WordLattice(const WordExitTable& table, const SearchVocabulary& voc
                          int num_frames, const LatticeOptions& o)
     : vocab_(vocab), lm_(lm), opts_(o), num_frames_(num_frames) {
   if (!(o.language_weight > 0) || !(o.word_insertion_penalty > 0) || !(o.acoustic_scale > 0) ||
-      !(o.silence_probability > 0) || !(o.filler_probability > 0))
+      !(o.silence_probability > 0) || !(o.filler_probability > 0) || !(o.garbage_phone_probability > 0))
     throw InvalidArgument("lattice weights and probabilities must be positive");
   lw_ = static_cast<float>(o.language_weight);
   log_wip_ = static_cast<float>(std::log(o.word_insertion_penalty));
   sil_pen_ = static_cast<float>(std::log(o.silence_probability));
   fill_pen_ = static_cast<float>(std::log(o.filler_probability));
+  garbage_pen_ = static_cast<float>(std::log(o.garbage_phone_probability));
   inst_.push_back(WordInstance{-1, 0, -1, 0.0f});
   by_end_.assign(num_frames_, {});
   by_start_.assign(num_frames_ + 1, {});
@@ -56,9 +57,15 @@ WordLattice::WordLattice(const WordExitTable& table, const SearchVocabulary& voc
 
 float WordLattice::LinkScore(int from, int to) const {
   const SearchWord& w = vocab_.word(inst_[to].word);
+  // Under a grammar a word may only follow exits of its entry class.
+  const bool after_garbage = from > 0 && vocab_.word(inst_[from].word).garbage;
+  if (vocab_.EntryClass(state_[from], after_garbage) != w.entry_class)
+    return -std::numeric_limits<float>::infinity();
   if (w.filler) return w.silence ? sil_pen_ : fill_pen_;
+  if (w.garbage_repeat) return garbage_pen_;
   lm::State unused;
-  return lw_ * lm_.Score(state_[from], w.lm_id, &unused) + log_wip_;
+  const float lm = lw_ * lm_.Score(state_[from], w.lm_id, &unused);
+  return w.garbage ? lm + garbage_pen_ : lm + log_wip_;
 }
 
 void WordLattice::Viterbi() {
@@ -87,7 +94,7 @@ void WordLattice::Viterbi() {
     viterbi_[v] = best + iv.acoustic;
     back_[v] = from;
     const SearchWord& w = vocab_.word(iv.word);
-    if (w.filler) {
+    if (w.filler || w.garbage_repeat) {
       state_[v] = state_[from];
     } else {
       lm_.Score(state_[from], w.lm_id, &state_[v]);
@@ -204,7 +211,7 @@ std::vector<LatticePath> WordLattice::NBest(int n, int max_expansions) const {
       // Alternate pronunciations are different search words with one text.
       std::vector<std::string> words;
       for (int i : path.instances)
-        if (!vocab_.word(inst_[i].word).filler) words.push_back(vocab_.word(inst_[i].word).text);
+        if (!vocab_.word(inst_[i].word).hidden()) words.push_back(vocab_.word(inst_[i].word).text);
       const bool dup = !seen.insert(words).second;
       if (!dup) out.push_back(path);
       continue;

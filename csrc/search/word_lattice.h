@@ -26,6 +26,7 @@ struct LatticeOptions {
   double word_insertion_penalty = 0.65;  // probability charged per word
   double silence_probability = 0.005;    // per silence
   double filler_probability = 1e-8;      // per noise word
+  double garbage_phone_probability = 1e-4;  // per phone of a grammar's $GARBAGE
   double acoustic_scale = 1.0 / 20;      // scales path scores for posteriors (Sphinx's 1/ascale)
 };
 
@@ -64,7 +65,7 @@ class WordLattice {
   const SearchVocabulary& vocab_;
   const lm::WordSequenceModel& lm_;
   LatticeOptions opts_;
-  float lw_, log_wip_, sil_pen_, fill_pen_;
+  float lw_, log_wip_, sil_pen_, fill_pen_, garbage_pen_;
   int num_frames_;
   std::vector<WordInstance> inst_;           // [0] is the utterance start
   std::vector<std::vector<int>> by_end_;     // instances ending at each frame

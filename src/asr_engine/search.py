@@ -25,6 +25,7 @@ class SearchOptions:
     word_insertion_penalty: float = 0.65  #: probability charged per word
     silence_probability: float = 0.005  #: charged per inserted silence
     filler_probability: float = 1e-8  #: charged per inserted noise word
+    garbage_phone_probability: float = 1e-4  #: charged per phone a grammar's $GARBAGE absorbs
     lm_lookahead: bool = True  #: unigram lookahead inside the lexicon tree
     compute_all_senones: bool = False  #: score every senone each frame
     bestpath: bool = True  #: rescore the word lattice for the final hypothesis
