@@ -53,10 +53,10 @@ def test_goforward_grammar(recognizer):
     assert grammar.matches(result.transcript)
 
 
-def test_out_of_grammar_output_is_still_in_grammar(recognizer):
+def test_output_is_in_grammar_without_rejection(recognizer):
     grammar = compile_grammar("#ABNF 1.0;\nlanguage en-US;\nroot $yn;\n$yn = yes | no;\n")
-    result = recognizer.recognize(PSX / "cards" / "005.wav", grammar=grammar)
-    assert result.transcript in ("", "yes", "no")
+    result = recognizer.recognize(PSX / "cards" / "005.wav", grammar=grammar, rejection_threshold=None)
+    assert result.transcript in ("yes", "no")
 
 
 def test_grammar_errors(recognizer):
@@ -66,3 +66,21 @@ def test_grammar_errors(recognizer):
     assert "zorblax" in info.value.message
     with pytest.raises(ae.FormatError):
         recognizer.recognize(PSX / "cards" / "001.wav", grammar="#ABNF 1.0;\nroot $a;\n$a = (;\n")
+
+
+def test_garbage_absorbs_unnamed_speech(recognizer):
+    grammar = compile_grammar("#ABNF 1.0;\nlanguage en-US;\nroot $a;\n$a = $GARBAGE of clubs;\n")
+    result = recognizer.recognize(PSX / "cards" / "001.wav", grammar=grammar)  # "ten of clubs"
+    assert result.transcript == "of clubs"
+    grammar = compile_grammar("#ABNF 1.0;\nlanguage en-US;\nroot $a;\n$a = [$GARBAGE] (ten | seven) of clubs;\n")
+    assert recognizer.recognize(PSX / "cards" / "003.wav", grammar=grammar).transcript == "seven of clubs"
+
+
+def test_out_of_grammar_audio_is_rejected(recognizer):
+    yes_no = compile_grammar("#ABNF 1.0;\nlanguage en-US;\nroot $a;\n$a = yes | no;\n")
+    cards = compile_grammar(GRAMMARS / "cards.abnf")
+    for uid in ("001", "003", "005"):
+        path = PSX / "cards" / f"{uid}.wav"
+        assert recognizer.recognize(path, grammar=yes_no).transcript == ""
+        assert recognizer.recognize(path, grammar=yes_no, rejection_threshold=None).transcript in ("yes", "no")
+        assert recognizer.recognize(path, grammar=cards).transcript != ""

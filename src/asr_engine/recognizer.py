@@ -58,6 +58,11 @@ class Result:
         return asdict(self)
 
 
+#: Nats per frame below the phone loop at which grammar output is rejected.
+DEFAULT_REJECTION_THRESHOLD = 1.5
+_PHONE_LOOP_GRAMMAR = "#ABNF 1.0;\nlanguage en-US;\nroot $loop;\n$loop = $GARBAGE;\n"
+
+
 class Recognizer:
     """A recognition engine built once from a model, shared across threads.
 
@@ -101,6 +106,7 @@ class Recognizer:
         # Search networks of grammars already used, built once per Grammar.
         self._grammar_models: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
         self._grammar_lock = threading.Lock()
+        self._phone_loop = None  # compiled on first rejection test
 
     def _grammar_model(self, grammar):
         """The search network for a grammar (a Grammar, or text/path to compile)."""
@@ -170,6 +176,7 @@ class Recognizer:
         content_type: str | None = None,
         *,
         grammar=None,
+        rejection_threshold: float | None = DEFAULT_REJECTION_THRESHOLD,
         max_alternatives: int = 1,
         **options,
     ) -> Result:
@@ -182,6 +189,10 @@ class Recognizer:
                 :class:`asr_engine.grammar.Grammar`, or SRGS ABNF / SRGS XML /
                 JSGF text or a path to compile. The result is empty when no
                 sentence of the grammar fits the audio.
+            rejection_threshold: with a grammar, reject (return an empty
+                result) when the grammar's best path scores more than this many
+                nats per frame below a free phone loop over the same audio,
+                i.e. the audio is out of grammar. None: never reject.
             max_alternatives: n-best hypotheses to return in ``alternatives`` (1 = none).
             **options: :class:`SearchOptions` fields overriding the defaults.
         """
@@ -198,7 +209,29 @@ class Recognizer:
         if len(feats) == 0:
             return Result("", 0.0, [], [], round(audio.duration, 3), True)
         decoder = self._decode(feats, opts, network)
+        if network is not None and rejection_threshold is not None and self._out_of_grammar(
+                decoder, feats, opts, rejection_threshold):
+            return Result("", 0.0, [], [], round(audio.duration, 3), True)
         return self._result(decoder, audio.duration, True, opts, max_alternatives)
+
+    def _out_of_grammar(self, decoder, feats: np.ndarray, opts: SearchOptions, threshold: float) -> bool:
+        """Compare the grammar's best path with a free phone loop, per frame
+        of acoustic log-likelihood: in-grammar speech scores close to the
+        loop (the dev cards: within 0.4 nats/frame), other speech far below
+        it (4 nats/frame and more)."""
+        segments, _ = decoder.best_path(True)
+        if not segments:
+            return True
+        if self._phone_loop is None:
+            from .grammar import compile_grammar
+
+            self._phone_loop = compile_grammar(_PHONE_LOOP_GRAMMAR)
+        loop = self._decode(feats, opts, self._grammar_model(self._phone_loop))
+        loop_segments, _ = loop.best_path(True)
+        frames = max(1, decoder.frames)
+        grammar_ac = sum(s[3] for s in segments) / frames
+        loop_ac = sum(s[3] for s in loop_segments) / frames
+        return grammar_ac - loop_ac < -threshold
 
     def stream(self, **options) -> "Stream":
         """Start a streaming recognition (see :class:`Stream`)."""
