@@ -74,6 +74,10 @@ void CheckUnigrams(const NgramArrays& a, const std::string& name) {
     Bad(name, "unigram child ranges do not cover the bigrams");
   for (uint32_t i = 0; i < V; ++i)
     if (a.unigrams[i + 1].child_begin < a.unigrams[i].child_begin) Bad(name, "unigram child ranges not increasing");
+  // Directory ranges tile the directory (its entries are clamped when read).
+  if (a.unigrams[0].dir_begin != 0 || a.unigrams[V].dir_begin != h.dir_entries) Bad(name, "bad directory size");
+  for (uint32_t i = 0; i < V; ++i)
+    if (a.unigrams[i + 1].dir_begin < a.unigrams[i].dir_begin) Bad(name, "directory ranges not increasing");
 }
 
 PackedLevel LevelView(const uint8_t* p, const NgramFileHeader& h, const NgramLayout& L, uint32_t k) {
@@ -134,6 +138,7 @@ NgramLayout ComputeLayout(const NgramFileHeader& h, const std::string& name) {
   L.vocab_strings = off; off = Align8(off + h.strings_bytes);
   L.vocab_table = off;   off = Align8(off + sizeof(VocabSlot) * (uint64_t{1} << h.table_bits));
   L.unigrams = off;      off = Align8(off + sizeof(UnigramRecord) * (V + 1));
+  L.directory = off;     off = Align8(off + 4 * uint64_t{h.dir_entries});
   for (uint32_t k = 2; k <= h.order; ++k) {
     const LevelFormat& f = h.levels[k - 1];
     if (CodebookBytes(f.prob_bits) != 0) {
@@ -227,6 +232,7 @@ NgramArrays OpenImage(const NgramImage& image, const std::string& name, bool ver
   a.vocab_strings = reinterpret_cast<const char*>(p + L.vocab_strings);
   a.vocab_table = reinterpret_cast<const VocabSlot*>(p + L.vocab_table);
   a.unigrams = reinterpret_cast<const UnigramRecord*>(p + L.unigrams);
+  a.directory = reinterpret_cast<const uint32_t*>(p + L.directory);
   for (uint32_t k = 2; k <= h.order; ++k) a.levels[k] = LevelView(p, h, L, k);
   a.layout = L;
   CheckVocabulary(a, name);

@@ -7,7 +7,7 @@
 // Layout: a 256-byte header, then these sections, each starting on an 8-byte
 // boundary, in this order (V words, N the order):
 //   vocab_offsets u32[V+1]  vocab_strings char[S]  vocab_table VocabSlot[2^bits]
-//   unigrams UnigramRecord[V+1]
+//   unigrams UnigramRecord[V+1]  directory u32[D]
 //   codebooks: for k = 2..N, float[2^prob_bits] then (k < N) float[2^backoff_bits],
 //              each only when that field is quantized
 //   -- the "index" ends here; everything above is small (~5 MB for en-us) --
@@ -45,12 +45,31 @@ inline constexpr uint32_t kNgramFormatVersion = 2;
 
 // Unigram i (= word i) as a context: its children are order-2 records
 // [child_begin, next record's child_begin). V+1 records, the last a sentinel.
+//
+// Unigram contexts can have tens of thousands of children (2M bigrams over
+// 72k words), where even interpolation search needs ~4 dependent cache
+// misses. Those with >= kDirectoryMinChildren get a directory: entries
+// [dir_begin, next record's dir_begin) = B+1 child offsets (relative to
+// child_begin), entry b being the first child in bucket b of the word ids
+// (DirectoryBucket), the last = the child count. ~8 children per bucket, so
+// a lookup reads one directory entry pair and a cache line or two.
 struct UnigramRecord {
   float prob;            // ln P(word)
   float backoff;         // ln back-off weight
   uint32_t child_begin;  // index into the order-2 level
+  uint32_t dir_begin;    // index into the directory
 };
-static_assert(sizeof(UnigramRecord) == 12, "file format");
+static_assert(sizeof(UnigramRecord) == 16, "file format");
+
+inline constexpr uint32_t kDirectoryMinChildren = 32;
+inline constexpr uint32_t kChildrenPerBucket = 8;
+
+// Spreads word ids 0..V-1 evenly over `buckets` buckets without a division:
+// w * DirectoryScale(V) < 2^32 is w / V in 32-bit fixed point.
+inline uint64_t DirectoryScale(uint32_t vocab_size) { return (uint64_t{1} << 32) / vocab_size; }
+inline uint32_t DirectoryBucket(uint32_t w, uint32_t buckets, uint64_t scale) {
+  return static_cast<uint32_t>((w * scale * buckets) >> 32);
+}
 
 // Field widths of one order's records (orders >= 2). Fields, in this order
 // from the record's first bit:
@@ -82,7 +101,7 @@ struct NgramFileHeader {
   uint32_t order;
   uint32_t vocab_size;
   uint32_t table_bits;       // vocabulary hash table size
-  uint32_t reserved0;
+  uint32_t dir_entries;      // directory size (see UnigramRecord)
   uint64_t strings_bytes;
   uint64_t counts[kMaxOrder];  // n-grams per order, 0 beyond `order`
   // N-gram counts as the source file declared them (ARPA \data\ or the
@@ -96,7 +115,7 @@ static_assert(sizeof(NgramFileHeader) == 256, "header layout is part of the file
 
 // Byte offsets of each section, derived from the header alone.
 struct NgramLayout {
-  uint64_t vocab_offsets, vocab_strings, vocab_table, unigrams;
+  uint64_t vocab_offsets, vocab_strings, vocab_table, unigrams, directory;
   uint64_t prob_codebook[kMaxOrder + 1], backoff_codebook[kMaxOrder + 1];  // by order; 0 if absent
   uint64_t index_end;
   uint64_t level[kMaxOrder + 1];  // by order k >= 2
@@ -112,6 +131,7 @@ struct NgramArrays {
   const char* vocab_strings = nullptr;
   const VocabSlot* vocab_table = nullptr;
   const UnigramRecord* unigrams = nullptr;  // V+1 records
+  const uint32_t* directory = nullptr;
   PackedLevel levels[kMaxOrder + 1];        // by order k >= 2
   NgramLayout layout{};
 };

@@ -67,7 +67,34 @@ void WriteVocabulary(const NgramTables& t, const NgramFileHeader& h, const Ngram
   Vocabulary::FillTable(t.vocab, h.table_bits, reinterpret_cast<VocabSlot*>(p + L.vocab_table));
 }
 
-void WriteUnigrams(const NgramTables& t, const NgramLayout& L, uint8_t* p) {
+// Bucket directories of the unigram contexts with many children (see
+// UnigramRecord): entries, and each unigram's first entry (V+1 values).
+struct Directory {
+  std::vector<uint32_t> entries;
+  std::vector<uint32_t> begin;
+
+  explicit Directory(const NgramTables& t) {
+    const uint32_t V = static_cast<uint32_t>(t.counts[0]);
+    const uint64_t scale = DirectoryScale(V);
+    begin.reserve(V + 1);
+    for (uint32_t u = 0; u < V; ++u) {
+      begin.push_back(static_cast<uint32_t>(entries.size()));
+      if (t.order() == 1) continue;
+      const uint32_t first = t.child_begin[u], n = t.child_begin[u + 1] - first;
+      if (n < kDirectoryMinChildren) continue;
+      const uint32_t buckets = (n + kChildrenPerBucket - 1) / kChildrenPerBucket;
+      uint32_t i = 0;
+      for (uint32_t b = 0; b < buckets; ++b) {
+        while (i < n && DirectoryBucket(t.word[first + i], buckets, scale) < b) ++i;
+        entries.push_back(i);
+      }
+      entries.push_back(n);
+    }
+    begin.push_back(static_cast<uint32_t>(entries.size()));
+  }
+};
+
+void WriteUnigrams(const NgramTables& t, const Directory& dir, const NgramLayout& L, uint8_t* p) {
   auto* u = reinterpret_cast<UnigramRecord*>(p + L.unigrams);
   const uint64_t V = t.counts[0];
   const bool contexts = t.order() > 1;
@@ -76,7 +103,9 @@ void WriteUnigrams(const NgramTables& t, const NgramLayout& L, uint8_t* p) {
     u[w].prob = w < V ? t.prob[w] : 0.0f;
     u[w].backoff = contexts && w < V ? t.backoff[w] : 0.0f;
     u[w].child_begin = contexts ? t.child_begin[w] - base : 0;
+    u[w].dir_begin = dir.begin[w];
   }
+  if (!dir.entries.empty()) std::memcpy(p + L.directory, dir.entries.data(), 4 * dir.entries.size());
 }
 
 // Records of order k: entries [first, first + count) plus, below the highest
@@ -149,12 +178,16 @@ NgramImage WriteNgramImage(const NgramTables& t, const std::string& source) {
     first += n;
   }
 
+  const Directory dir(t);
+  if (dir.entries.size() >= 0xFFFFFFF0u) throw FormatError(source + ": n-gram directory too large");
+  h.dir_entries = static_cast<uint32_t>(dir.entries.size());
+
   const NgramLayout L = ComputeLayout(h, source);
   h.file_bytes = L.total;
   uint8_t* p = nullptr;
   NgramImage image = AllocateImage(L.total, &p);
   WriteVocabulary(t, h, L, p);
-  WriteUnigrams(t, L, p);
+  WriteUnigrams(t, dir, L, p);
   for (int k = 2; k <= N; ++k) {
     prob[k].WriteCodebook(p + L.prob_codebook[k]);
     if (k < N) backoff[k].WriteCodebook(p + L.backoff_codebook[k]);

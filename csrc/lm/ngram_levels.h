@@ -17,6 +17,7 @@ namespace asr::lm {
 
 struct PackedLevel {
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
+  static constexpr uint32_t kScanRecords = 24;  // at most ~4 cache lines
 
   const uint8_t* bits = nullptr;
   uint64_t record_bits = 0;
@@ -51,9 +52,9 @@ struct PackedLevel {
     // the whole vocabulary, which saves reading both ends of the range.
     // Invariant: the match, if any, is in [begin, end) with lo_w <= w <= hi_w,
     // which also keeps every probe inside the range on a corrupt level.
-    if (begin < end && end - begin > 16) {
+    if (begin < end && end - begin > kScanRecords) {
       uint32_t lo_w = 0, hi_w = vocab_size - 1;
-      for (int round = 0; round < 3 && end - begin > 16; ++round) {
+      for (int round = 0; round < 3 && end - begin > kScanRecords; ++round) {
         if (w < lo_w || w > hi_w) return kNone;
         const uint32_t pos = begin + static_cast<uint32_t>(static_cast<uint64_t>(w - lo_w) * (end - 1 - begin) /
                                                            (static_cast<uint64_t>(hi_w - lo_w) + 1));
@@ -68,7 +69,7 @@ struct PackedLevel {
         }
       }
     }
-    while (begin < end && end - begin > 8) {
+    while (begin < end && end - begin > kScanRecords) {
       const uint32_t mid = begin + ((end - begin) >> 1);
       if (Word(mid) < w) {
         begin = mid + 1;
@@ -76,6 +77,14 @@ struct PackedLevel {
         end = mid + 1;
       }
     }
+    if (begin >= end) return kNone;
+    // Fetch the few cache lines of the remaining records at once, so their
+    // misses overlap, then scan.
+    const uint8_t* line = bits + ((begin * record_bits) >> 3);
+    const uint8_t* last = bits + ((end * record_bits) >> 3);
+    for (line = reinterpret_cast<const uint8_t*>(reinterpret_cast<uintptr_t>(line) & ~uintptr_t{63}); line <= last;
+         line += 64)
+      __builtin_prefetch(line);
     for (; begin < end; ++begin) {
       const uint32_t v = Word(begin);
       if (v >= w) return v == w ? begin : kNone;

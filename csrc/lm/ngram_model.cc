@@ -20,6 +20,8 @@ NgramModel::NgramModel(NgramImage image, std::string name, bool verify_checksum)
   if (vocab_.unk() == kNoWord || vocab_.bos() == kNoWord || vocab_.eos() == kNoWord)
     throw FormatError(name_ + ": corrupt n-gram binary: vocabulary lacks <unk>, <s> or </s>");
   unigrams_ = a_.unigrams;
+  directory_ = a_.directory;
+  dir_scale_ = DirectoryScale(v.size);
   vocab_size_ = v.size;
   contexts_ = static_cast<uint32_t>(a_.layout.contexts);
   order_ = static_cast<int>(a_.header->order);

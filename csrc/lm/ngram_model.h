@@ -72,7 +72,15 @@ class NgramModel final : public WordSequenceModel {
       const uint32_t c = s - 1;
       if (c < vocab_size_) {  // a unigram context: its children are the bigrams
         const UnigramRecord& u = unigrams_[c];
-        const uint32_t i = a_.levels[2].Find(u.child_begin, (&u + 1)->child_begin, w, vocab_size_);
+        uint32_t begin = u.child_begin, end = (&u + 1)->child_begin;
+        const uint32_t dir_entries = (&u + 1)->dir_begin - u.dir_begin;
+        if (dir_entries >= 2) {  // narrow to w's bucket (offsets clamped to the range)
+          const uint32_t* d = directory_ + u.dir_begin + DirectoryBucket(w, dir_entries - 1, dir_scale_);
+          const uint32_t hi = std::min(d[1], end - begin), lo = std::min(d[0], hi);
+          end = begin + hi;
+          begin += lo;
+        }
+        const uint32_t i = a_.levels[2].Find(begin, end, w, vocab_size_);
         if (i != PackedLevel::kNone) return Hit(2, i, acc, out, ngram_length);
         acc += u.backoff;
         s = 0;
@@ -152,6 +160,8 @@ class NgramModel final : public WordSequenceModel {
   std::string name_;
   NgramArrays a_;
   const UnigramRecord* unigrams_ = nullptr;
+  const uint32_t* directory_ = nullptr;
+  uint64_t dir_scale_ = 0;
   Vocabulary vocab_;
   uint32_t vocab_size_ = 0;
   uint32_t contexts_ = 0;
