@@ -98,6 +98,12 @@ PackedLevel LevelView(const uint8_t* p, const NgramFileHeader& h, const NgramLay
   if (f.prob_bits != kRawFloatBits) v.prob_codebook = reinterpret_cast<const float*>(p + L.prob_codebook[k]);
   if (!highest && f.backoff_bits != kRawFloatBits)
     v.backoff_codebook = reinterpret_cast<const float*>(p + L.backoff_codebook[k]);
+  // Codebooks are sorted by bit pattern, so +0.0 (all bits 0) can only be entry 0.
+  if (!highest) {
+    uint32_t first = 0;
+    if (v.backoff_codebook != nullptr) std::memcpy(&first, v.backoff_codebook, 4);
+    v.zero_backoff = first == 0 ? 0 : PackedLevel::kNone;
+  }
   v.records = static_cast<uint32_t>(h.counts[k - 1]);
   v.child_limit = highest ? 0 : static_cast<uint32_t>(h.counts[k]);
   v.state_limit = static_cast<uint32_t>(L.contexts);

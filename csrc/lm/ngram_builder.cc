@@ -202,7 +202,8 @@ NgramImage BuildNgramImage(NgramSet& set) {
     for (size_t i = 0; i < l.size(); ++i) {
       t.word[base + i] = l.at(i)[k - 1];
       t.prob[base + i] = l.prob[i];
-      if (k < N) t.backoff[base + i] = l.backoff[i];
+      // -0.0 becomes +0.0: the scorer tests for a zero weight by bit pattern.
+      if (k < N) t.backoff[base + i] = l.backoff[i] == 0.0f ? 0.0f : l.backoff[i];
     }
     if (k == N) break;
     const NgramList& children = set.lists[k];

@@ -28,11 +28,16 @@ struct PackedLevel {
   uint32_t records = 0;      // n-grams of this order (the sentinel is extra)
   uint32_t child_limit = 0;  // n-grams of the next order
   uint32_t state_limit = 0;  // contexts (the largest state id)
+  // The back-off field value that means exactly +0.0 (the builder turns -0.0
+  // into +0.0), or a value no field can hold: lets the scorer test "no
+  // back-off weight" without a codebook load on its critical path.
+  uint32_t zero_backoff = kNone;
 
   uint32_t Field(uint64_t i, uint32_t at, uint64_t mask) const { return ReadBits(bits, i * record_bits + at, mask); }
   uint32_t Word(uint64_t i) const { return Field(i, 0, word_mask); }
   float Prob(uint64_t i) const { return Value(Field(i, prob_at, prob_mask), prob_codebook); }
   float Backoff(uint64_t i) const { return Value(Field(i, backoff_at, backoff_mask), backoff_codebook); }
+  bool BackoffIsZero(uint64_t i) const { return Field(i, backoff_at, backoff_mask) == zero_backoff; }
   uint32_t ChildBegin(uint64_t i) const { return std::min(Field(i, child_at, child_mask), child_limit); }
   uint32_t State(uint64_t i) const { return std::min(Field(i, state_at, state_mask), state_limit); }
 

@@ -73,9 +73,8 @@ class NgramModel final : public WordSequenceModel {
       if (c < vocab_size_) {  // a unigram context: its children are the bigrams
         const UnigramRecord& u = unigrams_[c];
         uint32_t begin = u.child_begin, end = (&u + 1)->child_begin;
-        const uint32_t dir_entries = (&u + 1)->dir_begin - u.dir_begin;
-        if (dir_entries >= 2) {  // narrow to w's bucket (offsets clamped to the range)
-          const uint32_t* d = directory_ + u.dir_begin + DirectoryBucket(w, dir_entries - 1, dir_scale_);
+        const uint32_t* d = Bucket(u, w);
+        if (d != nullptr) {  // narrow to w's bucket (offsets clamped to the range)
           const uint32_t hi = std::min(d[1], end - begin), lo = std::min(d[0], hi);
           end = begin + hi;
           begin += lo;
@@ -89,6 +88,12 @@ class NgramModel final : public WordSequenceModel {
         while (k + 1 < order_ && c >= a_.layout.order_begin[k]) ++k;
         const PackedLevel& L = a_.levels[k];
         const uint32_t j = c - static_cast<uint32_t>(a_.layout.order_begin[k - 1]);
+        // Most searches from an order-2 context miss and back off to the
+        // unigram of its word; start fetching that lookup's bucket now.
+        if (k == 2) {
+          const uint32_t* d = Bucket(unigrams_[std::min(L.Word(j), vocab_size_ - 1)], w);
+          if (d != nullptr) __builtin_prefetch(d);
+        }
         const uint32_t i = a_.levels[k + 1].Find(L.ChildBegin(j), L.ChildBegin(j + 1), w, vocab_size_);
         if (i != PackedLevel::kNone) return Hit(k + 1, i, acc, out, ngram_length);
         acc += L.Backoff(j);
@@ -133,7 +138,7 @@ class NgramModel final : public WordSequenceModel {
     uint32_t next;
     if (k == order_) {
       next = L.State(i);
-    } else if (L.ChildBegin(i) != L.ChildBegin(i + 1) || L.Backoff(i) != 0.0f) {
+    } else if (L.ChildBegin(i) != L.ChildBegin(i + 1) || !L.BackoffIsZero(i)) {
       next = static_cast<uint32_t>(a_.layout.order_begin[k - 1]) + i + 1;  // useful: itself
     } else {
       next = k == 2 ? UnigramState(std::min(L.Word(i), vocab_size_ - 1)) : L.State(i);
@@ -141,6 +146,12 @@ class NgramModel final : public WordSequenceModel {
     SetState(out, next);
     *ngram_length = k;
     return acc + prob;
+  }
+  // The directory entries bounding w's bucket among the children of unigram
+  // record u, or nullptr if u has no directory.
+  const uint32_t* Bucket(const UnigramRecord& u, WordId w) const {
+    const uint32_t entries = (&u + 1)->dir_begin - u.dir_begin;
+    return entries >= 2 ? directory_ + u.dir_begin + DirectoryBucket(w, entries - 1, dir_scale_) : nullptr;
   }
   // The state after unigram w: itself if it can matter, else the empty context.
   uint32_t UnigramState(WordId w) const {
