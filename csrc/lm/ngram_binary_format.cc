@@ -144,7 +144,7 @@ NgramLayout ComputeLayout(const NgramFileHeader& h, const std::string& name) {
   L.vocab_strings = off; off = Align8(off + h.strings_bytes);
   L.vocab_table = off;   off = Align8(off + sizeof(VocabSlot) * (uint64_t{1} << h.table_bits));
   L.unigrams = off;      off = Align8(off + sizeof(UnigramRecord) * (V + 1));
-  L.directory = off;     off = Align8(off + 4 * uint64_t{h.dir_entries});
+  L.directory = off;     off = Align8(off + sizeof(DirectoryEntry) * uint64_t{h.dir_entries});
   for (uint32_t k = 2; k <= h.order; ++k) {
     const LevelFormat& f = h.levels[k - 1];
     if (CodebookBytes(f.prob_bits) != 0) {
@@ -238,7 +238,7 @@ NgramArrays OpenImage(const NgramImage& image, const std::string& name, bool ver
   a.vocab_strings = reinterpret_cast<const char*>(p + L.vocab_strings);
   a.vocab_table = reinterpret_cast<const VocabSlot*>(p + L.vocab_table);
   a.unigrams = reinterpret_cast<const UnigramRecord*>(p + L.unigrams);
-  a.directory = reinterpret_cast<const uint32_t*>(p + L.directory);
+  a.directory = reinterpret_cast<const DirectoryEntry*>(p + L.directory);
   for (uint32_t k = 2; k <= h.order; ++k) a.levels[k] = LevelView(p, h, L, k);
   a.layout = L;
   CheckVocabulary(a, name);

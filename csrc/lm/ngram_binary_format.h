@@ -7,7 +7,7 @@
 // Layout: a 256-byte header, then these sections, each starting on an 8-byte
 // boundary, in this order (V words, N the order):
 //   vocab_offsets u32[V+1]  vocab_strings char[S]  vocab_table VocabSlot[2^bits]
-//   unigrams UnigramRecord[V+1]  directory u32[D]
+//   unigrams UnigramRecord[V+1]  directory DirectoryEntry[D]
 //   codebooks: for k = 2..N, float[2^prob_bits] then (k < N) float[2^backoff_bits],
 //              each only when that field is quantized
 //   -- the "index" ends here; everything above is small (~5 MB for en-us) --
@@ -49,10 +49,11 @@ inline constexpr uint32_t kNgramFormatVersion = 2;
 // Unigram contexts can have tens of thousands of children (2M bigrams over
 // 72k words), where even interpolation search needs ~4 dependent cache
 // misses. Those with >= kDirectoryMinChildren get a directory: entries
-// [dir_begin, next record's dir_begin) = B+1 child offsets (relative to
-// child_begin), entry b being the first child in bucket b of the word ids
-// (DirectoryBucket), the last = the child count. ~8 children per bucket, so
-// a lookup reads one directory entry pair and a cache line or two.
+// [dir_begin, next record's dir_begin), B+1 of them, entry b holding the
+// first child in bucket b of the word ids (DirectoryBucket) and a mask of the
+// bucket's words; the last holds the child count. ~8 children per bucket, so
+// a lookup reads one directory entry pair and a cache line or two - or, for
+// most absent words (the common case in search), no record at all.
 struct UnigramRecord {
   float prob;            // ln P(word)
   float backoff;         // ln back-off weight
@@ -60,6 +61,12 @@ struct UnigramRecord {
   uint32_t dir_begin;    // index into the directory
 };
 static_assert(sizeof(UnigramRecord) == 16, "file format");
+
+struct DirectoryEntry {
+  uint32_t first;       // first child of the bucket, relative to child_begin
+  uint32_t words_mask;  // bit (w % 32) set for each child word w in the bucket
+};
+static_assert(sizeof(DirectoryEntry) == 8, "file format");
 
 inline constexpr uint32_t kDirectoryMinChildren = 32;
 inline constexpr uint32_t kChildrenPerBucket = 8;
@@ -131,7 +138,7 @@ struct NgramArrays {
   const char* vocab_strings = nullptr;
   const VocabSlot* vocab_table = nullptr;
   const UnigramRecord* unigrams = nullptr;  // V+1 records
-  const uint32_t* directory = nullptr;
+  const DirectoryEntry* directory = nullptr;
   PackedLevel levels[kMaxOrder + 1];        // by order k >= 2
   NgramLayout layout{};
 };

@@ -70,7 +70,7 @@ void WriteVocabulary(const NgramTables& t, const NgramFileHeader& h, const Ngram
 // Bucket directories of the unigram contexts with many children (see
 // UnigramRecord): entries, and each unigram's first entry (V+1 values).
 struct Directory {
-  std::vector<uint32_t> entries;
+  std::vector<DirectoryEntry> entries;
   std::vector<uint32_t> begin;
 
   explicit Directory(const NgramTables& t) {
@@ -85,10 +85,12 @@ struct Directory {
       const uint32_t buckets = (n + kChildrenPerBucket - 1) / kChildrenPerBucket;
       uint32_t i = 0;
       for (uint32_t b = 0; b < buckets; ++b) {
-        while (i < n && DirectoryBucket(t.word[first + i], buckets, scale) < b) ++i;
-        entries.push_back(i);
+        DirectoryEntry d{i, 0};
+        for (; i < n && DirectoryBucket(t.word[first + i], buckets, scale) == b; ++i)
+          d.words_mask |= uint32_t{1} << (t.word[first + i] % 32);
+        entries.push_back(d);
       }
-      entries.push_back(n);
+      entries.push_back(DirectoryEntry{n, 0});
     }
     begin.push_back(static_cast<uint32_t>(entries.size()));
   }
@@ -105,7 +107,7 @@ void WriteUnigrams(const NgramTables& t, const Directory& dir, const NgramLayout
     u[w].child_begin = contexts ? t.child_begin[w] - base : 0;
     u[w].dir_begin = dir.begin[w];
   }
-  if (!dir.entries.empty()) std::memcpy(p + L.directory, dir.entries.data(), 4 * dir.entries.size());
+  if (!dir.entries.empty()) std::memcpy(p + L.directory, dir.entries.data(), sizeof(DirectoryEntry) * dir.entries.size());
 }
 
 // Records of order k: entries [first, first + count) plus, below the highest

@@ -73,11 +73,12 @@ class NgramModel final : public WordSequenceModel {
       if (c < vocab_size_) {  // a unigram context: its children are the bigrams
         const UnigramRecord& u = unigrams_[c];
         uint32_t begin = u.child_begin, end = (&u + 1)->child_begin;
-        const uint32_t* d = Bucket(u, w);
+        const DirectoryEntry* d = Bucket(u, w);
         if (d != nullptr) {  // narrow to w's bucket (offsets clamped to the range)
-          const uint32_t hi = std::min(d[1], end - begin), lo = std::min(d[0], hi);
+          const uint32_t hi = std::min(d[1].first, end - begin), lo = std::min(d[0].first, hi);
           end = begin + hi;
           begin += lo;
+          if (((d[0].words_mask >> (w % 32)) & 1) == 0) end = begin;  // surely absent
         }
         const uint32_t i = a_.levels[2].Find(begin, end, w, vocab_size_);
         if (i != PackedLevel::kNone) return Hit(2, i, acc, out, ngram_length);
@@ -91,7 +92,7 @@ class NgramModel final : public WordSequenceModel {
         // Most searches from an order-2 context miss and back off to the
         // unigram of its word; start fetching that lookup's bucket now.
         if (k == 2) {
-          const uint32_t* d = Bucket(unigrams_[std::min(L.Word(j), vocab_size_ - 1)], w);
+          const DirectoryEntry* d = Bucket(unigrams_[std::min(L.Word(j), vocab_size_ - 1)], w);
           if (d != nullptr) __builtin_prefetch(d);
         }
         const uint32_t i = a_.levels[k + 1].Find(L.ChildBegin(j), L.ChildBegin(j + 1), w, vocab_size_);
@@ -149,7 +150,7 @@ class NgramModel final : public WordSequenceModel {
   }
   // The directory entries bounding w's bucket among the children of unigram
   // record u, or nullptr if u has no directory.
-  const uint32_t* Bucket(const UnigramRecord& u, WordId w) const {
+  const DirectoryEntry* Bucket(const UnigramRecord& u, WordId w) const {
     const uint32_t entries = (&u + 1)->dir_begin - u.dir_begin;
     return entries >= 2 ? directory_ + u.dir_begin + DirectoryBucket(w, entries - 1, dir_scale_) : nullptr;
   }
@@ -171,7 +172,7 @@ class NgramModel final : public WordSequenceModel {
   std::string name_;
   NgramArrays a_;
   const UnigramRecord* unigrams_ = nullptr;
-  const uint32_t* directory_ = nullptr;
+  const DirectoryEntry* directory_ = nullptr;
   uint64_t dir_scale_ = 0;
   Vocabulary vocab_;
   uint32_t vocab_size_ = 0;
