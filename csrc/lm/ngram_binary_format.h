@@ -48,7 +48,7 @@ inline constexpr uint32_t kNgramFormatVersion = 2;
 //
 // Unigram contexts can have tens of thousands of children (2M bigrams over
 // 72k words), where even interpolation search needs ~4 dependent cache
-// misses. Those with >= kDirectoryMinChildren get a directory: entries
+// misses. So each unigram context with children has a directory: entries
 // [dir_begin, next record's dir_begin), B+1 of them, entry b holding the
 // first child in bucket b of the word ids (DirectoryBucket) and a mask of the
 // bucket's words; the last holds the child count. ~8 children per bucket, so
@@ -68,7 +68,6 @@ struct DirectoryEntry {
 };
 static_assert(sizeof(DirectoryEntry) == 8, "file format");
 
-inline constexpr uint32_t kDirectoryMinChildren = 32;
 inline constexpr uint32_t kChildrenPerBucket = 8;
 
 // Spreads word ids 0..V-1 evenly over `buckets` buckets without a division:

@@ -81,7 +81,7 @@ struct Directory {
       begin.push_back(static_cast<uint32_t>(entries.size()));
       if (t.order() == 1) continue;
       const uint32_t first = t.child_begin[u], n = t.child_begin[u + 1] - first;
-      if (n < kDirectoryMinChildren) continue;
+      if (n == 0) continue;
       const uint32_t buckets = (n + kChildrenPerBucket - 1) / kChildrenPerBucket;
       uint32_t i = 0;
       for (uint32_t b = 0; b < buckets; ++b) {
