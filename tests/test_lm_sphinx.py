@@ -167,8 +167,8 @@ def _mapped_rss_kb() -> dict:
 
 
 def test_default_cache_load_touches_little(enus, enus_cache):
-    # Loading maps the file and reads only the header and the index (~6 MB of
-    # the ~33 MB default LM); scoring then pages in what it needs.
+    # Loading maps the file and reads only the header and the index (~7 MB of
+    # the ~36 MB default LM); scoring then pages in what it needs.
     cache = next((enus_cache / "lm").glob("*.asrlm"))
     before = _mapped_rss_kb()
     m = load_default_lm(enus_cache)

@@ -180,7 +180,7 @@ NgramImage AllocateImage(size_t bytes, uint8_t** writable) {
 
 uint64_t ImageChecksum(const uint8_t* data, size_t size) {
   // Four independent lanes keep the multiplies pipelined (~several GB/s),
-  // so verifying the 35 MB default LM costs about ten milliseconds.
+  // so verifying the 36 MB default LM costs a few milliseconds.
   constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
   uint64_t a = 1, b = 2, c = 3, d = 4;
   size_t i = 0;

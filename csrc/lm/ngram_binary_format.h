@@ -10,11 +10,12 @@
 //   unigrams UnigramRecord[V+1]  directory DirectoryEntry[D]
 //   codebooks: for k = 2..N, float[2^prob_bits] then (k < N) float[2^backoff_bits],
 //              each only when that field is quantized
-//   -- the "index" ends here; everything above is small (~5 MB for en-us) --
+//   -- the "index" ends here; everything above is small (~7 MB for en-us) --
 //   levels: for k = 2..N, bit-packed records (see LevelFormat)
 // N-grams of order k are sorted lexicographically; unigram i is word i. The
 // children of an order-k n-gram are a contiguous run of order-(k+1) records,
-// found by interpolation search on their word ids (ngram_levels.h).
+// found by interpolation search on their word ids (ngram_levels.h), or for
+// unigram contexts through a bucket directory (see UnigramRecord).
 //
 // Probabilities and back-off weights of orders >= 2 are stored as indices
 // into a per-order codebook holding exactly the distinct float values (so
@@ -162,7 +163,7 @@ uint64_t ImageChecksum(const uint8_t* data, size_t size);
 uint64_t HeaderChecksum(const NgramFileHeader& h);
 
 // Checks the header (magic, version, checksum, sizes) and the index
-// (checksum, vocabulary and unigram invariants), O(V) and ~5 MB read for the
+// (checksum, vocabulary and unigram invariants), O(V) and ~7 MB read for the
 // default LM; with verify_checksum also hashes the whole image. Returns views
 // whose level accessors clamp everything they read (see the file comment).
 NgramArrays OpenImage(const NgramImage& image, const std::string& name, bool verify_checksum);

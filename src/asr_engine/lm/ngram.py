@@ -67,7 +67,7 @@ class NgramModel(BoostMixin, _lm.NgramModel):
     binary, recognised by content), :meth:`from_arpa_text`, or
     :func:`asr_engine.lm.train_ngram`. Our binary format is memory-mapped,
     so loading it is nearly free and only the pages that scoring touches
-    become resident (the default LM is ~33 MB); ``save`` writes it.
+    become resident (the default LM is ~36 MB); ``save`` writes it.
     """
 
     def __init__(self, source: Union[PathLike, "_lm.BuiltImage"], *, verify_checksum: bool = True) -> None:
@@ -84,8 +84,8 @@ class NgramModel(BoostMixin, _lm.NgramModel):
             path: ARPA (optionally gzip-compressed), Sphinx ``lm.bin``, or a
                 file written by :meth:`save`.
             verify_checksum: hash all of our binary format on load to
-                detect corruption (~10 ms for the default LM, and every page
-                becomes resident). Without it the header, vocabulary,
+                detect corruption (a few ms for the default LM, and every
+                page becomes resident). Without it the header, vocabulary,
                 unigrams and codebooks are still checksummed and checked, and
                 the n-gram records are read through range-clamping accessors,
                 so a corrupt file may score wrongly but never crashes.
@@ -163,12 +163,12 @@ def load_cached(path: PathLike, cache_dir: PathLike | None = None, *, verify_che
     What a cache hit verifies: by default the header (its own checksum,
     format version, section sizes against the file size, so truncation is
     caught) and the checksum and invariants of the small index sections
-    (vocabulary, unigrams, codebooks: about 5 MB of the 33 MB default LM).
-    The n-gram records are not read at load - only the pages scoring
-    touches become resident - and every field read from them is clamped to
-    its valid range, so corruption there can give wrong scores but never a
-    crash. ``verify_checksum=True`` also hashes the whole file (a few tens of
-    ms for the default LM, and all of it becomes resident).
+    (vocabulary, unigrams, directories, codebooks: about 7 MB of the 36 MB
+    default LM). The n-gram records are not read at load - only the pages
+    scoring touches become resident - and every field read from them is
+    clamped to its valid range, so corruption there can give wrong scores
+    but never a crash. ``verify_checksum=True`` also hashes the whole file
+    (a few ms for the default LM, and all of it becomes resident).
     """
     src = Path(path).resolve()
     st = src.stat()
