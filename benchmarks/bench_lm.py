@@ -8,7 +8,8 @@ Prints
   our NgramModel.score per sentence (both through Python), and our batched
   score_batch; ratio = KenLM time / our time (>= 1.0 means we are faster);
 * load time and resident memory of the default LM from our binary cache,
-  measured in a fresh subprocess;
+  measured in a fresh subprocess (before load, after load, after scoring all
+  the sentences), as load_default_lm serves it and with the full checksum;
 * the slowdown of the KenLM backend (KenlmModel) relative to NgramModel
   through the word-by-word state API and through the native bridge.
 
@@ -84,16 +85,18 @@ def status(key):
             return int(line.split()[1]) / 1024
 def rss():
     return status('VmRSS')
+sentences = open(sys.argv[3]).read().splitlines()  # read before measuring
 from asr_engine.lm import NgramModel
+verify = sys.argv[4] == "1"
 before = rss()
 t = time.perf_counter()
-m = NgramModel(sys.argv[2])
+m = NgramModel(sys.argv[2], verify_checksum=verify)
 load = time.perf_counter() - t
 after_load = rss()
-m.score_batch(sys.argv[3:] * 1)
+for s in sentences:
+    m.score(s)
 print(json.dumps({"load_s": load, "rss_before_mb": before, "rss_after_load_mb": after_load,
-                  "rss_after_scoring_mb": rss(),
-                  "peak_mb": status('VmHWM')}))
+                  "rss_after_scoring_mb": rss(), "peak_mb": status('VmHWM')}))
 """
 
 
@@ -140,17 +143,25 @@ def main() -> None:
     print(f"  RATIO per-sentence (KenLM / ours): {t['kenlm']/t['ours']:.2f}x")
     print(f"  RATIO batched      (KenLM / ours): {t['kenlm']/t['ours_batch']:.2f}x")
 
-    # Load time and memory from the binary cache, in a fresh process.
-    probe = subprocess.run(
-        [sys.executable, "-c", LOAD_PROBE, str(ROOT / "src"), cache_file, *sentences[:2000]],
-        capture_output=True, text=True, check=True,
-    )
-    r = json.loads(probe.stdout.strip().splitlines()[-1])
-    print("\ndefault LM from our binary cache (fresh process, checksum verified):")
-    print(f"  load {r['load_s']*1e3:.1f} ms")
-    print(f"  VmRSS {r['rss_before_mb']:.1f} MB before, {r['rss_after_load_mb']:.1f} MB after load "
-          f"(+{r['rss_after_load_mb'] - r['rss_before_mb']:.1f}), {r['rss_after_scoring_mb']:.1f} MB after scoring; "
-          f"peak (VmHWM) {r['peak_mb']:.1f} MB")
+    # Load time and memory from the binary cache, in a fresh process: as
+    # load_cached serves it (header and index checked), and fully verified.
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(sentences) + "\n")
+    try:
+        for verify, label in (("0", "as load_default_lm serves it"), ("1", "verify_checksum=True")):
+            probe = subprocess.run(
+                [sys.executable, "-c", LOAD_PROBE, str(ROOT / "src"), cache_file, f.name, verify],
+                capture_output=True, text=True, check=True,
+            )
+            r = json.loads(probe.stdout.strip().splitlines()[-1])
+            print(f"\ndefault LM from our binary cache, fresh process, {label}:")
+            print(f"  load {r['load_s']*1e3:.1f} ms")
+            print(f"  VmRSS {r['rss_before_mb']:.1f} MB before, {r['rss_after_load_mb']:.1f} MB after load "
+                  f"(+{r['rss_after_load_mb'] - r['rss_before_mb']:.1f}), {r['rss_after_scoring_mb']:.1f} MB after "
+                  f"scoring the {len(sentences)} sentences (+{r['rss_after_scoring_mb'] - r['rss_before_mb']:.1f}); "
+                  f"peak (VmHWM) {r['peak_mb']:.1f} MB")
+    finally:
+        os.unlink(f.name)
 
     # KenLM backend slowdown.
     kb = KenlmModel(arpa)

@@ -268,3 +268,51 @@ def test_corrupted_binary_never_crashes(binary, tmp_path):
         except FormatError:
             errors += 1
     assert errors > 0
+
+
+def test_corrupted_levels_never_crash(binary, tmp_path):
+    # The n-gram records (the last ~40% of this file) are not read at load
+    # without verify_checksum: every field read from them is clamped instead.
+    rng = random.Random(3)
+    p = tmp_path / "levels.asrlm"
+    start = len(binary) * 2 // 3
+    sentences = ["the boy saw the red ball", "a girl found the small box in the garden", "zyzzyva the", ""]
+    changed = 0
+    for _ in range(100):
+        b = bytearray(binary)
+        for _ in range(rng.randint(1, 16)):
+            b[rng.randrange(start, len(b))] = rng.randrange(256)
+        p.write_bytes(bytes(b))
+        m = NgramModel(p, verify_checksum=False)  # only the header and index are checked
+        for s in sentences:
+            m.score(s)
+            m.full_scores(s)
+        st = m.begin_state()
+        for w in "the boy saw the red ball".split():
+            _, st = m.score_word(st, w)
+        m.final(st)
+        for k in range(1, m.order + 1):
+            n = m.stored_counts[k - 1]
+            for i in {0, n // 2, n - 1}:
+                try:
+                    m.ngram_at(k, i)
+                except FormatError:
+                    pass
+        try:
+            m.write_arpa(tmp_path / "out.arpa")
+        except FormatError:
+            changed += 1
+        with pytest.raises(FormatError, match="checksum"):
+            NgramModel(p, verify_checksum=True)
+    assert changed > 0  # the ARPA writer notices broken structure
+
+
+def test_index_corruption_detected_without_full_checksum(binary, tmp_path):
+    # The vocabulary, unigrams and codebooks are checksummed on every load.
+    p = tmp_path / "index.asrlm"
+    for offset in [300, 2000, len(binary) // 3]:
+        b = bytearray(binary)
+        b[offset] ^= 0x10
+        p.write_bytes(bytes(b))
+        with pytest.raises(FormatError, match="checksum"):
+            NgramModel(p, verify_checksum=False)

@@ -135,3 +135,46 @@ def test_enus_arpa_agrees_with_kenlm(enus, tmp_path):
         for bos, eos in ((True, True), (False, False)):
             worst = max(worst, abs(ken.score(s, bos=bos, eos=eos) - enus.score(s, bos=bos, eos=eos)))
     assert worst < 1e-4
+
+
+def test_corrupt_levels_rebuilt_when_verifying(tmp_path):
+    # The default cache load checks the header and index only; the n-gram
+    # records (the end of the file) are covered by verify_checksum=True.
+    src = PS_DATA / "turtle.lm.bin"
+    m = load_cached(src, tmp_path)
+    cache = next((tmp_path / "lm").glob("*.asrlm"))
+    data = bytearray(cache.read_bytes())
+    data[-20] ^= 0xFF
+    cache.write_bytes(bytes(data))
+    load_cached(src, tmp_path).score("the turtle")  # served as is, no crash
+    assert cache.read_bytes() == bytes(data)
+    m2 = load_cached(src, tmp_path, verify_checksum=True)
+    assert cache.read_bytes() != bytes(data)  # rebuilt
+    assert m2.score("the turtle") == m.score("the turtle")
+
+
+def _mapped_rss_kb() -> dict:
+    """Resident kB per mapping of this process (keyed by address range)."""
+    out, key = {}, None
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            head = line.split(maxsplit=1)[0]
+            if "-" in head and not head.endswith(":"):
+                key = line.split()[0], line.split()[-1]
+            elif head == "Rss:" and key is not None:
+                out[key] = int(line.split()[1])
+    return out
+
+
+def test_default_cache_load_touches_little(enus, enus_cache):
+    # Loading maps the file and reads only the header and the index (~7 MB of
+    # the ~36 MB default LM); scoring then pages in what it needs.
+    cache = next((enus_cache / "lm").glob("*.asrlm"))
+    before = _mapped_rss_kb()
+    m = load_default_lm(enus_cache)
+    new = {k: v for k, v in _mapped_rss_kb().items() if k not in before and k[1] == str(cache)}
+    assert len(new) == 1
+    rss_mb = sum(new.values()) / 1024
+    assert rss_mb < 12, rss_mb
+    assert cache.stat().st_size < 40 * 2**20
+    assert m.score("the cat sat on the mat") == enus.score("the cat sat on the mat")

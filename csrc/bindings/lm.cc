@@ -233,7 +233,7 @@ void BindNgramModel(py::module_& m) {
            }),
            py::arg("path"), py::arg("verify_checksum") = true)
       .def(py::init([](const std::shared_ptr<BuiltImage>& img) {
-             py::gil_scoped_release release;  // validation walks the whole image
+             py::gil_scoped_release release;  // checks the header and index (O(V))
              return std::make_shared<NgramModel>(img->image, img->name, false);
            }),
            py::arg("image"))

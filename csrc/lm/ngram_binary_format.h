@@ -1,23 +1,33 @@
 // Our compact n-gram file: one flat, little-endian image that is used in
 // place after mmap (no parsing, no allocation), so the 3.8M-n-gram default
-// LM "loads" in milliseconds. The same image is built in memory when a model
-// comes from ARPA, lm.bin or training, so there is a single scoring path.
+// LM "loads" in milliseconds and only the pages scoring touches become
+// resident. The same image is built in memory when a model comes from ARPA,
+// lm.bin or training, so there is a single scoring path.
 //
-// Layout: a 128-byte header, then these arrays, each starting on an 8-byte
-// boundary, in this order (V words, E entries = all n-grams of all orders,
-// C contexts = the entries of orders 1..N-1, which come first):
+// Layout: a 256-byte header, then these sections, each starting on an 8-byte
+// boundary, in this order (V words, N the order):
 //   vocab_offsets u32[V+1]  vocab_strings char[S]  vocab_table VocabSlot[2^bits]
-//   entry_word u32[E]  entry_value EntryValue[E]  contexts ContextRecord[C+1]
-//   ngram_table u32[2^ngram_table_bits]
-// Entries of order k are sorted lexicographically; unigram entry i is word i.
-// The model is a deterministic back-off automaton: state 0 is the empty
-// context and state c+1 is context entry c (see ngram_model.h).
-// Finding word w among the children of state s goes through ngram_table, an
-// open-addressing hash of (s, w) -> entry: the slot and the context record
-// are fetched in parallel, then the entry's word and value in parallel, so a
-// hit costs two rounds of cache misses whatever the fan-out of the context.
-// A slot holds entry+1 in its low EntryBits(E) bits and a hash tag above,
-// so most non-matching slots are rejected without touching the entries.
+//   unigrams UnigramRecord[V+1]  directory DirectoryEntry[D]
+//   codebooks: for k = 2..N, float[2^prob_bits] then (k < N) float[2^backoff_bits],
+//              each only when that field is quantized
+//   -- the "index" ends here; everything above is small (~7 MB for en-us) --
+//   levels: for k = 2..N, bit-packed records (see LevelFormat)
+// N-grams of order k are sorted lexicographically; unigram i is word i. The
+// children of an order-k n-gram are a contiguous run of order-(k+1) records,
+// found by interpolation search on their word ids (ngram_levels.h), or for
+// unigram contexts through a bucket directory (see UnigramRecord).
+//
+// Probabilities and back-off weights of orders >= 2 are stored as indices
+// into a per-order codebook holding exactly the distinct float values (so
+// nothing is rounded), or as raw floats when a codebook would not be smaller.
+// Models read from Sphinx lm.bin have at most 2^16 values per order there.
+//
+// Robustness without a full pass at load: the header and the index are
+// checksummed and validated on every load; the levels are only read through
+// accessors that mask and clamp every field to its valid range (codebooks
+// are padded to 2^bits entries), so a corrupt level yields wrong scores but
+// never an out-of-bounds read or an endless loop. verify_checksum also
+// hashes the levels.
 #pragma once
 
 #include <cstddef>
@@ -25,64 +35,111 @@
 #include <memory>
 #include <string>
 
+#include "lm/ngram_levels.h"
 #include "lm/vocabulary.h"
 
 namespace asr::lm {
 
 inline constexpr int kMaxOrder = 6;
 inline constexpr char kNgramMagic[8] = {'A', 'S', 'R', 'N', 'G', 'L', 'M', '\x1a'};
-inline constexpr uint32_t kNgramFormatVersion = 1;
+inline constexpr uint32_t kNgramFormatVersion = 2;
 
-struct EntryValue {
-  float prob;     // ln P(word | context)
-  uint32_t next;  // successor state after this n-gram
+// Unigram i (= word i) as a context: its children are order-2 records
+// [child_begin, next record's child_begin). V+1 records, the last a sentinel.
+//
+// Unigram contexts can have tens of thousands of children (2M bigrams over
+// 72k words), where even interpolation search needs ~4 dependent cache
+// misses. So each unigram context with children has a directory: entries
+// [dir_begin, next record's dir_begin), B+1 of them, entry b holding the
+// first child in bucket b of the word ids (DirectoryBucket) and a mask of the
+// bucket's words; the last holds the child count. ~8 children per bucket, so
+// a lookup reads one directory entry pair and a cache line or two - or, for
+// most absent words (the common case in search), no record at all.
+struct UnigramRecord {
+  float prob;            // ln P(word)
+  float backoff;         // ln back-off weight
+  uint32_t child_begin;  // index into the order-2 level
+  uint32_t dir_begin;    // index into the directory
 };
+static_assert(sizeof(UnigramRecord) == 16, "file format");
 
-struct ContextRecord {
-  uint32_t child_begin;    // children are entries [child_begin, next record's child_begin)
-  float backoff_weight;    // ln back-off weight
-  uint32_t backoff_state;  // longest useful proper suffix (state id)
+struct DirectoryEntry {
+  uint32_t first;       // first child of the bucket, relative to child_begin
+  uint32_t words_mask;  // bit (w % 32) set for each child word w in the bucket
 };
-static_assert(sizeof(EntryValue) == 8 && sizeof(ContextRecord) == 12, "file format");
+static_assert(sizeof(DirectoryEntry) == 8, "file format");
+
+inline constexpr uint32_t kChildrenPerBucket = 8;
+
+// Spreads word ids 0..V-1 evenly over `buckets` buckets without a division:
+// w * DirectoryScale(V) < 2^32 is w / V in 32-bit fixed point.
+inline uint64_t DirectoryScale(uint32_t vocab_size) { return (uint64_t{1} << 32) / vocab_size; }
+inline uint32_t DirectoryBucket(uint32_t w, uint32_t buckets, uint64_t scale) {
+  return static_cast<uint32_t>((w * scale * buckets) >> 32);
+}
+
+// Field widths of one order's records (orders >= 2). Fields, in this order
+// from the record's first bit:
+//   word      word id
+//   prob      codebook index, or a raw float when prob_bits == 32
+//   backoff   (orders < N) codebook index or raw float
+//   child     (orders < N) first child, relative to the next order's level
+//   state     order N: the successor state; orders 3..N-1: the back-off
+//             state (for order 2 it is the unigram of the record's word)
+// Orders < N have one extra sentinel record that carries the child end.
+struct LevelFormat {
+  uint8_t word_bits;
+  uint8_t prob_bits;
+  uint8_t backoff_bits;
+  uint8_t child_bits;
+  uint8_t state_bits;
+  uint8_t reserved[3];
+};
+static_assert(sizeof(LevelFormat) == 8, "file format");
 
 struct NgramFileHeader {
   char magic[8];
   uint32_t version;
-  uint32_t header_bytes;  // sizeof(NgramFileHeader), room to grow
-  uint64_t file_bytes;    // whole file, guards against truncation
-  uint64_t checksum;      // of every byte after the header
+  uint32_t header_bytes;     // sizeof(NgramFileHeader), room to grow
+  uint64_t file_bytes;       // whole file, guards against truncation
+  uint64_t checksum;         // of every byte after the header (verify_checksum)
+  uint64_t index_checksum;   // of the bytes from the header to the first level (always checked)
+  uint64_t header_checksum;  // of this header with this field zero (always checked)
   uint32_t order;
   uint32_t vocab_size;
-  uint32_t table_bits;        // vocabulary hash table size
-  uint32_t ngram_table_bits;  // (state, word) hash table size
+  uint32_t table_bits;       // vocabulary hash table size
+  uint32_t dir_entries;      // directory size (see UnigramRecord)
   uint64_t strings_bytes;
-  uint64_t counts[kMaxOrder];  // entries per order, 0 beyond `order`
+  uint64_t counts[kMaxOrder];  // n-grams per order, 0 beyond `order`
   // N-gram counts as the source file declared them (ARPA \data\ or the
   // lm.bin header); informational, may differ from `counts` (blanks added,
   // lm.bin over-allocation).
   uint32_t declared_counts[kMaxOrder];
+  LevelFormat levels[kMaxOrder];  // [k-1] for order k >= 2
+  uint8_t reserved1[64];
 };
-static_assert(sizeof(NgramFileHeader) == 128, "header layout is part of the file format");
+static_assert(sizeof(NgramFileHeader) == 256, "header layout is part of the file format");
 
-// Byte offsets of each array, derived from the header alone.
+// Byte offsets of each section, derived from the header alone.
 struct NgramLayout {
-  uint64_t vocab_offsets, vocab_strings, vocab_table;
-  uint64_t entry_word, entry_value, contexts_at, ngram_table;
+  uint64_t vocab_offsets, vocab_strings, vocab_table, unigrams, directory;
+  uint64_t prob_codebook[kMaxOrder + 1], backoff_codebook[kMaxOrder + 1];  // by order; 0 if absent
+  uint64_t index_end;
+  uint64_t level[kMaxOrder + 1];  // by order k >= 2
   uint64_t total;
   uint64_t entries, contexts;
-  uint64_t order_begin[kMaxOrder + 1];  // first entry index of each order
+  uint64_t order_begin[kMaxOrder + 1];  // first global entry index of each order (0-based order)
 };
 
-// Typed pointers into a validated image.
+// Typed views of a checked image.
 struct NgramArrays {
   const NgramFileHeader* header = nullptr;
   const uint32_t* vocab_offsets = nullptr;
   const char* vocab_strings = nullptr;
   const VocabSlot* vocab_table = nullptr;
-  const uint32_t* entry_word = nullptr;
-  const EntryValue* entry_value = nullptr;
-  const ContextRecord* contexts = nullptr;  // C+1 records (the last is a sentinel)
-  const uint32_t* ngram_table = nullptr;
+  const UnigramRecord* unigrams = nullptr;  // V+1 records
+  const DirectoryEntry* directory = nullptr;
+  PackedLevel levels[kMaxOrder + 1];        // by order k >= 2
   NgramLayout layout{};
 };
 
@@ -93,30 +150,8 @@ struct NgramImage {
   size_t size = 0;
 };
 
-// Bits of an ngram_table slot that hold entry+1 (the rest is the tag).
-inline int EntryBits(uint64_t entries) {
-  int bits = 0;
-  while (entries) {
-    ++bits;
-    entries >>= 1;
-  }
-  return bits;
-}
-
-// The hash of a (state, word) pair; part of the file format.
-inline uint64_t NgramSlotHash(uint32_t state, uint32_t word) {
-  uint64_t h = ((static_cast<uint64_t>(state) << 32) | word) * 0x9E3779B97F4A7C15ull;
-  h ^= h >> 29;
-  h *= 0xBF58476D1CE4E5B9ull;
-  return h ^ (h >> 32);
-}
-
-// Table size for n keys: load factor <= 0.5.
-inline uint32_t NgramTableBitsFor(uint64_t n) {
-  uint32_t bits = 4;
-  while ((uint64_t{1} << bits) < 2 * n) ++bits;
-  return bits;
-}
+// Record bits of a level, and whether its fields exist.
+int RecordBits(const LevelFormat& f, bool highest);
 
 // Throws FormatError when header fields are out of range or overflow.
 NgramLayout ComputeLayout(const NgramFileHeader& h, const std::string& name);
@@ -125,10 +160,13 @@ NgramLayout ComputeLayout(const NgramFileHeader& h, const std::string& name);
 NgramImage AllocateImage(size_t bytes, uint8_t** writable);
 
 uint64_t ImageChecksum(const uint8_t* data, size_t size);
+uint64_t HeaderChecksum(const NgramFileHeader& h);
 
-// Checks magic, version, sizes, checksum (optional) and every index stored in
-// the arrays, so scoring can never read out of bounds or loop forever.
-NgramArrays ValidateImage(const NgramImage& image, const std::string& name, bool verify_checksum);
+// Checks the header (magic, version, checksum, sizes) and the index
+// (checksum, vocabulary and unigram invariants), O(V) and ~7 MB read for the
+// default LM; with verify_checksum also hashes the whole image. Returns views
+// whose level accessors clamp everything they read (see the file comment).
+NgramArrays OpenImage(const NgramImage& image, const std::string& name, bool verify_checksum);
 
 // True when the first bytes look like our format.
 bool LooksLikeNgramBinary(const uint8_t* data, size_t size);

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "common/error.h"
+#include "lm/ngram_image_writer.h"
 #include "lm/vocabulary.h"
 
 namespace asr::lm {
@@ -111,18 +112,16 @@ void InsertBlanks(NgramList& lower, const NgramList& upper) {
   lower = std::move(out);
 }
 
-// Writable views of the image arrays while building.
-struct Arrays {
-  uint32_t* entry_word;
-  EntryValue* value;
-  ContextRecord* ctx;
+// Child search over the plain tables while they are being filled.
+struct Lookup {
+  const NgramTables& t;
   uint64_t contexts;
 
   uint32_t FindChild(uint32_t c, WordId w) const {
-    const uint32_t* b = entry_word + ctx[c].child_begin;
-    const uint32_t* e = entry_word + ctx[c + 1].child_begin;
+    const uint32_t* b = t.word.data() + t.child_begin[c];
+    const uint32_t* e = t.word.data() + t.child_begin[c + 1];
     const uint32_t* it = std::lower_bound(b, e, w);
-    return (it != e && *it == w) ? static_cast<uint32_t>(it - entry_word) : kNone;
+    return (it != e && *it == w) ? static_cast<uint32_t>(it - t.word.data()) : kNone;
   }
   // The entry for words[0..len), or kNone.
   uint32_t Find(const WordId* words, int len) const {
@@ -169,102 +168,80 @@ NgramImage BuildNgramImage(NgramSet& set) {
   }
   for (int k = N; k >= 3; --k) InsertBlanks(set.lists[k - 2], set.lists[k - 1]);
 
-  // Header and layout.
-  NgramFileHeader h;
-  std::memset(&h, 0, sizeof(h));
-  std::memcpy(h.magic, kNgramMagic, sizeof(kNgramMagic));
-  h.version = kNgramFormatVersion;
-  h.header_bytes = sizeof(NgramFileHeader);
-  h.order = static_cast<uint32_t>(N);
-  h.vocab_size = V;
-  h.table_bits = Vocabulary::TableBitsFor(V);
-  {
-    uint64_t higher = 0;
-    for (int k = 1; k < N; ++k) higher += set.lists[k].size();
-    h.ngram_table_bits = NgramTableBitsFor(higher);
-  }
-  for (const auto& w : set.vocab) h.strings_bytes += w.size();
-  for (int k = 0; k < N; ++k) {
-    h.counts[k] = set.lists[k].size();
-    uint64_t declared = k < static_cast<int>(set.declared_counts.size()) ? set.declared_counts[k] : set.lists[k].size();
-    h.declared_counts[k] = static_cast<uint32_t>(std::min<uint64_t>(declared, 0xFFFFFFFFu));
-  }
-  for (int k = 1; k < N; ++k)
-    if (h.counts[k] == 0)
-      throw FormatError(set.source + ": no " + std::to_string(k + 1) + "-grams although the order is " +
+  uint64_t entries = 0;
+  for (int k = 1; k <= N; ++k) entries += set.lists[k - 1].size();
+  if (entries >= 0xFFFFFFF0u) throw FormatError(set.source + ": too many n-grams");
+  for (int k = 2; k <= N; ++k)
+    if (set.lists[k - 1].size() == 0)
+      throw FormatError(set.source + ": no " + std::to_string(k) + "-grams although the order is " +
                         std::to_string(N));
-  const NgramLayout L = ComputeLayout(h, set.source);
-  h.file_bytes = L.total;
-  uint8_t* p = nullptr;
-  NgramImage image = AllocateImage(L.total, &p);
+  const uint64_t contexts = entries - set.lists[N - 1].size();
+  std::vector<uint64_t> order_begin(N + 1, 0);  // first entry of each order (0-based)
+  for (int k = 0; k < N; ++k) order_begin[k + 1] = order_begin[k] + set.lists[k].size();
 
-  // Vocabulary.
-  auto* offsets = reinterpret_cast<uint32_t*>(p + L.vocab_offsets);
-  char* strings = reinterpret_cast<char*>(p + L.vocab_strings);
-  uint32_t pos = 0;
-  for (uint32_t i = 0; i < V; ++i) {
-    offsets[i] = pos;
-    std::memcpy(strings + pos, set.vocab[i].data(), set.vocab[i].size());
-    pos += static_cast<uint32_t>(set.vocab[i].size());
+  NgramTables t;
+  t.vocab = set.vocab;
+  for (int k = 0; k < N; ++k) {
+    t.counts.push_back(set.lists[k].size());
+    uint64_t declared = k < static_cast<int>(set.declared_counts.size()) ? set.declared_counts[k] : set.lists[k].size();
+    t.declared_counts.push_back(static_cast<uint32_t>(std::min<uint64_t>(declared, 0xFFFFFFFFu)));
   }
-  offsets[V] = pos;
-  Vocabulary::FillTable(set.vocab, h.table_bits, reinterpret_cast<VocabSlot*>(p + L.vocab_table));
-
-  Arrays a;
-  a.entry_word = reinterpret_cast<uint32_t*>(p + L.entry_word);
-  a.value = reinterpret_cast<EntryValue*>(p + L.entry_value);
-  a.ctx = reinterpret_cast<ContextRecord*>(p + L.contexts_at);
-  a.contexts = L.contexts;
+  t.word.resize(entries);
+  t.prob.resize(entries);
+  t.next.resize(entries);
+  t.backoff.resize(contexts);
+  t.backoff_state.resize(contexts);
+  t.child_begin.resize(contexts + 1);
+  Lookup a{t, contexts};
 
   // Entries, weights and child ranges (children of order-k contexts tile the
   // order-(k+1) entries because both are sorted).
   for (int k = 1; k <= N; ++k) {
     const NgramList& l = set.lists[k - 1];
-    const uint64_t base = L.order_begin[k - 1];
+    const uint64_t base = order_begin[k - 1];
     for (size_t i = 0; i < l.size(); ++i) {
-      a.entry_word[base + i] = l.at(i)[k - 1];
-      a.value[base + i].prob = l.prob[i];
-      if (k < N) a.ctx[base + i].backoff_weight = l.backoff[i];
+      t.word[base + i] = l.at(i)[k - 1];
+      t.prob[base + i] = l.prob[i];
+      // -0.0 becomes +0.0: the scorer tests for a zero weight by bit pattern.
+      if (k < N) t.backoff[base + i] = l.backoff[i] == 0.0f ? 0.0f : l.backoff[i];
     }
     if (k == N) break;
     const NgramList& children = set.lists[k];
     size_t c = 0;
     for (size_t i = 0; i < l.size(); ++i) {
-      a.ctx[base + i].child_begin = static_cast<uint32_t>(L.order_begin[k] + c);
+      t.child_begin[base + i] = static_cast<uint32_t>(order_begin[k] + c);
       while (c < children.size() && Compare(children.at(c), l.at(i), k) == 0) ++c;
     }
     if (c != children.size())
       throw FormatError(set.source + ": internal error: " + std::to_string(k + 1) + "-gram without context");
   }
-  a.ctx[L.contexts].child_begin = static_cast<uint32_t>(L.entries);
+  t.child_begin[contexts] = static_cast<uint32_t>(entries);
 
   // Blank probabilities, by back-off from shorter n-grams (already final).
   for (int k = 2; k < N; ++k) {
     const NgramList& l = set.lists[k - 1];
-    const uint64_t base = L.order_begin[k - 1];
+    const uint64_t base = order_begin[k - 1];
     for (size_t i = 0; i < l.size(); ++i) {
-      if (!std::isnan(a.value[base + i].prob)) continue;
+      if (!std::isnan(t.prob[base + i])) continue;
       const WordId* w = l.at(i);
       const int m = k - 1;  // context length
-      float acc = a.ctx[a.Find(w, m)].backoff_weight;
+      float acc = t.backoff[a.Find(w, m)];
       for (int j = 1; j <= m; ++j) {
         uint32_t e = a.Find(w + j, k - j);
         if (e != kNone) {
-          a.value[base + i].prob = acc + a.value[e].prob;
+          t.prob[base + i] = acc + t.prob[e];
           break;
         }
         uint32_t c = a.Find(w + j, m - j);
-        if (c != kNone) acc += a.ctx[c].backoff_weight;
+        if (c != kNone) acc += t.backoff[c];
       }
     }
   }
 
   // Back-off links and successor states (shorter orders first: each uses the
   // links of its suffixes).
-  auto useful = [&](uint32_t c) {
-    return a.ctx[c + 1].child_begin > a.ctx[c].child_begin || a.ctx[c].backoff_weight != 0.0f;
-  };
-  auto lus = [&](uint32_t c) { return useful(c) ? c + 1 : a.ctx[c].backoff_state; };
+  auto useful = [&](uint32_t c) { return t.child_begin[c + 1] > t.child_begin[c] || t.backoff[c] != 0.0f; };
+  auto lus = [&](uint32_t c) { return useful(c) ? c + 1 : t.backoff_state[c]; };
   auto longest_useful_suffix = [&](const WordId* w, int len) -> uint32_t {
     for (int j = 0; j < len; ++j) {
       uint32_t e = a.Find(w + j, len - j);
@@ -274,46 +251,27 @@ NgramImage BuildNgramImage(NgramSet& set) {
   };
   for (uint32_t w = 0; w < V; ++w) {
     if (N > 1) {
-      a.ctx[w].backoff_state = 0;
-      a.value[w].next = useful(w) ? w + 1 : 0;
+      t.backoff_state[w] = 0;
+      t.next[w] = useful(w) ? w + 1 : 0;
     } else {
-      a.value[w].next = 0;
+      t.next[w] = 0;
     }
   }
   for (int k = 2; k <= N; ++k) {
     const NgramList& l = set.lists[k - 1];
-    const uint64_t base = L.order_begin[k - 1];
+    const uint64_t base = order_begin[k - 1];
     for (size_t i = 0; i < l.size(); ++i) {
       const uint32_t e = static_cast<uint32_t>(base + i);
       const uint32_t suffix_state = longest_useful_suffix(l.at(i) + 1, k - 1);
       if (k < N) {
-        a.ctx[e].backoff_state = suffix_state;
-        a.value[e].next = useful(e) ? e + 1 : suffix_state;
+        t.backoff_state[e] = suffix_state;
+        t.next[e] = useful(e) ? e + 1 : suffix_state;
       } else {
-        a.value[e].next = suffix_state;
+        t.next[e] = suffix_state;
       }
     }
   }
-
-  // (state, word) -> entry table for every entry above the unigrams.
-  {
-    uint32_t* table = reinterpret_cast<uint32_t*>(p + L.ngram_table);
-    const uint64_t mask = (uint64_t{1} << h.ngram_table_bits) - 1;
-    const int ebits = EntryBits(L.entries);
-    for (uint64_t c = 0; c < L.contexts; ++c) {
-      for (uint32_t e = a.ctx[c].child_begin; e < a.ctx[c + 1].child_begin; ++e) {
-        const uint64_t hash = NgramSlotHash(static_cast<uint32_t>(c + 1), a.entry_word[e]);
-        const uint32_t tag = ebits >= 32 ? 0u : static_cast<uint32_t>(hash >> 40) << ebits;
-        uint64_t i = hash & mask;
-        while (table[i] != 0) i = (i + 1) & mask;
-        table[i] = tag | (e + 1);
-      }
-    }
-  }
-
-  h.checksum = ImageChecksum(p + sizeof(NgramFileHeader), L.total - sizeof(NgramFileHeader));
-  std::memcpy(p, &h, sizeof(h));
-  return image;
+  return WriteNgramImage(t, set.source);
 }
 
 }  // namespace asr::lm

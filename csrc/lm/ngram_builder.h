@@ -5,7 +5,7 @@
 // (at log10 -100, as KenLM does for <unk>), inserts "blank" contexts for
 // n-grams whose prefix is missing (probability computed by back-off, weight
 // 0, so scores are unchanged), and precomputes back-off links and successor
-// states.
+// states; ngram_image_writer.h then packs the result.
 #pragma once
 
 #include "lm/ngram_binary_format.h"

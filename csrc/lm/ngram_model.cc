@@ -9,7 +9,7 @@ namespace asr::lm {
 
 NgramModel::NgramModel(NgramImage image, std::string name, bool verify_checksum)
     : image_(std::move(image)), name_(std::move(name)) {
-  a_ = ValidateImage(image_, name_, verify_checksum);
+  a_ = OpenImage(image_, name_, verify_checksum);
   Vocabulary::View v;
   v.offsets = a_.vocab_offsets;
   v.strings = a_.vocab_strings;
@@ -19,12 +19,12 @@ NgramModel::NgramModel(NgramImage image, std::string name, bool verify_checksum)
   vocab_ = Vocabulary::FromView(v);
   if (vocab_.unk() == kNoWord || vocab_.bos() == kNoWord || vocab_.eos() == kNoWord)
     throw FormatError(name_ + ": corrupt n-gram binary: vocabulary lacks <unk>, <s> or </s>");
+  unigrams_ = a_.unigrams;
+  directory_ = a_.directory;
+  dir_scale_ = DirectoryScale(v.size);
   vocab_size_ = v.size;
   contexts_ = static_cast<uint32_t>(a_.layout.contexts);
   order_ = static_cast<int>(a_.header->order);
-  entry_bits_ = EntryBits(a_.layout.entries);
-  entry_mask_ = static_cast<uint32_t>((uint64_t{1} << entry_bits_) - 1);
-  table_mask_ = (uint64_t{1} << a_.header->ngram_table_bits) - 1;
   // KenLM's begin-of-sentence state has the history "<s>"; scoring <s> from
   // the empty context yields exactly that state.
   int len;
@@ -42,41 +42,67 @@ std::shared_ptr<NgramModel> NgramModel::LoadBinary(const std::string& path, cons
 
 void NgramModel::SaveBinary(const std::string& path) const { WriteFileBytes(path, image_.data, image_.size); }
 
-float NgramModel::NgramAt(int k, uint64_t i, WordId* words, float* ln_backoff) const {
-  if (k < 1 || k > order_ || i >= count(k)) throw InvalidArgument("n-gram index out of range");
-  uint32_t e = static_cast<uint32_t>(a_.layout.order_begin[k - 1] + i);
-  const uint32_t entry = e;
-  for (int j = k; j >= 1; --j) {
-    words[j - 1] = a_.entry_word[e];
-    if (j == 1) break;
-    // Parent: the last context of order j-1 whose children start at or before e.
-    uint64_t lo = a_.layout.order_begin[j - 2], hi = a_.layout.order_begin[j - 1];
-    while (hi - lo > 1) {
-      uint64_t mid = (lo + hi) / 2;
-      if (a_.contexts[mid].child_begin <= e) lo = mid; else hi = mid;
-    }
-    e = static_cast<uint32_t>(lo);
+void NgramModel::Children(int k, uint32_t i, uint32_t* begin, uint32_t* end) const {
+  if (k == 1) {
+    *begin = unigrams_[i].child_begin;
+    *end = unigrams_[i + 1].child_begin;
+  } else {
+    *begin = a_.levels[k].ChildBegin(i);
+    *end = a_.levels[k].ChildBegin(i + 1);
   }
-  *ln_backoff = k < order_ ? a_.contexts[entry].backoff_weight : 0.0f;
-  return a_.entry_value[entry].prob;
 }
 
-void NgramModel::Visit(int depth, int k, uint32_t entry, WordId* words,
+float NgramModel::NgramAt(int k, uint64_t i, WordId* words, float* ln_backoff) const {
+  if (k < 1 || k > order_ || i >= count(k)) throw InvalidArgument("n-gram index out of range");
+  const uint32_t index = static_cast<uint32_t>(i);
+  uint32_t r = index;
+  for (int j = k; j >= 1; --j) {
+    words[j - 1] = j == 1 ? r : a_.levels[j].Word(r);
+    if (words[j - 1] >= vocab_size_) throw FormatError(name_ + ": corrupt n-gram binary: word id out of range");
+    if (j == 1) break;
+    // Parent: the last n-gram of order j-1 whose children start at or before r.
+    uint32_t lo = 0, hi = static_cast<uint32_t>(count(j - 1));
+    while (hi - lo > 1) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      uint32_t b, e;
+      Children(j - 1, mid, &b, &e);
+      if (b <= r) lo = mid; else hi = mid;
+    }
+    r = lo;
+  }
+  if (k == 1) {
+    *ln_backoff = k < order_ ? unigrams_[index].backoff : 0.0f;
+    return unigrams_[index].prob;
+  }
+  *ln_backoff = k < order_ ? a_.levels[k].Backoff(index) : 0.0f;
+  return a_.levels[k].Prob(index);
+}
+
+void NgramModel::Visit(int depth, int k, uint32_t i, WordId* words, uint32_t* expect,
                        const std::function<void(const WordId*, int, float, float)>& f) const {
-  words[depth - 1] = a_.entry_word[entry];
+  words[depth - 1] = depth == 1 ? i : a_.levels[depth].Word(i);
+  if (words[depth - 1] >= vocab_size_) throw FormatError(name_ + ": corrupt n-gram binary: word id out of range");
   if (depth == k) {
-    float bo = (k < order_) ? a_.contexts[entry].backoff_weight : 0.0f;
-    f(words, k, a_.entry_value[entry].prob, bo);
+    if (k == 1) {
+      f(words, k, unigrams_[i].prob, order_ > 1 ? unigrams_[i].backoff : 0.0f);
+    } else {
+      f(words, k, a_.levels[k].Prob(i), k < order_ ? a_.levels[k].Backoff(i) : 0.0f);
+    }
     return;
   }
-  const uint32_t end = a_.contexts[entry + 1].child_begin;
-  for (uint32_t c = a_.contexts[entry].child_begin; c < end; ++c) Visit(depth + 1, k, c, words, f);
+  uint32_t b, e;
+  Children(depth, i, &b, &e);
+  // In a valid image the child ranges of each order tile the next order.
+  if (b != expect[depth] || e < b) throw FormatError(name_ + ": corrupt n-gram binary: child ranges do not tile");
+  expect[depth] = e;
+  for (uint32_t c = b; c < e; ++c) Visit(depth + 1, k, c, words, expect, f);
 }
 
 void NgramModel::ForEachNgram(int k, const std::function<void(const WordId*, int, float, float)>& f) const {
   if (k < 1 || k > order_) return;
   WordId words[kMaxOrder];
-  for (uint32_t w = 0; w < vocab_size_; ++w) Visit(1, k, w, words, f);
+  uint32_t expect[kMaxOrder + 1] = {};
+  for (uint32_t w = 0; w < vocab_size_; ++w) Visit(1, k, w, words, expect, f);
 }
 
 }  // namespace asr::lm

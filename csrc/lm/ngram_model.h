@@ -2,14 +2,18 @@
 // over contexts, with KenLM's back-off semantics:
 //   ln P(w | h) = prob(longest stored suffix s·w of h·w) + sum of the back-off
 //                 weights of the stored contexts of h longer than s.
-// A state is one context entry (slot 0: 0 = empty context, c+1 = context
-// entry c). Each state is the longest suffix of the history that can still
-// matter (it has extensions or a non-zero back-off weight), so equal futures
-// give equal states, which is what the decoder needs for recombination.
-// Scoring a word is a hash lookup of (state, word), falling back along
-// stored back-off links; the successor state is precomputed per entry.
+// A state is one context n-gram (slot 0: 0 = empty context, c+1 = context
+// entry c, numbering the n-grams of orders 1..N-1 in order). Each state is
+// the longest suffix of the history that can still matter (it has extensions
+// or a non-zero back-off weight), so equal futures give equal states, which
+// is what the decoder needs for recombination.
+// Scoring a word searches the children of the state's n-gram (a sorted run of
+// bit-packed records, see ngram_levels.h), falling back along back-off links;
+// the successor state is stored per highest-order n-gram and derived for the
+// others from their own record.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,12 +26,16 @@
 namespace asr::lm {
 
 struct NgramLoadOptions {
-  bool verify_checksum = true;  // hash the whole binary on load (catches bit rot)
+  // Hash the whole binary on load (catches bit rot in the n-gram levels, and
+  // makes every page resident). Without it the header, vocabulary, unigrams
+  // and codebooks are still checksummed and checked, and the levels are read
+  // through clamping accessors, so a corrupt file never crashes.
+  bool verify_checksum = true;
 };
 
 class NgramModel final : public WordSequenceModel {
  public:
-  // Validates `image` (see ValidateImage) and scores straight from it.
+  // Checks `image` (see OpenImage) and scores straight from it.
   NgramModel(NgramImage image, std::string name, bool verify_checksum = false);
 
   // Memory-maps a file in our binary format.
@@ -54,26 +62,50 @@ class NgramModel final : public WordSequenceModel {
   // ngram_length). Words >= vocab().size() score as <unk>.
   float ScoreFull(const State& in, WordId word, State* out, int* ngram_length) const {
     const WordId w = word < vocab_size_ ? word : vocab_.unk();
+    // If every context misses we end at the unigram; fetch it meanwhile.
+    __builtin_prefetch(&unigrams_[w]);
     uint32_t s = in.slot[0];
     float acc = 0.0f;
-    // If every context misses we end at the unigram; fetch it meanwhile.
-    __builtin_prefetch(&a_.entry_value[w]);
-    while (s != 0) {
-      const ContextRecord& c = a_.contexts[s - 1];
-      const uint32_t e = FindChild(s, c, w);
-      if (e != kNone) {
-        const EntryValue v = a_.entry_value[e];
-        SetState(out, v.next);
-        *ngram_length = OrderOfEntry(e);
-        return acc + v.prob;
+    // Each back-off goes to a shorter context, so a valid state needs at
+    // most order-1 rounds; the bound also stops a corrupt image's cycles.
+    for (int round = 1; round < order_ && s != 0; ++round) {
+      const uint32_t c = s - 1;
+      if (c < vocab_size_) {  // a unigram context: its children are the bigrams
+        const UnigramRecord& u = unigrams_[c];
+        uint32_t begin = u.child_begin, end = (&u + 1)->child_begin;
+        const DirectoryEntry* d = Bucket(u, w);
+        if (d != nullptr) {  // narrow to w's bucket (offsets clamped to the range)
+          const uint32_t hi = std::min(d[1].first, end - begin), lo = std::min(d[0].first, hi);
+          end = begin + hi;
+          begin += lo;
+          if (((d[0].words_mask >> (w % 32)) & 1) == 0) end = begin;  // surely absent
+        }
+        const uint32_t i = a_.levels[2].Find(begin, end, w, vocab_size_);
+        if (i != PackedLevel::kNone) return Hit(2, i, acc, out, ngram_length);
+        acc += u.backoff;
+        s = 0;
+      } else {
+        int k = 2;  // the context's order
+        while (k + 1 < order_ && c >= a_.layout.order_begin[k]) ++k;
+        const PackedLevel& L = a_.levels[k];
+        const uint32_t j = c - static_cast<uint32_t>(a_.layout.order_begin[k - 1]);
+        // Most searches from an order-2 context miss and back off to the
+        // unigram of its word; start fetching that lookup's bucket now.
+        if (k == 2) {
+          const DirectoryEntry* d = Bucket(unigrams_[std::min(L.Word(j), vocab_size_ - 1)], w);
+          if (d != nullptr) __builtin_prefetch(d);
+        }
+        const uint32_t i = a_.levels[k + 1].Find(L.ChildBegin(j), L.ChildBegin(j + 1), w, vocab_size_);
+        if (i != PackedLevel::kNone) return Hit(k + 1, i, acc, out, ngram_length);
+        acc += L.Backoff(j);
+        // Order-2 contexts back off to their word's unigram (not minimised:
+        // an unhelpful unigram just misses and adds 0).
+        s = k == 2 ? std::min(L.Word(j), vocab_size_ - 1) + 1 : L.State(j);
       }
-      acc += c.backoff_weight;
-      s = c.backoff_state;
     }
-    const EntryValue v = a_.entry_value[w];
-    SetState(out, v.next);
+    SetState(out, UnigramState(w));
     *ngram_length = 1;
-    return acc + v.prob;
+    return acc + unigrams_[w].prob;
   }
 
   bool IsValidState(const State& s) const override {
@@ -89,57 +121,63 @@ class NgramModel final : public WordSequenceModel {
   }
 
   // The i-th n-gram of order k (lexicographic order): writes its k words to
-  // `words` and returns its entry's ln probability; *ln_backoff gets its
-  // back-off weight (0 for the highest order). Finds each parent by
-  // bisecting the child ranges of the order below, so O(k log n).
+  // `words` and returns its ln probability; *ln_backoff gets its back-off
+  // weight (0 for the highest order). Finds each parent by bisecting the
+  // child ranges of the order below, so O(k log n).
   float NgramAt(int k, uint64_t i, WordId* words, float* ln_backoff) const;
 
   // Calls f(words, k, ln_prob, ln_backoff) for every n-gram of order k in
   // lexicographic order of word ids (back-off is 0 for the highest order).
+  // Throws FormatError if the image's child ranges or word ids are corrupt.
   void ForEachNgram(int k, const std::function<void(const WordId*, int, float, float)>& f) const;
 
  private:
-  static constexpr uint32_t kNone = 0xFFFFFFFFu;
-
-  // The child of state s (context record c) with word w, or kNone.
-  uint32_t FindChild(uint32_t s, const ContextRecord& c, WordId w) const {
-    const uint64_t h = NgramSlotHash(s, w);
-    const uint32_t tag = entry_bits_ >= 32 ? 0u : static_cast<uint32_t>(h >> 40) << entry_bits_;
-    uint64_t i = h & table_mask_;
-    for (;;) {
-      const uint32_t v = a_.ngram_table[i];
-      if (v == 0) return kNone;
-      if ((v & ~entry_mask_) == tag) {
-        // Verify: the entry has this word and lies in this context's range.
-        const uint32_t e = (v & entry_mask_) - 1;
-        __builtin_prefetch(&a_.entry_value[e]);  // needed on a hit: overlap it with the check
-        if (a_.entry_word[e] == w && e >= c.child_begin && e < (&c + 1)->child_begin) return e;
-      }
-      i = (i + 1) & table_mask_;
+  // Record i of order k matched: its probability, and the next state.
+  float Hit(int k, uint32_t i, float acc, State* out, int* ngram_length) const {
+    const PackedLevel& L = a_.levels[k];
+    const float prob = L.Prob(i);
+    uint32_t next;
+    if (k == order_) {
+      next = L.State(i);
+    } else if (L.ChildBegin(i) != L.ChildBegin(i + 1) || !L.BackoffIsZero(i)) {
+      next = static_cast<uint32_t>(a_.layout.order_begin[k - 1]) + i + 1;  // useful: itself
+    } else {
+      next = k == 2 ? UnigramState(std::min(L.Word(i), vocab_size_ - 1)) : L.State(i);
     }
+    SetState(out, next);
+    *ngram_length = k;
+    return acc + prob;
   }
-  int OrderOfEntry(uint32_t e) const {
-    int k = 1;
-    while (k < order_ && e >= a_.layout.order_begin[k]) ++k;
-    return k;
+  // The directory entries bounding w's bucket among the children of unigram
+  // record u, or nullptr if u has no directory.
+  const DirectoryEntry* Bucket(const UnigramRecord& u, WordId w) const {
+    const uint32_t entries = (&u + 1)->dir_begin - u.dir_begin;
+    return entries >= 2 ? directory_ + u.dir_begin + DirectoryBucket(w, entries - 1, dir_scale_) : nullptr;
+  }
+  // The state after unigram w: itself if it can matter, else the empty context.
+  uint32_t UnigramState(WordId w) const {
+    const UnigramRecord& u = unigrams_[w];
+    return order_ > 1 && (u.child_begin != (&u + 1)->child_begin || u.backoff != 0.0f) ? w + 1 : 0;
   }
   static void SetState(State* out, uint32_t s) {
     out->slot[0] = s;
     out->slot[1] = out->slot[2] = out->slot[3] = 0;
   }
-  void Visit(int depth, int k, uint32_t entry, WordId* words,
+  // First child and end of the children of the n-gram (k, i), k < order.
+  void Children(int k, uint32_t i, uint32_t* begin, uint32_t* end) const;
+  void Visit(int depth, int k, uint32_t i, WordId* words, uint32_t* expect,
              const std::function<void(const WordId*, int, float, float)>& f) const;
 
   NgramImage image_;
   std::string name_;
   NgramArrays a_;
+  const UnigramRecord* unigrams_ = nullptr;
+  const DirectoryEntry* directory_ = nullptr;
+  uint64_t dir_scale_ = 0;
   Vocabulary vocab_;
   uint32_t vocab_size_ = 0;
   uint32_t contexts_ = 0;
   int order_ = 0;
-  int entry_bits_ = 0;
-  uint32_t entry_mask_ = 0;
-  uint64_t table_mask_ = 0;
   State begin_;
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "lm/bit_packing.h"
 #include "lm/mapped_file.h"
 #include "lm/ngram_binary_format.h"
 
@@ -20,15 +21,6 @@ constexpr int kLongestQuantBits = 16;
 
 [[noreturn]] void Bad(const std::string& name, const std::string& what) {
   throw FormatError(name + ": bad Sphinx lm.bin: " + what);
-}
-
-int RequiredBits(uint64_t max_value) {
-  int bits = 0;
-  while (max_value) {
-    ++bits;
-    max_value >>= 1;
-  }
-  return bits;
 }
 
 // Bounds-checked little-endian cursor over the file.

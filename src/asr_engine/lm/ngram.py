@@ -66,7 +66,8 @@ class NgramModel(BoostMixin, _lm.NgramModel):
     Construct with :meth:`load` (ARPA, ARPA.gz, Sphinx ``lm.bin`` or our
     binary, recognised by content), :meth:`from_arpa_text`, or
     :func:`asr_engine.lm.train_ngram`. Our binary format is memory-mapped,
-    so loading it is nearly free; ``save`` writes it.
+    so loading it is nearly free and only the pages that scoring touches
+    become resident (the default LM is ~36 MB); ``save`` writes it.
     """
 
     def __init__(self, source: Union[PathLike, "_lm.BuiltImage"], *, verify_checksum: bool = True) -> None:
@@ -82,8 +83,12 @@ class NgramModel(BoostMixin, _lm.NgramModel):
         Args:
             path: ARPA (optionally gzip-compressed), Sphinx ``lm.bin``, or a
                 file written by :meth:`save`.
-            verify_checksum: hash our binary format on load to detect
-                corruption (about 20 ms for the default LM).
+            verify_checksum: hash all of our binary format on load to
+                detect corruption (a few ms for the default LM, and every
+                page becomes resident). Without it the header, vocabulary,
+                unigrams and codebooks are still checksummed and checked, and
+                the n-gram records are read through range-clamping accessors,
+                so a corrupt file may score wrongly but never crashes.
 
         Raises:
             NotFoundError: the file does not exist.
@@ -145,7 +150,7 @@ def default_cache_dir() -> Path:
     return base / "asr_engine"
 
 
-def load_cached(path: PathLike, cache_dir: PathLike | None = None) -> NgramModel:
+def load_cached(path: PathLike, cache_dir: PathLike | None = None, *, verify_checksum: bool = False) -> NgramModel:
     """Load an ARPA/lm.bin LM through a binary cache file.
 
     The first call compiles ``path`` and writes ``<cache_dir>/lm/<name>.<key>.asrlm``
@@ -154,6 +159,16 @@ def load_cached(path: PathLike, cache_dir: PathLike | None = None) -> NgramModel
     format version, so a changed source or engine gets a fresh cache. An
     unreadable or corrupt cache file is rebuilt; if the cache cannot be
     written the compiled model is returned anyway (with a warning).
+
+    What a cache hit verifies: by default the header (its own checksum,
+    format version, section sizes against the file size, so truncation is
+    caught) and the checksum and invariants of the small index sections
+    (vocabulary, unigrams, directories, codebooks: about 7 MB of the 36 MB
+    default LM). The n-gram records are not read at load - only the pages
+    scoring touches become resident - and every field read from them is
+    clamped to its valid range, so corruption there can give wrong scores
+    but never a crash. ``verify_checksum=True`` also hashes the whole file
+    (a few ms for the default LM, and all of it becomes resident).
     """
     src = Path(path).resolve()
     st = src.stat()
@@ -162,7 +177,7 @@ def load_cached(path: PathLike, cache_dir: PathLike | None = None) -> NgramModel
     cache = directory / "lm" / f"{src.name}.{key}.asrlm"
     if cache.exists():
         try:
-            return NgramModel(cache)
+            return NgramModel(cache, verify_checksum=verify_checksum)
         except FormatError:
             pass  # corrupt or from another version: rebuild below
     model = NgramModel.load(src)
@@ -172,10 +187,12 @@ def load_cached(path: PathLike, cache_dir: PathLike | None = None) -> NgramModel
     except OSError as e:
         warnings.warn(f"cannot write LM cache {cache}: {e}", RuntimeWarning, stacklevel=2)
         return model
-    # Serve from the mapping: its pages are shared and reclaimable.
-    return NgramModel(cache)
+    # Serve from the mapping: its pages are shared, reclaimable and only
+    # resident where scoring touches them.
+    return NgramModel(cache, verify_checksum=False)
 
 
-def load_default_lm(cache_dir: PathLike | None = None) -> NgramModel:
-    """The default English LM (pocketsphinx ``en-us.lm.bin``) via the binary cache."""
-    return load_cached(default_lm_path(), cache_dir)
+def load_default_lm(cache_dir: PathLike | None = None, *, verify_checksum: bool = False) -> NgramModel:
+    """The default English LM (pocketsphinx ``en-us.lm.bin``) via the binary cache
+    (see :func:`load_cached` for what is verified)."""
+    return load_cached(default_lm_path(), cache_dir, verify_checksum=verify_checksum)
