@@ -1,7 +1,8 @@
 // Settings of the beam search. Beams and penalties are given as
 // probabilities, as PocketSphinx users know them (a beam of 1e-48 keeps
 // paths within a factor 1e-48 of the best); the search works with their
-// natural logs.
+// natural logs. Defaults were tuned on ../shared/data/dev with
+// benchmarks/tune_search.py (see src/asr_engine/search.py for the figures).
 #pragma once
 
 namespace asr {
@@ -12,9 +13,9 @@ struct SearchOptions {
   double word_beam = 7e-29;       // word exits kept within this factor of the best exit
   int max_hmms_per_frame = 30000; // histogram pruning of active HMMs (0 = off)
   int max_words_per_frame = 40;   // distinct word exits kept per frame (0 = off)
-  double language_weight = 6.5;   // LM log-probabilities are multiplied by this
-  double word_insertion_penalty = 0.65;  // probability charged per word
-  double silence_probability = 0.005;    // per <sil> inserted
+  double language_weight = 8.0;   // LM log-probabilities are multiplied by this
+  double word_insertion_penalty = 0.01;  // probability charged per word
+  double silence_probability = 0.05;     // per <sil> inserted
   double filler_probability = 1e-8;      // per noise word inserted
   double garbage_phone_probability = 1e-4;  // per phone absorbed by a grammar's $GARBAGE
   bool lm_lookahead = true;       // add the best unigram below each tree node to its paths

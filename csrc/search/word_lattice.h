@@ -22,9 +22,9 @@
 namespace asr {
 
 struct LatticeOptions {
-  double language_weight = 6.5;          // LM weight of the rescoring pass
-  double word_insertion_penalty = 0.65;  // probability charged per word
-  double silence_probability = 0.005;    // per silence
+  double language_weight = 9.5;          // LM weight of the rescoring pass
+  double word_insertion_penalty = 0.01;  // probability charged per word
+  double silence_probability = 0.05;     // per silence
   double filler_probability = 1e-8;      // per noise word
   double garbage_phone_probability = 1e-4;  // per phone of a grammar's $GARBAGE
   double acoustic_scale = 1.0 / 20;      // scales path scores for posteriors (Sphinx's 1/ascale)
