@@ -17,11 +17,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Union
 
+from ..cache import atomic_write, default_cache_dir
 from .. import _core
 from ..errors import FormatError, NotFoundError
 
@@ -32,22 +32,6 @@ WordSequenceModel = _lm.WordSequenceModel
 FORMAT_VERSION: int = _lm.FORMAT_VERSION
 
 PathLike = Union[str, "os.PathLike[str]"]
-
-
-def _atomic_write(path: PathLike, write) -> None:
-    """Call ``write(tmp_path)`` then move the file into place atomically."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 class BoostMixin:
@@ -120,14 +104,14 @@ class NgramModel(BoostMixin, _lm.NgramModel):
                 f.write(view)
 
         try:
-            _atomic_write(path, write)
+            atomic_write(path, write)
         finally:
             view.release()
             del owner
 
     def write_arpa(self, path: PathLike) -> None:
         """Write the model as ARPA text (log10), atomically."""
-        _atomic_write(path, lambda tmp: super(NgramModel, self).write_arpa(tmp))
+        atomic_write(path, lambda tmp: super(NgramModel, self).write_arpa(tmp))
 
     def __repr__(self) -> str:
         return f"<NgramModel order={self.order} counts={self.counts} from {self.name!r}>"
@@ -138,16 +122,6 @@ def default_lm_path() -> Path:
     import pocketsphinx
 
     return Path(pocketsphinx.get_model_path()) / "en-us" / "en-us.lm.bin"
-
-
-def default_cache_dir() -> Path:
-    """``$ASR_ENGINE_CACHE``, else ``$XDG_CACHE_HOME/asr_engine``, else ``~/.cache/asr_engine``."""
-    env = os.environ.get("ASR_ENGINE_CACHE")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "asr_engine"
 
 
 def load_cached(path: PathLike, cache_dir: PathLike | None = None, *, verify_checksum: bool = False) -> NgramModel:
