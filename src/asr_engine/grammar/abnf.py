@@ -24,7 +24,7 @@ from .document import (
     Tag,
     Token,
 )
-from .source import GrammarError, SourceText
+from .source import GrammarError, Scanner
 from .xml_names import is_name_char, is_name_start_char, is_rule_name
 
 __all__ = ["AbnfParser", "parse_abnf"]
@@ -42,53 +42,10 @@ MAX_NESTING = 100  # parentheses/brackets deep; far beyond any real grammar
 MAX_COUNT = 2**31 - 1  # largest repeat count accepted
 
 
-class AbnfParser:
+class AbnfParser(Scanner):
     """Parses one ABNF document into a :class:`GrammarDocument`."""
 
-    def __init__(self, text: str, source: str = "<string>") -> None:
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        self.src = SourceText(text, source)
-        self.s = text
-        self.n = len(text)
-        self.i = 0
-        self.depth = 0
-
     # -- scanning helpers --------------------------------------------------
-
-    def error(self, message: str, at: Optional[int] = None) -> GrammarError:
-        return self.src.error(message, self.i if at is None else at)
-
-    def pos(self, at: Optional[int] = None) -> tuple[int, int]:
-        return self.src.position(self.i if at is None else at)
-
-    def peek(self, k: int = 0) -> str:
-        j = self.i + k
-        return self.s[j] if j < self.n else ""
-
-    def skip(self) -> None:
-        """Skips whitespace and comments."""
-        s, n = self.s, self.n
-        while self.i < n:
-            c = s[self.i]
-            if c in _WS:
-                self.i += 1
-            elif c == "/" and self.peek(1) == "/":
-                while self.i < n and s[self.i] not in "\r\n":
-                    self.i += 1
-            elif c == "/" and self.peek(1) == "*":
-                end = s.find("*/", self.i + 2)
-                if end < 0:
-                    raise self.error("unterminated comment ('/*' without '*/')")
-                self.i = end + 2
-            else:
-                break
-
-    def expect(self, c: str, what: str) -> None:
-        self.skip()
-        if self.peek() != c:
-            raise self.error(f"expected '{c}' {what}, found {self.describe()}")
-        self.i += 1
 
     def describe(self) -> str:
         if self.i >= self.n:

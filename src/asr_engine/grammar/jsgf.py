@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Optional
 
 from .document import (
     Alternatives,
@@ -25,7 +24,7 @@ from .document import (
     Tag,
     Token,
 )
-from .source import GrammarError, SourceText
+from .source import GrammarError, Scanner
 
 __all__ = ["JsgfParser", "parse_jsgf", "resolve_jsgf_ref", "check_jsgf_imports"]
 
@@ -34,43 +33,8 @@ _WEIGHT = re.compile(r"/([0-9]*(?:\.[0-9]+)?(?:[eE]-?[0-9]+)?)/")
 MAX_NESTING = 100
 
 
-class JsgfParser:
+class JsgfParser(Scanner):
     """Parses one JSGF document into a :class:`GrammarDocument`."""
-
-    def __init__(self, text: str, source: str = "<string>") -> None:
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        self.src = SourceText(text, source)
-        self.s = text
-        self.n = len(text)
-        self.i = 0
-        self.depth = 0
-
-    def error(self, message: str, at: Optional[int] = None) -> GrammarError:
-        return self.src.error(message, self.i if at is None else at)
-
-    def pos(self, at: Optional[int] = None) -> tuple[int, int]:
-        return self.src.position(self.i if at is None else at)
-
-    def peek(self) -> str:
-        return self.s[self.i] if self.i < self.n else ""
-
-    def skip(self) -> None:
-        s, n = self.s, self.n
-        while self.i < n:
-            c = s[self.i]
-            if c in " \t\r\n":
-                self.i += 1
-            elif s.startswith("//", self.i):
-                while self.i < n and s[self.i] not in "\r\n":
-                    self.i += 1
-            elif s.startswith("/*", self.i):
-                end = s.find("*/", self.i + 2)
-                if end < 0:
-                    raise self.error("unterminated comment ('/*' without '*/')")
-                self.i = end + 2
-            else:
-                break
 
     def describe(self) -> str:
         if self.i >= self.n:
@@ -79,12 +43,6 @@ class JsgfParser:
         while j < self.n and self.s[j] not in _TOKEN_STOP and j - self.i < 30:
             j += 1
         return repr(self.s[self.i:max(j, self.i + 1)])
-
-    def expect(self, c: str, what: str) -> None:
-        self.skip()
-        if self.peek() != c:
-            raise self.error(f"expected '{c}' {what}, found {self.describe()}")
-        self.i += 1
 
     def bare_token(self) -> str:
         j = self.i

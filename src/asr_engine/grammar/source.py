@@ -2,6 +2,7 @@
 line:column, plus the error type every grammar front end raises."""
 from __future__ import annotations
 
+import abc
 import bisect
 import codecs
 import re
@@ -50,6 +51,59 @@ class SourceText:
     def error(self, message: str, offset: int) -> GrammarError:
         line, col = self.position(offset)
         return GrammarError(message, line, col, self.name)
+
+
+class Scanner(abc.ABC):
+    """Cursor over a grammar's text shared by the ABNF and JSGF parsers:
+    position, look-ahead, C-style comments and errors with line and column.
+    Subclasses say how to describe the text at the cursor in messages."""
+
+    def __init__(self, text: str, source: str = "<string>") -> None:
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        self.src = SourceText(text, source)
+        self.s = text
+        self.n = len(text)
+        self.i = 0
+        self.depth = 0
+
+    def error(self, message: str, at: "int | None" = None) -> GrammarError:
+        return self.src.error(message, self.i if at is None else at)
+
+    def pos(self, at: "int | None" = None) -> tuple[int, int]:
+        return self.src.position(self.i if at is None else at)
+
+    def peek(self, k: int = 0) -> str:
+        j = self.i + k
+        return self.s[j] if j < self.n else ""
+
+    def skip(self) -> None:
+        """Skips white space and // or /* */ comments."""
+        s, n = self.s, self.n
+        while self.i < n:
+            c = s[self.i]
+            if c in " \t\r\n":
+                self.i += 1
+            elif s.startswith("//", self.i):
+                while self.i < n and s[self.i] not in "\r\n":
+                    self.i += 1
+            elif s.startswith("/*", self.i):
+                end = s.find("*/", self.i + 2)
+                if end < 0:
+                    raise self.error("unterminated comment ('/*' without '*/')")
+                self.i = end + 2
+            else:
+                break
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """The text at the cursor, for error messages."""
+
+    def expect(self, c: str, what: str) -> None:
+        self.skip()
+        if self.peek() != c:
+            raise self.error(f"expected '{c}' {what}, found {self.describe()}")
+        self.i += 1
 
 
 _BOMS = (
