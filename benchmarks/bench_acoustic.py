@@ -22,7 +22,6 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import json  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -31,19 +30,9 @@ from asr_engine.acoustic import AcousticModel, ScorerOptions  # noqa: E402
 from asr_engine.align import ForcedAligner  # noqa: E402
 from asr_engine.dictionary import Dictionary  # noqa: E402
 from asr_engine.model import default_dictionary_path, default_model_dir  # noqa: E402
+from bench_common import SHARED, best_time  # noqa: E402
 
-SHARED = Path(os.environ.get("ASR_ENGINE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 LIBRIVOX = SHARED / "data" / "pocketsphinx-test" / "librivox"
-
-
-def best_time(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def utterances():
@@ -83,13 +72,13 @@ def main() -> int:
 
     # --- loading ---------------------------------------------------------
     model_dir = default_model_dir()
-    t_model = best_time(lambda: AcousticModel.load(model_dir), args.repeat)
+    t_model = best_time(lambda: AcousticModel.load(model_dir), args.repeat, warmup=True)
     model = AcousticModel.load(model_dir)
-    t_text = best_time(lambda: Dictionary.load(default_dictionary_path(), phones=model, cache=False), 2)
+    t_text = best_time(lambda: Dictionary.load(default_dictionary_path(), phones=model, cache=False), 2, warmup=True)
     with tempfile.TemporaryDirectory() as tmp:
         cache = os.path.join(tmp, "cmudict.bin")
         Dictionary.load(default_dictionary_path(), phones=model, cache=False).save_cache(cache)
-        t_bin = best_time(lambda: Dictionary.load_cache(cache, model), args.repeat)
+        t_bin = best_time(lambda: Dictionary.load_cache(cache, model), args.repeat, warmup=True)
     print(f"en-us acoustic model load:        {t_model * 1000:8.1f} ms")
     print(f"cmudict text parse (135k lines):  {t_text * 1000:8.1f} ms")
     print(f"cmudict binary cache load:        {t_bin * 1000:8.1f} ms")
@@ -102,9 +91,9 @@ def main() -> int:
     # Blocks of 1 s, as a decoder would ask for them (one huge output array
     # would mostly measure page faults).
     blocks = [feats[i:i + 100] for i in range(0, len(feats), 100)]
-    t_all = best_time(lambda: [scorer.score(b) for b in blocks], args.repeat)
+    t_all = best_time(lambda: [scorer.score(b) for b in blocks], args.repeat, warmup=True)
     active = np.arange(0, model.n_senones, 10)
-    t_act = best_time(lambda: [scorer.score(b, active=active) for b in blocks], args.repeat)
+    t_act = best_time(lambda: [scorer.score(b, active=active) for b in blocks], args.repeat, warmup=True)
     print(f"senone scoring, all {model.n_senones} senones:  {len(feats) / t_all:8.0f} frames/s "
           f"({t_all / len(feats) * 1e6:.1f} us/frame, {len(feats)} frames, top-N 4, one thread)")
     print(f"senone scoring, 10% active:       {len(feats) / t_act:8.0f} frames/s "
@@ -115,7 +104,7 @@ def main() -> int:
     feature_sets = [aligner.features(audio) for _w, audio, _t, _r in items]
     t_search = best_time(lambda: [aligner.align_features(f, t) for f, (_w, _a, t, _r) in zip(feature_sets, items)],
                          args.repeat)
-    t_full = best_time(lambda: [aligner.align(audio, t) for _w, audio, t, _r in items], args.repeat)
+    t_full = best_time(lambda: [aligner.align(audio, t) for _w, audio, t, _r in items], args.repeat, warmup=True)
     t_ps = min(pocketsphinx_align(items, False) for _ in range(args.repeat))
     t_ps2 = min(pocketsphinx_align(items, True) for _ in range(max(1, args.repeat // 2)))
     print(f"alignment of {len(items)} librivox utterances ({seconds:.1f} s of audio):")

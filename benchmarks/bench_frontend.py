@@ -17,14 +17,13 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA
     os.environ.setdefault(var, "1")
 
 import sys  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 import asr_engine as ae  # noqa: E402
+from bench_common import SHARED, best_time  # noqa: E402
 
-SHARED = Path(os.environ.get("ASR_ENGINE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
 
 def sixty_seconds_of_speech() -> np.ndarray:
@@ -36,16 +35,6 @@ def sixty_seconds_of_speech() -> np.ndarray:
         if total >= 60 * 16000:
             break
     return np.concatenate(parts)[: 60 * 16000]
-
-
-def best_time(fn, repeat: int) -> float:
-    fn()  # warm up (imports, JIT, caches)
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> int:
@@ -62,7 +51,7 @@ def main() -> int:
     def ours():
         return ae.compute_features(audio, fo, feo)
 
-    results = {"asr_engine": best_time(ours, args.repeat)}
+    results = {"asr_engine": best_time(ours, args.repeat, warmup=True)}
     shapes = {"asr_engine": ours().shape}
 
     try:
@@ -75,7 +64,7 @@ def main() -> int:
             d = psf.delta(m, 2)
             return np.hstack([m, d, psf.delta(d, 2)])
 
-        results["python_speech_features"] = best_time(with_psf, max(3, args.repeat // 4))
+        results["python_speech_features"] = best_time(with_psf, max(3, args.repeat // 4), warmup=True)
         shapes["python_speech_features"] = with_psf().shape
     except ImportError:
         print("python_speech_features not installed (pip install .[test])")
@@ -88,7 +77,7 @@ def main() -> int:
                                      n_mels=25, fmin=130, fmax=6800)
             return np.vstack([m, librosa.feature.delta(m), librosa.feature.delta(m, order=2)]).T
 
-        results["librosa"] = best_time(with_librosa, max(3, args.repeat // 4))
+        results["librosa"] = best_time(with_librosa, max(3, args.repeat // 4), warmup=True)
         shapes["librosa"] = with_librosa().shape
     except ImportError:
         print("librosa not installed (pip install .[test])")

@@ -13,7 +13,6 @@ and PocketSphinx JSGF decoding) belongs with the decoder.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import tempfile
@@ -23,18 +22,8 @@ from pathlib import Path
 import pocketsphinx
 
 from asr_engine.grammar import compile_grammar
+from bench_common import PSX, SHARED, best_time
 
-SHARED = Path(os.environ.get("ASR_ENGINE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-PSX = SHARED / "data" / "pocketsphinx-test"
-
-
-def best(f, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def big_jsgf(n_names: int) -> str:
@@ -71,13 +60,13 @@ def compare(name: str, path: Path, rule: str, repeat: int) -> None:
         return j.build_fsg(j.get_rule(rule), lm, 1.0)
 
     root = rule.rpartition(".")[2]
-    ours_t = best(lambda: compile_grammar(path, root=root), repeat)
-    ps_t = best(ps_compile, repeat)
+    ours_t = best_time(lambda: compile_grammar(path, root=root), repeat)
+    ps_t = best_time(ps_compile, repeat)
     g = compile_grammar(path, root=root)
     fsg = ps_compile()
     sents = sentences_for(g, 2000, random.Random(1))
-    ours_m = best(lambda: [g.matches(s) for s in sents], repeat)
-    ps_m = best(lambda: [fsg.accept(s) for s in sents], repeat)
+    ours_m = best_time(lambda: [g.matches(s) for s in sents], repeat)
+    ps_m = best_time(lambda: [fsg.accept(s) for s in sents], repeat)
     agree = sum(g.matches(s) == bool(fsg.accept(s)) for s in sents)
     print(f"{name:12s} compile  ours {ours_t * 1e3:8.2f} ms   pocketsphinx {ps_t * 1e3:8.2f} ms   "
           f"ratio {ps_t / ours_t:6.2f}x   (ours: {g.num_states} states, {g.num_arcs} arcs, {len(g.words)} words)")

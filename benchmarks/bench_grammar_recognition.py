@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -20,19 +19,10 @@ import soundfile as sf  # noqa: E402
 
 import asr_engine as ae  # noqa: E402
 from asr_engine.grammar import compile_grammar  # noqa: E402
+from bench_common import SHARED, best_time  # noqa: E402
 
-SHARED = Path(os.environ.get("ASR_ENGINE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 CARDS = SHARED / "data" / "pocketsphinx-test" / "cards"
 ABNF = Path(__file__).resolve().parents[1] / "tests" / "data" / "grammar" / "cards.abnf"
-
-
-def best(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), out
 
 
 def main() -> int:
@@ -46,8 +36,14 @@ def main() -> int:
     grammar = compile_grammar(ABNF)
     rec.recognize(audios[0], grammar=grammar)  # builds the grammar's search network once
 
-    t_gram, hyp_gram = best(lambda: [rec.recognize(a, grammar=grammar).transcript for a in audios], args.repeat)
-    t_ngram, hyp_ngram = best(lambda: [rec.recognize(a).transcript for a in audios], args.repeat)
+    def run_grammar():
+        return [rec.recognize(a, grammar=grammar).transcript for a in audios]
+
+    def run_ngram():
+        return [rec.recognize(a).transcript for a in audios]
+
+    t_gram, hyp_gram = best_time(run_grammar, args.repeat), run_grammar()
+    t_ngram, hyp_ngram = best_time(run_ngram, args.repeat), run_ngram()
 
     from pocketsphinx import Decoder
 
@@ -63,7 +59,7 @@ def main() -> int:
             out.append(ps.hyp().hypstr if ps.hyp() else "")
         return out
 
-    t_ps, hyp_ps = best(run_ps, args.repeat)
+    t_ps, hyp_ps = best_time(run_ps, args.repeat), run_ps()
     print(f"{len(wavs)} cards utterances, {seconds:.1f} s of audio (best of {args.repeat})")
     for w, g, n, q in zip(wavs, hyp_gram, hyp_ngram, hyp_ps):
         print(f"  {w.name}: grammar={g!r} ngram={n!r} pocketsphinx-jsgf={q!r}")

@@ -9,12 +9,11 @@ insertions.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SHARED = Path(os.environ.get("ASR_ENGINE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+from bench_common import SHARED  # noqa: E402
 DEV = SHARED / "data" / "dev"
 
 

@@ -10,7 +10,6 @@ import itertools
 import sys
 import time
 
-import numpy as np
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from dev_set import load_dev_set, wer_table  # noqa: E402

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "am/fast_math.h"
+#include "common/fast_math.h"
 #include "common/error.h"
 
 namespace asr {

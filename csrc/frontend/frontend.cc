@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/fast_math.h"
+
 namespace asr {
 
 namespace {
@@ -98,27 +100,43 @@ void Frontend::Finish(std::vector<float>* cepstra) {
 }
 
 void Frontend::QueueFrame(const float* frame, int len) {
+  if (len < frame_size_) {
+    // Only the last frame of an utterance is short; pad it with zeros.
+    partial_.assign(frame_size_, 0.0f);
+    std::copy(frame, frame + len, partial_.begin());
+    frame = partial_.data();
+  }
   const int lane = block_count_++;
   float mean = 0;
   if (opts_.remove_dc) {
     double sum = 0;
-    for (int i = 0; i < len; ++i) sum += frame[i];
+    for (int i = 0; i < frame_size_; ++i) sum += frame[i];
     mean = static_cast<float>(sum / frame_size_);  // zero padding counts, as in Sphinx
   }
-  for (int i = 0; i < frame_size_; ++i) {
-    const float x = (i < len ? frame[i] : 0.0f) - mean;
-    block_[static_cast<size_t>(i) * kLanes + lane] = x * window_[i];
-  }
+  lane_src_[lane] = frame;
+  lane_mean_[lane] = mean;
 }
 
 void Frontend::FlushBlock(std::vector<float>* cepstra) {
   if (block_count_ == 0) return;
+  // Window the queued frames into the interleaved block: sample by sample,
+  // so every store is one contiguous group of lanes.
+  const int count = block_count_;
+  for (int l = count; l < kLanes; ++l) {  // idle lanes read a real frame; their output is dropped
+    lane_src_[l] = lane_src_[0];
+    lane_mean_[l] = lane_mean_[0];
+  }
+  for (int i = 0; i < frame_size_; ++i) {
+    const float w = window_[i];
+    float* dst = block_.data() + static_cast<size_t>(i) * kLanes;
+    for (int l = 0; l < kLanes; ++l) dst[l] = (lane_src_[l][i] - lane_mean_[l]) * w;
+  }
   fft_.PowerSpectrum(block_.data(), power_.data());
   mel_.Apply(power_.data(), energies_.data());
   // Noise removal carries state from frame to frame, so lanes go in order.
   if (noise_)
     for (int lane = 0; lane < block_count_; ++lane) noise_->Process(energies_.data() + lane, kLanes);
-  for (float& e : energies_) e = std::log(e + kLogFloor);
+  for (float& e : energies_) e = FastLog(e + kLogFloor);  // vectorises, unlike logf
   const size_t base = cepstra->size();
   cepstra->resize(base + static_cast<size_t>(block_count_) * opts_.num_cepstra);
   dct_.Apply(energies_.data(), block_count_, cepstra->data() + base);

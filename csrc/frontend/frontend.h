@@ -64,7 +64,10 @@ class Frontend {
   uint64_t rng_state_;
 
   std::vector<float> block_;     // [fft point][lane] windowed frames
-  int block_count_ = 0;          // frames queued in block_
+  int block_count_ = 0;          // frames queued for the next block
+  const float* lane_src_[RealFft::kLanes];  // each queued frame's pre-emphasised samples
+  float lane_mean_[RealFft::kLanes];        // and its mean, when removing DC
+  std::vector<float> partial_;   // the final partial frame, zero-padded to a window
   std::vector<float> power_;     // [bin][lane]
   std::vector<float> energies_;  // [filter][lane]
 };

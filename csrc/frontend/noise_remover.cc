@@ -15,13 +15,15 @@ constexpr double kLambdaT = 0.85;
 constexpr double kMuT = 0.2;
 constexpr double kMaxGain = 20;
 
-// Tracks the lower envelope: rises slowly, falls fast.
+// Tracks the lower envelope: rises slowly, falls fast. Written with
+// selects rather than branches so the loop vectorises.
 void LowerEnvelope(const std::vector<double>& in, std::vector<double>& env) {
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] >= env[i])
-      env[i] = kLambdaA * env[i] + (1 - kLambdaA) * in[i];
-    else
-      env[i] = kLambdaB * env[i] + (1 - kLambdaB) * in[i];
+  const size_t n = in.size();
+  const double* x = in.data();
+  double* e = env.data();
+  for (size_t i = 0; i < n; ++i) {
+    const double lambda = x[i] >= e[i] ? kLambdaA : kLambdaB;
+    e[i] = lambda * e[i] + (1 - lambda) * x[i];
   }
 }
 }  // namespace
@@ -51,14 +53,12 @@ void NoiseRemover::Process(float* energies, int stride) {
   // replaced by a fraction of that peak.
   for (int i = 0; i < n_; ++i) {
     const double in = signal_[i];
-    peak_[i] *= kLambdaT;
-    if (signal_[i] < kLambdaT * peak_[i]) signal_[i] = peak_[i] * kMuT;
-    if (in > peak_[i]) peak_[i] = in;
-  }
-  for (int i = 0; i < n_; ++i) {
-    signal_[i] = std::max(signal_[i], floor_[i]);
-    gain_[i] = signal_[i] < kMaxGain * power_[i] ? signal_[i] / power_[i] : kMaxGain;
-    gain_[i] = std::max(gain_[i], 1.0 / kMaxGain);
+    const double peak = peak_[i] * kLambdaT;
+    const double masked = in < kLambdaT * peak ? peak * kMuT : in;
+    peak_[i] = in > peak ? in : peak;
+    const double sig = std::max(masked, floor_[i]);
+    const double gain = sig < kMaxGain * power_[i] ? sig / power_[i] : kMaxGain;
+    gain_[i] = std::max(gain, 1.0 / kMaxGain);
   }
   // Each filter's gain is averaged over its +-kSmoothWindow neighbours.
   prefix_[0] = 0;

@@ -73,7 +73,46 @@ void RealFft::PowerSpectrum(const float* in, float* power) {
     }
     first_size = 8;
   }
-  for (int size = first_size; size <= m_; size <<= 1) {
+  // Remaining stages two at a time (radix 2x2): a stage of size `size`
+  // followed by one of size 2*size touches the same four elements, so one
+  // pass does both and W_{2size}^{j+size/2} = -i W_{2size}^j saves a multiply.
+  int size = first_size;
+  for (; 2 * size <= m_; size <<= 2) {
+    const int h = size / 2;
+    const int step1 = m_ / size;
+    const int step2 = m_ / (2 * size);
+    for (int start = 0; start < m_; start += 2 * size) {
+      for (int j = 0; j < h; ++j) {
+        const float w1r = cos_m_[j * step1], w1i = -sin_m_[j * step1];
+        const float w2r = cos_m_[j * step2], w2i = -sin_m_[j * step2];
+        const int a = start + j, b = a + h, c = a + size, d = c + h;
+        // Stage of size `size`: (a, b) and (c, d) with W_size^j.
+        LaneVector tr = w1r * re[b] - w1i * im[b];
+        LaneVector ti = w1r * im[b] + w1i * re[b];
+        LaneVector ar = re[a] + tr, ai = im[a] + ti;
+        LaneVector br = re[a] - tr, bi = im[a] - ti;
+        tr = w1r * re[d] - w1i * im[d];
+        ti = w1r * im[d] + w1i * re[d];
+        LaneVector cr = re[c] + tr, ci = im[c] + ti;
+        LaneVector dr = re[c] - tr, di = im[c] - ti;
+        // Stage of size 2*size: (a, c) with W^j, (b, d) with W^{j+h} = -i W^j.
+        tr = w2r * cr - w2i * ci;
+        ti = w2r * ci + w2i * cr;
+        re[a] = ar + tr;
+        im[a] = ai + ti;
+        re[c] = ar - tr;
+        im[c] = ai - ti;
+        const LaneVector ur = w2r * dr - w2i * di;
+        const LaneVector ui = w2r * di + w2i * dr;
+        // -i * (ur + i ui) = ui - i ur
+        re[b] = br + ui;
+        im[b] = bi - ur;
+        re[d] = br - ui;
+        im[d] = bi + ur;
+      }
+    }
+  }
+  for (; size <= m_; size <<= 1) {  // a last single stage when the count is odd
     const int half = size / 2;
     const int step = m_ / size;
     for (int start = 0; start < m_; start += size) {

@@ -11,23 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 
 from . import errors
 from .audio import load_audio
 from .frontend import compute_features, model_feature_options
-
-
-def default_model_dir() -> Path:
-    import pocketsphinx
-
-    return Path(pocketsphinx.get_model_path()) / "en-us" / "en-us"
+from .model import default_model_dir
 
 
 def _features(args: argparse.Namespace) -> int:
-    model = Path(args.model) if args.model else default_model_dir()
+    model = args.model or default_model_dir()
     fo, feo = model_feature_options(model)
     status = 0
     for name in args.files:
