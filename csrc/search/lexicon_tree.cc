@@ -134,7 +134,7 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
     const SearchWord& sw = vocab.word(w);
     for (int p : sw.phones)
       if (p < 0 || p >= num_phones_) throw FormatError("word '" + sw.text + "' uses a phone outside the model");
-    if (!sw.filler) order.push_back(w);
+    if (!sw.hidden()) order.push_back(w);
   }
   // Classes never share nodes: sort by class first.
   std::stable_sort(order.begin(), order.end(), [&](int a, int c) {
@@ -163,12 +163,14 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
     root_class.resize(b.size(), -1);
     root_class[path[0]] = prev_class;
   }
-  // Fillers: a private context-independent chain per pronunciation.
+  // Fillers and garbage phones: a private context-independent chain per
+  // pronunciation (garbage is a CI phone loop: cheap, and it must match
+  // anything rather than specific triphones).
   const int num_classes = vocab.num_classes();
   std::vector<std::vector<int32_t>> filler_first(num_classes);
   for (int w = 0; w < vocab.size(); ++w) {
     const SearchWord& sw = vocab.word(w);
-    if (!sw.filler) continue;
+    if (!sw.hidden()) continue;
     int32_t parent = -1;
     for (size_t i = 0; i < sw.phones.size(); ++i) {
       const int32_t id = new_node(parent, NodeKind::kFiller, sw.phones[i]);

@@ -291,7 +291,7 @@ void TreeSearch::RecordWordExits(const Hmm& h, float) {
     if (score == kNegInf) continue;  // the word-sequence model forbids this word here
     int e = word_exit_of_[w];
     if (e < 0) {
-      const int last = sw.filler ? tree_->silence_phone() : tree_->ContextPhone(sw.phones.back());
+      const int last = sw.hidden() ? tree_->silence_phone() : tree_->ContextPhone(sw.phones.back());
       e = NewExit(w, h.exit_bp, kNegInf, lm_score, next, last);
       word_exit_of_[w] = e;
       frame_words_.push_back(w);
