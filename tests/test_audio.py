@@ -54,7 +54,8 @@ def test_compressed_containers(fmt, subtype, ctype):
     for content_type in (ctype, None):
         audio = ae.load_audio(data, content_type)
         assert audio.sample_rate == RATE
-        assert abs(audio.duration - 1.0) < 0.1
+        length = audio.duration  # seconds of decoded audio
+        assert abs(length - 1.0) < 0.1
         # A 440 Hz tone survives any of these codecs: check its level.
         rms = np.sqrt(np.mean(audio.samples[2000:-2000] ** 2))
         assert 0.25 < rms < 0.45, rms
@@ -118,7 +119,8 @@ def test_real_originals_decode():
     for row in rows:
         audio = ae.load_audio(files[row[0]])
         assert audio.sample_rate == RATE
-        assert abs(audio.duration - float(row[5])) < 0.1, row
+        length = audio.duration  # seconds of decoded audio
+        assert abs(length - float(row[5])) < 0.1, row
         assert audio.original_rate == int(row[4]), row
         assert 0 < np.abs(audio.samples).max() <= 1.1
 
@@ -229,7 +231,8 @@ def test_limits():
         ae.load_audio(data, max_duration=1.0)
     with pytest.raises(ae.PayloadTooLargeError):
         ae.load_audio(encode(tone(seconds=2.0), RATE, "FLAC", "PCM_16"), max_duration=1.0)
-    assert ae.load_audio(data, max_duration=3.0).duration == pytest.approx(2.0)
+    length = ae.load_audio(data, max_duration=3.0).duration  # seconds of decoded audio
+    assert length == pytest.approx(2.0)
 
 
 def test_array_and_path_errors(tmp_path):
@@ -250,4 +253,5 @@ def test_array_and_path_errors(tmp_path):
     with pytest.raises(ae.AudioError):
         ae.load_audio(io.StringIO("text"))
     empty = ae.load_audio(PSX / "null.wav", allow_empty=True)
-    assert empty.samples.size == 0 and empty.duration == 0
+    length = empty.duration
+    assert empty.samples.size == 0 and length == 0
