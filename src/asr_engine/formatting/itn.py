@@ -252,16 +252,19 @@ def _render(token: Token, written: str, spoken: list[str], convention: str) -> s
         return _TITLES.get(written, written)
     if name == "time":
         return _clock(written)
-    if name == "measure" and token.fields.get("units") == "percent":
-        return written.replace(" %", "%")
+    if name == "measure":
+        if token.fields.get("units") == "percent":
+            return written.replace(" %", "%")
+        # Neither service documents unit symbols for these models: the
+        # number is written, the unit stays a word ("go forward 10 meters").
+        value_words = token.fields.get("value", "").split()
+        value = _number_text(value_words)
+        units = spoken[len(value_words):]
+        return " ".join([value] + units) if value and units else None
     if convention == "azure":
         return written
     if name == "date":
         return _ibm_date(written, spoken)
-    if name == "measure":
-        value = default_grammar().verbalize(Token("cardinal", {"integer": token.fields.get("value", "")}))
-        units = spoken[len(token.fields.get("value", "").split()):]
-        return " ".join([value] + units) if value and units else None
     if name == "money":
         currency = token.fields.get("currency", "")
         if currency in _IBM_CURRENCY or currency in _CENTS:
@@ -277,6 +280,9 @@ def _render(token: Token, written: str, spoken: list[str], convention: str) -> s
 def _number_text(spoken: list[str]) -> str | None:
     """``one hundred and nine point seven nine`` -> ``109.79``."""
     lower = [w.lower() for w in spoken]
+    if lower[:1] == ["minus"]:
+        rest = _number_text(lower[1:])
+        return None if rest is None else "-" + rest
     point = lower.index("point") if "point" in lower else len(lower)
     whole = num.cardinal_value(lower[:point]) if point else 0
     if whole is None:
