@@ -119,3 +119,16 @@ def test_network_cache_builds_once_under_threads():
 def test_upper_case_grammar_words_match(rec):
     res = rec.recognize(DEV / f"{UTT}.wav", grammar="#JSGF V1.0;\ngrammar g;\npublic <s> = IN A FLASH PHILIP FOLLOWED ITS DIRECTION;\n")
     assert res.transcript == "IN A FLASH PHILIP FOLLOWED ITS DIRECTION"
+
+
+def test_extended_network_decodes_like_a_full_build(rec):
+    words = {"zorblax": "Z AO R B L AE K S", "flash": "F L AE SH IH"}
+    fast = rec.with_words(words)
+    full_native = ae._core.RecognitionModel(rec.acoustic_model.native, fast.dictionary.native, fast.language_model)
+    assert full_native.num_words == fast.num_words
+    assert fast.missing_words == list(full_native.missing_words)
+    slow = ae.Recognizer(dictionary=fast.dictionary, language_model=fast.language_model)
+    for utt in (UTT, "cathy_a0069_1592747062"):
+        path = DEV / f"{utt}.wav"
+        if path.exists():
+            assert fast.recognize(path).transcript == slow.recognize(path).transcript

@@ -130,13 +130,16 @@ class Recognizer:
         cannot pronounce: the search can never output them."""
         return list(self._native.missing_words)
 
-    def _derive(self, dictionary: Dictionary, language_model, display_as: dict[str, str]) -> "Recognizer":
+    def _derive(self, dictionary: Dictionary, language_model, display_as: dict[str, str],
+                added: list[str]) -> "Recognizer":
         """A recognizer sharing this one's acoustic model and options, with
-        its own dictionary, word-sequence model and search network."""
+        its own dictionary (this one's plus ``added``), word-sequence model
+        (extending this one's) and search network (this one's lexicon tree
+        plus the new pronunciations)."""
         out = copy.copy(self)
         out.dictionary = dictionary
         out.language_model = language_model
-        out._native = _core.RecognitionModel(self.acoustic_model.native, dictionary.native, language_model)
+        out._native = self._native.extended(dictionary.native, language_model, added)
         out._display_as = {**self._display_as, **display_as}
         out._grammar_models = weakref.WeakKeyDictionary()
         out._grammar_lock = threading.Lock()
@@ -176,7 +179,7 @@ class Recognizer:
             dictionary = _vocab.extended_dictionary(self.dictionary, prons)
             new = {w: log10_prob for w in prons if w not in self.language_model}
             lm = OpenVocabularyModel(self.language_model, new) if new else self.language_model
-            return self._derive(dictionary, lm, {})
+            return self._derive(dictionary, lm, {}, list(prons))
 
         return self._networks.get(key, build)
 
@@ -199,23 +202,11 @@ class Recognizer:
         key = ("custom", model.digest, float(weight))
 
         def build() -> "Recognizer":
-            specs = {}
-            for w, cw in model.words.items():
-                if cw.pronunciations:
-                    specs[w] = list(cw.pronunciations)
-                elif w not in self.dictionary:
-                    specs[w] = None
-            corpus_words = [w for w in model.ngram.words() if w not in specs and w not in self.dictionary
-                            and w not in ("<s>", "</s>", "<unk>")]
-            for w in corpus_words:  # corpus words without a custom-word entry: the G2P's, when there is one
-                try:
-                    specs[w] = _vocab.generate_pronunciations(w)
-                except InvalidArgumentError:
-                    pass
-            dictionary = _vocab.extended_dictionary(self.dictionary, _vocab.pronunciations(specs))
+            prons = _vocab.custom_pronunciations(model, self.dictionary)
+            dictionary = _vocab.extended_dictionary(self.dictionary, prons)
             lm = model.combine(self.language_model, weight)
             display = _vocab.display_map({w: cw.display_as for w, cw in model.words.items()})
-            return self._derive(dictionary, lm, display)
+            return self._derive(dictionary, lm, display, list(prons))
 
         return self._networks.get(key, build)
 

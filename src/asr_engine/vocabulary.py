@@ -70,6 +70,25 @@ def pronunciations(words: Mapping[str, WordSpec]) -> dict[str, list[list[str]]]:
     return out
 
 
+def custom_pronunciations(model, dictionary: Dictionary) -> dict[str, list[list[str]]]:
+    """Pronunciations to add for a custom model's words: the ones given, else
+    (for words the dictionary lacks, custom words and corpus words alike) the
+    G2P's. A word that gets none is left out: it shows in the recognizer's
+    ``missing_words`` (and the warning), since the language model has it."""
+    out: dict[str, list[list[str]]] = {}
+    for w, cw in model.words.items():
+        if cw.pronunciations:
+            out[w] = _phone_lists(w, list(cw.pronunciations))
+    for w in model.ngram.words():
+        if w in out or w in dictionary or w in ("<s>", "</s>", "<unk>"):
+            continue
+        try:
+            out[w] = generate_pronunciations(w)
+        except InvalidArgumentError:
+            pass
+    return out
+
+
 def extended_dictionary(base: Dictionary, words: Mapping[str, list[list[str]]]) -> Dictionary:
     """A copy of ``base`` with ``words`` added (new variants for known words).
 
