@@ -31,7 +31,8 @@ from .dictionary import Dictionary
 from .align import AlignedPhone, AlignedState, AlignedWord, Alignment, AlignOptions, ForcedAligner, MissingWordsError, align
 from .search import SearchOptions
 from .results import Alternative, Result, WordResult
-from .recognizer import Recognizer, Stream, default_recognizer, recognize
+from .recognizer import Recognizer, default_recognizer, recognize
+from .stream import Stream
 from . import lm
 from .grammar import Grammar, GrammarError, GrammarOptions, compile_grammar, matches  # noqa: F401
 

@@ -7,6 +7,7 @@ native work runs without the GIL.
 """
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import os
@@ -14,7 +15,7 @@ import threading
 import time
 import weakref
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 import numpy as np
@@ -22,18 +23,21 @@ import numpy as np
 from . import _core
 from .acoustic import AcousticModel
 from .audio import Audio
-from .audio.input import AudioInput, StreamInput, read_audio
+from .audio.input import AudioInput, read_audio
 from .dictionary import Dictionary
 from .errors import InvalidArgumentError, NotFoundError
 from .frontend import FeatureOptions, FeatureStream, model_feature_options
 from .model import default_model_dir
+from .network_cache import NetworkCache
 from .phone_loop import PhoneLoop
 from .results import Alternative, Result, WordResult
 from .search import SearchOptions
 from .validation import check_keywords, describe_value, field_names
+from . import vocabulary as _vocab
 
 if TYPE_CHECKING:
     from .grammar import Grammar
+    from .stream import Stream
 
 logger = logging.getLogger("asr_engine")
 
@@ -102,7 +106,8 @@ class Recognizer:
     Args:
         model_dir: Sphinx acoustic model directory (default: the en-us model
             shipped with pocketsphinx).
-        dictionary: pronunciation dictionary path (default: ``cmudict-en-us.dict``).
+        dictionary: a :class:`Dictionary` (in this model's phone set) or a
+            dictionary path (default: ``cmudict-en-us.dict``).
         language_model: an ``asr_engine.lm`` model (n-gram, interpolated,
             boosted, KenLM) or a path to ARPA / lm.bin / our binary; default
             the en-us trigram, through its binary cache.
@@ -118,7 +123,7 @@ class Recognizer:
     def __init__(
         self,
         model_dir: Union[str, "os.PathLike[str]", None] = None,
-        dictionary: Union[str, "os.PathLike[str]", None] = None,
+        dictionary: Union[Dictionary, str, "os.PathLike[str]", None] = None,
         language_model: object = None,
         *,
         search: Union[SearchOptions, Mapping[str, object], None] = None,
@@ -137,11 +142,20 @@ class Recognizer:
             raise InvalidArgumentError(f"feature_options must be a FeatureOptions or None, "
                                        f"got {describe_value(feature_options)}")
         model_path = _check_path(model_dir, "acoustic model directory", directory=True)
-        dict_path = _check_path(dictionary, "dictionary file")
+        if not isinstance(dictionary, Dictionary):
+            if dictionary is not None and not isinstance(dictionary, (str, os.PathLike)):
+                raise InvalidArgumentError(f"dictionary must be a Dictionary, a path or None, "
+                                           f"got {describe_value(dictionary)}")
+            dict_path = _check_path(dictionary, "dictionary file")
         self.model_dir: str = model_path if model_path is not None else default_model_dir()
         self.acoustic_model = AcousticModel.load(self.model_dir)
         timer.lap("acoustic model")
-        self.dictionary = Dictionary.load(dict_path, self.acoustic_model)
+        if isinstance(dictionary, Dictionary):
+            if list(dictionary.phones) != list(self.acoustic_model.phones):
+                raise InvalidArgumentError("the dictionary was loaded for another acoustic model's phone set")
+            self.dictionary = dictionary
+        else:
+            self.dictionary = Dictionary.load(dict_path, self.acoustic_model)
         timer.lap("dictionary")
         self.language_model = _word_model(language_model)
         timer.lap("language model")
@@ -158,6 +172,97 @@ class Recognizer:
         self._grammar_models: "weakref.WeakKeyDictionary[Grammar, Any]" = weakref.WeakKeyDictionary()
         self._grammar_lock = threading.Lock()
         self._phone_loop = PhoneLoop(self.acoustic_model, self.dictionary)
+        # Networks of customizations (with_words, customized), built once each.
+        self._networks: NetworkCache = NetworkCache()
+        self._display_as: dict[str, str] = {}
+        _vocab.warn_missing(self.missing_words)
+
+    @property
+    def missing_words(self) -> list[str]:
+        """Words the language model (or its boosts) names but the dictionary
+        cannot pronounce: the search can never output them."""
+        return list(self._native.missing_words)
+
+    def _derive(self, dictionary: Dictionary, language_model: Any, display_as: dict[str, str],
+                added: list[str]) -> "Recognizer":
+        """A recognizer sharing this one's acoustic model and options, with
+        its own dictionary (this one's plus ``added``), word-sequence model
+        (extending this one's) and search network (this one's lexicon tree
+        plus the new pronunciations)."""
+        out = copy.copy(self)
+        out.dictionary = dictionary
+        out.language_model = language_model
+        out._native = self._native.extended(dictionary.native, language_model, added)
+        out._display_as = {**self._display_as, **display_as}
+        out._grammar_models = weakref.WeakKeyDictionary()
+        out._grammar_lock = threading.Lock()
+        out._phone_loop = PhoneLoop(self.acoustic_model, dictionary)
+        out._networks = NetworkCache()
+        _vocab.warn_missing(out.missing_words)
+        return out
+
+    def with_words(self, words: Mapping[str, Any], *, log10_prob: Optional[float] = None) -> "Recognizer":
+        """A recognizer whose search also knows ``words``.
+
+        It shares this recognizer's acoustic model and options; only the
+        dictionary copy, the language-model wrapper and the search network
+        are built (a fraction of a full :class:`Recognizer`), once per
+        distinct set of words (cached, LRU).
+
+        Args:
+            words: ``{word: pronunciation}``; a pronunciation is a phone
+                string (``"Z AO R B L AE K S"``), a list of them, or None to
+                generate it with the G2P. A word the dictionary already has
+                gets the pronunciation as a new variant.
+            log10_prob: the language-model probability of each word the LM
+                lacks, in every context (default
+                :data:`asr_engine.lm.vocabulary_model.DEFAULT_WORD_LOG10_PROB`,
+                -5: as likely as a common word).
+
+        Raises:
+            InvalidArgumentError: a malformed word, a phone outside the
+                model's phone set, or None when no G2P is available.
+        """
+        from .lm import OpenVocabularyModel
+
+        prons = _vocab.pronunciations(words)
+        key = ("words", tuple(sorted((w, tuple(map(tuple, p))) for w, p in prons.items())), log10_prob)
+
+        def build() -> "Recognizer":
+            dictionary = _vocab.extended_dictionary(self.dictionary, prons)
+            new = {w: log10_prob for w in prons if w not in self.language_model}
+            lm = OpenVocabularyModel(self.language_model, new) if new else self.language_model
+            return self._derive(dictionary, lm, {}, list(prons))
+
+        return self._networks.get(key, build)
+
+    def customized(self, model: Any, customization_weight: Optional[float] = None) -> "Recognizer":
+        """A recognizer driven by this one's language model customized by
+        ``model`` (an :class:`asr_engine.lm.CustomLanguageModel`).
+
+        The search knows the base vocabulary plus the custom words (their
+        pronunciations: given, else the dictionary's, else the G2P's), the
+        language model is the combination of :mod:`asr_engine.lm.custom` at
+        ``customization_weight`` (default 0.3), and results show each word's
+        ``display_as``. Built once per (model, weight) and cached (LRU, shared
+        by threads), so later requests cost what a base request costs.
+        """
+        from .lm.custom import DEFAULT_CUSTOMIZATION_WEIGHT, CustomLanguageModel, check_weight
+
+        if not isinstance(model, CustomLanguageModel):
+            raise InvalidArgumentError(f"model must be a CustomLanguageModel, not {type(model).__name__}")
+        weight = check_weight(DEFAULT_CUSTOMIZATION_WEIGHT if customization_weight is None else customization_weight)
+        key = ("custom", model.digest, float(weight))
+
+        def build() -> "Recognizer":
+            prons = _vocab.custom_pronunciations(model, self.dictionary)
+            dictionary = _vocab.extended_dictionary(self.dictionary, prons)
+            lm = model.combine(self.language_model, weight)
+            display = _vocab.display_map({w: cw.display_as for w, cw in model.words.items()})
+            return self._derive(dictionary, lm, display, list(prons))
+
+        return self._networks.get(key, build)
+
 
     def __repr__(self) -> str:
         return (f"Recognizer(model_dir={self.model_dir!r}, words={self.num_words}, "
@@ -175,14 +280,18 @@ class Recognizer:
         with self._grammar_lock:
             native = self._grammar_models.get(grammar)
             if native is None:
-                missing = self.dictionary.missing(grammar.words)
+                dictionary = self.dictionary
+                upper = _vocab.case_variants(dictionary, grammar.words)
+                if upper:  # grammar words in upper case match case-insensitively
+                    dictionary = _vocab.extended_dictionary(dictionary, upper)
+                missing = dictionary.missing(grammar.words)
                 if missing:
                     raise NotFoundError("grammar words not in the pronunciation dictionary: " + ", ".join(missing))
                 if grammar.mode == "dtmf":
                     raise InvalidArgumentError("a DTMF grammar cannot constrain speech recognition")
                 if grammar.fsa is None:
                     raise InvalidArgumentError("the grammar has no rule to recognize (no root and no public rule)")
-                native = _core.RecognitionModel(self.acoustic_model.native, self.dictionary.native, grammar.fsa)
+                native = _core.RecognitionModel(self.acoustic_model.native, dictionary.native, grammar.fsa)
                 self._grammar_models[grammar] = native
             return native
 
@@ -318,6 +427,21 @@ class Recognizer:
                                           rejection_threshold)
             timer.lap("phone loop and lattice")
         timer.log(decoded.duration)
+        return self._displayed(result)
+
+    def _displayed(self, result: Result) -> Result:
+        """The result with custom words shown as their ``display_as``."""
+        if not self._display_as:
+            return result
+        show = self._display_as
+
+        def words(ws: list[WordResult]) -> list[WordResult]:
+            return [replace(w, word=show.get(w.word, w.word)) for w in ws]
+
+        result.words = words(result.words)
+        result.transcript = " ".join(show.get(t, t) for t in result.transcript.split())
+        result.alternatives = [replace(a, transcript=" ".join(show.get(t, t) for t in a.transcript.split()),
+                                       words=words(a.words)) for a in result.alternatives]
         return result
 
     def _grammar_result(self, decoder: Any, feats: np.ndarray, duration: float, opts: SearchOptions,
@@ -375,85 +499,10 @@ class Recognizer:
             content_type: for headerless byte chunks, e.g. ``audio/l16;rate=8000``.
             **options: :class:`SearchOptions` fields overriding the defaults.
         """
+        from .stream import Stream
+
         return Stream(self, self._search_options(options, "stream()"), sample_rate=sample_rate,
                       content_type=content_type)
-
-
-class Stream:
-    """Incremental recognition: ``accept`` chunks, get partial results,
-    ``finish`` for the final one.
-
-    A chunk is a mono numpy array at the stream's ``sample_rate`` (int16,
-    other integers and floats as in :mod:`asr_engine.audio.input`), headerless
-    bytes of the stream's ``content_type``, or a whole encoded file (path,
-    bytes, file object). Partial results come from a live-CMN pass that runs
-    as audio arrives. The final result re-decodes the whole utterance as
-    :meth:`Recognizer.recognize` does (batch CMN), so it equals the one-shot
-    result for the same audio.
-    """
-
-    def __init__(self, recognizer: Recognizer, options: SearchOptions, *, sample_rate: Optional[int] = None,
-                 content_type: Optional[str] = None) -> None:
-        self._rec = recognizer
-        self._options = options
-        self._input = StreamInput(recognizer.sample_rate, sample_rate, content_type)
-        live = FeatureOptions(recognizer.feature_options.feature_type, "live",
-                              recognizer.feature_options.cmn_init, False)
-        self._features = FeatureStream(recognizer.frontend_options, live)
-        self._decoder = _core.Decoder(recognizer._native, options.to_native())
-        self._decoder.start()
-        self._chunks: list[np.ndarray] = []
-        self._samples = 0
-        self._finished = False
-
-    @property
-    def sample_rate(self) -> int:
-        """Rate of the numpy chunks this stream takes, in Hz."""
-        return int(self._input.rate)
-
-    @property
-    def duration(self) -> float:
-        """Seconds of audio accepted so far."""
-        return self._samples / self._rec.sample_rate
-
-    def __repr__(self) -> str:
-        state = "finished" if self._finished else "open"
-        return f"Stream({state}, sample_rate={self.sample_rate}, duration={self.duration:.2f})"
-
-    def accept(self, chunk: AudioInput) -> Result:
-        """Feed the next chunk; returns the partial result so far.
-
-        Raises:
-            AudioError: a chunk the stream cannot take (multi-channel, wrong
-                type, NaN, out of range); InvalidArgumentError once finished.
-        """
-        if self._finished:
-            raise InvalidArgumentError("the stream is finished")
-        self._feed(self._input.accept(chunk))
-        return self._rec._result(self._decoder, self.duration, False, self._options)
-
-    def _feed(self, samples: np.ndarray) -> None:
-        if samples.size == 0:
-            return
-        self._chunks.append(samples)
-        self._samples += samples.size
-        feats = self._features.accept(samples)
-        if len(feats):
-            self._decoder.process(feats)
-
-    def finish(self) -> Result:
-        """The final result; the stream cannot be used afterwards."""
-        if self._finished:
-            raise InvalidArgumentError("the stream is finished")
-        self._finished = True
-        tail = self._input.finish()
-        if tail.size:
-            self._chunks.append(tail)
-            self._samples += tail.size
-        audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.float32)
-        rate = self._rec.sample_rate
-        return self._rec.recognize(Audio(audio, rate, rate, 1, audio.size / rate, "stream"),
-                                   **_changed_fields(self._rec.search_options, self._options))
 
 
 def _against_loop(x: float) -> float:
@@ -471,11 +520,6 @@ def _confidence(instances: Any, posteriors: Any, text: str, start: int, end: int
         if other == text and s <= middle <= e:
             total += posteriors[i]
     return round(min(1.0, total), 4)
-
-
-def _changed_fields(base: SearchOptions, options: SearchOptions) -> dict[str, Any]:
-    a, b = asdict(base), asdict(options)
-    return {k: v for k, v in b.items() if a[k] != v}
 
 
 _default: Optional[Recognizer] = None
@@ -497,5 +541,5 @@ def recognize(audio: Union[AudioInput, Audio], content_type: Optional[str] = Non
     return default_recognizer().recognize(audio, content_type, **options)
 
 
-__all__ = ["Recognizer", "Stream", "Result", "WordResult", "Alternative", "recognize", "default_recognizer",
+__all__ = ["Recognizer", "Result", "WordResult", "Alternative", "recognize", "default_recognizer",
            "DEFAULT_REJECTION_THRESHOLD"]
