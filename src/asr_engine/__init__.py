@@ -11,11 +11,22 @@ from __future__ import annotations
 
 # errors first: the native module imports it while it initialises.
 from . import errors
-from .errors import *  # noqa: F401,F403
+from .errors import (
+    AsrError,
+    ConflictError,
+    FormatError,
+    InvalidArgumentError,
+    NotFoundError,
+    PayloadTooLargeError,
+    AudioError,
+    UnsupportedMediaTypeError,
+)
 import logging as _logging
 
+# The library logs (warnings, DEBUG timings) and never prints; applications
+# configure logging.getLogger("asr_engine") as they like.
 _logging.getLogger("asr_engine").addHandler(_logging.NullHandler())
-from . import _core  # noqa: F401
+from . import _core  # noqa: F401,E402
 from .audio import Audio, load_audio
 from .frontend import (
     FeatureOptions,
@@ -28,7 +39,8 @@ from .frontend import (
 )
 from .acoustic import AcousticModel, SenoneScorer
 from .dictionary import Dictionary
-from .align import AlignedPhone, AlignedState, AlignedWord, Alignment, AlignOptions, ForcedAligner, MissingWordsError, align
+from .align import (AlignedPhone, AlignedState, AlignedWord, Alignment, AlignOptions, ForcedAligner,
+                    MissingWordsError, align)
 from .search import SearchOptions
 from .results import Alternative, Result, WordResult
 from .recognizer import Recognizer, default_recognizer, recognize
@@ -38,7 +50,15 @@ from .grammar import Grammar, GrammarError, GrammarOptions, compile_grammar, mat
 
 __version__ = "0.1.0"
 
-__all__ = errors.__all__ + [
+__all__ = [
+    "AsrError",
+    "InvalidArgumentError",
+    "FormatError",
+    "AudioError",
+    "UnsupportedMediaTypeError",
+    "NotFoundError",
+    "ConflictError",
+    "PayloadTooLargeError",
     "Audio",
     "load_audio",
     "FrontendOptions",
