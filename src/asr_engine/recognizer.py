@@ -32,7 +32,7 @@ from .network_cache import NetworkCache
 from .phone_loop import PhoneLoop
 from .results import Alternative, Result, WordResult
 from .search import SearchOptions
-from .validation import check_keywords, describe_value, field_names
+from .validation import check_keywords, checked_arguments, describe_value, field_names
 from . import vocabulary as _vocab
 
 if TYPE_CHECKING:
@@ -120,6 +120,7 @@ class Recognizer:
         InvalidArgumentError: an argument of the wrong type or value.
     """
 
+    @checked_arguments
     def __init__(
         self,
         model_dir: Union[str, "os.PathLike[str]", None] = None,
@@ -356,6 +357,7 @@ class Recognizer:
         return Result(" ".join(w.word for w in words), round(confidence, 4), words, alternatives,
                       round(duration, 3), True)
 
+    @checked_arguments
     def recognize(
         self,
         audio: Union[AudioInput, Audio],
@@ -489,6 +491,7 @@ class Recognizer:
         result.rejection_margin = round(margin, 4)
         return result
 
+    @checked_arguments
     def stream(self, *, sample_rate: Optional[int] = None, content_type: Optional[str] = None,
                **options: Any) -> "Stream":
         """Start a streaming recognition (see :class:`Stream`).
@@ -535,6 +538,7 @@ def default_recognizer() -> Recognizer:
         return _default
 
 
+@checked_arguments
 def recognize(audio: Union[AudioInput, Audio], content_type: Optional[str] = None, **options: Any) -> Result:
     """Transcribe with the shared default :class:`Recognizer` (arguments as
     :meth:`Recognizer.recognize`)."""

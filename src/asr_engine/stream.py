@@ -19,6 +19,7 @@ from .errors import InvalidArgumentError
 from .frontend import FeatureOptions, FeatureStream
 from .results import Result
 from .search import SearchOptions
+from .validation import checked_arguments
 
 if TYPE_CHECKING:
     from .recognizer import Recognizer
@@ -67,6 +68,7 @@ class Stream:
         state = "finished" if self._finished else "open"
         return f"Stream({state}, sample_rate={self.sample_rate}, duration={self.duration:.2f})"
 
+    @checked_arguments
     def accept(self, chunk: AudioInput) -> Result:
         """Feed the next chunk; returns the partial result so far.
 
