@@ -2,6 +2,8 @@
 // asr_engine.errors, chosen by the error's kind.
 #include <pybind11/pybind11.h>
 
+#include <string>
+
 #include "bindings/bindings.h"
 #include "common/error.h"
 
@@ -25,7 +27,13 @@ void BindErrors(py::module_& m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const asr::Error& e) {
-      PyErr_SetString(g_classes[static_cast<int>(e.kind())], e.what());
+      // Messages quote input, which need not be UTF-8: escape what is not,
+      // so the caller gets this error rather than a UnicodeDecodeError.
+      const std::string what = e.what();
+      PyObject* text = PyUnicode_DecodeUTF8(what.data(), static_cast<Py_ssize_t>(what.size()), "backslashreplace");
+      if (text == nullptr) return;  // the decoder's own error is set
+      PyErr_SetObject(g_classes[static_cast<int>(e.kind())], text);
+      Py_DECREF(text);
     } catch (const std::bad_alloc&) {
       PyErr_SetString(PyExc_MemoryError, "out of memory in the native core");
     }

@@ -152,15 +152,14 @@ class Recognizer:
         if lattice.empty:
             return Result("", 0.0, [], [], round(duration, 3), True)
         instances = lattice.instances
-        posteriors = lattice.posteriors
         ids, _score = lattice.best_path()
+        confidences = lattice.confidences(ids)  # one native pass over the lattice
         words = []
-        for i in ids:
+        for i, conf in zip(ids, confidences):
             text, start, end, _ac, filler = instances[i]
             if filler:
                 continue
-            words.append(WordResult(text, round(start * step, 3), round((end + 1) * step, 3),
-                                    _confidence(instances, posteriors, text, start, end)))
+            words.append(WordResult(text, round(start * step, 3), round((end + 1) * step, 3), round(conf, 4)))
         confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
         alternatives = []
         if max_alternatives > 1:
@@ -281,17 +280,6 @@ class Stream:
         rate = self._rec.sample_rate
         return self._rec.recognize(Audio(audio, rate, rate, 1, audio.size / rate, "stream"),
                                    **_changed_fields(self._rec.search_options, self._options))
-
-
-def _confidence(instances, posteriors, text: str, start: int, end: int) -> float:
-    """Posterior of the word: the summed posteriors of lattice instances of
-    the same word that overlap the middle of its segment."""
-    middle = (start + end) // 2
-    total = 0.0
-    for i, (other, s, e, _ac, _filler) in enumerate(instances):
-        if other == text and s <= middle <= e:
-            total += posteriors[i]
-    return round(min(1.0, total), 4)
 
 
 def _changed_fields(base: SearchOptions, options: SearchOptions) -> dict:
