@@ -1,9 +1,20 @@
-"""asr_engine: offline speech-to-text with Sphinx-format models."""
+"""asr_engine: offline speech-to-text with Sphinx-format models.
+
+The package's public API: audio input (:func:`load_audio`), the front end,
+acoustic models and dictionaries, language models (:mod:`asr_engine.lm`),
+grammars, recognition (:class:`Recognizer`, :func:`recognize`, streams) and
+forced alignment (:func:`align`). Every error is an :class:`AsrError` with an
+HTTP-like ``code``. Log messages (warnings, per-stage timings at DEBUG) go
+to the ``asr_engine`` logger; the library never prints.
+"""
 from __future__ import annotations
 
 # errors first: the native module imports it while it initialises.
 from . import errors
 from .errors import *  # noqa: F401,F403
+import logging as _logging
+
+_logging.getLogger("asr_engine").addHandler(_logging.NullHandler())
 from . import _core  # noqa: F401
 from .audio import Audio, load_audio
 from .frontend import (
@@ -17,9 +28,10 @@ from .frontend import (
 )
 from .acoustic import AcousticModel, SenoneScorer
 from .dictionary import Dictionary
-from .align import AlignOptions, ForcedAligner, MissingWordsError, align
+from .align import AlignedPhone, AlignedState, AlignedWord, Alignment, AlignOptions, ForcedAligner, MissingWordsError, align
 from .search import SearchOptions
-from .recognizer import Recognizer, Result, Stream, WordResult, default_recognizer, recognize
+from .results import Alternative, Result, WordResult
+from .recognizer import Recognizer, Stream, default_recognizer, recognize
 from . import lm
 from .grammar import Grammar, GrammarError, GrammarOptions, compile_grammar, matches  # noqa: F401
 
@@ -39,15 +51,25 @@ __all__ = errors.__all__ + [
     "SenoneScorer",
     "Dictionary",
     "AlignOptions",
+    "Alignment",
+    "AlignedWord",
+    "AlignedPhone",
+    "AlignedState",
     "ForcedAligner",
     "MissingWordsError",
     "align",
     "SearchOptions",
     "Recognizer",
     "Result",
+    "Alternative",
     "Stream",
     "WordResult",
     "recognize",
     "default_recognizer",
     "lm",
+    "Grammar",
+    "GrammarError",
+    "GrammarOptions",
+    "compile_grammar",
+    "matches",
 ]

@@ -123,7 +123,8 @@ def _read_bytes(source, max_bytes: int | None) -> bytes:
             raise AudioError("the file object must be opened in binary mode")
         data = bytes(data)
     else:
-        raise AudioError(f"cannot read audio from a {type(source).__name__}; give a path, bytes, a file or an array")
+        raise AudioError(f"cannot read audio from {type(source).__name__}; give a path, bytes, "
+                         "a binary file object or a numpy array")
     if limit is not None and len(data) > limit:
         raise PayloadTooLargeError(f"audio input is larger than the limit of {limit} bytes")
     return data
@@ -134,22 +135,9 @@ def _from_array(a: np.ndarray, rate: int | None) -> tuple[np.ndarray, int, str]:
         raise AudioError("a numpy array of samples needs input_rate (its sample rate in Hz)")
     if not wav.MIN_RATE <= int(rate) <= wav.MAX_RATE:
         raise AudioError(f"input rate {rate} Hz is outside {wav.MIN_RATE}-{wav.MAX_RATE}")
-    if a.ndim not in (1, 2) or (a.ndim == 2 and not 1 <= a.shape[1] <= wav.MAX_CHANNELS):
-        raise AudioError(f"sample array must be 1-D or frames x channels (1-{wav.MAX_CHANNELS}), got shape {a.shape}")
-    kind = a.dtype.kind
-    if kind == "f":
-        x = a.astype(np.float32)
-        if not np.all(np.isfinite(x)):
-            raise AudioError("sample array contains NaN or infinity")
-    elif a.dtype == np.int16:
-        x = a.astype(np.float32) / 32768.0
-    elif a.dtype == np.int32:
-        x = (a.astype(np.float64) / 2147483648.0).astype(np.float32)
-    elif a.dtype == np.uint8:
-        x = (a.astype(np.float32) - 128.0) / 128.0
-    else:
-        raise AudioError(f"unsupported sample type {a.dtype}; use float32, int16, int32 or uint8")
-    return (x if x.ndim == 2 else x.reshape(-1, 1)), int(rate), f"array/{a.dtype}"
+    from .input import array_frames
+
+    return array_frames(a), int(rate), f"array/{a.dtype}"
 
 
 def _decode(data: bytes, ctype: ContentType, max_duration: float | None) -> tuple[np.ndarray, int, str]:
