@@ -148,12 +148,6 @@ def new_words(rec, n: int) -> None:
     with_words = [u for u in utts if wset & set(normalize(u.reference))]
     print(f"words: {len(words)} words, {len(with_words)} utterances: {' '.join(words)}")
     with tempfile.TemporaryDirectory() as tmp:
-        dict_path = Path(tmp) / "reduced.dict"
-        src = ae.model.default_dictionary_path()
-        with open(src, encoding="utf-8") as f, open(dict_path, "w", encoding="utf-8") as out:
-            for line in f:
-                if re.sub(r"\(\d+\)$", "", line.split(" ", 1)[0]) not in wset:
-                    out.write(line)
         arpa = Path(tmp) / "base.arpa"
         rec.language_model.write_arpa(arpa)
         reduced_arpa = Path(tmp) / "reduced.arpa"
@@ -161,9 +155,7 @@ def new_words(rec, n: int) -> None:
         t = time.perf_counter()
         reduced_lm = ae.lm.NgramModel.load(reduced_arpa)
         print(f"  reduced LM built in {time.perf_counter() - t:.1f} s")
-    reduced = ae.Recognizer(dictionary=str(dict_path) if dict_path.exists() else None, language_model=reduced_lm) \
-        if False else ae.Recognizer(dictionary=_load_dict(dict_path_text := _dict_text(wset)), language_model=reduced_lm)
-    del dict_path_text
+    reduced = ae.Recognizer(dictionary=_load_dict(_dict_text(wset)), language_model=reduced_lm)
     full = hits(decode(rec, with_words), with_words, wset)
     gone = hits(decode(reduced, with_words), with_words, wset)
     print(f"  unmodified model: {full[0]}/{full[1]} = {full[0] / full[1]:.1%}")
@@ -188,10 +180,10 @@ def _dict_text(words: set[str]) -> str:
 
 
 def _load_dict(text: str):
-    tmp = tempfile.NamedTemporaryFile("w", suffix=".dict", delete=False, encoding="utf-8")
-    tmp.write(text)
-    tmp.close()
-    return ae.Dictionary.load(tmp.name, cache=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "reduced.dict"
+        path.write_text(text, encoding="utf-8")
+        return ae.Dictionary.load(str(path), cache=False)
 
 
 def _drop_words_from_arpa(src: Path, dst: Path, words: set[str]) -> None:

@@ -6,6 +6,7 @@ from typing import Mapping
 
 from .. import _core
 from ..errors import InvalidArgumentError
+from .combine import _native
 from .ngram import BoostMixin
 
 _lm = _core.lm
@@ -13,11 +14,6 @@ _lm = _core.lm
 #: log10 probability of an added word when the caller gives none (about the
 #: 93rd percentile of the default LM's unigrams: a common word).
 DEFAULT_WORD_LOG10_PROB = -5.0
-
-
-def _native(model):
-    as_native = getattr(model, "as_native", None)
-    return as_native() if as_native is not None else model
 
 
 class OpenVocabularyModel(BoostMixin, _lm.OpenVocabularyModel):
