@@ -214,7 +214,7 @@ class Recognizer:
             log10_prob: the language-model probability of each word the LM
                 lacks, in every context (default
                 :data:`asr_engine.lm.vocabulary_model.DEFAULT_WORD_LOG10_PROB`,
-                -5: as likely as a common word).
+                -4: as likely as one of the 1 % most frequent words).
 
         Raises:
             InvalidArgumentError: a malformed word, a phone outside the
