@@ -14,8 +14,10 @@ from . import errors
 from .errors import *  # noqa: F401,F403
 import logging as _logging
 
+# The library logs (warnings, DEBUG timings) and never prints; applications
+# configure logging.getLogger("asr_engine") as they like.
 _logging.getLogger("asr_engine").addHandler(_logging.NullHandler())
-from . import _core  # noqa: F401
+from . import _core  # noqa: F401,E402
 from .audio import Audio, load_audio
 from .frontend import (
     FeatureOptions,
@@ -28,16 +30,18 @@ from .frontend import (
 )
 from .acoustic import AcousticModel, SenoneScorer
 from .dictionary import Dictionary
-from .align import AlignedPhone, AlignedState, AlignedWord, Alignment, AlignOptions, ForcedAligner, MissingWordsError, align
+from .align import (AlignedPhone, AlignedState, AlignedWord, Alignment, AlignOptions, ForcedAligner,
+                    MissingWordsError, align)
 from .search import SearchOptions
 from .results import Alternative, Result, WordResult
-from .recognizer import Recognizer, Stream, default_recognizer, recognize
+from .recognizer import Recognizer, default_recognizer, recognize
+from .stream import Stream
 from . import lm
 from .grammar import Grammar, GrammarError, GrammarOptions, compile_grammar, matches  # noqa: F401
 
 __version__ = "0.1.0"
 
-__all__ = errors.__all__ + [
+__all__ = [
     "Audio",
     "load_audio",
     "FrontendOptions",
@@ -73,3 +77,4 @@ __all__ = errors.__all__ + [
     "compile_grammar",
     "matches",
 ]
+__all__ += errors.__all__

@@ -32,7 +32,7 @@ from .audio import Audio
 from .audio.input import AudioInput, read_audio
 from .errors import InvalidArgumentError, NotFoundError
 from .phone_loop import PhoneLoop
-from .validation import check_fields, option, with_field_docs
+from .validation import check_fields, checked_arguments, option, with_field_docs
 
 _PUNCTUATION = ".,;:!?\"()[]{}<>«»“”‘’—–-…*_/\\"
 
@@ -70,6 +70,7 @@ class MissingWordsError(NotFoundError):
 class ForcedAligner:
     """Aligns transcripts with one model and dictionary; safe to share between threads."""
 
+    @checked_arguments
     def __init__(
         self,
         model: Union[AcousticModel, str, None] = None,
@@ -128,6 +129,7 @@ class ForcedAligner:
         decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=int(fe.sample_rate))
         return compute_features(decoded, fe, feat)
 
+    @checked_arguments
     def align(self, audio: Union[AudioInput, Audio], text: Union[str, Sequence[str]],
               content_type: Optional[str] = None, *, sample_rate: Optional[int] = None) -> Alignment:
         """Align ``audio`` (a path, bytes, file object, numpy array with
@@ -135,10 +137,11 @@ class ForcedAligner:
         words = self.words(text)
         return self.align_features(self.features(audio, content_type, sample_rate=sample_rate), words)
 
+    @checked_arguments
     def align_features(self, features: np.ndarray, text: Union[str, Sequence[str]]) -> Alignment:
         """Align precomputed features (frames x ``model.frame_dim``)."""
-        if not isinstance(text, str) and not (isinstance(text, Sequence) and all(isinstance(t, str) for t in text)):
-            raise InvalidArgumentError(f"text must be a string or a sequence of strings, got {type(text).__name__}")
+        if not isinstance(text, str) and not (isinstance(text, (list, tuple)) and all(isinstance(t, str) for t in text)):
+            raise InvalidArgumentError(f"text must be a string or a list of strings, got {type(text).__name__}")
         words = self.words(text) if isinstance(text, str) else list(text)
         if not isinstance(features, np.ndarray) or features.dtype.kind not in "fiu":
             raise InvalidArgumentError("features must be a numeric numpy array (frames x frame_dim)")
@@ -174,7 +177,12 @@ def normalize_transcript(text: Union[str, Sequence[str]], dictionary: Dictionary
     punctuation are dropped. ``missing`` lists tokens found in none of these
     forms, without repeats.
     """
-    tokens = text.split() if isinstance(text, str) else [str(t) for t in text]
+    if isinstance(text, str):
+        tokens = text.split()
+    elif isinstance(text, (list, tuple)) and all(isinstance(t, str) for t in text):
+        tokens = list(text)
+    else:
+        raise InvalidArgumentError(f"the transcript must be a string or a list of strings, got {type(text).__name__}")
     words: list[str] = []
     missing: list[str] = []
     for token in tokens:
@@ -312,6 +320,7 @@ def _to_result(raw: dict[str, Any], step: float, quality: Optional[float]) -> Al
                      float(raw["acoustic_score"]), None if quality is None else round(quality, 4))
 
 
+@checked_arguments
 def align(
     audio: Union[AudioInput, Audio],
     text: Union[str, Sequence[str]],

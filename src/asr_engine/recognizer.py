@@ -8,7 +8,6 @@ native work runs without the GIL.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import logging
 import math
 import os
@@ -16,7 +15,7 @@ import threading
 import time
 import weakref
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 import numpy as np
@@ -24,7 +23,7 @@ import numpy as np
 from . import _core
 from .acoustic import AcousticModel
 from .audio import Audio
-from .audio.input import AudioInput, StreamInput, read_audio
+from .audio.input import AudioInput, read_audio
 from .dictionary import Dictionary
 from .errors import InvalidArgumentError, NotFoundError
 from .frontend import FeatureOptions, FeatureStream, model_feature_options
@@ -33,12 +32,12 @@ from .network_cache import NetworkCache
 from .phone_loop import PhoneLoop
 from .results import Alternative, Result, WordResult
 from .search import SearchOptions
-from .validation import check_keywords, describe_value, field_names
+from .validation import check_keywords, checked_arguments, describe_value, field_names
 from . import vocabulary as _vocab
 
 if TYPE_CHECKING:
     from .grammar import Grammar
-    from .lm.custom import CustomLanguageModel
+    from .stream import Stream
 
 logger = logging.getLogger("asr_engine")
 
@@ -121,6 +120,7 @@ class Recognizer:
         InvalidArgumentError: an argument of the wrong type or value.
     """
 
+    @checked_arguments
     def __init__(
         self,
         model_dir: Union[str, "os.PathLike[str]", None] = None,
@@ -143,7 +143,11 @@ class Recognizer:
             raise InvalidArgumentError(f"feature_options must be a FeatureOptions or None, "
                                        f"got {describe_value(feature_options)}")
         model_path = _check_path(model_dir, "acoustic model directory", directory=True)
-        dict_path = None if isinstance(dictionary, Dictionary) else _check_path(dictionary, "dictionary file")
+        if not isinstance(dictionary, Dictionary):
+            if dictionary is not None and not isinstance(dictionary, (str, os.PathLike)):
+                raise InvalidArgumentError(f"dictionary must be a Dictionary, a path or None, "
+                                           f"got {describe_value(dictionary)}")
+            dict_path = _check_path(dictionary, "dictionary file")
         self.model_dir: str = model_path if model_path is not None else default_model_dir()
         self.acoustic_model = AcousticModel.load(self.model_dir)
         timer.lap("acoustic model")
@@ -180,7 +184,7 @@ class Recognizer:
         cannot pronounce: the search can never output them."""
         return list(self._native.missing_words)
 
-    def _derive(self, dictionary: Dictionary, language_model, display_as: dict[str, str],
+    def _derive(self, dictionary: Dictionary, language_model: Any, display_as: dict[str, str],
                 added: list[str]) -> "Recognizer":
         """A recognizer sharing this one's acoustic model and options, with
         its own dictionary (this one's plus ``added``), word-sequence model
@@ -193,12 +197,12 @@ class Recognizer:
         out._display_as = {**self._display_as, **display_as}
         out._grammar_models = weakref.WeakKeyDictionary()
         out._grammar_lock = threading.Lock()
+        out._phone_loop = PhoneLoop(self.acoustic_model, dictionary)
         out._networks = NetworkCache()
         _vocab.warn_missing(out.missing_words)
         return out
 
-    def with_words(self, words: "Mapping[str, _vocab.WordSpec]", *,
-                   log10_prob: Optional[float] = None) -> "Recognizer":
+    def with_words(self, words: Mapping[str, Any], *, log10_prob: Optional[float] = None) -> "Recognizer":
         """A recognizer whose search also knows ``words``.
 
         It shares this recognizer's acoustic model and options; only the
@@ -214,7 +218,7 @@ class Recognizer:
             log10_prob: the language-model probability of each word the LM
                 lacks, in every context (default
                 :data:`asr_engine.lm.vocabulary_model.DEFAULT_WORD_LOG10_PROB`,
-                -4: as likely as one of the 1 % most frequent words).
+                -5: as likely as a common word).
 
         Raises:
             InvalidArgumentError: a malformed word, a phone outside the
@@ -233,8 +237,7 @@ class Recognizer:
 
         return self._networks.get(key, build)
 
-    def customized(self, model: "CustomLanguageModel",
-                   customization_weight: Optional[float] = None) -> "Recognizer":
+    def customized(self, model: Any, customization_weight: Optional[float] = None) -> "Recognizer":
         """A recognizer driven by this one's language model customized by
         ``model`` (an :class:`asr_engine.lm.CustomLanguageModel`).
 
@@ -260,6 +263,7 @@ class Recognizer:
             return self._derive(dictionary, lm, display, list(prons))
 
         return self._networks.get(key, build)
+
 
     def __repr__(self) -> str:
         return (f"Recognizer(model_dir={self.model_dir!r}, words={self.num_words}, "
@@ -353,6 +357,7 @@ class Recognizer:
         return Result(" ".join(w.word for w in words), round(confidence, 4), words, alternatives,
                       round(duration, 3), True)
 
+    @checked_arguments
     def recognize(
         self,
         audio: Union[AudioInput, Audio],
@@ -417,13 +422,28 @@ class Recognizer:
         decoder = self._decode(feats, opts, network)
         timer.lap("search")
         if network is None:
-            result = self._displayed(self._result(decoder, decoded.duration, True, opts, int(max_alternatives)))
+            result = self._result(decoder, decoded.duration, True, opts, int(max_alternatives))
             timer.lap("lattice")
         else:
             result = self._grammar_result(decoder, feats, decoded.duration, opts, int(max_alternatives),
                                           rejection_threshold)
             timer.lap("phone loop and lattice")
         timer.log(decoded.duration)
+        return self._displayed(result)
+
+    def _displayed(self, result: Result) -> Result:
+        """The result with custom words shown as their ``display_as``."""
+        if not self._display_as:
+            return result
+        show = self._display_as
+
+        def words(ws: list[WordResult]) -> list[WordResult]:
+            return [replace(w, word=show.get(w.word, w.word)) for w in ws]
+
+        result.words = words(result.words)
+        result.transcript = " ".join(show.get(t, t) for t in result.transcript.split())
+        result.alternatives = [replace(a, transcript=" ".join(show.get(t, t) for t in a.transcript.split()),
+                                       words=words(a.words)) for a in result.alternatives]
         return result
 
     def _grammar_result(self, decoder: Any, feats: np.ndarray, duration: float, opts: SearchOptions,
@@ -471,6 +491,7 @@ class Recognizer:
         result.rejection_margin = round(margin, 4)
         return result
 
+    @checked_arguments
     def stream(self, *, sample_rate: Optional[int] = None, content_type: Optional[str] = None,
                **options: Any) -> "Stream":
         """Start a streaming recognition (see :class:`Stream`).
@@ -481,102 +502,10 @@ class Recognizer:
             content_type: for headerless byte chunks, e.g. ``audio/l16;rate=8000``.
             **options: :class:`SearchOptions` fields overriding the defaults.
         """
+        from .stream import Stream
+
         return Stream(self, self._search_options(options, "stream()"), sample_rate=sample_rate,
                       content_type=content_type)
-
-    def _displayed(self, result: Result) -> Result:
-        """The result with custom words shown as their ``display_as``."""
-        if not self._display_as:
-            return result
-        show = self._display_as
-
-        def words(ws: list[WordResult]) -> list[WordResult]:
-            return [dataclasses.replace(w, word=show.get(w.word, w.word)) for w in ws]
-
-        def text(t: str) -> str:
-            return " ".join(show.get(x, x) for x in t.split())
-
-        alternatives = [dataclasses.replace(a, transcript=text(a.transcript), words=words(a.words))
-                        for a in result.alternatives]
-        return dataclasses.replace(result, transcript=text(result.transcript), words=words(result.words),
-                                   alternatives=alternatives)
-
-
-class Stream:
-    """Incremental recognition: ``accept`` chunks, get partial results,
-    ``finish`` for the final one.
-
-    A chunk is a mono numpy array at the stream's ``sample_rate`` (int16,
-    other integers and floats as in :mod:`asr_engine.audio.input`), headerless
-    bytes of the stream's ``content_type``, or a whole encoded file (path,
-    bytes, file object). Partial results come from a live-CMN pass that runs
-    as audio arrives. The final result re-decodes the whole utterance as
-    :meth:`Recognizer.recognize` does (batch CMN), so it equals the one-shot
-    result for the same audio.
-    """
-
-    def __init__(self, recognizer: Recognizer, options: SearchOptions, *, sample_rate: Optional[int] = None,
-                 content_type: Optional[str] = None) -> None:
-        self._rec = recognizer
-        self._options = options
-        self._input = StreamInput(recognizer.sample_rate, sample_rate, content_type)
-        live = FeatureOptions(recognizer.feature_options.feature_type, "live",
-                              recognizer.feature_options.cmn_init, False)
-        self._features = FeatureStream(recognizer.frontend_options, live)
-        self._decoder = _core.Decoder(recognizer._native, options.to_native())
-        self._decoder.start()
-        self._chunks: list[np.ndarray] = []
-        self._samples = 0
-        self._finished = False
-
-    @property
-    def sample_rate(self) -> int:
-        """Rate of the numpy chunks this stream takes, in Hz."""
-        return int(self._input.rate)
-
-    @property
-    def duration(self) -> float:
-        """Seconds of audio accepted so far."""
-        return self._samples / self._rec.sample_rate
-
-    def __repr__(self) -> str:
-        state = "finished" if self._finished else "open"
-        return f"Stream({state}, sample_rate={self.sample_rate}, duration={self.duration:.2f})"
-
-    def accept(self, chunk: AudioInput) -> Result:
-        """Feed the next chunk; returns the partial result so far.
-
-        Raises:
-            AudioError: a chunk the stream cannot take (multi-channel, wrong
-                type, NaN, out of range); InvalidArgumentError once finished.
-        """
-        if self._finished:
-            raise InvalidArgumentError("the stream is finished")
-        self._feed(self._input.accept(chunk))
-        return self._rec._result(self._decoder, self.duration, False, self._options)
-
-    def _feed(self, samples: np.ndarray) -> None:
-        if samples.size == 0:
-            return
-        self._chunks.append(samples)
-        self._samples += samples.size
-        feats = self._features.accept(samples)
-        if len(feats):
-            self._decoder.process(feats)
-
-    def finish(self) -> Result:
-        """The final result; the stream cannot be used afterwards."""
-        if self._finished:
-            raise InvalidArgumentError("the stream is finished")
-        self._finished = True
-        tail = self._input.finish()
-        if tail.size:
-            self._chunks.append(tail)
-            self._samples += tail.size
-        audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.float32)
-        rate = self._rec.sample_rate
-        return self._rec.recognize(Audio(audio, rate, rate, 1, audio.size / rate, "stream"),
-                                   **_changed_fields(self._rec.search_options, self._options))
 
 
 def _against_loop(x: float) -> float:
@@ -596,11 +525,6 @@ def _confidence(instances: Any, posteriors: Any, text: str, start: int, end: int
     return round(min(1.0, total), 4)
 
 
-def _changed_fields(base: SearchOptions, options: SearchOptions) -> dict[str, Any]:
-    a, b = asdict(base), asdict(options)
-    return {k: v for k, v in b.items() if a[k] != v}
-
-
 _default: Optional[Recognizer] = None
 _default_lock = threading.Lock()
 
@@ -614,11 +538,12 @@ def default_recognizer() -> Recognizer:
         return _default
 
 
+@checked_arguments
 def recognize(audio: Union[AudioInput, Audio], content_type: Optional[str] = None, **options: Any) -> Result:
     """Transcribe with the shared default :class:`Recognizer` (arguments as
     :meth:`Recognizer.recognize`)."""
     return default_recognizer().recognize(audio, content_type, **options)
 
 
-__all__ = ["Recognizer", "Stream", "Result", "WordResult", "Alternative", "recognize", "default_recognizer",
+__all__ = ["Recognizer", "Result", "WordResult", "Alternative", "recognize", "default_recognizer",
            "DEFAULT_REJECTION_THRESHOLD"]

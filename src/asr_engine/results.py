@@ -79,7 +79,8 @@ class Result:
         rejection_margin: with a grammar, the best sentence's acoustic score
             minus a free phone loop's, in nats per frame; the result is
             rejected when it is below ``-rejection_threshold``. None without
-            a grammar.
+            a grammar, or when no sentence of the grammar reached the end of
+            the audio (then ``rejected`` is True).
     """
 
     transcript: str

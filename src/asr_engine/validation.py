@@ -14,15 +14,17 @@ nothing else from it.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
 from dataclasses import field, fields
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, TypeVar, cast
 
 from .errors import InvalidArgumentError
 
-__all__ = ["option", "check_fields", "check_value", "check_keywords", "describe_value", "with_field_docs",
-           "field_names"]
+__all__ = ["option", "check_fields", "check_value", "check_keywords", "checked_arguments", "describe_value",
+           "with_field_docs", "field_names"]
 
 
 def option(default: Any, doc: str, *, low: Optional[float] = None, high: Optional[float] = None,
@@ -105,11 +107,42 @@ def field_docs(cls: type) -> str:
     return "\n".join(lines)
 
 
-def with_field_docs(cls: type) -> type:
-    """Class decorator: append :func:`field_docs` to the class docstring, so
-    ``help()`` shows every field with its meaning, range and default."""
+T = TypeVar("T", bound=type)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def with_field_docs(cls: T) -> T:
+    """Class decorator for option dataclasses: append :func:`field_docs` to
+    the class docstring, so ``help()`` shows every field with its meaning,
+    range and default, and check the constructor's arguments
+    (:func:`checked_arguments`)."""
     cls.__doc__ = (cls.__doc__ or "").rstrip() + "\n\n" + field_docs(cls) + "\n"
+    cls.__init__ = checked_arguments(cls.__init__, name=cls.__name__)  # type: ignore[misc]
     return cls
+
+
+def checked_arguments(fn: F, *, name: Optional[str] = None) -> F:
+    """Decorator: a call whose arguments do not fit ``fn``'s signature (an
+    unknown keyword, a missing or extra argument) raises
+    InvalidArgumentError naming the call and what it accepts, instead of
+    Python's TypeError."""
+    sig = inspect.signature(fn)
+    call = f"{name or fn.__qualname__}()"
+    accepted = [p.name for p in sig.parameters.values()
+                if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            sig.bind(*args, **kwargs)
+        except TypeError as e:
+            unknown = [k for k in kwargs if k not in sig.parameters]
+            if unknown:
+                check_keywords(call, unknown, accepted)
+            raise InvalidArgumentError(f"{call}: {e}; it takes {', '.join(accepted)}") from None
+        return fn(*args, **kwargs)
+
+    return cast(F, wrapper)
 
 
 def check_keywords(call: str, given: Iterable[str], accepted: Iterable[str]) -> None:

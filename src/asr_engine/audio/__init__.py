@@ -16,12 +16,13 @@ from typing import BinaryIO, Union
 
 import numpy as np
 
-from ..errors import AudioError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
+from ..errors import AudioError, InvalidArgumentError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
 from . import wav
 from .containers import decode_container, sniff_container
 from .content_type import ContentType, parse_content_type
 from .g711 import decode_alaw, decode_mulaw
 from .resample import resample
+from ..validation import checked_arguments
 
 AudioSource = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO, np.ndarray]
 
@@ -50,6 +51,7 @@ class Audio:
     encoding: str
 
 
+@checked_arguments
 def load_audio(
     source: AudioSource,
     content_type: str | None = None,
@@ -82,8 +84,23 @@ def load_audio(
         PayloadTooLargeError: over ``max_bytes`` or ``max_duration`` (413).
         NotFoundError: a path that does not exist (404).
     """
-    if sample_rate is not None and not wav.MIN_RATE <= int(sample_rate) <= wav.MAX_RATE:
-        raise AudioError(f"target sample rate {sample_rate} Hz is outside {wav.MIN_RATE}-{wav.MAX_RATE}")
+    from .input import check_rate
+    from ..validation import check_value
+
+    if sample_rate is not None:
+        sample_rate = check_rate(sample_rate, "sample_rate")
+    if input_rate is not None:
+        input_rate = check_rate(input_rate, "input_rate")
+    if max_bytes is not None:
+        max_bytes = int(check_value("load_audio", "max_bytes", max_bytes,  # type: ignore[call-overload]
+                                    {"kind": int, "low": 0, "high": None, "low_open": False}))
+    if max_duration is not None:
+        max_duration = float(check_value("load_audio", "max_duration", max_duration,  # type: ignore[arg-type]
+                                         {"kind": float, "low": 0, "high": None, "low_open": True}))
+    if not isinstance(allow_empty, bool):
+        raise InvalidArgumentError(f"allow_empty must be True or False, got {type(allow_empty).__name__}")
+    if content_type is not None and not isinstance(content_type, str):
+        raise InvalidArgumentError(f"content_type must be a MIME type string, got {type(content_type).__name__}")
     ctype = parse_content_type(content_type)
     if isinstance(source, np.ndarray):
         frames, rate, encoding = _from_array(source, input_rate)

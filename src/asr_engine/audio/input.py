@@ -75,14 +75,13 @@ def array_frames(a: object, *, mono_only: bool = False) -> "np.ndarray[Any, np.d
                          f"got shape {a.shape}")
     kind = a.dtype.kind
     if kind == "f" and a.dtype.itemsize in (4, 8):
+        if a.size and not np.all(np.isfinite(a)):
+            raise AudioError("the sample array contains NaN or infinity")
+        peak = float(np.max(np.abs(a))) if a.size else 0.0
+        if peak > MAX_FLOAT_PEAK:
+            raise AudioError(f"float samples must be full scale 1.0, but the peak is {peak:g}; "
+                             "pass integer PCM as an integer array (e.g. int16)")
         x = a.astype(np.float32)
-        if x.size:
-            if not np.all(np.isfinite(x)):
-                raise AudioError("the sample array contains NaN or infinity")
-            peak = float(np.max(np.abs(x)))
-            if peak > MAX_FLOAT_PEAK:
-                raise AudioError(f"float samples must be full scale 1.0, but the peak is {peak:g}; "
-                                 "pass integer PCM as an integer array (e.g. int16)")
     elif kind == "i":
         x = (a.astype(np.float64) / float(2 ** (8 * a.dtype.itemsize - 1))).astype(np.float32)
     elif kind == "u":
