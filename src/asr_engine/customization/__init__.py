@@ -19,6 +19,7 @@ from .base_models import BaseModel, default_base_models
 from .language_models import MAX_MODELS_PER_OWNER, CustomLanguageModels
 from .store import DEFAULT_LEASE_SECONDS, JobContext, LeaseLost, Store, Transaction, default_home
 from .training import DEFAULT_CUSTOMIZATION_WEIGHT, TrainedCustomization
+from .verify import verify_store
 
 __all__ = [
     "Store",
@@ -33,4 +34,5 @@ __all__ = [
     "MAX_MODELS_PER_OWNER",
     "TrainedCustomization",
     "DEFAULT_CUSTOMIZATION_WEIGHT",
+    "verify_store",
 ]

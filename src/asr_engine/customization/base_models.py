@@ -82,6 +82,15 @@ class BaseModel:
                 self._recognizer = Recognizer(self.model_dir, self.dictionary, self.language_model)
             return self._recognizer
 
+    def language_model_object(self):
+        """The base n-gram LM (the recognizer's when it is loaded)."""
+        with self._lock:
+            if self._recognizer is not None:
+                return self._recognizer.language_model
+        from ..lm import load_cached, load_default_lm
+
+        return load_default_lm() if self.language_model is None else load_cached(self.language_model)
+
     def vocabulary(self):
         """The base pronunciation dictionary (what is *in* vocabulary), loaded
         on its own so that corpus analysis need not build a recognizer."""
@@ -105,6 +114,7 @@ def default_base_models() -> dict[str, BaseModel]:
     # One set of files: the narrowband name serves the broadband recognizer.
     narrowband.recognizer = broadband.recognizer  # type: ignore[method-assign]
     narrowband.vocabulary = broadband.vocabulary  # type: ignore[method-assign]
+    narrowband.language_model_object = broadband.language_model_object  # type: ignore[method-assign]
     return {m.name: m for m in (broadband, narrowband)}
 
 

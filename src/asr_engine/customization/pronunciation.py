@@ -28,38 +28,14 @@ LETTER_NAMES = {
 
 _ALLOWED_PUNCTUATION = set(" .-'")
 _TOKEN = re.compile(r"[^\s\-]+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-         "nineteen"]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_SCALES = [(10 ** 12, "trillion"), (10 ** 9, "billion"), (10 ** 6, "million"), (1000, "thousand"),
-           (100, "hundred")]
-
-
-def _cardinal(n: int) -> str:
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
-    for value, name in _SCALES:
-        if n >= value:
-            head, rest = divmod(n, value)
-            return f"{_cardinal(head)} {name}" + ("" if rest == 0 else " " + _cardinal(rest))
-    raise AssertionError(n)  # pragma: no cover
-
+_LETTERS_ONLY = re.compile(r"[^\w'.]|[\d_]")
 
 def spell_numbers(text: str) -> str:
-    """Digits spelled out, for the suggestion in the service's error text
-    (``75 dollars`` -> ``seventy five dollars``, ``0.15`` -> ``zero point one five``)."""
-    def spell(m: re.Match) -> str:
-        whole, _, frac = m.group(0).replace(",", "").partition(".")
-        words = _cardinal(int(whole)) if len(whole) <= 15 else " ".join(_ONES[int(d)] for d in whole)
-        if frac:
-            words += " point " + " ".join(_ONES[int(d)] for d in frac)
-        return words
-    return " ".join(_NUMBER.sub(spell, text).split())
+    """Digits spelled out as the corpus normalization does, for the suggestion
+    in the service's error text (``75 dollars`` -> ``seventy five dollars``)."""
+    from ..lm.corpus import verbalize
+
+    return " ".join(verbalize(text).split())
 
 
 def sounds_like_error(spelling: str) -> Optional[str]:
@@ -143,19 +119,25 @@ class Pronouncer:
         return " ".join(phones)
 
     def pronunciations(self, word: str, sounds_like: Sequence[str]) -> list[str]:
-        """The word's custom pronunciations: one per valid ``sounds_like``; with
-        none, [] for a base word (its base pronunciations serve) or the G2P's."""
-        valid = [s for s in sounds_like if sounds_like_error(s) is None]
-        if valid:
+        """The word's custom pronunciations: one per valid ``sounds_like``.
+
+        With no ``sounds_like``: [] for a base word (its base pronunciations
+        serve), else the word read as a spelling (numbers spelled out, parts
+        looked up, the rest through the G2P). A word whose ``sounds_like`` are
+        all invalid has none (it is excluded from training with its error).
+        """
+        if sounds_like:
             out: list[str] = []
-            for s in valid:
-                p = self.spelling(s)
-                if p and p not in out:
-                    out.append(p)
+            for s in sounds_like:
+                if sounds_like_error(s) is None:
+                    p = self.spelling(s)
+                    if p and p not in out:
+                        out.append(p)
             return out
         if self.in_vocabulary(word):
             return []
-        return self.g2p(word.lower(), 1)
+        spoken = " ".join(_LETTERS_ONLY.sub(" ", spell_numbers(word)).split())
+        return [self.spelling(spoken)] if spoken else []
 
 
 __all__ = ["Pronouncer", "LETTER_NAMES", "MAX_SOUNDS_LIKE", "check_sounds_like", "sounds_like_error",

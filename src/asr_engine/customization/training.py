@@ -79,18 +79,24 @@ class TrainedCustomization:
         return self._custom_lm
 
 
-def train_custom_lm_file(sentences: list[str], words: list[str], path: str) -> None:
-    """Train the custom n-gram model on normalised sentences and save it to ``path``."""
-    from ..lm import train_ngram
+def train_custom_lm_file(sentences: list[str], words: dict[str, list[str]], display_as: dict[str, str],
+                         base, path: str) -> None:
+    """Train the engine's :class:`~asr_engine.lm.CustomLanguageModel` on the
+    normalised sentences and words, against the base LM, and save it to ``path``."""
+    from ..lm import CustomLanguageModel, CustomWord
 
-    model = train_ngram(sentences, 3, normalize=False, extra_words=[w.lower() for w in words])
-    model.save(path)
+    custom_words = {}
+    for word, prons in words.items():
+        token = word.lower()
+        shown = display_as.get(word, word if word != token else None)
+        custom_words[token] = CustomWord(token, list(prons), shown)
+    CustomLanguageModel.train(sentences, custom_words, base=base).save(path)
 
 
 def load_custom_lm(path: str):
-    from ..lm import NgramModel
+    from ..lm import CustomLanguageModel
 
-    return NgramModel.load(path)
+    return CustomLanguageModel.load(path)
 
 
 class TrainingMixin:
@@ -202,12 +208,11 @@ class TrainingMixin:
                 sentences: list[str] = []
                 for name in corpora:
                     sentences.extend(self.store.blobs.read(name).decode("utf-8").splitlines())
-                if sentences:
-                    with tempfile.TemporaryDirectory(dir=self.store.path) as tmp:
-                        path = os.path.join(tmp, "custom.lm")
-                        train_custom_lm_file(sentences, list(lexicon_words), path)
-                        name, size = self.store.blobs.write_file(path)
-                    new_blobs.append((name, size, "lm"))
+                with tempfile.TemporaryDirectory(dir=self.store.path) as tmp:
+                    path = os.path.join(tmp, "custom.lm")
+                    train_custom_lm_file(sentences, lexicon_words, display, base.language_model_object(), path)
+                    name, size = self.store.blobs.write_file(path)
+                new_blobs.append((name, size, "lm"))
                 lexicon = {
                     "format": "asr_engine.custom_language_model/1",
                     "base_model_name": row.base_model_name, "base_version": version,
