@@ -7,6 +7,7 @@ native work runs without the GIL.
 """
 from __future__ import annotations
 
+import copy
 import os
 import threading
 import weakref
@@ -22,7 +23,9 @@ from .dictionary import Dictionary
 from .errors import InvalidArgumentError
 from .frontend import FeatureOptions, FeatureStream, model_feature_options
 from .model import default_model_dir
+from .network_cache import NetworkCache
 from .search import SearchOptions
+from . import vocabulary as _vocab
 
 
 @dataclass
@@ -69,7 +72,8 @@ class Recognizer:
     Args:
         model_dir: Sphinx acoustic model directory (default: the en-us model
             shipped with pocketsphinx).
-        dictionary: pronunciation dictionary path (default: ``cmudict-en-us.dict``).
+        dictionary: a :class:`Dictionary` (in this model's phone set) or a
+            dictionary path (default: ``cmudict-en-us.dict``).
         language_model: an ``asr_engine.lm`` model (n-gram, interpolated,
             boosted, grammar) or a path to ARPA / lm.bin / our binary; default
             the en-us trigram, through its binary cache.
@@ -79,7 +83,7 @@ class Recognizer:
     def __init__(
         self,
         model_dir: Optional[str] = None,
-        dictionary: Optional[str] = None,
+        dictionary: "Dictionary | str | os.PathLike[str] | None" = None,
         language_model=None,
         *,
         search: SearchOptions | None = None,
@@ -89,7 +93,15 @@ class Recognizer:
 
         self.model_dir = os.fspath(model_dir) if model_dir is not None else default_model_dir()
         self.acoustic_model = AcousticModel.load(self.model_dir)
-        self.dictionary = Dictionary.load(dictionary, self.acoustic_model)
+        if isinstance(dictionary, Dictionary):
+            if list(dictionary.phones) != list(self.acoustic_model.phones):
+                raise InvalidArgumentError("the dictionary was loaded for another acoustic model's phone set")
+            self.dictionary = dictionary
+        elif dictionary is None or isinstance(dictionary, (str, os.PathLike)):
+            self.dictionary = Dictionary.load(dictionary, self.acoustic_model)
+        else:
+            raise InvalidArgumentError(
+                f"dictionary must be a Dictionary or a path, not {type(dictionary).__name__}")
         if language_model is None:
             language_model = _lm.load_default_lm()
         elif isinstance(language_model, (str, os.PathLike)):
@@ -107,6 +119,96 @@ class Recognizer:
         self._grammar_models: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
         self._grammar_lock = threading.Lock()
         self._phone_loop = None  # compiled on first rejection test
+        # Networks of customizations (with_words, customized), built once each.
+        self._networks: NetworkCache = NetworkCache()
+        self._display_as: dict[str, str] = {}
+        _vocab.warn_missing(self.missing_words)
+
+    @property
+    def missing_words(self) -> list[str]:
+        """Words the language model (or its boosts) names but the dictionary
+        cannot pronounce: the search can never output them."""
+        return list(self._native.missing_words)
+
+    def _derive(self, dictionary: Dictionary, language_model, display_as: dict[str, str],
+                added: list[str]) -> "Recognizer":
+        """A recognizer sharing this one's acoustic model and options, with
+        its own dictionary (this one's plus ``added``), word-sequence model
+        (extending this one's) and search network (this one's lexicon tree
+        plus the new pronunciations)."""
+        out = copy.copy(self)
+        out.dictionary = dictionary
+        out.language_model = language_model
+        out._native = self._native.extended(dictionary.native, language_model, added)
+        out._display_as = {**self._display_as, **display_as}
+        out._grammar_models = weakref.WeakKeyDictionary()
+        out._grammar_lock = threading.Lock()
+        out._phone_loop = None
+        out._networks = NetworkCache()
+        _vocab.warn_missing(out.missing_words)
+        return out
+
+    def with_words(self, words, *, log10_prob: float | None = None) -> "Recognizer":
+        """A recognizer whose search also knows ``words``.
+
+        It shares this recognizer's acoustic model and options; only the
+        dictionary copy, the language-model wrapper and the search network
+        are built (a fraction of a full :class:`Recognizer`), once per
+        distinct set of words (cached, LRU).
+
+        Args:
+            words: ``{word: pronunciation}``; a pronunciation is a phone
+                string (``"Z AO R B L AE K S"``), a list of them, or None to
+                generate it with the G2P. A word the dictionary already has
+                gets the pronunciation as a new variant.
+            log10_prob: the language-model probability of each word the LM
+                lacks, in every context (default
+                :data:`asr_engine.lm.vocabulary_model.DEFAULT_WORD_LOG10_PROB`,
+                -5: as likely as a common word).
+
+        Raises:
+            InvalidArgumentError: a malformed word, a phone outside the
+                model's phone set, or None when no G2P is available.
+        """
+        from .lm import OpenVocabularyModel
+
+        prons = _vocab.pronunciations(words)
+        key = ("words", tuple(sorted((w, tuple(map(tuple, p))) for w, p in prons.items())), log10_prob)
+
+        def build() -> "Recognizer":
+            dictionary = _vocab.extended_dictionary(self.dictionary, prons)
+            new = {w: log10_prob for w in prons if w not in self.language_model}
+            lm = OpenVocabularyModel(self.language_model, new) if new else self.language_model
+            return self._derive(dictionary, lm, {}, list(prons))
+
+        return self._networks.get(key, build)
+
+    def customized(self, model, customization_weight: float | None = None) -> "Recognizer":
+        """A recognizer driven by this one's language model customized by
+        ``model`` (an :class:`asr_engine.lm.CustomLanguageModel`).
+
+        The search knows the base vocabulary plus the custom words (their
+        pronunciations: given, else the dictionary's, else the G2P's), the
+        language model is the combination of :mod:`asr_engine.lm.custom` at
+        ``customization_weight`` (default 0.3), and results show each word's
+        ``display_as``. Built once per (model, weight) and cached (LRU, shared
+        by threads), so later requests cost what a base request costs.
+        """
+        from .lm.custom import DEFAULT_CUSTOMIZATION_WEIGHT, CustomLanguageModel, check_weight
+
+        if not isinstance(model, CustomLanguageModel):
+            raise InvalidArgumentError(f"model must be a CustomLanguageModel, not {type(model).__name__}")
+        weight = check_weight(DEFAULT_CUSTOMIZATION_WEIGHT if customization_weight is None else customization_weight)
+        key = ("custom", model.digest, float(weight))
+
+        def build() -> "Recognizer":
+            prons = _vocab.custom_pronunciations(model, self.dictionary)
+            dictionary = _vocab.extended_dictionary(self.dictionary, prons)
+            lm = model.combine(self.language_model, weight)
+            display = _vocab.display_map({w: cw.display_as for w, cw in model.words.items()})
+            return self._derive(dictionary, lm, display, list(prons))
+
+        return self._networks.get(key, build)
 
     def _grammar_model(self, grammar):
         """The search network for a grammar (a Grammar, or text/path to compile)."""
@@ -118,12 +220,16 @@ class Recognizer:
         with self._grammar_lock:
             native = self._grammar_models.get(grammar)
             if native is None:
-                missing = self.dictionary.missing(grammar.words)
+                dictionary = self.dictionary
+                upper = _vocab.case_variants(dictionary, grammar.words)
+                if upper:  # grammar words in upper case match case-insensitively
+                    dictionary = _vocab.extended_dictionary(dictionary, upper)
+                missing = dictionary.missing(grammar.words)
                 if missing:
                     raise NotFoundError("grammar words not in the pronunciation dictionary: " + ", ".join(missing))
                 if grammar.mode == "dtmf":
                     raise InvalidArgumentError("a DTMF grammar cannot constrain speech recognition")
-                native = _core.RecognitionModel(self.acoustic_model.native, self.dictionary.native, grammar.fsa)
+                native = _core.RecognitionModel(self.acoustic_model.native, dictionary.native, grammar.fsa)
                 self._grammar_models[grammar] = native
             return native
 
@@ -212,7 +318,19 @@ class Recognizer:
         if network is not None and rejection_threshold is not None and self._out_of_grammar(
                 decoder, feats, opts, rejection_threshold):
             return Result("", 0.0, [], [], round(audio.duration, 3), True)
-        return self._result(decoder, audio.duration, True, opts, max_alternatives)
+        return self._displayed(self._result(decoder, audio.duration, True, opts, max_alternatives))
+
+    def _displayed(self, result: Result) -> Result:
+        """The result with custom words shown as their ``display_as``."""
+        if not self._display_as:
+            return result
+        show = self._display_as
+        for w in result.words:
+            w.word = show.get(w.word, w.word)
+        result.transcript = " ".join(show.get(t, t) for t in result.transcript.split())
+        for a in result.alternatives:
+            a.transcript = " ".join(show.get(t, t) for t in a.transcript.split())
+        return result
 
     def _out_of_grammar(self, decoder, feats: np.ndarray, opts: SearchOptions, threshold: float) -> bool:
         """Compare the grammar's best path with a free context-independent

@@ -168,7 +168,7 @@ class CustomLanguageModel:
 
     def shares(self, weight: float = DEFAULT_CUSTOMIZATION_WEIGHT) -> np.ndarray:
         """The custom share of every custom-model state at ``weight`` (float32)."""
-        weight = _check_weight(weight)
+        weight = check_weight(weight)
         orders = _state_orders(self.ngram)
         base = np.asarray(self.table.shares, dtype=np.float64)[self.table.group(orders, self._state_counts)]
         if weight <= 0.0:
@@ -264,12 +264,15 @@ def _logit(p: float) -> float:
     return math.log(p) - math.log1p(-p)
 
 
-def _check_weight(weight) -> float:
+def check_weight(weight) -> float:
+    """``weight`` as a float in [0, 1], or InvalidArgumentError."""
+    if isinstance(weight, bool):
+        raise InvalidArgumentError(f"customization_weight must be a number from 0 to 1, not {weight!r}")
     try:
         w = float(weight)
     except (TypeError, ValueError):
         raise InvalidArgumentError(f"customization_weight must be a number from 0 to 1, not {weight!r}") from None
-    if not 0.0 <= w <= 1.0:
+    if not 0.0 <= w <= 1.0:  # also NaN
         raise InvalidArgumentError(f"customization_weight must be from 0 to 1, not {weight!r}")
     return w
 
