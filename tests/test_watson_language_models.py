@@ -364,7 +364,6 @@ def test_upgrade_to_new_base_version(tmp_path, stt):
 
 
 def test_delete_user_data(store, stt):
-    pytest.importorskip("asr_engine.g2p")  # training gives the corpus words pronunciations
     cid = new_model(stt)
     label = {"X-Watson-Metadata": "customer_id=cust-1"}
     stt.add_corpus(cid, "c1", b"the blorf sat\n", headers=label)
@@ -392,3 +391,38 @@ def test_delete_user_data(store, stt):
 def test_unknown_arguments_refused(stt):
     e = error_of(stt.list_language_models, colour="blue")
     assert (e.code, e.message) == (400, "Unknown arguments: colour.")
+
+
+# -- recognition -----------------------------------------------------------------------
+
+
+def test_recognize_base_and_custom(stt):
+    from conftest import DEV
+
+    wav = (DEV / "arctic_aew_a0003.wav").read_bytes()
+    base = sdk_check(sdk.SpeechRecognitionResults, stt.recognize(wav, "audio/wav"))
+    assert base["result_index"] == 0 and base["results"][0]["final"] is True
+    assert base["results"][0]["alternatives"][0]["transcript"].endswith(" ")
+    cid = new_model(stt)
+    e = error_of(stt.recognize, wav, "audio/wav", language_customization_id=cid)
+    assert e.code == 400 and "not trained" in e.message
+    e = error_of(stt.recognize, wav, "audio/wav", customization_weight=0.5)
+    assert (e.code, e.message) == (400, "Cannot specify customization weight when not using customization.")
+    stt.add_corpus(cid, "c1", (DEV / "refs.tsv").read_text().split("\n", 1)[0].encode() + b"\n"
+                   + b"of the three men who were walking together\n")
+    wait_model(stt, cid)
+    stt.add_word(cid, "IEEE", sounds_like=["I. triple E."], display_as="IEEE")
+    stt.add_grammar(cid, "yesno", b"#ABNF 1.0;\nlanguage en-US;\nroot $yn;\n$yn = yes | no;\n", "application/srgs")
+    wait_model(stt, cid)
+    stt.train_language_model(cid)
+    assert wait_model(stt, cid)["status"] == "available"
+    custom = sdk_check(sdk.SpeechRecognitionResults,
+                       stt.recognize(wav, "audio/wav", language_customization_id=cid, customization_weight=0.5))
+    assert custom["results"][0]["alternatives"][0]["transcript"].strip()
+    other = stt.recognize(wav, "audio/wav", language_customization_id=cid, grammar_name="yesno")
+    for result in other["results"]:
+        assert result["alternatives"][0]["transcript"].strip() in ("yes", "no")
+    e = error_of(stt.recognize, wav, "audio/wav", language_customization_id=cid, grammar_name="absent")
+    assert e.code == 404
+    e = error_of(stt.recognize, wav, "audio/wav", model="en-US_NarrowbandModel", language_customization_id=cid)
+    assert e.code == 400

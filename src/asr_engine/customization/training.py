@@ -57,7 +57,7 @@ def _warning_text(kind: str, names: list[str]) -> str:
             "They will be excluded from custom language model training.")
 
 
-@dataclass
+@dataclass(eq=False)
 class TrainedCustomization:
     """What recognition needs from a trained custom language model."""
 
@@ -71,12 +71,28 @@ class TrainedCustomization:
     customization_weight: float
     key: str = ""  #: changes whenever the model is retrained
     _custom_lm: object = field(default=None, repr=False)
+    _compiled: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def custom_lm(self):
-        """The custom n-gram model, loaded once."""
-        if self._custom_lm is None and self.lm_path is not None:
-            self._custom_lm = load_custom_lm(self.lm_path)
-        return self._custom_lm
+        """The custom language model, loaded once."""
+        with self._lock:
+            if self._custom_lm is None and self.lm_path is not None:
+                self._custom_lm = load_custom_lm(self.lm_path)
+            return self._custom_lm
+
+    def grammar(self, name: str):
+        """The trained grammar ``name``, compiled once; 404 if the model has none by that name."""
+        from ..grammar import compile_grammar
+
+        if name not in self.grammars:
+            raise NotFoundError(f"The grammar '{name}' is not part of the trained custom model "
+                                f"'{self.customization_id}' (add it and train the model).")
+        with self._lock:
+            if name not in self._compiled:
+                media, text = self.grammars[name]
+                self._compiled[name] = compile_grammar(text, media)
+            return self._compiled[name]
 
 
 def train_custom_lm_file(sentences: list[str], words: dict[str, list[str]], display_as: dict[str, str],

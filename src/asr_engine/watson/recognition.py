@@ -8,34 +8,13 @@ shapes the JSON.
 """
 from __future__ import annotations
 
-import threading
-import weakref
 from typing import Optional
 
 from ..customization.base_models import lookup
 from ..customization.training import check_weight
-from ..errors import InvalidArgumentError, NotFoundError
+from ..errors import InvalidArgumentError
 
 DEFAULT_MODEL = "en-US_BroadbandModel"
-
-_grammars: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_grammars_lock = threading.Lock()
-
-
-def _grammar(trained, name: str):
-    """The trained model's grammar ``name``, compiled once per trained artifact."""
-    from ..grammar import compile_grammar
-
-    if name not in trained.grammars:
-        raise NotFoundError(f"The grammar '{name}' is not part of the trained custom model "
-                            f"'{trained.customization_id}' (add it and train the model).")
-    with _grammars_lock:
-        compiled = _grammars.setdefault(trained, {})
-        if name not in compiled:
-            media, text = trained.grammars[name]
-            compiled[name] = compile_grammar(text, media)
-        return compiled[name]
-
 
 def results_json(result) -> dict:
     """A :class:`asr_engine.Result` as ``SpeechRecognitionResults`` (one final
@@ -69,8 +48,8 @@ def recognize_json(service, owner: str, audio, content_type: Optional[str] = Non
             f"The custom language model '{trained.customization_id}' is based on {trained.base_model_name}; "
             f"it cannot be used with {base.name}. Pass model='{trained.base_model_name}'.")
     recognizer = base.recognizer().customized(
-        custom_lm=trained.custom_lm(), weight=trained.customization_weight if weight is None else weight)
-    grammar = _grammar(trained, grammar_name) if grammar_name is not None else None
+        trained.custom_lm(), trained.customization_weight if weight is None else weight)
+    grammar = trained.grammar(grammar_name) if grammar_name is not None else None
     if grammar is not None:
         return results_json(recognizer.recognize(audio, content_type, grammar=grammar))
     return results_json(recognizer.recognize(audio, content_type))
