@@ -97,7 +97,7 @@ def worker(path: str, seed: int) -> None:
 
 def kill_runs(path: str, runs: int, seed: int) -> dict:
     rng = random.Random(seed)
-    recovered = 0
+    recovered = swept = 0
     phases: dict[str, int] = {}
     for run in range(runs):
         proc = subprocess.Popen([sys.executable, __file__, "worker", path, str(seed * 1000 + run)],
@@ -115,6 +115,8 @@ def kill_runs(path: str, runs: int, seed: int) -> dict:
         for j in jobs or ["idle"]:
             phases[j] = phases.get(j, 0) + 1
         store = Store(path)  # recovery and sweep happen on open
+        recovered += store.recovered_on_open
+        swept += store.swept_on_open
         try:
             problems = verify_store(store)
             if problems:
@@ -123,8 +125,6 @@ def kill_runs(path: str, runs: int, seed: int) -> dict:
             for m in stt.list_language_models()["customizations"]:
                 if m["status"] in ("training", "upgrading"):
                     raise AssertionError(f"run {run}: model {m['customization_id']} stuck in {m['status']}")
-                if "interrupted" in (m.get("error") or ""):
-                    recovered += 1
                 for c in stt.list_corpora(m["customization_id"])["corpora"]:
                     if c["status"] == "being_processed":
                         raise AssertionError(f"run {run}: corpus {c['name']} stuck being_processed")
@@ -132,7 +132,8 @@ def kill_runs(path: str, runs: int, seed: int) -> dict:
                 stt.add_word(m["customization_id"], "IEEE", sounds_like=["I. triple E."])
         finally:
             store.close()
-    return {"kill_runs": runs, "killed_during": phases, "models_recovered": recovered}
+    return {"kill_runs": runs, "killed_during": phases, "jobs_recovered_on_open": recovered,
+            "orphan_files_swept_on_open": swept}
 
 
 # -- 2. storm ---------------------------------------------------------------------

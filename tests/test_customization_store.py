@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from asr_engine import AsrError
 from asr_engine.customization import Store, schema, verify_store

@@ -7,7 +7,6 @@ characters that need URL encoding in resource and word names, none of
 """
 from __future__ import annotations
 
-import re
 import uuid
 
 from ..errors import InvalidArgumentError

@@ -9,7 +9,6 @@ leaves behind in the model (:meth:`ResourcesMixin._forget_resource`).
 """
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Callable, Optional
 

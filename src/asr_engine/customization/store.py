@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Union
 
-from sqlalchemy import and_, create_engine, delete, event, insert, or_, select, update
+from sqlalchemy import create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import AsrError, ConflictError, NotFoundError
@@ -170,8 +170,9 @@ class Store:
         self._closed = threading.Event()
         self._heartbeat: Optional[threading.Thread] = None
         self._create_schema()
-        self.recover()
-        self.sweep()
+        #: What opening did: abandoned jobs recovered, unreferenced blob files removed.
+        self.recovered_on_open = self.recover()
+        self.swept_on_open = len(self.sweep())
 
     # -- set-up -------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from sqlalchemy import select, update
 from ..errors import InvalidArgumentError, NotFoundError
 from . import lm_state, schema
 from .names import check_guid
-from .store import JobContext, Transaction
+from .store import JobContext
 
 #: ``customization_weight`` when neither the request nor the training gave one
 #: (the service's default for previous-generation models).
