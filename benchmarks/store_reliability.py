@@ -185,20 +185,15 @@ def storm(path: str, seconds: float, threads: int, n_models: int, seed: int) -> 
                     stt.list_language_models()
                     stt.list_words(cid, sort="-count")
                     stt.list_corpora(cid)
-                elif op == "delete_corpus":
-                    owned = [n for (c, n) in mine[t]["corpora"] if c == cid]
+                elif op in ("delete_corpus", "delete_word"):
+                    kind, delete = (("corpora", stt.delete_corpus) if op == "delete_corpus"
+                                    else ("words", stt.delete_word))
+                    owned = sorted(n for (c, n) in mine[t][kind] if c == cid)
                     if not owned:
                         continue
                     name = rng.choice(owned)
-                    stt.delete_corpus(cid, name)
-                    mine[t]["corpora"].discard((cid, name))
-                elif op == "delete_word":
-                    owned = [n for (c, n) in mine[t]["words"] if c == cid]
-                    if not owned:
-                        continue
-                    name = rng.choice(owned)
-                    stt.delete_word(cid, name)
-                    mine[t]["words"].discard((cid, name))
+                    delete(cid, name)
+                    mine[t][kind].discard((cid, name))
                 elif op == "delete_model":
                     if t != slot or rng.random() > 0.1:  # thread i owns model i's life
                         continue

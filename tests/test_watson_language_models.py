@@ -426,3 +426,18 @@ def test_recognize_base_and_custom(stt):
     assert e.code == 404
     e = error_of(stt.recognize, wav, "audio/wav", model="en-US_NarrowbandModel", language_customization_id=cid)
     assert e.code == 400
+
+
+def test_word_type_to_add_user(stt):
+    cid = new_model(stt)
+    stt.add_corpus(cid, "c1", b"the zorblax sat on the mat\n" * 5)
+    wait_model(stt, cid)
+    stt.add_word(cid, "IEEE", sounds_like=["I. triple E."])
+    stt.train_language_model(cid, word_type_to_add="user")
+    wait_model(stt, cid)
+    words = stt.language_models.trained_customization(stt.owner, cid).custom_lm().words
+    assert set(words) == {"ieee"}
+    stt.train_language_model(cid, force=True)
+    wait_model(stt, cid)
+    words = stt.language_models.trained_customization(stt.owner, cid).custom_lm().words
+    assert set(words) == {"ieee", "zorblax"} and words["zorblax"].pronunciations

@@ -281,15 +281,7 @@ class Store:
                       revision=m.c.revision + 1, updated=tx.now)
         if status is not None:
             values["status"] = status
-        stmt = update(m).where(m.c.id == model_id, m.c.owner == owner, m.c.kind == kind,
-                               m.c.job.is_(None)).values(**values)
-        if tx.execute(stmt).rowcount != 1:
-            row = self.model_row(tx.conn, model_id, owner, kind)
-            if not self._abandoned(row, tx.now):
-                raise ConflictError(busy_message or _busy_text(model_id))
-            self._recover_row(tx, row)
-            if tx.execute(stmt).rowcount != 1:
-                raise ConflictError(busy_message or _busy_text(model_id))
+        self._update_if_idle(tx, model_id, owner, kind, values, busy_message)
         # Held from now on (the heartbeat renews it); pass it to run_job right
         # after the commit. A rolled-back claim is forgotten.
         with self._lock:
@@ -307,16 +299,25 @@ class Store:
         """Lock the idle model's row for a synchronous change (bumps its
         revision); 404 / 409 as :meth:`claim`. Returns the row."""
         m = schema.models
-        stmt = update(m).where(m.c.id == model_id, m.c.owner == owner, m.c.kind == kind,
-                               m.c.job.is_(None)).values(revision=m.c.revision + 1, updated=tx.now)
-        if tx.execute(stmt).rowcount != 1:
-            row = self.model_row(tx.conn, model_id, owner, kind)
-            if not self._abandoned(row, tx.now):
-                raise ConflictError(busy_message or _busy_text(model_id))
-            self._recover_row(tx, row)
-            if tx.execute(stmt).rowcount != 1:
-                raise ConflictError(busy_message or _busy_text(model_id))
+        self._update_if_idle(tx, model_id, owner, kind, dict(revision=m.c.revision + 1, updated=tx.now),
+                             busy_message)
         return self.model_row(tx.conn, model_id, owner, kind)
+
+    def _update_if_idle(self, tx: Transaction, model_id: str, owner: str, kind: str, values: dict,
+                        busy_message: Optional[str]) -> None:
+        """The compare-and-set: update the model only where no job holds it
+        (recovering an abandoned job first); 404 / 409 otherwise."""
+        m = schema.models
+        stmt = update(m).where(m.c.id == model_id, m.c.owner == owner, m.c.kind == kind,
+                               m.c.job.is_(None)).values(**values)
+        if tx.execute(stmt).rowcount == 1:
+            return
+        row = self.model_row(tx.conn, model_id, owner, kind)
+        if self._abandoned(row, tx.now):
+            self._recover_row(tx, row)
+            if tx.execute(stmt).rowcount == 1:
+                return
+        raise ConflictError(busy_message or _busy_text(model_id))
 
     # -- background jobs ------------------------------------------------------
 
