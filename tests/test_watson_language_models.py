@@ -297,7 +297,7 @@ def test_train_rules_and_weight(stt):
     e = error_of(stt.train_language_model, cid)
     assert e.code == 400 and stt.get_language_model(cid)["status"] == "failed"
     stt.add_corpus(cid, "c1", b"the cat sat on the mat\nthe dog sat on the log\n" * 3)
-    stt.store.wait_idle(30)
+    wait_model(stt, cid)
     stt.add_word(cid, "75.00", sounds_like=["75 dollars"])
     stt.add_word(cid, "IEEE", sounds_like=["I. triple E."])
     assert error_of(stt.train_language_model, cid, word_type_to_add="some").code == 400

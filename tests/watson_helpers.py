@@ -26,8 +26,9 @@ def sdk_check_word(word: dict) -> dict:
     return word
 
 
-def wait_model(stt, customization_id: str, timeout: float = 60.0) -> dict:
-    """Poll until the model is no longer busy (as a client of the service does)."""
+def wait_model(stt, customization_id: str, timeout: float = 300.0) -> dict:
+    """Poll until the model is no longer busy (as a client of the service does).
+    The timeout allows for the G2P model being trained on its first use."""
     end = time.monotonic() + timeout
     while True:
         model = stt.get_language_model(customization_id)
