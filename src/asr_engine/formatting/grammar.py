@@ -39,7 +39,7 @@ _CANONICAL_ORDER = {
 }
 
 # Fields the tagger inserts rather than copies from the input.
-_INSERTED_FIELDS = frozenset({"preserve_order", "kind"})
+_INSERTED_FIELDS = frozenset({"preserve_order", "kind", "style"})
 
 _TOKEN = re.compile(r'\s*([a-z_]+) \{((?:\s*[a-z_]+: "(?:[^"\\]|\\.)*")*)\s*\}')
 _FIELD = re.compile(r'([a-z_]+): "((?:[^"\\]|\\.)*)"')

@@ -215,7 +215,8 @@ def _grammar_runs(lower: list[str], taken: list[bool]):
 
 
 def _known(word: str, vocab: frozenset[str]) -> bool:
-    return word in vocab or any(c.isdigit() for c in word)
+    # Numerals already written ("5") may join a run; only ASCII reaches the FST.
+    return word in vocab or (word.isascii() and word.isalnum() and any(c.isdigit() for c in word))
 
 
 def _grammar_spans(words, lower, start, end, convention) -> list[Span]:
@@ -225,16 +226,14 @@ def _grammar_spans(words, lower, start, end, convention) -> list[Span]:
     pos = start
     for token in tokens:
         n = len(token.spoken_words)
-        if token.spoken_words != lower[pos:pos + n] or n == 0:
-            # The tagger rewrote its input: keep its output for the whole run.
-            text = " ".join(grammar.verbalize(t) for t in tokens)
-            return [Span(start, end, text)]
+        if n == 0 or token.spoken_words != lower[pos:pos + n]:
+            return []  # the tagger rewrote its input: leave the run as spoken
         if token.name != "word":
             text = _render(token, grammar.verbalize(token), words[pos:pos + n], convention)
             if text is not None:
                 spans.append(Span(pos, pos + n, text))
         pos += n
-    return spans
+    return spans if pos == end else []
 
 
 def _render(token: Token, written: str, spoken: list[str], convention: str) -> str | None:
