@@ -128,5 +128,7 @@ def test_truncated_file_is_a_format_error(base, tmp_path):
 def test_words_only_model_reaches_new_words(base):
     custom = CustomLanguageModel.train([], [CustomWord("zorblax")], base=base)
     m = custom.combine(base, 0.3)
-    assert m.score_word(m.begin_state(), "zorblax")[0] == pytest.approx(-5.0, abs=1e-4)
+    from asr_engine.lm.vocabulary_model import DEFAULT_WORD_LOG10_PROB
+
+    assert m.score_word(m.begin_state(), "zorblax")[0] == pytest.approx(DEFAULT_WORD_LOG10_PROB, abs=1e-4)
     assert math.isfinite(m.score("the zorblax sat"))

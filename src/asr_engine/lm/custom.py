@@ -40,7 +40,6 @@ context, and the custom model adds to it where it has seen them.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
 import os
@@ -53,6 +52,7 @@ import numpy as np
 from .. import _core
 from ..cache import atomic_write
 from ..errors import FormatError, InvalidArgumentError, NotFoundError
+from .combine import _native
 from .ngram import NgramModel
 from .training import train_ngram
 from .vocabulary_model import DEFAULT_WORD_LOG10_PROB
@@ -253,11 +253,6 @@ class CustomLanguageModel:
 
 
 # -- helpers --------------------------------------------------------------------------------------------
-
-
-def _native(model):
-    as_native = getattr(model, "as_native", None)
-    return as_native() if as_native is not None else model
 
 
 def _logit(p: float) -> float:
