@@ -49,9 +49,12 @@ def transcribe(args: argparse.Namespace) -> int:
         grammar = compile_grammar(args.grammar)
     inputs, jobs = _prepare(args)
 
-    from ..recognizer import Recognizer
+    from ..recognizer import Recognizer, default_recognizer
 
-    recognizer = Recognizer(args.model, args.dictionary, args.lm)
+    if args.model is None and args.dictionary is None and args.lm is None:
+        recognizer = default_recognizer()  # the process's shared default, loaded once
+    else:
+        recognizer = Recognizer(args.model, args.dictionary, args.lm)
     if grammar is not None:
         missing = recognizer.dictionary.missing(grammar.words)
         if missing:
