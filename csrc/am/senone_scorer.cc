@@ -70,7 +70,7 @@ inline void InsertTop(T* t, int n, int vi, float v) {
 // Branch-free per-lane top-N over rows of kLanes densities (the lane loop
 // vectorises), then an exact merge of the N * kLanes survivors.
 template <int N, typename T>
-void LaneTopN(const float* dens, int nd, T* t) {
+ASR_INLINE_IN_KERNEL void LaneTopN(const float* dens, int nd, T* t) {
   alignas(64) float lv[N][kLanes];
   alignas(64) int li[N][kLanes];
   for (int j = 0; j < N; ++j)

@@ -19,6 +19,14 @@
 #define ASR_HOT_KERNEL_DISPATCH 0
 #endif
 
+// For helpers of a hot kernel that must be compiled inside each of its
+// clones (a helper left out of line would run the baseline code).
+#if defined(__GNUC__)
+#define ASR_INLINE_IN_KERNEL __attribute__((always_inline)) inline
+#else
+#define ASR_INLINE_IN_KERNEL inline
+#endif
+
 namespace asr {
 
 // What the hot kernels run as in this process: "native" (built with
