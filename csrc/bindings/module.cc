@@ -15,6 +15,7 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindLm(m);
   asr::bindings::BindSearch(m);
   asr::bindings::BindGrammar(m);
+  asr::bindings::BindG2p(m);
   m.def(
       "build_info",
       [] {
