@@ -10,7 +10,7 @@ from ..align import _PUNCTUATION, AlignOptions, Alignment, ForcedAligner
 from ..audio import Audio
 from ..audio.input import AudioInput, read_audio
 from ..errors import AudioError, InvalidArgumentError
-from ..results import Result
+from ..results import Result, WordResult
 from ..validation import describe_value
 from ..vocabulary import extended_dictionary, generate_pronunciations
 from . import calibration as cal
@@ -122,12 +122,13 @@ class PronunciationAssessor:
             alignment = None  # the audio cannot hold the reference: nothing of it was said
         goods = phone_goodness(feats, alignment, self._scorer, self._ci, self._step,
                                nbest_phoneme_count) if alignment is not None else []
-        hyp = None
+        matched: Optional[list[bool]] = None
+        inserted: list[WordResult] = []
         if enable_miscue:
             if recognized is None:
                 recognized = self.recognizer.recognize(decoded)
-            hyp = recognized.words if hasattr(recognized, "words") else []
-        return self._score(shown, words, alignment, goods, hyp, granularity=granularity,
+            matched, inserted = self._miscue(words, recognized.words, feats, aligner, alignment)
+        return self._score(shown, words, alignment, goods, matched, inserted, granularity=granularity,
                            grading_system=grading_system, dimension=dimension, enable_miscue=enable_miscue,
                            alphabet=phoneme_alphabet)
 
@@ -178,10 +179,47 @@ class PronunciationAssessor:
             self._extended[missing] = aligner
         return aligner
 
+    # -- miscue ----------------------------------------------------------
+
+    def _miscue(self, words: list[str], hyp: list[WordResult], feats: Any, aligner: ForcedAligner,
+                alignment: Optional[Alignment]) -> tuple[list[bool], list[WordResult]]:
+        """``(reference words the recognized words contain, confirmed insertions)``.
+
+        A recognized word the Levenshtein alignment leaves over is only a
+        candidate: the reference is force-aligned again with it inserted at
+        that place, and it is an insertion when that raises the path score by
+        more than :data:`~.calibration.INSERTION_MIN_GAIN` nats (an extra word
+        that was not said steals frames from its neighbours and lowers it).
+        """
+        hyp_words = [_plain(w.word) for w in hyp]
+        matched = [False] * len(words)
+        candidates: list[WordResult] = []
+        for i, j in align_words([w.lower() for w in words], hyp_words):
+            if i is not None and j is not None and words[i].lower() == hyp_words[j]:
+                matched[i] = True
+            elif i is None and j is not None and hyp_words[j] in aligner.dictionary:
+                candidates.append(hyp[j])
+        confirmed: list[WordResult] = []
+        if alignment is None:
+            return matched, confirmed
+        middles = [(w.start + w.end) / 2 for w in alignment.words if w.index is not None]
+        for word in candidates[:cal.MAX_INSERTION_CANDIDATES]:
+            # It goes where the time says: after the reference words aligned before it.
+            position = sum(m < (word.start + word.end) / 2 for m in middles)
+            trial = words[:position] + [_plain(word.word)] + words[position:]
+            try:
+                gain = aligner.align_features(feats, trial).score - alignment.score
+            except AudioError:
+                continue
+            if gain > cal.INSERTION_MIN_GAIN:
+                confirmed.append(word)
+        return matched, confirmed
+
     # -- scores ----------------------------------------------------------
 
     def _score(self, shown: list[str], words: list[str], alignment: Optional[Alignment],
-               goods: list[PhoneGoodness], hyp: Optional[list[Any]], *, granularity: str, grading_system: str,
+               goods: list[PhoneGoodness], matched: Optional[list[bool]], inserted: list[WordResult], *,
+               granularity: str, grading_system: str,
                dimension: str, enable_miscue: bool, alphabet: str) -> PronunciationAssessment:
         scale = 1.0 if grading_system == "HundredMark" else 0.05
 
@@ -204,16 +242,8 @@ class PronunciationAssessor:
                     phones[slot].append((g, _phone_accuracy(g.gop)))
         accuracy = [sum(a * g.frames for g, a in ps) / sum(g.frames for g, _ in ps) if ps else 0.0
                     for ps in phones]
-        # Which reference words the recognized words contain.
-        matched = [False] * n
-        inserted: list[Any] = []
-        if hyp is not None:
-            hyp_words = [_plain(w.word) for w in hyp]
-            for i, j in align_words([w.lower() for w in words], hyp_words):
-                if i is not None and j is not None and words[i].lower() == hyp_words[j]:
-                    matched[i] = True
-                elif i is None and j is not None and hyp_words[j] not in ("<sil>", ""):
-                    inserted.append(hyp[j])
+        if matched is None:
+            matched = [False] * n
         omitted = [accuracy[i] < cal.OMISSION_BELOW and not matched[i] for i in range(n)]
         pronounced = [i for i in range(n) if not omitted[i]]
         full_accuracy = sum(accuracy[i] for i in pronounced) / len(pronounced) if pronounced else 0.0
@@ -252,9 +282,8 @@ class PronunciationAssessor:
                                                 round(end - start, 4), ph))
             if enable_miscue:
                 for w in inserted:
-                    if not _covered(w, span, accuracy):
-                        out_words.append(WordAssessment(_plain(w.word), 0.0, "Insertion", w.start,
-                                                        round(w.end - w.start, 4), []))
+                    out_words.append(WordAssessment(_plain(w.word), 0.0, "Insertion", w.start,
+                                                    round(w.end - w.start, 4), []))
                 out_words.sort(key=lambda w: w.offset)
         return PronunciationAssessment(grade(full_accuracy), fluency_score, completeness_score, pron_score,
                                        out_words, grading_system, granularity, dimension)
@@ -270,14 +299,3 @@ def _plain(word: str) -> str:
     """A recognized word without its variant marker, lower case."""
     base = word.split("(")[0] if word.endswith(")") else word
     return base.lower()
-
-
-def _covered(word: Any, span: list[tuple[float, float]], accuracy: list[float]) -> bool:
-    """True when more than half of a recognized word's time lies in
-    reference words scoring at least the mispronunciation threshold: the
-    audio there is accounted for by the reference, so the extra word is a
-    recognition error, not an insertion."""
-    length = max(word.end - word.start, 1e-6)
-    overlap = sum(max(0.0, min(word.end, e) - max(word.start, s))
-                  for (s, e), a in zip(span, accuracy) if a >= cal.MISPRONUNCIATION_BELOW)
-    return overlap > 0.5 * length

@@ -40,3 +40,9 @@ MISPRONUNCIATION_BELOW = 60.0
 #: A reference word scoring below this accuracy that the recognized words
 #: do not contain was not said (``Omission``; not counted as pronounced).
 OMISSION_BELOW = 30.0
+#: A recognized word the reference lacks is an ``Insertion`` when aligning
+#: the reference with it added raises the path score by more than this
+#: (nats): about one word's insertion penalty in the search.
+INSERTION_MIN_GAIN = 10.0
+#: At most this many candidate insertions are re-aligned per utterance.
+MAX_INSERTION_CANDIDATES = 5
