@@ -14,13 +14,14 @@ from .loader import DocumentSet, LoadOptions, form_of_media_type, parse_document
 from .lowering import DTMF_ALIASES, lower, normalise_tokens
 from .lps import ParseNode, parse_tokens
 from .source import GrammarError
-from ..validation import checked_arguments
+from ..validation import check_types, checked_arguments, checked_init
 
 __all__ = ["GrammarOptions", "Grammar", "compile_grammar", "matches"]
 
 PathLike = Union[str, os.PathLike]
 
 
+@checked_init
 @dataclass
 class GrammarOptions:
     """Compilation limits and probabilities (mirrors the native
@@ -37,6 +38,9 @@ class GrammarOptions:
     allow_outside_base: bool = False  #: let references leave the grammar's directory
     max_source_bytes: int = 10_000_000  #: largest grammar document read
     dtmf_aliases: bool = True  #: in DTMF grammars, "star"/"pound" mean "*"/"#"
+
+    def __post_init__(self) -> None:
+        check_types(self)
 
     def native(self):
         o = _core.grammar.CompileOptions()
