@@ -39,10 +39,12 @@ def dist(xs: list[float]) -> str:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    dev = [u for u in load_dev_set() if len(u.reference.split()) >= 4]
+    rec = ae.Recognizer()
+    # At least 4 words, all in the dictionary (the splices need alignments).
+    dev = [u for u in load_dev_set() if len(u.reference.split()) >= 4
+           and not rec.dictionary.missing(u.reference.split())]
     random.seed(14)
     sample = random.sample(dev, min(n, len(dev)))
-    rec = ae.Recognizer()
     assessor = PronunciationAssessor(rec)
     aligner = ForcedAligner(rec.acoustic_model, rec.dictionary, AlignOptions(quality=False))
     right_words, right_full, wrong_full = [], [], []

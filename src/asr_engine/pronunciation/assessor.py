@@ -281,9 +281,9 @@ class PronunciationAssessor:
                 out_words.append(WordAssessment(shown[i], grade(acc), kind if typed else None, start,
                                                 round(end - start, 4), ph))
             if enable_miscue:
-                for w in inserted:
-                    out_words.append(WordAssessment(_plain(w.word), 0.0, "Insertion", w.start,
-                                                    round(w.end - w.start, 4), []))
+                for extra in inserted:
+                    out_words.append(WordAssessment(_plain(extra.word), 0.0, "Insertion", extra.start,
+                                                    round(extra.end - extra.start, 4), []))
                 out_words.sort(key=lambda w: w.offset)
         return PronunciationAssessment(grade(full_accuracy), fluency_score, completeness_score, pron_score,
                                        out_words, grading_system, granularity, dimension)
