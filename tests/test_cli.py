@@ -122,7 +122,7 @@ def test_align_without_transcript_is_a_per_file_error(capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--option", "bem=1"], "unknown search option"),
+    (["--option", "bem=1"], "did you mean 'beam'"),
     (["--option", "beam"], "name=value"),
     (["--max-alternatives", "0"], "--max-alternatives"),
     (["--jobs", "-1"], "--jobs"),

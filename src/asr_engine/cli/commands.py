@@ -102,7 +102,7 @@ def align(args: argparse.Namespace) -> int:
     def task(item: Input) -> tuple[dict, float]:
         text = transcript_of(item)
         audio = load_audio(item.source(), args.content_type, sample_rate=rate)
-        return aligner.align(audio, text), audio.duration
+        return aligner.align(audio, text).to_dict(), audio.duration
 
     return _run(args, "align", "aligning", task, inputs, jobs)
 
