@@ -95,7 +95,16 @@ void BindSearch(py::module_& m) {
              return out;
            },
            py::arg("n"))
-      .def_property_readonly("posteriors", [](const LatticeHandle& h) { return h.lattice->Posteriors(); });
+      .def_property_readonly("posteriors", [](const LatticeHandle& h) { return h.lattice->Posteriors(); })
+      .def_property_readonly("log_total", [](const LatticeHandle& h) { return h.lattice->LogTotal(); })
+      .def("confidences",
+           [](const LatticeHandle& h, const std::vector<int>& path) {
+             py::gil_scoped_release nogil;
+             return h.lattice->Confidences(path);
+           },
+           py::arg("path"),
+           "Word confidence of each instance of `path`: the summed posterior of the same word's instances "
+           "covering its middle frame.");
 
   py::class_<RecognitionModel, std::shared_ptr<RecognitionModel>>(m, "RecognitionModel")
       .def(py::init([](std::shared_ptr<AcousticModel> am, std::shared_ptr<Dictionary> dict,
@@ -105,13 +114,23 @@ void BindSearch(py::module_& m) {
            }),
            py::arg("acoustic_model"), py::arg("dictionary"), py::arg("word_model"),
            py::arg("words") = std::vector<std::string>())
+      .def(
+          "extended",
+          [](const RecognitionModel& base, std::shared_ptr<Dictionary> dict, std::shared_ptr<lm::WordSequenceModel> lm,
+             const std::vector<std::string>& added) {
+            py::gil_scoped_release nogil;
+            return std::make_shared<RecognitionModel>(base, dict, lm, added);
+          },
+          py::arg("dictionary"), py::arg("word_model"), py::arg("added_words"),
+          "This model with another dictionary (this one's plus added_words) and a word model extending this "
+          "one's: the lexicon tree is reused, only new pronunciations are built.")
       .def_property_readonly("num_words", [](const RecognitionModel& r) { return r.vocabulary().size(); })
       .def_property_readonly("num_nodes", [](const RecognitionModel& r) { return r.tree()->num_nodes(); })
       .def_property_readonly("missing_words", [](const RecognitionModel& r) { return r.vocabulary().missing(); });
 
   py::class_<Decoder>(m, "Decoder")
       .def(py::init([](std::shared_ptr<RecognitionModel> model, const SearchOptions& o) {
-             return std::make_unique<Decoder>(model, o);
+             return std::make_unique<Decoder>(Required(model, "the recognition model"), o);
            }),
            py::arg("model"), py::arg("options"))
       .def("start", &Decoder::StartUtterance)

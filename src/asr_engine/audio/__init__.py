@@ -16,17 +16,19 @@ from typing import BinaryIO, Union
 
 import numpy as np
 
-from ..errors import AudioError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
+from .. import limits
+from ..errors import AudioError, InvalidArgumentError, PayloadTooLargeError, UnsupportedMediaTypeError
 from . import wav
 from .containers import decode_container, sniff_container
 from .content_type import ContentType, parse_content_type
 from .g711 import decode_alaw, decode_mulaw
 from .resample import resample
+from ..validation import checked_arguments
 
 AudioSource = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO, np.ndarray]
 
 #: Default cap on encoded input, as the services' synchronous recognize call.
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+DEFAULT_MAX_BYTES = limits.MAX_AUDIO_BYTES
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Audio:
     encoding: str
 
 
+@checked_arguments
 def load_audio(
     source: AudioSource,
     content_type: str | None = None,
@@ -73,7 +76,7 @@ def load_audio(
         sample_rate: rate to resample to (the model's); None keeps the input rate.
         input_rate: sample rate of a numpy ``source``.
         max_bytes: largest encoded input accepted (413 beyond it); None: no limit.
-        max_duration: longest audio accepted in seconds (413 beyond it).
+        max_duration: longest audio accepted in seconds (413 beyond it); None: no limit.
         allow_empty: return zero samples instead of raising for empty audio.
 
     Raises:
@@ -82,8 +85,14 @@ def load_audio(
         PayloadTooLargeError: over ``max_bytes`` or ``max_duration`` (413).
         NotFoundError: a path that does not exist (404).
     """
-    if sample_rate is not None and not wav.MIN_RATE <= int(sample_rate) <= wav.MAX_RATE:
-        raise AudioError(f"target sample rate {sample_rate} Hz is outside {wav.MIN_RATE}-{wav.MAX_RATE}")
+    sample_rate = _rate(sample_rate, "sample_rate", allow_none=True)
+    input_rate = _rate(input_rate, "input_rate", allow_none=True)
+    max_bytes = _param(limits.check_int, max_bytes, "max_bytes", 0)
+    max_duration = _param(limits.check_float, max_duration, "max_duration", 0.0)
+    if not isinstance(allow_empty, bool):
+        raise InvalidArgumentError(f"allow_empty must be True or False, got {type(allow_empty).__name__}")
+    if content_type is not None and not isinstance(content_type, str):
+        raise InvalidArgumentError(f"content_type must be a MIME type string, got {type(content_type).__name__}")
     ctype = parse_content_type(content_type)
     if isinstance(source, np.ndarray):
         frames, rate, encoding = _from_array(source, input_rate)
@@ -102,28 +111,38 @@ def load_audio(
     return Audio(np.ascontiguousarray(out, dtype=np.float32), target, rate, channels, duration, encoding)
 
 
+def _param(check, value, name: str, low):
+    """A checked option, as an AudioError (400) naming it."""
+    try:
+        return check(value, name, low, allow_none=True)
+    except InvalidArgumentError as e:
+        raise AudioError(e.message) from None
+
+
+def _rate(value, name: str, *, allow_none: bool) -> int | None:
+    rate = _param(limits.check_int, value, name, 0) if (value is not None or not allow_none) else None
+    if rate is not None and not wav.MIN_RATE <= rate <= wav.MAX_RATE:
+        raise AudioError(f"{name} {rate} Hz is outside {wav.MIN_RATE}-{wav.MAX_RATE} Hz")
+    return rate
+
+
 def _read_bytes(source, max_bytes: int | None) -> bytes:
-    limit = None if max_bytes is None else int(max_bytes)
+    limit = max_bytes
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     elif isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
-        if not os.path.exists(path):
-            raise NotFoundError(f"audio file not found: {path}")
-        if os.path.isdir(path):
-            raise AudioError(f"{path} is a directory, not an audio file")
-        size = os.path.getsize(path)
-        if limit is not None and size > limit:
-            raise PayloadTooLargeError(f"audio file is {size} bytes, more than the limit of {limit} bytes")
-        with open(path, "rb") as f:
-            data = f.read()
+        try:
+            data = limits.read_file(source, "audio file", limit)
+        except InvalidArgumentError as e:
+            raise AudioError(e.message) from None
     elif hasattr(source, "read"):
         data = source.read() if limit is None else source.read(limit + 1)
         if not isinstance(data, (bytes, bytearray)):
             raise AudioError("the file object must be opened in binary mode")
         data = bytes(data)
     else:
-        raise AudioError(f"cannot read audio from a {type(source).__name__}; give a path, bytes, a file or an array")
+        raise AudioError(f"cannot read audio from {type(source).__name__}; give a path, bytes, "
+                         "a binary file object or a numpy array")
     if limit is not None and len(data) > limit:
         raise PayloadTooLargeError(f"audio input is larger than the limit of {limit} bytes")
     return data
@@ -132,24 +151,10 @@ def _read_bytes(source, max_bytes: int | None) -> bytes:
 def _from_array(a: np.ndarray, rate: int | None) -> tuple[np.ndarray, int, str]:
     if rate is None:
         raise AudioError("a numpy array of samples needs input_rate (its sample rate in Hz)")
-    if not wav.MIN_RATE <= int(rate) <= wav.MAX_RATE:
-        raise AudioError(f"input rate {rate} Hz is outside {wav.MIN_RATE}-{wav.MAX_RATE}")
-    if a.ndim not in (1, 2) or (a.ndim == 2 and not 1 <= a.shape[1] <= wav.MAX_CHANNELS):
-        raise AudioError(f"sample array must be 1-D or frames x channels (1-{wav.MAX_CHANNELS}), got shape {a.shape}")
-    kind = a.dtype.kind
-    if kind == "f":
-        x = a.astype(np.float32)
-        if not np.all(np.isfinite(x)):
-            raise AudioError("sample array contains NaN or infinity")
-    elif a.dtype == np.int16:
-        x = a.astype(np.float32) / 32768.0
-    elif a.dtype == np.int32:
-        x = (a.astype(np.float64) / 2147483648.0).astype(np.float32)
-    elif a.dtype == np.uint8:
-        x = (a.astype(np.float32) - 128.0) / 128.0
-    else:
-        raise AudioError(f"unsupported sample type {a.dtype}; use float32, int16, int32 or uint8")
-    return (x if x.ndim == 2 else x.reshape(-1, 1)), int(rate), f"array/{a.dtype}"
+    rate = _rate(rate, "input_rate", allow_none=False)
+    from .input import array_frames
+
+    return array_frames(a), int(rate), f"array/{a.dtype}"
 
 
 def _decode(data: bytes, ctype: ContentType, max_duration: float | None) -> tuple[np.ndarray, int, str]:
