@@ -42,8 +42,9 @@ g2p::AlignerOptions AlignOptions(int max_letters, int max_phones, bool silent_le
   return o;
 }
 
-g2p::PronounceOptions DecodeOptions(int nbest, int beam, float beam_width) {
+g2p::PronounceOptions DecodeOptions(int nbest, int beam, float beam_width, bool sum_segmentations) {
   g2p::PronounceOptions o;
+  o.sum_segmentations = sum_segmentations;
   o.nbest = nbest;
   o.beam = beam;
   o.beam_width = beam_width;
@@ -127,31 +128,32 @@ void BindG2p(py::module_& parent) {
           py::arg("path"))
       .def(
           "pronounce",
-          [](const GraphoneModel& g, const std::string& spelling, int nbest, int beam, float beam_width) {
+          [](const GraphoneModel& g, const std::string& spelling, int nbest, int beam, float beam_width,
+             bool sum_segmentations) {
             std::vector<g2p::ScoredPronunciation> r;
             {
               py::gil_scoped_release release;
-              r = g.Pronounce(spelling, DecodeOptions(nbest, beam, beam_width));
+              r = g.Pronounce(spelling, DecodeOptions(nbest, beam, beam_width, sum_segmentations));
             }
             return ToList(r);
           },
-          py::arg("spelling"), py::arg("nbest") = 1, py::arg("beam") = 64, py::arg("beam_width") = 15.f,
+          py::arg("spelling"), py::arg("nbest") = 1, py::arg("beam") = 16, py::arg("beam_width") = 10.f, py::arg("sum_segmentations") = false,
           "[(phones, ln P)] best first.")
       .def(
           "pronounce_many",
           [](const GraphoneModel& g, const std::vector<std::string>& spellings, int nbest, int beam,
-             float beam_width) {
+             float beam_width, bool sum_segmentations) {
             std::vector<std::vector<g2p::ScoredPronunciation>> r(spellings.size());
             {
               py::gil_scoped_release release;
-              const g2p::PronounceOptions o = DecodeOptions(nbest, beam, beam_width);
+              const g2p::PronounceOptions o = DecodeOptions(nbest, beam, beam_width, sum_segmentations);
               for (size_t i = 0; i < spellings.size(); ++i) r[i] = g.Pronounce(spellings[i], o);
             }
             py::list out;
             for (const auto& x : r) out.append(ToList(x));
             return out;
           },
-          py::arg("spellings"), py::arg("nbest") = 1, py::arg("beam") = 64, py::arg("beam_width") = 15.f,
+          py::arg("spellings"), py::arg("nbest") = 1, py::arg("beam") = 16, py::arg("beam_width") = 10.f, py::arg("sum_segmentations") = false,
           "pronounce() for many spellings in one native call.")
       .def_property_readonly("letters", &GraphoneModel::Letters)
       .def_property_readonly("phones", &GraphoneModel::Phones)

@@ -10,6 +10,7 @@
 // At the end </s> is scored, paths are traced back, and equal phone strings
 // are merged (keeping the best path's score).
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <unordered_map>
 
@@ -23,9 +24,25 @@ namespace {
 struct Hypothesis {
   float score;
   lm::State state;
-  int32_t prev;       // index into the arena, -1 for the start
-  uint32_t candidate; // graphone that led here
+  uint64_t phones;     // hash of the phone sequence so far (not of its segmentation)
+  int32_t prev;        // index into the arena, -1 for the start
+  uint32_t candidate;  // graphone that led here
 };
+
+// Hypotheses with equal keys have equal futures and equal pronunciations.
+struct MergeKey {
+  lm::State state;
+  uint64_t phones;
+  bool operator==(const MergeKey& o) const { return state == o.state && phones == o.phones; }
+};
+struct MergeKeyHash {
+  size_t operator()(const MergeKey& k) const { return lm::StateHash()(k.state) ^ (k.phones * 0x9E3779B97F4A7C15ull); }
+};
+
+inline float LogAdd(float a, float b) {
+  const float hi = std::max(a, b), lo = std::min(a, b);
+  return hi + std::log1p(std::exp(lo - hi));
+}
 
 }  // namespace
 
@@ -52,19 +69,30 @@ std::vector<ScoredPronunciation> GraphoneModel::Pronounce(std::string_view spell
 
   std::vector<Hypothesis> arena;
   std::vector<std::vector<int32_t>> at(L + 1);
-  arena.push_back({0.f, lm_->BeginState(), -1, 0});
+  arena.push_back({0.f, lm_->BeginState(), 0, -1, 0});
   at[0].push_back(0);
   std::unordered_map<lm::State, int, lm::StateHash> per_state;
+  std::unordered_map<MergeKey, int32_t, MergeKeyHash> merged;
   const auto by_score = [&](int32_t a, int32_t b) { return arena[a].score > arena[b].score; };
+  const size_t beam = std::max<size_t>(o.beam, 4 * static_cast<size_t>(o.nbest));
 
   for (int i = 0; i <= L; ++i) {
     std::vector<int32_t>& here = at[i];
     std::sort(here.begin(), here.end(), by_score);
     per_state.clear();
+    merged.clear();
     size_t kept = 0;
-    for (size_t h = 0; h < here.size() && kept < static_cast<size_t>(o.beam); ++h) {
+    const float floor = here.empty() ? 0.f : arena[here[0]].score - o.beam_width;
+    for (size_t h = 0; h < here.size() && kept < beam; ++h) {
       const Hypothesis& x = arena[here[h]];
-      if (x.score < arena[here[0]].score - o.beam_width) break;
+      if (x.score < floor) break;
+      if (o.sum_segmentations) {
+        auto [it, fresh] = merged.emplace(MergeKey{x.state, x.phones}, here[h]);
+        if (!fresh) {  // same future, same pronunciation: one hypothesis
+          arena[it->second].score = LogAdd(arena[it->second].score, x.score);
+          continue;
+        }
+      }
       if (++per_state[x.state] > o.nbest) continue;
       here[kept++] = here[h];
     }
@@ -76,6 +104,10 @@ std::vector<ScoredPronunciation> GraphoneModel::Pronounce(std::string_view spell
         for (uint32_t c = r.begin; c < r.end; ++c) {
           Hypothesis next;
           next.score = arena[h].score + lm_->Score(arena[h].state, candidates_[c].word, &next.state);
+          next.phones = arena[h].phones;
+          const Candidate& cand = candidates_[c];
+          for (uint32_t q = 0; q < cand.phone_count; ++q)
+            next.phones = next.phones * 0x100000001B3ull + phones_[cand.phone_begin + q] + 1;
           next.prev = h;
           next.candidate = c;
           at[i + k].push_back(static_cast<int32_t>(arena.size()));
@@ -110,8 +142,9 @@ std::vector<ScoredPronunciation> GraphoneModel::Pronounce(std::string_view spell
     auto [it, fresh] = seen.emplace(key, out.size());
     if (fresh) {
       out.push_back(std::move(p));
-    } else if (score > out[it->second].log_prob) {
-      out[it->second].log_prob = score;
+    } else {
+      float& kept = out[it->second].log_prob;
+      kept = o.sum_segmentations ? LogAdd(kept, score) : std::max(kept, score);
     }
   }
   std::stable_sort(out.begin(), out.end(),

@@ -44,13 +44,17 @@ inline constexpr size_t kMaxSpellingBytes = 100;
 
 struct PronounceOptions {
   int nbest = 1;            // pronunciations wanted (distinct phone strings)
-  int beam = 64;            // hypotheses kept per letter position
-  float beam_width = 15.f;  // and only those within this many nats of the position's best
+  int beam = 16;            // hypotheses kept per letter position (at least 4 nbest)
+  float beam_width = 10.f;  // and only those within this many nats of the position's best
+  // Score a pronunciation by the sum over the graphone segmentations the
+  // search meets (merging hypotheses with equal n-gram state and phones),
+  // not by its best segmentation alone.
+  bool sum_segmentations = false;
 };
 
 struct ScoredPronunciation {
   std::vector<std::string> phones;
-  float log_prob;  // ln P(spelling, pronunciation) along the best graphone path
+  float log_prob;  // ln P(spelling, pronunciation): best path, or summed (sum_segmentations)
 };
 
 class GraphoneModel {

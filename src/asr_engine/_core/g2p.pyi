@@ -17,11 +17,11 @@ class GraphoneModel:
         """
         Returns (model, report dict).
         """
-    def pronounce(self, spelling: str, nbest: typing.SupportsInt | typing.SupportsIndex = 1, beam: typing.SupportsInt | typing.SupportsIndex = 64, beam_width: typing.SupportsFloat | typing.SupportsIndex = 15.0) -> list:
+    def pronounce(self, spelling: str, nbest: typing.SupportsInt | typing.SupportsIndex = 1, beam: typing.SupportsInt | typing.SupportsIndex = 16, beam_width: typing.SupportsFloat | typing.SupportsIndex = 10.0, sum_segmentations: bool = False) -> list:
         """
         [(phones, ln P)] best first.
         """
-    def pronounce_many(self, spellings: collections.abc.Sequence[str], nbest: typing.SupportsInt | typing.SupportsIndex = 1, beam: typing.SupportsInt | typing.SupportsIndex = 64, beam_width: typing.SupportsFloat | typing.SupportsIndex = 15.0) -> list:
+    def pronounce_many(self, spellings: collections.abc.Sequence[str], nbest: typing.SupportsInt | typing.SupportsIndex = 1, beam: typing.SupportsInt | typing.SupportsIndex = 16, beam_width: typing.SupportsFloat | typing.SupportsIndex = 10.0, sum_segmentations: bool = False) -> list:
         """
         pronounce() for many spellings in one native call.
         """

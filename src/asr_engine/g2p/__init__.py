@@ -19,6 +19,7 @@ pronunciations. The native core is ``csrc/g2p/``.
   natural-log scores, for any dictionary.
 * :func:`read_lexicon`, :func:`normalize_spelling` - what training reads and
   what words are accepted (:mod:`.spelling`).
+* :func:`held_out_split`, :func:`error_rates` - how a G2P is measured.
 
 May import: ``asr_engine._core``, ``errors``, ``cache``, ``model`` (paths).
 It uses the LM stage's estimator and n-gram image natively, and nothing
@@ -27,6 +28,7 @@ above this layer.
 from __future__ import annotations
 
 from .default import cache_path, default_model
+from .evaluation import ErrorRates, edit_distance, error_rates, held_out_split
 from .lexicon import read_lexicon
 from .model import G2pTrainOptions, GraphoneModel, PronounceOptions
 from .spelling import MAX_WORD_LENGTH, normalize_spelling
@@ -45,12 +47,16 @@ def pronounce(word: str, n: int = 1) -> list[str]:
 
 
 __all__ = [
+    "ErrorRates",
     "G2pTrainOptions",
     "GraphoneModel",
     "MAX_WORD_LENGTH",
     "PronounceOptions",
     "cache_path",
     "default_model",
+    "edit_distance",
+    "error_rates",
+    "held_out_split",
     "normalize_spelling",
     "pronounce",
     "read_lexicon",

@@ -38,8 +38,9 @@ class G2pTrainOptions:
 class PronounceOptions:
     """Search settings (mirrors ``asr::g2p::PronounceOptions``)."""
 
-    beam: int = 64           #: hypotheses kept per letter position
-    beam_width: float = 15.0  #: and only those within this many nats of the best
+    beam: int = 16           #: hypotheses kept per letter position (at least 4 n)
+    beam_width: float = 10.0  #: and only those within this many nats of the best
+    sum_segmentations: bool = False  #: score a pronunciation by all its segmentations, not the best
 
 
 def _entries(lexicon: LexiconLike) -> list[tuple[str, list[str]]]:
@@ -110,7 +111,8 @@ class GraphoneModel:
         if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 1000:
             raise InvalidArgumentError(f"n must be an integer from 1 to 1000, not {n!r}")
         spellings = [normalize_spelling(w, self._letters) for w in words]
-        results = self._native.pronounce_many(spellings, n, self.options.beam, self.options.beam_width)
+        o = self.options
+        results = self._native.pronounce_many(spellings, n, o.beam, o.beam_width, o.sum_segmentations)
         return [[(" ".join(phones), score) for phones, score in r] for r in results]
 
     @property
