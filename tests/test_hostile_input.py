@@ -146,6 +146,14 @@ def test_load_audio_refuses_a_fifo_without_blocking(tmp_path):
         ae.Dictionary.load(fifo, ["SIL", "AA"], cache=False)
 
 
+def test_a_huge_cap_reserves_nothing_up_front():
+    # Found by the fuzz harness (api seed 81644046985): read(cap + 1) with a
+    # cap of 4.9e15 bytes raised MemoryError before reading a byte.
+    assert b"Name:" in limits.read_file("/proc/self/status", "file", 4916343242867831)
+    with pytest.raises(AudioError):
+        ae.load_audio("/proc/self/status", max_bytes=4916343242867831)
+
+
 def test_load_audio_reads_at_most_max_bytes(tmp_path):
     p = tmp_path / "big.wav"
     p.write_bytes(WAV.read_bytes())

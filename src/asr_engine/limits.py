@@ -83,10 +83,13 @@ def read_file(path: PathLike, what: str, max_bytes: Optional[int] = MAX_MODEL_FI
         # fstat again on the open file: the path may have been swapped.
         if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
             raise InvalidArgumentError(f"{what} {path} is not a regular file")
-        data = f.read() if max_bytes is None else f.read(max_bytes + 1)
-    if max_bytes is not None and len(data) > max_bytes:
-        raise PayloadTooLargeError(f"{what} {path} is larger than the limit of {max_bytes} bytes")
-    return data
+        # In chunks: read(n) reserves n bytes up front, whatever the file holds.
+        data = bytearray()
+        while chunk := f.read(1 << 20):
+            data += chunk
+            if max_bytes is not None and len(data) > max_bytes:
+                raise PayloadTooLargeError(f"{what} {path} is larger than the limit of {max_bytes} bytes")
+    return bytes(data)
 
 
 def check_regular_file(path: PathLike, what: str) -> str:
