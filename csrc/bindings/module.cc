@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindLm(m);
   asr::bindings::BindSearch(m);
   asr::bindings::BindGrammar(m);
+  asr::bindings::BindAdapt(m);
 }

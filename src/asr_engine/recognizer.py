@@ -135,8 +135,9 @@ class Recognizer:
     def _search_options(self, overrides: dict) -> SearchOptions:
         return self.search_options.with_overrides(**overrides) if overrides else self.search_options
 
-    def _decode(self, features: np.ndarray, options: SearchOptions, network=None):
-        decoder = _core.Decoder(network or self._native, options.to_native())
+    def _decode(self, features: np.ndarray, options: SearchOptions, network=None, acoustic=None):
+        decoder = _core.Decoder(network or self._native, options.to_native(),
+                                None if acoustic is None else acoustic.native)
         decoder.start()
         decoder.process(features)
         return decoder
@@ -178,6 +179,8 @@ class Recognizer:
         grammar=None,
         rejection_threshold: float | None = DEFAULT_REJECTION_THRESHOLD,
         max_alternatives: int = 1,
+        adaptation=None,
+        speaker_adaptation: bool = False,
         **options,
     ) -> Result:
         """Transcribe one utterance.
@@ -194,6 +197,11 @@ class Recognizer:
                 nats per frame below a free phone loop over the same audio,
                 i.e. the audio is out of grammar. None: never reject.
             max_alternatives: n-best hypotheses to return in ``alternatives`` (1 = none).
+            adaptation: an :class:`asr_engine.adapt.AdaptedAcousticModel` (or an
+                adapted :class:`AcousticModel` of this recognizer's model) to
+                score the audio with.
+            speaker_adaptation: decode twice: adapt a global MLLR transform to
+                the confident words of the first pass, then decode again with it.
             **options: :class:`SearchOptions` fields overriding the defaults.
         """
         network = self._grammar_model(grammar) if grammar is not None else None
@@ -208,11 +216,22 @@ class Recognizer:
         feats = np.vstack([stream.accept(audio.samples), stream.finish()])
         if len(feats) == 0:
             return Result("", 0.0, [], [], round(audio.duration, 3), True)
-        decoder = self._decode(feats, opts, network)
+        acoustic = getattr(adaptation, "model", adaptation)
+        decoder = self._decode(feats, opts, network, acoustic)
+        if speaker_adaptation:
+            decoder = self._second_pass(decoder, feats, audio.duration, opts, network, acoustic)
         if network is not None and rejection_threshold is not None and self._out_of_grammar(
                 decoder, feats, opts, rejection_threshold):
             return Result("", 0.0, [], [], round(audio.duration, 3), True)
         return self._result(decoder, audio.duration, True, opts, max_alternatives)
+
+    def _second_pass(self, decoder, feats: np.ndarray, duration: float, opts: SearchOptions, network, acoustic):
+        from .adapt.runtime import adapt_to_utterance
+
+        first = self._result(decoder, duration, True, opts)
+        adapted = adapt_to_utterance(acoustic or self.acoustic_model, self.dictionary, feats,
+                                     [w.word for w in first.words], [w.confidence for w in first.words])
+        return decoder if adapted is None else self._decode(feats, opts, network, adapted)
 
     def _out_of_grammar(self, decoder, feats: np.ndarray, opts: SearchOptions, threshold: float) -> bool:
         """Compare the grammar's best path with a free context-independent
