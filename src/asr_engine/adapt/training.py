@@ -43,7 +43,7 @@ class AdaptationOptions:
     ridge: float = 0.01  #: pull of each MLLR row towards identity, relative to its data
     mean_prior: float = 8.0  #: MAP prior weight of the means, in frames; 0 = MLLR only
     variance_prior: float = 0.0  #: MAP prior weight of the variances; 0 = keep them
-    weight_prior: float = 0.0  #: MAP prior weight of the mixture weights; 0 = keep them
+    weight_prior: float = 10.0  #: MAP prior weight of the mixture weights; 0 = keep them
     confidence_threshold: float = 0.7  #: unsupervised: least posterior of a word that is used
     include_fillers: bool = True  #: adapt silence and noise Gaussians too
 
