@@ -62,6 +62,11 @@ std::shared_ptr<const MixtureWeights> MapAdaptation::Weights(const MixtureWeight
                      ? static_cast<float>((o.weight_prior * w0 + stats.MixtureCount(sen, s, k)) / (o.weight_prior + total))
                      : static_cast<float>(w0);
       }
+      double sum = 0;
+      for (int k = 0; k < n_density; ++k) sum += out[k];
+      double floored = 0;
+      for (int k = 0; k < n_density; ++k) floored += (out[k] = std::max(static_cast<float>(out[k] / sum), o.weight_floor));
+      for (int k = 0; k < n_density; ++k) out[k] = static_cast<float>(out[k] / floored);
     }
   return std::make_shared<const MixtureWeights>(
       MixtureWeights::FromLinear(n_stream, n_density, codebook_of_senone, w));

@@ -25,6 +25,9 @@ struct MapOptions {
   float variance_prior = 0.0f;  // tau for variances; 0 leaves the variances alone
   float weight_prior = 0.0f;    // tau_w for mixture weights; 0 leaves the weights alone
   float variance_floor = 1e-4f; // adapted variances below this are raised to it
+  // Adapted weights below this are raised to it: Sphinx's -mixwfloor, which
+  // any reader of the float mixture_weights file they are saved in applies.
+  float weight_floor = 1e-7f;
 };
 
 class MapAdaptation {

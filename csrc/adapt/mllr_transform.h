@@ -25,7 +25,7 @@
 namespace asr {
 
 struct MllrOptions {
-  double min_frames = 1000;     // frames a regression class needs for its own transform
+  double min_frames = 3000;     // frames a regression class needs for its own transform
   bool regression_tree = true;  // false: one global transform
   bool block_diagonal = true;   // split streams longer than -ceplen into ceplen-sized blocks
   double ridge = 1e-2;          // weight, relative to each row's mean diagonal, pulling rows towards identity

@@ -54,6 +54,7 @@ RegressionTree RegressionTree::Phonetic(const AcousticModel& model) {
   }
   const Mdef& mdef = model.mdef();
   const int n_cb = model.codebooks()->n_codebook();
+  std::map<int, int> phone_node;  // CI phone -> its leaf node
   for (int cb = 0; cb < n_cb; ++cb) {
     int leaf = id.at("all");
     if (model.kind() != ModelKind::kSemi) {
@@ -66,6 +67,16 @@ RegressionTree RegressionTree::Phonetic(const AcousticModel& model) {
         auto it = PhoneClasses().find(phone);
         leaf = it != PhoneClasses().end() ? id.at(it->second) : id.at("speech");
       }
+      // Below the classes, one node per phone.
+      auto pn = phone_node.find(ci);
+      if (pn == phone_node.end()) {
+        RegressionNode n;
+        n.name = phone;
+        n.parent = leaf;
+        pn = phone_node.emplace(ci, static_cast<int>(tree.nodes_.size())).first;
+        tree.nodes_.push_back(n);
+      }
+      leaf = pn->second;
     }
     for (int n = leaf; n >= 0; n = tree.nodes_[n].parent) tree.nodes_[n].codebooks.push_back(cb);
   }

@@ -11,6 +11,9 @@
 //                                  │              └─ fricatives
 //                                  └─ sonorants (nasals, liquids, glides)
 //
+// and under each class one leaf per phone (its codebook in a PTM model, its
+// senones' codebooks in a continuous one).
+//
 // Phones the table does not know hang under "speech" (or "non-speech" if
 // the model calls them fillers), so models of other languages get at least
 // the upper levels. A node gets its own transform when the frames aligned

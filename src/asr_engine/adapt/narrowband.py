@@ -81,7 +81,7 @@ def _features(frontend, samples: np.ndarray) -> np.ndarray:
 
 
 def estimate_channel_transform(items: Iterable[Tuple[str, str]], wideband_dir: Optional[str] = None,
-                               min_frames: float = 1000.0) -> "_core.MllrTransform":
+                               min_frames: float = 3000.0) -> "_core.MllrTransform":
     """The wideband -> narrowband channel transform from stereo recordings
     (16 kHz audio path, transcript)."""
     wideband_dir = wideband_dir or default_model_dir()
@@ -200,7 +200,7 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("refs", nargs="+", help="refs.tsv files (columns id, transcript; <id>.wav beside them)")
     ap.add_argument("--limit", type=int, default=None, help="first N utterances of each refs.tsv")
-    ap.add_argument("--min-frames", type=float, default=1000.0)
+    ap.add_argument("--min-frames", type=float, default=3000.0)
     args = ap.parse_args(argv)
     items = [item for refs in args.refs for item in _stereo_items(Path(refs), args.limit)]
     transform = estimate_channel_transform(items, min_frames=args.min_frames)

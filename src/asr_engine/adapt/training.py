@@ -37,14 +37,14 @@ from .statistics import StatisticsCollector
 class AdaptationOptions:
     """How an adapted model is estimated (defaults tuned on kathleen -> cathy)."""
 
-    min_frames: float = 1000.0  #: frames a regression class needs for a transform of its own
+    min_frames: float = 3000.0  #: frames a regression class needs for a transform of its own
     regression_tree: bool = True  #: False: one global transform only
     block_diagonal: bool = True  #: block-diagonal matrices inside long streams
     ridge: float = 0.01  #: pull of each MLLR row towards identity, relative to its data
     mean_prior: float = 8.0  #: MAP prior weight of the means, in frames; 0 = MLLR only
     variance_prior: float = 0.0  #: MAP prior weight of the variances; 0 = keep them
     weight_prior: float = 10.0  #: MAP prior weight of the mixture weights; 0 = keep them
-    confidence_threshold: float = 0.7  #: unsupervised: least posterior of a word that is used
+    confidence_threshold: float = 0.5  #: unsupervised: least posterior of a word that is used
     include_fillers: bool = True  #: adapt silence and noise Gaussians too
 
     def __post_init__(self) -> None:
