@@ -74,6 +74,9 @@ class Recognizer:
             boosted, grammar) or a path to ARPA / lm.bin / our binary; default
             the en-us trigram, through its binary cache.
         search: default search options (each call may override fields).
+        pick_model_by_rate: with the default model, send audio recorded at
+            8 kHz or less to the narrowband model (``en-US_NarrowbandModel``,
+            derived from the wideband one; see :mod:`asr_engine.adapt.narrowband`).
     """
 
     def __init__(
@@ -84,11 +87,13 @@ class Recognizer:
         *,
         search: SearchOptions | None = None,
         feature_options: FeatureOptions | None = None,
+        pick_model_by_rate: bool = True,
     ) -> None:
         from . import lm as _lm
 
         self.model_dir = os.fspath(model_dir) if model_dir is not None else default_model_dir()
         self.acoustic_model = AcousticModel.load(self.model_dir)
+        self._dictionary_path = dictionary
         self.dictionary = Dictionary.load(dictionary, self.acoustic_model)
         if language_model is None:
             language_model = _lm.load_default_lm()
@@ -107,6 +112,19 @@ class Recognizer:
         self._grammar_models: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
         self._grammar_lock = threading.Lock()
         self._phone_loop = None  # compiled on first rejection test
+        self._pick_by_rate = pick_model_by_rate and model_dir is None and self.sample_rate > 8000
+        self._narrowband: Optional["Recognizer"] = None
+
+    def narrowband(self) -> "Recognizer":
+        """The recognizer for 8 kHz audio: the narrowband model with this one's
+        dictionary file, language model and options (built on first use)."""
+        from .adapt.narrowband import narrowband_model_dir
+
+        with self._grammar_lock:
+            if self._narrowband is None:
+                self._narrowband = Recognizer(narrowband_model_dir(), self._dictionary_path, self.language_model,
+                                              search=self.search_options, pick_model_by_rate=False)
+            return self._narrowband
 
     def _grammar_model(self, grammar):
         """The search network for a grammar (a Grammar, or text/path to compile)."""
@@ -210,6 +228,16 @@ class Recognizer:
         opts = self._search_options(options)
         if not isinstance(audio, Audio):
             audio = load_audio(audio, content_type, sample_rate=self.sample_rate, allow_empty=True)
+            if self._pick_by_rate and audio.original_rate <= 8000 and adaptation is None:
+                narrow = self.narrowband()
+                from .audio.resample import resample
+
+                samples = resample(audio.samples, audio.sample_rate, narrow.sample_rate)
+                audio = Audio(samples, narrow.sample_rate, audio.original_rate, audio.channels,
+                              audio.duration, audio.encoding)
+                return narrow.recognize(audio, grammar=grammar, rejection_threshold=rejection_threshold,
+                                        max_alternatives=max_alternatives, speaker_adaptation=speaker_adaptation,
+                                        **options)
         elif audio.sample_rate != self.sample_rate:
             raise InvalidArgumentError(f"audio is at {audio.sample_rate} Hz; the model needs {self.sample_rate} Hz")
         stream = FeatureStream(self.frontend_options, self.feature_options)
