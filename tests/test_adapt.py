@@ -143,7 +143,7 @@ def test_adaptation_raises_the_likelihood_of_held_out_speech(model, dictionary, 
     feats, words = aligned[-1]
 
     def score(m):
-        return StatisticsCollector(m, dictionary).aligner.align_features(feats, words)["acoustic_score"]
+        return StatisticsCollector(m, dictionary).aligner.align_features(feats, words).acoustic_score
 
     base = score(model)
     mllr, transform = estimate(model, stats, tree, AdaptationOptions(mean_prior=0, weight_prior=0))

@@ -46,6 +46,12 @@ void BindDictionary(py::module_& m) {
              d.SaveBinary(path);
            },
            py::arg("path"))
+      .def("clone",
+           [](const Dictionary& d) {
+             py::gil_scoped_release release;
+             return d.Clone();
+           },
+           "An independent copy (adding words to it leaves this one unchanged).")
       .def("load_noise_dict", &Dictionary::LoadNoiseDict, py::arg("path"))
       .def("lookup", [](const Dictionary& d, const std::string& w) { return PronList(d, d.Lookup(w)); },
            py::arg("word"), "[(variant, phones, filler), ...]")

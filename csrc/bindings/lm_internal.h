@@ -57,5 +57,7 @@ inline std::shared_ptr<BuiltImage> BuildFrom(lm::NgramSet& set) {
 
 // Registers InterpolatedModel, BoostedModel, CallbackModel and training.
 void BindLmModels(py::module_& m);
+// Registers OpenVocabularyModel, CustomizedModel and their helpers.
+void BindCustomModels(py::module_& m);
 
 }  // namespace asr::bindings::lm_internal

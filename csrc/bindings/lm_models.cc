@@ -141,6 +141,7 @@ void BindLmModels(py::module_& m) {
       py::arg("sentences"), py::arg("order") = 3, py::arg("extra_words") = std::vector<std::string>(),
       py::arg("fallback") = std::array<double, 3>{0.5, 1.0, 1.5},
       "Estimate an interpolated modified Kneser-Ney model; returns (image, [(D1, D2, D3+, fallback) per order]).");
+  BindCustomModels(m);
 }
 
 }  // namespace asr::bindings::lm_internal

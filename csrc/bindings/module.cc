@@ -10,5 +10,6 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindLm(m);
   asr::bindings::BindSearch(m);
   asr::bindings::BindGrammar(m);
+  asr::bindings::BindG2p(m);
   asr::bindings::BindAdapt(m);
 }

@@ -95,7 +95,8 @@ void BindSearch(py::module_& m) {
              return out;
            },
            py::arg("n"))
-      .def_property_readonly("posteriors", [](const LatticeHandle& h) { return h.lattice->Posteriors(); });
+      .def_property_readonly("posteriors", [](const LatticeHandle& h) { return h.lattice->Posteriors(); })
+      .def_property_readonly("log_total", [](const LatticeHandle& h) { return h.lattice->LogTotal(); });
 
   py::class_<RecognitionModel, std::shared_ptr<RecognitionModel>>(m, "RecognitionModel")
       .def(py::init([](std::shared_ptr<AcousticModel> am, std::shared_ptr<Dictionary> dict,
@@ -105,6 +106,16 @@ void BindSearch(py::module_& m) {
            }),
            py::arg("acoustic_model"), py::arg("dictionary"), py::arg("word_model"),
            py::arg("words") = std::vector<std::string>())
+      .def(
+          "extended",
+          [](const RecognitionModel& base, std::shared_ptr<Dictionary> dict, std::shared_ptr<lm::WordSequenceModel> lm,
+             const std::vector<std::string>& added) {
+            py::gil_scoped_release nogil;
+            return std::make_shared<RecognitionModel>(base, dict, lm, added);
+          },
+          py::arg("dictionary"), py::arg("word_model"), py::arg("added_words"),
+          "This model with another dictionary (this one's plus added_words) and a word model extending this "
+          "one's: the lexicon tree is reused, only new pronunciations are built.")
       .def_property_readonly("num_words", [](const RecognitionModel& r) { return r.vocabulary().size(); })
       .def_property_readonly("num_nodes", [](const RecognitionModel& r) { return r.tree()->num_nodes(); })
       .def_property_readonly("missing_words", [](const RecognitionModel& r) { return r.vocabulary().missing(); });

@@ -97,6 +97,14 @@ Dictionary::Dictionary(std::vector<std::string> phones) : phone_names_(std::move
   table_.pron_phone_begin.push_back(0);
 }
 
+std::shared_ptr<Dictionary> Dictionary::Clone() const {
+  auto out = std::make_shared<Dictionary>(phone_names_);
+  out->table_ = table_;
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  out->overlay_ = overlay_;
+  return out;
+}
+
 int Dictionary::PhoneId(const std::string& name) const {
   auto it = phone_ids_.find(name);
   return it == phone_ids_.end() ? -1 : it->second;

@@ -53,6 +53,10 @@ class Dictionary {
   // the pronunciation is new). Throws InvalidArgument on unknown phones.
   void AddWord(const std::string& word, const std::vector<std::string>& phones, bool filler = false);
 
+  // An independent copy (same words, its own overlay): the base of a
+  // recognizer that knows extra words without changing this dictionary.
+  std::shared_ptr<Dictionary> Clone() const;
+
   // Words of the dictionary, base words only (no "(2)" variants).
   size_t size() const;
   std::vector<std::string> FillerWords() const;

@@ -34,6 +34,13 @@ using NodeKey = std::pair<int, int>;
 
 LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const TransitionMatrices& tmat,
                          const std::vector<float>& unigram_score) {
+  std::vector<int> words(vocab.size());
+  for (int w = 0; w < vocab.size(); ++w) words[w] = w;
+  Build(vocab, words, mdef, tmat, unigram_score);
+}
+
+void LexiconTree::Build(const SearchVocabulary& vocab, const std::vector<int>& subset, const Mdef& mdef,
+                        const TransitionMatrices& tmat, const std::vector<float>& unigram_score) {
   num_phones_ = mdef.n_ciphone();
   silence_phone_ = mdef.silence_phone();
   if (silence_phone_ < 0) throw FormatError("the acoustic model has no SIL phone, which the search needs");
@@ -130,7 +137,7 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
   // Words sorted by pronunciation: words that share a tree prefix are then
   // adjacent, so the tree grows along one path stack without lookups.
   std::vector<int> order;
-  for (int w = 0; w < vocab.size(); ++w) {
+  for (int w : subset) {
     const SearchWord& sw = vocab.word(w);
     for (int p : sw.phones)
       if (p < 0 || p >= num_phones_) throw FormatError("word '" + sw.text + "' uses a phone outside the model");
@@ -168,7 +175,7 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
   // anything rather than specific triphones).
   const int num_classes = vocab.num_classes();
   std::vector<std::vector<int32_t>> filler_first(num_classes);
-  for (int w = 0; w < vocab.size(); ++w) {
+  for (int w : subset) {
     const SearchWord& sw = vocab.word(w);
     if (!sw.hidden()) continue;
     int32_t parent = -1;
@@ -239,6 +246,70 @@ LexiconTree::LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const 
   filler_entries_.assign(num_classes, {});
   for (int c = 0; c < num_classes; ++c)
     for (int32_t id : filler_first[c]) filler_entries_[c].push_back(new_id[id]);
+}
+
+LexiconTree::LexiconTree(const LexiconTree& base, const SearchVocabulary& vocab, int first_new_word, const Mdef& mdef,
+                         const TransitionMatrices& tmat, const std::vector<float>& unigram_score)
+    : LexiconTree(base) {
+  if (first_new_word < 0 || first_new_word > vocab.size()) throw InvalidArgument("bad first new word");
+  for (int w = first_new_word; w < vocab.size(); ++w)
+    if (vocab.word(w).hidden() || vocab.word(w).entry_class != 0)
+      throw InvalidArgument("only words of an n-gram search can be added to a lexicon tree");
+  if (first_new_word < vocab.size()) {
+    // The new words get a tree of their own; its arrays go after the base's.
+    std::vector<int> added;
+    for (int w = first_new_word; w < vocab.size(); ++w) added.push_back(w);
+    LexiconTree extra;
+    extra.Build(vocab, added, mdef, tmat, unigram_score);
+    const auto node0 = static_cast<int32_t>(nodes_.size());
+    const auto word0 = static_cast<int32_t>(word_list_.size());
+    const auto variant0 = static_cast<int32_t>(variants_.size());
+    const auto rc0 = static_cast<int32_t>(rc_phones_.size());
+    const auto lc0 = static_cast<int32_t>(lc_ssids_.size());
+    for (TreeNode n : extra.nodes_) {
+      if (n.num_children) n.first_child += node0;
+      n.words_begin += word0;
+      n.words_end += word0;
+      n.variant_begin += variant0;
+      n.variant_end += variant0;
+      if (n.lc_ssid >= 0) n.lc_ssid += lc0;
+      nodes_.push_back(n);
+    }
+    for (FanoutVariant v : extra.variants_) {
+      v.rc_begin += rc0;
+      v.rc_end += rc0;
+      if (v.lc_ssid >= 0) v.lc_ssid += lc0;
+      variants_.push_back(v);
+    }
+    word_list_.insert(word_list_.end(), extra.word_list_.begin(), extra.word_list_.end());
+    rc_phones_.insert(rc_phones_.end(), extra.rc_phones_.begin(), extra.rc_phones_.end());
+    lc_ssids_.insert(lc_ssids_.end(), extra.lc_ssids_.begin(), extra.lc_ssids_.end());
+    for (size_t i = 0; i < entries_.size() && i < extra.entries_.size(); ++i)
+      for (int32_t n : extra.entries_[i]) entries_[i].push_back(n + node0);
+  }
+  SetLookahead(vocab, unigram_score);
+}
+
+void LexiconTree::SetLookahead(const SearchVocabulary& vocab, const std::vector<float>& unigram_score) {
+  // Children come after their parent (breadth-first blocks), so one reverse
+  // pass sees every subtree before its root.
+  std::vector<float> best(nodes_.size(), -std::numeric_limits<float>::infinity());
+  for (int32_t i = num_nodes() - 1; i >= 0; --i) {
+    TreeNode& n = nodes_[i];
+    if (n.kind == NodeKind::kFiller) {
+      n.lookahead = 0.0f;
+      continue;
+    }
+    float b = best[i];
+    for (int32_t k = n.words_begin; k < n.words_end; ++k) {
+      const int w = word_list_[k];
+      if (w >= 0 && w < vocab.size()) b = std::max(b, unigram_score[w]);
+    }
+    for (int32_t c = n.first_child; c < n.first_child + n.num_children; ++c)
+      if (nodes_[c].kind != NodeKind::kFiller) b = std::max(b, best[c]);
+    best[i] = b;
+    n.lookahead = std::isfinite(b) ? b : 0.0f;
+  }
 }
 
 }  // namespace asr

@@ -68,6 +68,14 @@ class LexiconTree {
   // the lookahead assumes before the word's real history is known.
   LexiconTree(const SearchVocabulary& vocab, const Mdef& mdef, const TransitionMatrices& tmat,
               const std::vector<float>& unigram_score);
+  // `base` plus the words [first_new_word, vocab.size()) of `vocab` (whose
+  // first words are base's), with every look-ahead recomputed from
+  // `unigram_score`: what a recognizer with extra words or another LM
+  // needs, built in a fraction of a full tree. The new words get their own
+  // roots (no prefix sharing with the base words: few words, little cost).
+  LexiconTree(const LexiconTree& base, const SearchVocabulary& vocab, int first_new_word, const Mdef& mdef,
+              const TransitionMatrices& tmat, const std::vector<float>& unigram_score);
+  LexiconTree(const LexiconTree&) = default;
 
   const std::vector<TreeNode>& nodes() const { return nodes_; }
   const TreeNode& node(int i) const { return nodes_[i]; }
@@ -93,6 +101,12 @@ class LexiconTree {
   int ContextPhone(int phone) const { return context_phone_[phone]; }
 
  private:
+  LexiconTree() = default;
+  // Builds the tree of the search words `subset` of `vocab`.
+  void Build(const SearchVocabulary& vocab, const std::vector<int>& subset, const Mdef& mdef,
+             const TransitionMatrices& tmat, const std::vector<float>& unigram_score);
+  void SetLookahead(const SearchVocabulary& vocab, const std::vector<float>& unigram_score);
+
   std::vector<TreeNode> nodes_;
   std::vector<std::vector<int32_t>> entries_;
   std::vector<std::vector<int32_t>> filler_entries_;

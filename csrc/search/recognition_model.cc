@@ -44,4 +44,39 @@ RecognitionModel::RecognitionModel(std::shared_ptr<const AcousticModel> am, std:
 #endif
 }
 
+namespace {
+SearchVocabulary ExtendedVocabulary(const RecognitionModel& base, const Dictionary& dict,
+                                    const lm::WordSequenceModel& lm, const std::vector<std::string>& added,
+                                    const std::vector<bool>& filler_phones, bool* extended) {
+  try {
+    SearchVocabulary v(base.vocabulary(), base.word_model(), dict, lm, added);
+    *extended = true;
+    return v;
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kInvalidArgument) throw;
+    *extended = false;
+    return SearchVocabulary(dict, lm, base.acoustic_model().mdef().silence_phone(), filler_phones);
+  }
+}
+}  // namespace
+
+RecognitionModel::RecognitionModel(const RecognitionModel& base, std::shared_ptr<const Dictionary> dict,
+                                   std::shared_ptr<const lm::WordSequenceModel> lm,
+                                   const std::vector<std::string>& added)
+    : am_(base.am_), dict_(std::move(dict)), lm_(std::move(lm)), vocab_([&] {
+        bool unused;
+        return ExtendedVocabulary(base, *dict_, *lm_, added, FillerPhones(am_->mdef()), &unused);
+      }()) {
+  const Mdef& mdef = am_->mdef();
+  const int first_new = static_cast<int>(base.vocab_.size());
+  bool extends = vocab_.size() >= first_new;
+  for (int i = 0; extends && i < first_new; ++i)
+    extends = vocab_.word(i).text == base.vocab_.word(i).text && vocab_.word(i).phones == base.vocab_.word(i).phones;
+  const std::vector<float> unigram = UnigramScores(vocab_, *lm_);
+  if (extends)
+    tree_ = std::make_shared<LexiconTree>(*base.tree_, vocab_, first_new, mdef, am_->transitions(), unigram);
+  else
+    tree_ = std::make_shared<LexiconTree>(vocab_, mdef, am_->transitions(), unigram);
+}
+
 }  // namespace asr

@@ -22,6 +22,14 @@ class RecognitionModel {
   RecognitionModel(std::shared_ptr<const AcousticModel> am, std::shared_ptr<const Dictionary> dict,
                    std::shared_ptr<const lm::WordSequenceModel> lm, const std::vector<std::string>& words = {});
 
+  // `base` with another dictionary (base's plus the `added` words) and a
+  // word-sequence model whose vocabulary extends base's (OpenVocabularyModel,
+  // CustomizedModel over base's model): base's lexicon tree is reused and
+  // only the new pronunciations are built, so this costs a fraction of a
+  // full build. Falls back to a full build when the models do not allow it.
+  RecognitionModel(const RecognitionModel& base, std::shared_ptr<const Dictionary> dict,
+                   std::shared_ptr<const lm::WordSequenceModel> lm, const std::vector<std::string>& added);
+
   const AcousticModel& acoustic_model() const { return *am_; }
   const std::shared_ptr<const AcousticModel>& acoustic_model_ptr() const { return am_; }
   const Dictionary& dictionary() const { return *dict_; }

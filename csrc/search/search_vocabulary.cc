@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/error.h"
 #include "dict/dictionary.h"
@@ -96,6 +98,45 @@ SearchVocabulary::SearchVocabulary(const Dictionary& dict, const lm::WordSequenc
     for (const auto& w : restrict) add_word(w);
   }
   AddFillers(dict, silence_phone, 0);
+}
+
+SearchVocabulary::SearchVocabulary(const SearchVocabulary& base, const lm::WordSequenceModel& base_model,
+                                   const Dictionary& dict, const lm::WordSequenceModel& model,
+                                   const std::vector<std::string>& added)
+    : words_(base.words_) {
+  if (base.per_state_classes_) throw InvalidArgument("a grammar's search vocabulary cannot be extended");
+  const lm::Vocabulary& bv = base_model.vocab();
+  const lm::Vocabulary& v = model.vocab();
+  if (v.size() < bv.size()) throw InvalidArgument("the model does not extend the base model's vocabulary");
+  for (lm::WordId i = 0; i < bv.size(); ++i)
+    if (v.Word(i) != bv.Word(i)) throw InvalidArgument("the model does not extend the base model's vocabulary");
+  // Pronunciations base already has, for the added words that it knows.
+  std::unordered_set<std::string> wanted(added.begin(), added.end());
+  std::unordered_map<std::string, std::vector<const std::vector<int>*>> known;
+  for (const SearchWord& w : words_)
+    if (!w.hidden() && wanted.count(w.text)) known[w.text].push_back(&w.phones);
+  std::unordered_set<std::string> done;
+  auto add = [&](const std::string& text, lm::WordId id) {
+    if (id == lm::kNoWord || id == v.bos() || id == v.eos() || !done.insert(text).second) return;
+    const auto it = known.find(text);
+    const size_t before = words_.size();
+    for (const auto& p : dict.Lookup(text)) {
+      if (p.filler || p.phones.empty()) continue;
+      bool have = false;
+      if (it != known.end())
+        for (const auto* q : it->second) have = have || *q == p.phones;
+      if (!have) words_.push_back(SearchWord{text, id, p.phones, false, false, 0});
+    }
+    if (words_.size() == before && it == known.end() && text != "<unk>" && text != "<UNK>") missing_.push_back(text);
+  };
+  // Words only the new model has, then added words (new pronunciations).
+  for (lm::WordId i = bv.size(); i < v.size(); ++i) add(std::string(v.Word(i)), i);
+  for (const std::string& w : added) add(w, v.Find(w));
+  // Base's missing words, unless they got a pronunciation now.
+  std::unordered_set<std::string> found;
+  for (size_t i = base.words_.size(); i < words_.size(); ++i) found.insert(words_[i].text);
+  for (const std::string& m : base.missing_)
+    if (!found.count(m) && !dict.Contains(m)) missing_.push_back(m);
 }
 
 }  // namespace asr

@@ -46,6 +46,14 @@ class SearchVocabulary {
   SearchVocabulary(const Dictionary& dict, const lm::WordSequenceModel& model, int silence_phone,
                    const std::vector<bool>& is_filler_phone, const std::vector<std::string>& words = {});
 
+  // `base` (an n-gram search vocabulary) for a model whose vocabulary
+  // extends base's (same ids for base's words, as OpenVocabularyModel and
+  // CustomizedModel keep them) and a dictionary with `added` words: base's
+  // words first, unchanged, then the pronunciations that are new. Throws
+  // InvalidArgument if the model does not extend base's.
+  SearchVocabulary(const SearchVocabulary& base, const lm::WordSequenceModel& base_model, const Dictionary& dict,
+                   const lm::WordSequenceModel& model, const std::vector<std::string>& added);
+
   const std::vector<SearchWord>& words() const { return words_; }
   const SearchWord& word(int i) const { return words_[i]; }
   int size() const { return static_cast<int>(words_.size()); }
