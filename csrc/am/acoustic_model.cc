@@ -119,4 +119,27 @@ std::shared_ptr<const AcousticModel> AcousticModel::Load(const std::string& dir,
   return m;
 }
 
+std::shared_ptr<const AcousticModel> AcousticModel::WithParameters(std::shared_ptr<const GaussianCodebooks> codebooks,
+                                                                   std::shared_ptr<const MixtureWeights> weights) const {
+  if (!codebooks) codebooks = codebooks_;
+  if (codebooks->n_codebook() != codebooks_->n_codebook() || codebooks->n_density() != codebooks_->n_density() ||
+      codebooks->veclens() != codebooks_->veclens())
+    throw InvalidArgument("adapted codebooks do not have the shape of the model's codebooks");
+  if (weights && (weights->n_senone() != n_senone() || weights->n_stream() != weights_->n_stream() ||
+                  weights->n_density() != weights_->n_density()))
+    throw InvalidArgument("adapted mixture weights do not have the shape of the model's weights");
+  std::shared_ptr<AcousticModel> m(new AcousticModel());
+  m->dir_ = dir_;
+  m->kind_ = kind_;
+  m->mdef_ = mdef_;
+  m->feat_params_ = feat_params_;
+  m->streams_ = streams_;
+  m->tmat_ = tmat_;
+  m->codebooks_ = std::move(codebooks);
+  m->weights_ = weights ? std::move(weights) : weights_;
+  m->codebook_of_senone_ = codebook_of_senone_;
+  m->noise_dict_path_ = noise_dict_path_;
+  return m;
+}
+
 }  // namespace asr

@@ -51,6 +51,13 @@ class AcousticModel {
   int n_senone() const { return mdef_.n_senone(); }
   int frame_dim() const { return streams_.frame_dim; }
   int CodebookOfSenone(int senone) const { return codebook_of_senone_[senone]; }
+  const std::vector<int>& codebook_of_senone() const { return codebook_of_senone_; }
+
+  // This model with other Gaussians (and mixture weights, if given) of the
+  // same shape: how adapted models are made. Throws InvalidArgument on a
+  // shape mismatch.
+  std::shared_ptr<const AcousticModel> WithParameters(std::shared_ptr<const GaussianCodebooks> codebooks,
+                                                      std::shared_ptr<const MixtureWeights> weights = nullptr) const;
 
  private:
   AcousticModel() = default;
@@ -62,7 +69,7 @@ class AcousticModel {
   FeatureStreams streams_;
   TransitionMatrices tmat_;
   std::shared_ptr<const GaussianCodebooks> codebooks_;
-  std::unique_ptr<MixtureWeights> weights_;
+  std::shared_ptr<const MixtureWeights> weights_;
   std::vector<int> codebook_of_senone_;
   std::string noise_dict_path_;
 };

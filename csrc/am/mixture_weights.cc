@@ -182,4 +182,29 @@ MixtureWeights MixtureWeights::LoadSendump(const std::string& path, int n_stream
   return mw;
 }
 
+MixtureWeights MixtureWeights::FromLinear(int n_stream, int n_density, const std::vector<int>& codebook_of_senone,
+                                          const std::vector<float>& weights) {
+  const size_t n_sen = codebook_of_senone.size();
+  if (n_stream <= 0 || n_density <= 0 || weights.size() != n_sen * n_stream * n_density)
+    throw InvalidArgument("mixture weights: " + std::to_string(weights.size()) + " values do not fit " +
+                          std::to_string(n_sen) + " senones x " + std::to_string(n_stream) + " streams x " +
+                          std::to_string(n_density) + " densities");
+  MixtureWeights mw(n_stream, n_density, codebook_of_senone);
+  for (size_t s = 0; s < n_sen; ++s)
+    for (int f = 0; f < n_stream; ++f) {
+      const float* pdf = &weights[(s * n_stream + f) * n_density];
+      double sum = 0;
+      for (int c = 0; c < n_density; ++c) {
+        if (!(pdf[c] >= 0) || !std::isfinite(pdf[c]))
+          throw InvalidArgument("mixture weights: invalid weight for senone " + std::to_string(s));
+        sum += pdf[c];
+      }
+      if (!(sum > 0)) throw InvalidArgument("mixture weights: senone " + std::to_string(s) + " has no weight");
+      const int pos = mw.position_[s];
+      for (int c = 0; c < n_density; ++c)
+        mw.w_[(static_cast<size_t>(f) * n_density + c) * n_sen + pos] = static_cast<float>(pdf[c] / sum);
+    }
+  return mw;
+}
+
 }  // namespace asr

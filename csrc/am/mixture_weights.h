@@ -27,6 +27,11 @@ class MixtureWeights {
                                   const MixtureWeightOptions& options = {});
   static MixtureWeights LoadSendump(const std::string& path, int n_stream, int n_density,
                                     const std::vector<int>& codebook_of_senone);
+  // From linear weights laid out [senone][stream][density] (e.g. adapted
+  // ones); each mixture must be non-negative with a positive sum, and is
+  // normalised.
+  static MixtureWeights FromLinear(int n_stream, int n_density, const std::vector<int>& codebook_of_senone,
+                                   const std::vector<float>& weights);
 
   int n_senone() const { return static_cast<int>(position_.size()); }
   int n_stream() const { return n_stream_; }

@@ -19,5 +19,6 @@ void BindLm(pybind11::module_& m);
 void BindSearch(pybind11::module_& m);
 void BindGrammar(pybind11::module_& m);
 void BindG2p(pybind11::module_& m);
+void BindAdapt(pybind11::module_& m);  // after BindAcoustic
 
 }  // namespace asr::bindings

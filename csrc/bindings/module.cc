@@ -25,4 +25,5 @@ PYBIND11_MODULE(_core, m) {
         return info;
       },
       "How the native core was built: {'kernels': 'native' | 'x86-64-v3' | 'baseline', 'native': bool}.");
+  asr::bindings::BindAdapt(m);
 }

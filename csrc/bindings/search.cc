@@ -129,10 +129,12 @@ void BindSearch(py::module_& m) {
       .def_property_readonly("missing_words", [](const RecognitionModel& r) { return r.vocabulary().missing(); });
 
   py::class_<Decoder>(m, "Decoder")
-      .def(py::init([](std::shared_ptr<RecognitionModel> model, const SearchOptions& o) {
-             return std::make_unique<Decoder>(Required(model, "the recognition model"), o);
+      .def(py::init([](std::shared_ptr<RecognitionModel> model, const SearchOptions& o,
+                       std::shared_ptr<AcousticModel> acoustic_model) {
+             return std::make_unique<Decoder>(Required(model, "the recognition model"), o, acoustic_model);
            }),
-           py::arg("model"), py::arg("options"))
+           py::arg("model"), py::arg("options"), py::arg("acoustic_model") = nullptr,
+           "acoustic_model: score senones with this model (an adapted copy of the network's) instead")
       .def("start", &Decoder::StartUtterance)
       .def("process",
            [](Decoder& d, const FloatArray& feats) {

@@ -4,10 +4,25 @@
 
 namespace asr {
 
-Decoder::Decoder(std::shared_ptr<const RecognitionModel> model, const SearchOptions& options)
+namespace {
+
+std::shared_ptr<const AcousticModel> ScoringModel(const RecognitionModel& network,
+                                                  std::shared_ptr<const AcousticModel> scoring) {
+  if (!scoring) return network.acoustic_model_ptr();
+  const AcousticModel& base = network.acoustic_model();
+  if (scoring->n_senone() != base.n_senone() || scoring->frame_dim() != base.frame_dim() ||
+      scoring->mdef().n_ciphone() != base.mdef().n_ciphone())
+    throw InvalidArgument("the scoring acoustic model does not have the senones of the search network's model");
+  return scoring;
+}
+
+}  // namespace
+
+Decoder::Decoder(std::shared_ptr<const RecognitionModel> model, const SearchOptions& options,
+                 std::shared_ptr<const AcousticModel> scoring_model)
     : model_(std::move(model)),
       options_(options),
-      scorer_(model_->acoustic_model_ptr()),
+      scorer_(ScoringModel(*model_, std::move(scoring_model))),
       search_(model_->tree(), model_->vocabulary(), model_->acoustic_model().mdef(),
               model_->acoustic_model().transitions(), model_->word_model(), options),
       senone_scores_(model_->acoustic_model().n_senone(), 0.0f) {}

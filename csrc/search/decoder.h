@@ -1,6 +1,11 @@
 // Decodes one utterance at a time from acoustic feature frames: scores the
 // senones the search needs and advances the search frame by frame. One
 // Decoder per thread or stream; the RecognitionModel is shared.
+//
+// Senones may be scored with another acoustic model than the one the
+// search network was built from, as long as it has the same senones: an
+// adapted copy (AcousticModel::WithParameters) decodes through the base
+// model's network, so adaptation never rebuilds the lexicon tree.
 #pragma once
 
 #include <memory>
@@ -15,7 +20,8 @@ namespace asr {
 
 class Decoder {
  public:
-  Decoder(std::shared_ptr<const RecognitionModel> model, const SearchOptions& options);
+  Decoder(std::shared_ptr<const RecognitionModel> model, const SearchOptions& options,
+          std::shared_ptr<const AcousticModel> scoring_model = nullptr);
 
   void StartUtterance();
   // frames: n x frame_dim features (the acoustic model's feature type).

@@ -164,6 +164,20 @@ class ForcedAligner:
     def __repr__(self) -> str:
         return f"ForcedAligner(model={self.model.path!r}, options={self.options})"
 
+    def frame_senones(self, features: np.ndarray, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Frame-level state alignment of dictionary words (as :meth:`words` gives):
+        per frame, the senone of its HMM state and the transcript index of its
+        word (-1 for silence and noise), both int32 arrays of the frames' length."""
+        feats = np.ascontiguousarray(features, dtype=np.float32)
+        raw = self._native.align(self.dictionary.native, list(words), feats, self.model.frame_dim)
+        senones = np.full(len(feats), -1, np.int32)
+        slots = np.full(len(feats), -1, np.int32)
+        phones, aligned_words = raw["phones"], raw["words"]
+        for senone, _state, phone, start, end, _score in raw["states"]:
+            senones[start:end] = senone
+            slots[start:end] = aligned_words[phones[phone][2]][2]
+        return senones, slots
+
     def _frame_seconds(self) -> float:
         rate = float(self.model.feat_params.get("frate", 100))
         return 1.0 / rate

@@ -114,6 +114,9 @@ class Recognizer:
         search: default search options, a :class:`SearchOptions` or a mapping
             of its fields (each call may override fields).
         feature_options: feature settings (default: the model's ``feat.params``).
+        pick_model_by_rate: with the default model, send audio recorded at
+            8 kHz or less to the narrowband model (``en-US_NarrowbandModel``,
+            derived from the wideband one; see :mod:`asr_engine.adapt.narrowband`).
 
     Raises:
         NotFoundError: a model, dictionary or LM path that does not exist.
@@ -129,6 +132,7 @@ class Recognizer:
         *,
         search: Union[SearchOptions, Mapping[str, object], None] = None,
         feature_options: Optional[FeatureOptions] = None,
+        pick_model_by_rate: bool = True,
     ) -> None:
         timer = _Timer("Recognizer()")
         if search is None:
@@ -177,6 +181,22 @@ class Recognizer:
         self._networks: NetworkCache = NetworkCache()
         self._display_as: dict[str, str] = {}
         _vocab.warn_missing(self.missing_words)
+        self._pick_by_rate = bool(pick_model_by_rate) and model_dir is None and self.sample_rate > 8000
+        self._dictionary_source = dictionary
+        self._narrowband: Optional["Recognizer"] = None
+
+    def narrowband(self) -> "Recognizer":
+        """The recognizer for 8 kHz audio: the narrowband model with this one's
+        dictionary source, language model and options (built on first use)."""
+        from .adapt.narrowband import narrowband_model_dir
+
+        with self._grammar_lock:
+            if self._narrowband is None:
+                source = self._dictionary_source
+                self._narrowband = Recognizer(narrowband_model_dir(), None if isinstance(source, Dictionary) else source,
+                                              self.language_model, search=self.search_options,
+                                              pick_model_by_rate=False)
+            return self._narrowband
 
     @property
     def missing_words(self) -> list[str]:
@@ -307,8 +327,9 @@ class Recognizer:
         check_keywords(call, overrides, (*_CALL_ARGUMENTS, *field_names(SearchOptions)))
         return self.search_options.with_overrides(**overrides)
 
-    def _decode(self, features: np.ndarray, options: SearchOptions, network: Any = None) -> Any:
-        decoder = _core.Decoder(network or self._native, options.to_native())
+    def _decode(self, features: np.ndarray, options: SearchOptions, network: Any = None, acoustic: Any = None) -> Any:
+        decoder = _core.Decoder(network or self._native, options.to_native(),
+                                None if acoustic is None else acoustic.native)
         decoder.start()
         decoder.process(features)
         return decoder
@@ -367,6 +388,8 @@ class Recognizer:
         grammar: Optional[GrammarSource] = None,
         rejection_threshold: Optional[float] = DEFAULT_REJECTION_THRESHOLD,
         max_alternatives: int = 1,
+        adaptation: Any = None,
+        speaker_adaptation: bool = False,
         **options: Any,
     ) -> Result:
         """Transcribe one utterance.
@@ -391,6 +414,11 @@ class Recognizer:
                 threshold (the default's when None) per frame.
             max_alternatives: n-best hypotheses to return in ``alternatives``
                 (1 = none), from 1 to 100.
+            adaptation: an :class:`asr_engine.adapt.AdaptedAcousticModel` (or an
+                adapted :class:`AcousticModel` of this recognizer's model) to
+                score the audio with.
+            speaker_adaptation: decode twice: adapt a global MLLR transform to
+                the confident words of the first pass, then decode again with it.
             **options: :class:`SearchOptions` fields overriding the defaults.
 
         Raises:
@@ -414,12 +442,20 @@ class Recognizer:
         timer.lap("grammar")
         decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=self.sample_rate)
         timer.lap("audio")
+        if self._pick_by_rate and decoded.original_rate <= 8000 and adaptation is None:
+            narrow = self.narrowband()
+            return narrow.recognize(decoded.samples, sample_rate=decoded.sample_rate, grammar=grammar,
+                                    rejection_threshold=rejection_threshold, max_alternatives=max_alternatives,
+                                    speaker_adaptation=speaker_adaptation, **options)
         stream = FeatureStream(self.frontend_options, self.feature_options)
         feats = np.vstack([stream.accept(decoded.samples), stream.finish()])
         timer.lap("features")
         if len(feats) == 0:
             return Result("", 0.0, [], [], round(decoded.duration, 3), True)
-        decoder = self._decode(feats, opts, network)
+        acoustic = getattr(adaptation, "model", adaptation)
+        decoder = self._decode(feats, opts, network, acoustic)
+        if speaker_adaptation:
+            decoder = self._second_pass(decoder, feats, decoded.duration, opts, network, acoustic)
         timer.lap("search")
         if network is None:
             result = self._result(decoder, decoded.duration, True, opts, int(max_alternatives))
@@ -430,6 +466,15 @@ class Recognizer:
             timer.lap("phone loop and lattice")
         timer.log(decoded.duration)
         return self._displayed(result)
+
+    def _second_pass(self, decoder: Any, feats: np.ndarray, duration: float, opts: SearchOptions, network: Any,
+                     acoustic: Any) -> Any:
+        from .adapt.runtime import adapt_to_utterance
+
+        first = self._result(decoder, duration, True, opts)
+        adapted = adapt_to_utterance(acoustic or self.acoustic_model, self.dictionary, feats,
+                                     [w.word for w in first.words], [w.confidence for w in first.words])
+        return decoder if adapted is None else self._decode(feats, opts, network, adapted)
 
     def _displayed(self, result: Result) -> Result:
         """The result with custom words shown as their ``display_as``."""

@@ -1,0 +1,83 @@
+"""The narrowband model: derived from the wideband one, cached, and chosen
+by the Recognizer for 8 kHz audio; runtime speaker adaptation runs."""
+from __future__ import annotations
+
+import csv
+import os
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from asr_engine.acoustic import AcousticModel
+from asr_engine.adapt.narrowband import NARROWBAND_FRONT_END, narrowband_model_dir
+from asr_engine.audio import load_audio
+from asr_engine.frontend import FeatureStream, model_feature_options
+from conftest import DEV
+
+
+@pytest.fixture(scope="module")
+def osr_8k(tmp_path_factory):
+    """A dev `osr` utterance (recorded at 8 kHz) written back at 8 kHz."""
+    with open(DEV / "refs.tsv", encoding="utf-8") as f:
+        row = next(r for r in csv.DictReader(f, delimiter="\t") if r["id"].startswith("osr_"))
+    audio = load_audio(str(DEV / f"{row['id']}.wav"), sample_rate=8000)
+    path = tmp_path_factory.mktemp("nb") / "osr.wav"
+    sf.write(str(path), audio.samples, 8000, subtype="PCM_16")
+    return path
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    from asr_engine.recognizer import Recognizer
+
+    return Recognizer()
+
+
+def test_narrowband_model_is_a_cached_sphinx_model(tmp_path):
+    first = narrowband_model_dir(cache_dir=str(tmp_path))
+    assert narrowband_model_dir(cache_dir=str(tmp_path)) == first  # built once
+    assert [p for p in os.listdir(tmp_path) if p.startswith(".")] == []  # no temporary left
+    model = AcousticModel.load(first)
+    assert model.feat_params["samprate"] == "8000" and model.feat_params["nfilt"] == NARROWBAND_FRONT_END["nfilt"]
+    fe, _ = model_feature_options(first)
+    assert fe.sample_rate == 8000 and fe.upper_freq < 4000
+
+
+def test_narrowband_filters_are_the_lowest_wideband_filters(recognizer):
+    """19 filters to 3812.8 Hz at 8 kHz sit where the wideband bank's lowest
+    19 do, so on band-limited audio the log-mel energies nearly agree."""
+    from asr_engine import _core
+    from asr_engine.adapt.narrowband import narrowband_feat_params
+    import tempfile
+
+    wide = _core.FrontendOptions.from_feat_params(dict(recognizer.acoustic_model.feat_params), "wide")
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "feat.params"), "w") as f:
+            f.write(narrowband_feat_params(recognizer.model_dir))
+        narrow, _ = model_feature_options(d)
+    mel = lambda f: 2595 * np.log10(1 + f / 700)  # noqa: E731
+    spacing = (mel(wide.upper_freq) - mel(wide.lower_freq)) / (wide.num_filters + 1)
+    assert mel(narrow.upper_freq) - mel(narrow.lower_freq) == pytest.approx(spacing * (narrow.num_filters + 1), rel=1e-4)
+
+
+def test_recognizer_picks_the_narrowband_model_for_8khz_audio(recognizer, osr_8k):
+    from asr_engine.recognizer import Recognizer
+
+    narrow = Recognizer(narrowband_model_dir())
+    picked = recognizer.recognize(str(osr_8k))
+    assert picked.transcript == narrow.recognize(str(osr_8k)).transcript
+    assert recognizer.narrowband().model_dir == narrow.model_dir
+    wide_only = Recognizer(pick_model_by_rate=False)
+    assert wide_only.recognize(str(osr_8k)).duration == picked.duration
+
+
+def test_runtime_speaker_adaptation(recognizer):
+    path = str(DEV / "cathy_a0028_1592747901.wav")
+    plain = recognizer.recognize(path)
+    adapted = recognizer.recognize(path, speaker_adaptation=True)
+    assert adapted.words and adapted.duration == plain.duration
+    # Too little speech for an estimate: the first pass stands.
+    a = load_audio(path, sample_rate=16000)
+    short = type(a)(a.samples[:8000], 16000, 16000, 1, 0.5, a.encoding)
+    assert recognizer.recognize(short, speaker_adaptation=True).transcript == recognizer.recognize(short).transcript
