@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 
 import asr_engine as ae  # noqa: E402
 from asr_engine.acoustic import AcousticModel, ScorerOptions  # noqa: E402
-from asr_engine.align import ForcedAligner  # noqa: E402
+from asr_engine.align import AlignOptions, ForcedAligner  # noqa: E402
 from asr_engine.dictionary import Dictionary  # noqa: E402
 from asr_engine.model import default_dictionary_path, default_model_dir  # noqa: E402
 from bench_common import SHARED, best_time  # noqa: E402
@@ -85,7 +85,7 @@ def main() -> int:
 
     # --- senone scoring ---------------------------------------------------
     items = utterances()
-    aligner = ForcedAligner(model)
+    aligner = ForcedAligner(model, options=AlignOptions(quality=False))  # as PocketSphinx: no quality pass
     feats = np.vstack([aligner.features(audio) for _w, audio, _t, _r in items])
     scorer = model.scorer(ScorerOptions())
     # Blocks of 1 s, as a decoder would ask for them (one huge output array
@@ -116,10 +116,10 @@ def main() -> int:
     # --- agreement --------------------------------------------------------
     diffs = []
     for _w, audio, text, ref in items:
-        ours = [w for w in aligner.align(audio, text)["words"] if not w["filler"]]
+        ours = [w for w in aligner.align(audio, text).words if not w.filler]
         theirs = [w for w in ref["w"] if not w["t"].startswith("<")]
         for t, o in zip(theirs, ours):
-            diffs += [abs(t["b"] - o["start"]), abs(t["b"] + t["d"] - o["end"])]
+            diffs += [abs(t["b"] - o.start), abs(t["b"] + t["d"] - o.end)]
     d = np.array(diffs)
     print(f"word boundaries vs PocketSphinx *.json: n={len(d)}, mean |diff| {d.mean() * 1000:.1f} ms, "
           f"within 30 ms {np.mean(d <= 0.030 + 1e-9):.1%}")

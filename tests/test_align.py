@@ -28,45 +28,45 @@ def aligner():
 @pytest.fixture(scope="module")
 def goforward():
     raw = (PSX / "goforward.raw").read_bytes()
-    return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+    return asr_engine.load_audio(raw, "audio/l16;rate=16000")
 
 
 def real_words(result):
-    return [w for w in result["words"] if not w["filler"]]
+    return [w for w in result.words if not w.filler]
 
 
 def check_structure(result):
     """Segments tile the utterance at every level and nest properly."""
     for level in ("words", "phones", "states"):
-        segs = result[level]
-        audio_end = result["duration"]  # length of the aligned audio in seconds
-        assert segs[0]["start"] == 0.0
-        assert segs[-1]["end"] == pytest.approx(audio_end)
+        segs = getattr(result, level)
+        audio_end = result.duration  # length of the aligned audio in seconds
+        assert segs[0].start == 0.0
+        assert segs[-1].end == pytest.approx(audio_end)
         for a, b in zip(segs, segs[1:]):
-            assert a["end"] == b["start"] and a["start"] < a["end"]
-    for w in result["words"]:
-        first, end = w["phones"]
-        assert result["phones"][first]["start"] == w["start"]
-        assert result["phones"][end - 1]["end"] == w["end"]
-        assert sum(p["score"] for p in result["phones"][first:end]) == pytest.approx(w["score"], rel=1e-4, abs=1e-2)
-    for i, p in enumerate(result["phones"]):
-        first, end = p["states"]
-        assert all(s["phone"] == i for s in result["states"][first:end])
-        assert [s["state"] for s in result["states"][first:end]] == sorted(s["state"] for s in result["states"][first:end])
-    json.dumps(result)  # plain data
+            assert a.end == b.start and a.start < a.end
+    for w in result.words:
+        first, end = w.phones
+        assert result.phones[first].start == w.start
+        assert result.phones[end - 1].end == w.end
+        assert sum(p.score for p in result.phones[first:end]) == pytest.approx(w.score, rel=1e-4, abs=1e-2)
+    for i, p in enumerate(result.phones):
+        first, end = p.states
+        assert all(s.phone == i for s in result.states[first:end])
+        assert [s.state for s in result.states[first:end]] == sorted(s.state for s in result.states[first:end])
+    json.dumps(result.to_dict())  # plain data
 
 
 def test_goforward_matches_pocketsphinx(aligner, goforward):
     result = asr_engine.align(goforward, "go forward ten meters")
     check_structure(result)
     words = real_words(result)
-    assert [w["word"] for w in words] == ["go", "forward", "ten", "meters"]
-    assert [w["index"] for w in words] == [0, 1, 2, 3]
+    assert [w.word for w in words] == ["go", "forward", "ten", "meters"]
+    assert [w.index for w in words] == [0, 1, 2, 3]
     # Sensible times: speech starts after ~0.4 s of silence and ends before the audio.
-    audio_end = result["duration"]  # length of the aligned audio in seconds
-    assert 0.3 < words[0]["start"] < 0.6
-    assert words[-1]["end"] < audio_end - 0.3
-    assert audio_end == pytest.approx(len(goforward) / 16000, abs=0.02)
+    audio_end = result.duration  # length of the aligned audio in seconds
+    assert 0.3 < words[0].start < 0.6
+    assert words[-1].end < audio_end - 0.3
+    assert audio_end == pytest.approx(len(goforward.samples) / 16000, abs=0.02)
     # PocketSphinx aligning the same audio and text.
     from pocketsphinx import Decoder
 
@@ -77,8 +77,8 @@ def test_goforward_matches_pocketsphinx(aligner, goforward):
     decoder.end_utt()
     theirs = [(s.word, s.start_frame / 100, (s.end_frame + 1) / 100) for s in decoder.seg() if not s.word.startswith("<")]
     for (word, start, end), ours in zip(theirs, words):
-        assert word == ours["pronunciation"]
-        assert abs(start - ours["start"]) <= 0.03 and abs(end - ours["end"]) <= 0.03
+        assert word == ours.pronunciation
+        assert abs(start - ours.start) <= 0.03 and abs(end - ours.end) <= 0.03
 
 
 def test_librivox_agreement_with_pocketsphinx(aligner):
@@ -91,13 +91,13 @@ def test_librivox_agreement_with_pocketsphinx(aligner):
         ours = real_words(result)
         assert len(ours) == len(theirs)
         for t, o in zip(theirs, ours):
-            assert o["word"] == t["t"].split("(")[0]
-            diffs += [abs(t["b"] - o["start"]), abs(t["b"] + t["d"] - o["end"])]
+            assert o.word == t["t"].split("(")[0]
+            diffs += [abs(t["b"] - o.start), abs(t["b"] + t["d"] - o.end)]
         their_phones = [p for w in json.loads((LIBRIVOX / f"{utt}.phone.json").read_text())["w"]
                         if not w["t"].startswith("<") for p in w["w"]]
-        our_phones = [p for w in ours for p in result["phones"][w["phones"][0]:w["phones"][1]]]
-        if [p["t"] for p in their_phones] == [p["phone"] for p in our_phones]:
-            phone_diffs += [abs(t["b"] - o["start"]) for t, o in zip(their_phones, our_phones)]
+        our_phones = [p for w in ours for p in result.phones[w.phones[0]:w.phones[1]]]
+        if [p["t"] for p in their_phones] == [p.phone for p in our_phones]:
+            phone_diffs += [abs(t["b"] - o.start) for t, o in zip(their_phones, our_phones)]
     diffs = np.array(diffs)
     within = np.mean(diffs <= 0.030 + 1e-9)
     print(f"word boundaries: {len(diffs)}, mean |diff| {diffs.mean() * 1000:.1f} ms, within 30 ms {within:.1%}")
@@ -109,9 +109,9 @@ def test_librivox_agreement_with_pocketsphinx(aligner):
 def test_alternate_pronunciations_chosen_by_alignment(aligner):
     utt = "sense_and_sensibility_01_austen_64kb-0880"
     result = aligner.align(str(LIBRIVOX / f"{utt}.wav"), (LIBRIVOX / f"{utt}.txt").read_text())
-    labels = [w["pronunciation"] for w in real_words(result)]
+    labels = [w.pronunciation for w in real_words(result)]
     assert labels[:2] == ["he", "was(2)"] and "an(2)" in labels
-    assert any(w["filler"] and w["word"] == "<sil>" for w in result["words"][1:-1])  # pause after "not"
+    assert any(w.filler and w.word == "<sil>" for w in result.words[1:-1])  # pause after "not"
 
 
 def test_missing_words_are_listed(aligner, goforward):
@@ -126,12 +126,12 @@ def test_transcript_normalisation(aligner, goforward):
     words, missing = normalize_transcript("Go, FORWARD -- ten meters!", aligner.dictionary)
     assert words == ["go", "forward", "ten", "meters"] and missing == []
     result = aligner.align(goforward, ["Go", "forward", "ten", "meters."])
-    assert [w["word"] for w in real_words(result)] == ["go", "forward", "ten", "meters"]
+    assert [w.word for w in real_words(result)] == ["go", "forward", "ten", "meters"]
 
 
 def test_audio_too_short_or_empty(aligner, goforward):
     with pytest.raises(AudioError, match="too short"):
-        aligner.align(goforward[:1600], "go forward ten meters go forward ten meters")
+        aligner.align(goforward.samples[:1600], "go forward ten meters go forward ten meters", sample_rate=16000)
     with pytest.raises(AudioError):
         aligner.align_features(np.zeros((0, 39), np.float32), "go")
     feats = aligner.features(goforward)
@@ -144,15 +144,15 @@ def test_without_fillers(goforward):
     strict = ForcedAligner(options=AlignOptions(allow_silence=False, allow_noise=False))
     result = strict.align(goforward, "go forward ten meters")
     check_structure(result)
-    assert not any(w["filler"] for w in result["words"])
-    audio_end = result["duration"]
-    assert result["words"][0]["start"] == 0.0 and result["words"][-1]["end"] == audio_end
+    assert not any(w.filler for w in result.words)
+    audio_end = result.duration
+    assert result.words[0].start == 0.0 and result.words[-1].end == audio_end
 
 
 def test_beam_does_not_change_the_result(goforward):
     wide = ForcedAligner(options=AlignOptions(beam=0)).align(goforward, "go forward ten meters")
     narrow = ForcedAligner(options=AlignOptions(beam=120)).align(goforward, "go forward ten meters")
-    assert [(w["start"], w["end"]) for w in wide["words"]] == [(w["start"], w["end"]) for w in narrow["words"]]
+    assert [(w.start, w.end) for w in wide.words] == [(w.start, w.end) for w in narrow.words]
 
 
 def test_threads_share_an_aligner(aligner, goforward):
@@ -167,7 +167,7 @@ def test_threads_share_an_aligner(aligner, goforward):
         t.start()
     for t in threads:
         t.join()
-    assert all(r["words"] == expected["words"] for r in results)
+    assert all(r.words == expected.words for r in results)
 
 
 def test_semi_continuous_model_aligns_digits():
@@ -176,8 +176,8 @@ def test_semi_continuous_model_aligns_digits():
     feats = ref.features_s2_4x(ref.read_mfc(str(PSX / "tidigits" / "man.ah.2934za.mfc")))
     result = ForcedAligner(model, dictionary).align_features(feats, "two nine three four zero")
     check_structure(result)
-    assert [w["word"] for w in real_words(result)] == ["two", "nine", "three", "four", "zero"]
-    lengths = [w["end"] - w["start"] for w in real_words(result)]
+    assert [w.word for w in real_words(result)] == ["two", "nine", "three", "four", "zero"]
+    lengths = [w.end - w.start for w in real_words(result)]
     assert all(0.1 < n < 0.8 for n in lengths)
 
 
@@ -190,7 +190,35 @@ def test_continuous_model_aligns(goforward):
     result = ForcedAligner(model, dictionary).align(goforward, "go forward ten meters")
     check_structure(result)
     words = real_words(result)
-    assert [w["word"] for w in words] == ["go", "forward", "ten", "meters"]
-    audio_end = result["duration"]
-    assert 0.3 < words[0]["start"] < 0.6 and words[-1]["end"] < audio_end - 0.3
-    assert all(p["triphone"] == p["phone"] for p in result["phones"])  # CI-only model
+    assert [w.word for w in words] == ["go", "forward", "ten", "meters"]
+    audio_end = result.duration
+    assert 0.3 < words[0].start < 0.6 and words[-1].end < audio_end - 0.3
+    assert all(p.triphone == p.phone for p in result.phones)  # CI-only model
+
+
+def test_quality_tells_a_right_transcript_from_a_wrong_one(aligner, goforward):
+    """The margin over a free phone loop: a right transcript fits about as
+    well as the loop or better, a wrong one of the same length much worse."""
+    right = aligner.align(goforward, "go forward ten meters")
+    wrong = aligner.align(goforward, "the cat sat down")
+    assert right.quality > -1.0 > wrong.quality
+    assert right.quality - wrong.quality > 1.0
+    # Each librivox utterance against its own transcript and against as many
+    # words of the next one's: +1.3 to +1.8 vs -3.5 to -5.1 nats/frame.
+    texts = [(LIBRIVOX / f"{u}.txt").read_text().split() for u in UTTERANCES]
+    for i, utt in enumerate(UTTERANCES[:3]):
+        words = texts[i]
+        wrong = (texts[i + 1] * 3)[:len(words)]
+        good = aligner.align(str(LIBRIVOX / f"{utt}.wav"), words)
+        bad = aligner.align(str(LIBRIVOX / f"{utt}.wav"), wrong)
+        assert good.quality > 0.5 and bad.quality < -2.0, (utt, good.quality, bad.quality)
+
+
+def test_alignment_is_dataclasses_with_json_shape(aligner, goforward):
+    result = aligner.align(goforward, "go forward ten meters")
+    assert isinstance(result, asr_engine.Alignment)
+    d = result.to_dict()
+    json.dumps(d)
+    assert set(d) == {"words", "phones", "states", "duration", "score", "acoustic_score", "quality"}
+    assert d["words"][1]["word"] == "go" or d["words"][0]["word"] == "go"
+    assert "go forward ten meters" in repr(result)

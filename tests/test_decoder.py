@@ -75,7 +75,7 @@ def test_search_finds_exhaustive_best_on_tiny_vocabulary(recognizer, goforward):
     defaults = ae.SearchOptions()
     aligner = ae.ForcedAligner(options=ae.AlignOptions(
         beam=0.0, silence_penalty=math.log(defaults.silence_probability),
-        noise_penalty=math.log(defaults.filler_probability)))
+        noise_penalty=math.log(defaults.filler_probability), quality=False))
     best_score, best_sentence = -math.inf, None
     for n in range(1, 5):
         for words in itertools.product(TINY_WORDS[:5], repeat=n):
@@ -86,7 +86,7 @@ def test_search_finds_exhaustive_best_on_tiny_vocabulary(recognizer, goforward):
                 logp, state = lm.score_word(state, w)
                 lm_total += logp
             lm_total += lm.final(state)
-            total = (forced["score"] + n * math.log(defaults.word_insertion_penalty)
+            total = (forced.score + n * math.log(defaults.word_insertion_penalty)
                      + defaults.language_weight * lm_total * math.log(10))
             if total > best_score:
                 best_score, best_sentence = total, list(words)

@@ -257,3 +257,24 @@ def test_encodings():
         assert g.matches("ja det är rätt"), (enc, header)
     with pytest.raises(GrammarError, match="unknown character encoding"):
         compile_grammar(("#ABNF 1.0 NO-SUCH-CODEC;" + body).encode())
+
+
+@pytest.mark.parametrize("text", [
+    "#ABNF 1.0; language en-US; root $c; $c = ace | king;",
+    "#ABNF 1.0;\tlanguage en-US;\troot $c;\n$c = ace | king;",
+    "#ABNF 1.0 UTF-8; language en-US; public $c = ace | king;",
+])
+def test_abnf_header_and_declarations_on_one_line(text):
+    from asr_engine import compile_grammar, matches
+
+    g = compile_grammar(text)
+    assert matches(g, "king") and matches(g, "ace") and not matches(g, "queen")
+
+
+@pytest.mark.parametrize("text", [
+    "#ABNF 1.0;language en-US; root $c; $c = ace;",      # glued to the ';'
+    "#ABNF 1.0; /* comment */ language en-US; root $c; $c = ace;",
+])
+def test_abnf_one_line_header_stays_strict_when_ambiguous(text):
+    got = where(text)
+    assert got[:2] == (1, 11) and "line break" in got[2], got

@@ -2,6 +2,9 @@
 // asr_engine.errors, chosen by the error's kind.
 #include <pybind11/pybind11.h>
 
+#include <new>
+#include <string>
+
 #include "bindings/bindings.h"
 #include "common/error.h"
 
@@ -12,6 +15,7 @@ namespace asr::bindings {
 namespace {
 // Leaked on purpose: the classes must outlive the module during shutdown.
 PyObject* g_classes[5] = {nullptr, nullptr, nullptr, nullptr, nullptr};
+PyObject* g_base = nullptr;  // AsrError
 }  // namespace
 
 void BindErrors(py::module_& m) {
@@ -20,14 +24,26 @@ void BindErrors(py::module_& m) {
   const char* names[5] = {"InvalidArgumentError", "FormatError", "AudioError",
                           "NotFoundError", "PayloadTooLargeError"};
   for (int i = 0; i < 5; ++i) g_classes[i] = py::object(errors.attr(names[i])).release().ptr();
+  g_base = py::object(errors.attr("AsrError")).release().ptr();
 
+  // Every C++ exception leaves the core as an AsrError: asr::Error by its
+  // kind, an allocation failure as 413 (the input asked for more memory than
+  // there is), anything else as a 500. pybind11's own exceptions (a Python
+  // error in flight, StopIteration of iterators) keep their meaning.
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const asr::Error& e) {
       PyErr_SetString(g_classes[static_cast<int>(e.kind())], e.what());
+    } catch (const py::error_already_set&) {
+      throw;
+    } catch (const py::builtin_exception&) {
+      throw;
     } catch (const std::bad_alloc&) {
-      PyErr_SetString(PyExc_MemoryError, "out of memory in the native core");
+      PyErr_SetString(g_classes[static_cast<int>(ErrorKind::kTooLarge)],
+                      "out of memory in the native core: the input needs more memory than is available");
+    } catch (const std::exception& e) {
+      PyErr_SetString(g_base, (std::string("internal error in the native core: ") + e.what()).c_str());
     }
   });
 }

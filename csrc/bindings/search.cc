@@ -95,7 +95,8 @@ void BindSearch(py::module_& m) {
              return out;
            },
            py::arg("n"))
-      .def_property_readonly("posteriors", [](const LatticeHandle& h) { return h.lattice->Posteriors(); });
+      .def_property_readonly("posteriors", [](const LatticeHandle& h) { return h.lattice->Posteriors(); })
+      .def_property_readonly("log_total", [](const LatticeHandle& h) { return h.lattice->LogTotal(); });
 
   py::class_<RecognitionModel, std::shared_ptr<RecognitionModel>>(m, "RecognitionModel")
       .def(py::init([](std::shared_ptr<AcousticModel> am, std::shared_ptr<Dictionary> dict,

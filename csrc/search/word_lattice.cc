@@ -148,6 +148,7 @@ void WordLattice::ForwardBackward() {
     beta[u] = b;
   }
   posterior_.assign(n, 0.0);
+  log_total_ = total;
   if (total == kNegInf) return;
   for (size_t i = 1; i < n; ++i)
     if (alpha[i] != kNegInf && beta[i] != kNegInf) posterior_[i] = std::exp(alpha[i] + beta[i] - total);

@@ -56,6 +56,9 @@ class WordLattice {
   std::vector<LatticePath> NBest(int n, int max_expansions = 20000) const;
   // Posterior probability of every instance.
   const std::vector<double>& Posteriors() const { return posterior_; }
+  // Log of the summed scaled scores of all complete paths (forward total):
+  // a path's posterior is exp(acoustic_scale * path.score - LogTotal()).
+  double LogTotal() const { return log_total_; }
 
  private:
   float LinkScore(int from, int to) const;  // LM/penalty part of entering `to` after `from`
@@ -78,6 +81,7 @@ class WordLattice {
   int best_final_ = -1;
   double best_score_ = 0;
   std::vector<double> posterior_;
+  double log_total_ = 0;
 };
 
 }  // namespace asr

@@ -3,50 +3,60 @@
 ``align(audio, text)`` finds where each word, phone and HMM state of the
 transcript lies in the audio: a Viterbi search through the words' triphone
 HMMs, with optional silence and noise between words and the alternate
-pronunciation that fits best. The result is plain JSON-serialisable data,
-times in seconds::
+pronunciation that fits best. It returns an :class:`Alignment` of
+:class:`AlignedWord`, :class:`AlignedPhone` and :class:`AlignedState`
+dataclasses (``to_dict()`` gives JSON-ready dicts). Times are in seconds;
+scores are natural-log acoustic likelihoods (nats); ``quality`` is the
+alignment's acoustic score minus a free phone loop's, in nats per frame,
+which tells a right transcript (about 0 or above) from a wrong one (well
+below: -2 and lower on the dev recordings).
 
-    {"words":  [{"word": "go", "pronunciation": "go", "index": 0, "filler": False,
-                 "start": 0.46, "end": 0.64, "score": -2916.6, "phones": [1, 3]}, ...],
-     "phones": [{"phone": "G", "triphone": "G(SIL,OW)b", "word": 1,
-                 "start": 0.46, "end": 0.54, "score": -1330.8, "states": [3, 6]}, ...],
-     "states": [{"senone": 1234, "state": 0, "phone": 1, "start": 0.46, "end": 0.49,
-                 "score": -498.1}, ...],
-     "duration": 2.64, "score": -38908.0, "acoustic_score": -38716.2}
-
-Fillers (``<sil>``, ``[NOISE]``) appear in ``words`` with ``filler: True``
-and ``index: None``; ``index`` is the position of a real word in the
-transcript. ``phones``/``states`` in an entry are ``[first, end)`` ranges
-into the next level's list. Scores are natural-log acoustic likelihoods.
+Fillers (``<sil>``, ``[NOISE]``) appear in ``words`` with ``filler=True``
+and ``index=None``; ``index`` is the position of a real word in the
+transcript. ``phones``/``states`` in an entry are ``(first, end)`` ranges
+into the next level's list.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Optional, Sequence, Union
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
 from . import _core
 from .acoustic import AcousticModel, load_cached
 from .dictionary import Dictionary
+from .audio import Audio
+from .audio.input import AudioInput, read_audio
 from .errors import InvalidArgumentError, NotFoundError
+from .phone_loop import PhoneLoop
+from .validation import check_fields, checked_arguments, option, with_field_docs
 
 _PUNCTUATION = ".,;:!?\"()[]{}<>«»“”‘’—–-…*_/\\"
 
 
+@with_field_docs
 @dataclass(frozen=True)
 class AlignOptions:
-    """Search options (mirrors ``asr::AlignerOptions``)."""
+    """Forced-alignment search options (mirror ``asr::AlignerOptions``),
+    checked when built. Scores and penalties are natural logs."""
 
-    beam: float = 200.0  #: prune states this many nats below the frame's best; 0 = no pruning
-    top_n: int = 4  #: Gaussians per codebook and stream (-topn)
-    allow_silence: bool = True  #: optional ``<sil>`` between words and at the ends
-    allow_noise: bool = True  #: optional noise words from the model's noise dictionary
-    #: log-probability of inserting silence (Sphinx -silprob 0.005 and -wip 0.65 at -lw 6.5)
-    silence_penalty: float = -37.24
-    #: log-probability of inserting a noise word (Sphinx -fillprob 1e-8 and -wip 0.65 at -lw 6.5)
-    noise_penalty: float = -122.5
+    beam: float = option(200.0, "prune states this many nats below the frame's best; 0 = no pruning",
+                         low=0, high=1e6)
+    top_n: int = option(4, "Gaussians per codebook and stream (-topn)", low=1, high=256, kind=int)
+    allow_silence: bool = option(True, "optional <sil> between words and at the ends", kind=bool)
+    allow_noise: bool = option(True, "optional noise words from the model's noise dictionary", kind=bool)
+    silence_penalty: float = option(-37.24, "log-probability of inserting silence (Sphinx -silprob 0.005 and "
+                                    "-wip 0.65 at -lw 6.5)", low=-1e6, high=0)
+    quality: bool = option(True, "compute Alignment.quality against a free phone loop (a phone-loop decode: "
+                           "several times the alignment's own time)", kind=bool)
+    noise_penalty: float = option(-122.5, "log-probability of inserting a noise word (Sphinx -fillprob 1e-8 "
+                                  "and -wip 0.65 at -lw 6.5)", low=-1e6, high=0)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 class MissingWordsError(NotFoundError):
@@ -60,12 +70,17 @@ class MissingWordsError(NotFoundError):
 class ForcedAligner:
     """Aligns transcripts with one model and dictionary; safe to share between threads."""
 
+    @checked_arguments
     def __init__(
         self,
         model: Union[AcousticModel, str, None] = None,
         dictionary: Union[Dictionary, str, None] = None,
-        options: AlignOptions = AlignOptions(),
+        options: Optional[AlignOptions] = None,
     ) -> None:
+        if options is None:
+            options = AlignOptions()
+        elif not isinstance(options, AlignOptions):
+            raise InvalidArgumentError(f"options must be an AlignOptions or None, got {type(options).__name__}")
         if model is None or isinstance(model, (str, os.PathLike)):
             model = load_cached(None if model is None else os.fspath(model))
         if not isinstance(model, AcousticModel):
@@ -88,7 +103,8 @@ class ForcedAligner:
             silence_penalty=options.silence_penalty,
             noise_penalty=options.noise_penalty,
         )
-        self._frontend = None
+        self._frontend: Optional[tuple[Any, Any]] = None
+        self._phone_loop = PhoneLoop(model, dictionary)
 
     def words(self, text: Union[str, Sequence[str]]) -> list[str]:
         """The transcript as dictionary words (see :func:`normalize_transcript`).
@@ -101,23 +117,34 @@ class ForcedAligner:
             raise MissingWordsError(missing)
         return words
 
-    def features(self, audio) -> np.ndarray:
-        """The model's features for ``audio`` (samples, :class:`Audio`, path or bytes)."""
+    def features(self, audio: Union[AudioInput, Audio], content_type: Optional[str] = None, *,
+                 sample_rate: Optional[int] = None) -> np.ndarray:
+        """The model's features (frames x ``model.frame_dim``) for any audio
+        source of :mod:`asr_engine.audio.input`."""
         from .frontend import compute_features, model_feature_options  # noqa: PLC0415
 
         if self._frontend is None:
             self._frontend = model_feature_options(self.model.path)
         fe, feat = self._frontend
-        return compute_features(audio, fe, feat)
+        decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=int(fe.sample_rate))
+        return compute_features(decoded, fe, feat)
 
-    def align(self, audio, text: Union[str, Sequence[str]]) -> dict:
-        """Align ``audio`` to ``text``; see the module docstring for the result."""
+    @checked_arguments
+    def align(self, audio: Union[AudioInput, Audio], text: Union[str, Sequence[str]],
+              content_type: Optional[str] = None, *, sample_rate: Optional[int] = None) -> Alignment:
+        """Align ``audio`` (a path, bytes, file object, numpy array with
+        ``sample_rate``, or :class:`Audio`) to ``text``."""
         words = self.words(text)
-        return self.align_features(self.features(audio), words)
+        return self.align_features(self.features(audio, content_type, sample_rate=sample_rate), words)
 
-    def align_features(self, features: np.ndarray, text: Union[str, Sequence[str]]) -> dict:
+    @checked_arguments
+    def align_features(self, features: np.ndarray, text: Union[str, Sequence[str]]) -> Alignment:
         """Align precomputed features (frames x ``model.frame_dim``)."""
+        if not isinstance(text, str) and not (isinstance(text, (list, tuple)) and all(isinstance(t, str) for t in text)):
+            raise InvalidArgumentError(f"text must be a string or a list of strings, got {type(text).__name__}")
         words = self.words(text) if isinstance(text, str) else list(text)
+        if not isinstance(features, np.ndarray) or features.dtype.kind not in "fiu":
+            raise InvalidArgumentError("features must be a numeric numpy array (frames x frame_dim)")
         feats = np.ascontiguousarray(features, dtype=np.float32)
         if feats.ndim != 2 or feats.shape[1] != self.model.frame_dim:
             raise InvalidArgumentError(f"features must be frames x {self.model.frame_dim}, got {feats.shape}")
@@ -128,7 +155,14 @@ class ForcedAligner:
             if missing:
                 raise MissingWordsError(missing) from e
             raise
-        return _to_result(raw, self._frame_seconds())
+        frames = max(1, int(raw["n_frames"]))
+        quality = None
+        if self.options.quality:
+            quality = (float(raw["acoustic_score"]) - self._phone_loop.acoustic_score(feats)) / frames
+        return _to_result(raw, self._frame_seconds(), quality)
+
+    def __repr__(self) -> str:
+        return f"ForcedAligner(model={self.model.path!r}, options={self.options})"
 
     def _frame_seconds(self) -> float:
         rate = float(self.model.feat_params.get("frate", 100))
@@ -143,7 +177,12 @@ def normalize_transcript(text: Union[str, Sequence[str]], dictionary: Dictionary
     punctuation are dropped. ``missing`` lists tokens found in none of these
     forms, without repeats.
     """
-    tokens = text.split() if isinstance(text, str) else [str(t) for t in text]
+    if isinstance(text, str):
+        tokens = text.split()
+    elif isinstance(text, (list, tuple)) and all(isinstance(t, str) for t in text):
+        tokens = list(text)
+    else:
+        raise InvalidArgumentError(f"the transcript must be a string or a list of strings, got {type(text).__name__}")
     words: list[str] = []
     missing: list[str] = []
     for token in tokens:
@@ -163,93 +202,181 @@ def normalize_transcript(text: Union[str, Sequence[str]], dictionary: Dictionary
     return words, missing
 
 
-def _to_result(raw: dict, step: float) -> dict:
+@dataclass(frozen=True)
+class AlignedState:
+    """One HMM state's segment.
+
+    Attributes:
+        senone: the senone (tied state) id in the acoustic model.
+        state: the state's position in its phone's HMM (0, 1, 2).
+        phone: index of its phone in :attr:`Alignment.phones`.
+        start: start time in seconds.
+        end: end time in seconds.
+        score: acoustic log-likelihood of its frames, in nats.
+    """
+
+    senone: int
+    state: int
+    phone: int
+    start: float
+    end: float
+    score: float
+
+
+@dataclass(frozen=True)
+class AlignedPhone:
+    """One phone's segment.
+
+    Attributes:
+        phone: the base phone (e.g. ``G``).
+        triphone: the phone in context, e.g. ``G(SIL,OW)b``.
+        word: index of its word in :attr:`Alignment.words`.
+        start: start time in seconds.
+        end: end time in seconds.
+        score: acoustic log-likelihood of its frames, in nats.
+        states: ``(first, end)`` range of its states in :attr:`Alignment.states`.
+    """
+
+    phone: str
+    triphone: str
+    word: int
+    start: float
+    end: float
+    score: float
+    states: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class AlignedWord:
+    """One word's (or filler's) segment.
+
+    Attributes:
+        word: the word, e.g. ``was``.
+        pronunciation: the dictionary entry used, e.g. ``was(2)``.
+        index: position of the word in the transcript; None for fillers.
+        filler: True for silence and noise words.
+        start: start time in seconds.
+        end: end time in seconds.
+        score: acoustic log-likelihood of its frames, in nats.
+        phones: ``(first, end)`` range of its phones in :attr:`Alignment.phones`.
+    """
+
+    word: str
+    pronunciation: str
+    index: Optional[int]
+    filler: bool
+    start: float
+    end: float
+    score: float
+    phones: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A forced alignment.
+
+    Attributes:
+        words: words and fillers in time order.
+        phones: phones in time order.
+        states: HMM states in time order.
+        duration: length of the aligned audio in seconds.
+        score: path score in nats (acoustic plus silence/noise penalties).
+        acoustic_score: acoustic log-likelihood of the path, in nats.
+        quality: ``acoustic_score`` minus the best free phone loop's, in nats
+            per 10 ms frame: about 0 or above when the transcript is right,
+            well below (-2 and lower) when it is not. None when
+            ``AlignOptions.quality`` is off.
+    """
+
+    words: list[AlignedWord]
+    phones: list[AlignedPhone]
+    states: list[AlignedState]
+    duration: float
+    score: float
+    acoustic_score: float
+    quality: Optional[float]
+
+    def to_dict(self) -> dict[str, object]:
+        """The alignment as JSON-ready dicts and lists."""
+        return asdict(self)
+
+    def __repr__(self) -> str:
+        text = " ".join(w.word for w in self.words if not w.filler)
+        return f"Alignment({text!r}, duration={self.duration}, quality={self.quality})"
+
+
+def _to_result(raw: dict[str, Any], step: float, quality: Optional[float]) -> Alignment:
     def sec(frame: int) -> float:
         return round(frame * step, 4)
 
-    words = [
-        {
-            "word": w,
-            "pronunciation": label,
-            "index": None if slot < 0 else slot,
-            "filler": bool(filler),
-            "start": sec(start),
-            "end": sec(end),
-            "score": float(score),
-            "phones": [first, first + n],
-        }
-        for (w, label, slot, filler, start, end, score, first, n) in raw["words"]
-    ]
-    phones = [
-        {
-            "phone": ph,
-            "triphone": tri,
-            "word": word,
-            "start": sec(start),
-            "end": sec(end),
-            "score": float(score),
-            "states": [first, first + n],
-        }
-        for (ph, tri, word, start, end, score, first, n) in raw["phones"]
-    ]
-    states = [
-        {"senone": sen, "state": st, "phone": ph, "start": sec(start), "end": sec(end), "score": float(score)}
-        for (sen, st, ph, start, end, score) in raw["states"]
-    ]
-    return {
-        "words": words,
-        "phones": phones,
-        "states": states,
-        "duration": sec(raw["n_frames"]),
-        "score": float(raw["path_score"]),
-        "acoustic_score": float(raw["acoustic_score"]),
-    }
+    words = [AlignedWord(w, label, None if slot < 0 else slot, bool(filler), sec(start), sec(end), float(score),
+                         (first, first + n))
+             for (w, label, slot, filler, start, end, score, first, n) in raw["words"]]
+    phones = [AlignedPhone(ph, tri, word, sec(start), sec(end), float(score), (first, first + n))
+              for (ph, tri, word, start, end, score, first, n) in raw["phones"]]
+    states = [AlignedState(sen, st, ph, sec(start), sec(end), float(score))
+              for (sen, st, ph, start, end, score) in raw["states"]]
+    return Alignment(words, phones, states, sec(raw["n_frames"]), float(raw["path_score"]),
+                     float(raw["acoustic_score"]), None if quality is None else round(quality, 4))
 
 
+@checked_arguments
 def align(
-    audio,
+    audio: Union[AudioInput, Audio],
     text: Union[str, Sequence[str]],
     model: Union[AcousticModel, str, None] = None,
     dictionary: Union[Dictionary, str, None] = None,
     options: Optional[AlignOptions] = None,
-) -> dict:
+    *,
+    content_type: Optional[str] = None,
+    sample_rate: Optional[int] = None,
+) -> Alignment:
     """Force-align ``audio`` to ``text``.
 
     Args:
-        audio: float32 samples at the model's rate, an :class:`~asr_engine.audio.Audio`,
-            a path, bytes or file object (anything :func:`~asr_engine.audio.load_audio` reads).
+        audio: a path, bytes, a binary file object, a numpy array (with
+            ``sample_rate``) or an :class:`~asr_engine.audio.Audio`; other
+            rates are resampled (see :mod:`asr_engine.audio.input`).
         text: the transcript, a string or a list of words.
         model: an :class:`AcousticModel`, a model directory, or ``None`` for
             pocketsphinx's en-us model.
         dictionary: a :class:`Dictionary`, a dictionary path, or ``None`` for
             ``cmudict-en-us.dict`` (compiled to a cache on first use).
         options: search options.
+        content_type: MIME type of headerless bytes, e.g. ``audio/l16;rate=16000``.
+        sample_rate: the rate of a numpy array, in Hz.
 
     Returns:
-        Word, phone and state segments with start/end times in seconds and
-        natural-log acoustic scores (see the module docstring).
+        An :class:`Alignment`: word, phone and state segments with times in
+        seconds, natural-log acoustic scores and a ``quality`` margin.
 
     Raises:
         MissingWordsError: words missing from the dictionary (all listed).
         AudioError: the audio cannot be decoded, or is too short for the transcript.
     """
+    if options is not None and not isinstance(options, AlignOptions):
+        raise InvalidArgumentError(f"options must be an AlignOptions or None, got {type(options).__name__}")
     aligner = _aligner_for(model, dictionary, options or AlignOptions())
-    return aligner.align(audio, text)
+    return aligner.align(audio, text, content_type, sample_rate=sample_rate)
 
 
-_DEFAULT_ALIGNERS: dict = {}
+_DEFAULT_ALIGNERS: dict[AlignOptions, ForcedAligner] = {}
+_DEFAULT_LOCK = threading.Lock()
 
 
-def _aligner_for(model, dictionary, options: AlignOptions) -> ForcedAligner:
+def _aligner_for(model: Union[AcousticModel, str, None], dictionary: Union[Dictionary, str, None],
+                 options: AlignOptions) -> ForcedAligner:
     # The default model and dictionary are immutable and expensive to load:
     # share one aligner per options value for the defaults.
     if model is None and dictionary is None:
-        aligner = _DEFAULT_ALIGNERS.get(options)
-        if aligner is None:
-            aligner = ForcedAligner(None, None, options)
-            _DEFAULT_ALIGNERS[options] = aligner
-        return aligner
+        with _DEFAULT_LOCK:
+            aligner = _DEFAULT_ALIGNERS.get(options)
+            if aligner is None:
+                aligner = ForcedAligner(None, None, options)
+                _DEFAULT_ALIGNERS[options] = aligner
+            return aligner
     return ForcedAligner(model, dictionary, options)
 
 
-__all__ = ["AlignOptions", "ForcedAligner", "MissingWordsError", "align", "normalize_transcript"]
+__all__ = ["AlignOptions", "AlignedPhone", "AlignedState", "AlignedWord", "Alignment", "ForcedAligner",
+           "MissingWordsError", "align", "normalize_transcript"]

@@ -19,38 +19,51 @@ every utterance once per first-pass setting and rescores its lattice:
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from . import _core
-from .errors import InvalidArgumentError
+from .validation import check_fields, check_keywords, field_names, option, with_field_docs
 
 
+@with_field_docs
 @dataclass(frozen=True)
 class SearchOptions:
-    """Beam-search settings. Beams and penalties are probabilities, as in PocketSphinx."""
+    """Beam-search settings, checked when built (a wrong type or a value out
+    of range raises :class:`~asr_engine.errors.InvalidArgumentError` naming
+    the field). Beams and penalties are probabilities, as in PocketSphinx;
+    weights multiply natural-log scores."""
 
-    beam: float = 1e-48  #: HMMs kept within this factor of the frame's best path
-    phone_beam: float = 1e-48  #: phone exits propagated within this factor
-    word_beam: float = 7e-29  #: word exits kept within this factor of the best exit
-    max_hmms_per_frame: int = 30000  #: histogram pruning of active HMMs (0 = off)
-    max_words_per_frame: int = 40  #: word exits kept per frame (0 = off)
-    language_weight: float = 8.0  #: multiplies LM log-probabilities
-    word_insertion_penalty: float = 0.01  #: probability charged per word
-    silence_probability: float = 0.05  #: charged per inserted silence
-    filler_probability: float = 1e-8  #: charged per inserted noise word
-    garbage_phone_probability: float = 1e-4  #: charged per phone a grammar's $GARBAGE absorbs
-    lm_lookahead: bool = True  #: unigram lookahead inside the lexicon tree
-    compute_all_senones: bool = False  #: score every senone each frame
-    bestpath: bool = True  #: rescore the word lattice for the final hypothesis
-    bestpath_language_weight: float = 9.5  #: LM weight of the lattice rescoring
-    acoustic_scale: float = 0.05  #: scales path scores for word posteriors (confidences)
+    beam: float = option(1e-48, "HMMs kept within this factor of the frame's best path", low=0, high=1, low_open=True)
+    phone_beam: float = option(1e-48, "phone exits propagated within this factor", low=0, high=1, low_open=True)
+    word_beam: float = option(7e-29, "word exits kept within this factor of the best exit", low=0, high=1,
+                              low_open=True)
+    max_hmms_per_frame: int = option(30000, "histogram pruning of active HMMs (0 = off)", low=0, high=10_000_000,
+                                     kind=int)
+    max_words_per_frame: int = option(40, "word exits kept per frame (0 = off)", low=0, high=100_000, kind=int)
+    language_weight: float = option(8.0, "multiplies LM log-probabilities in the first pass", low=0, high=100,
+                                    low_open=True)
+    word_insertion_penalty: float = option(0.01, "probability charged per word", low=0, high=1000, low_open=True)
+    silence_probability: float = option(0.05, "probability charged per inserted silence", low=0, high=1,
+                                        low_open=True)
+    filler_probability: float = option(1e-8, "probability charged per inserted noise word", low=0, high=1,
+                                       low_open=True)
+    garbage_phone_probability: float = option(1e-4, "probability charged per phone a grammar's $GARBAGE absorbs",
+                                              low=0, high=1, low_open=True)
+    lm_lookahead: bool = option(True, "unigram LM lookahead inside the lexicon tree", kind=bool)
+    compute_all_senones: bool = option(False, "score every senone each frame", kind=bool)
+    bestpath: bool = option(True, "rescore the word lattice for the final hypothesis", kind=bool)
+    bestpath_language_weight: float = option(9.5, "LM weight of the lattice rescoring", low=0, high=100,
+                                             low_open=True)
+    acoustic_scale: float = option(0.05, "scales log path scores into word posteriors (confidences)", low=0,
+                                   high=10, low_open=True)
 
-    def with_overrides(self, **overrides) -> "SearchOptions":
-        """A copy with some fields changed; unknown names raise InvalidArgumentError."""
-        names = {f.name for f in fields(self)}
-        unknown = sorted(set(overrides) - names)
-        if unknown:
-            raise InvalidArgumentError(f"unknown search options: {', '.join(unknown)}")
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+    def with_overrides(self, **overrides: Any) -> "SearchOptions":
+        """A copy with some fields changed; unknown names or bad values raise InvalidArgumentError."""
+        check_keywords("SearchOptions", overrides, field_names(SearchOptions))
         return replace(self, **overrides)
 
     def to_native(self) -> "_core.SearchOptions":

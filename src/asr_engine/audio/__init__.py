@@ -16,12 +16,13 @@ from typing import BinaryIO, Union
 
 import numpy as np
 
-from ..errors import AudioError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
+from ..errors import AudioError, InvalidArgumentError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
 from . import wav
 from .containers import decode_container, sniff_container
 from .content_type import ContentType, parse_content_type
 from .g711 import decode_alaw, decode_mulaw
 from .resample import resample
+from ..validation import checked_arguments
 
 AudioSource = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO, np.ndarray]
 
@@ -50,6 +51,7 @@ class Audio:
     encoding: str
 
 
+@checked_arguments
 def load_audio(
     source: AudioSource,
     content_type: str | None = None,
@@ -82,8 +84,23 @@ def load_audio(
         PayloadTooLargeError: over ``max_bytes`` or ``max_duration`` (413).
         NotFoundError: a path that does not exist (404).
     """
-    if sample_rate is not None and not wav.MIN_RATE <= int(sample_rate) <= wav.MAX_RATE:
-        raise AudioError(f"target sample rate {sample_rate} Hz is outside {wav.MIN_RATE}-{wav.MAX_RATE}")
+    from .input import check_rate
+    from ..validation import check_value
+
+    if sample_rate is not None:
+        sample_rate = check_rate(sample_rate, "sample_rate")
+    if input_rate is not None:
+        input_rate = check_rate(input_rate, "input_rate")
+    if max_bytes is not None:
+        max_bytes = int(check_value("load_audio", "max_bytes", max_bytes,  # type: ignore[call-overload]
+                                    {"kind": int, "low": 0, "high": None, "low_open": False}))
+    if max_duration is not None:
+        max_duration = float(check_value("load_audio", "max_duration", max_duration,  # type: ignore[arg-type]
+                                         {"kind": float, "low": 0, "high": None, "low_open": True}))
+    if not isinstance(allow_empty, bool):
+        raise InvalidArgumentError(f"allow_empty must be True or False, got {type(allow_empty).__name__}")
+    if content_type is not None and not isinstance(content_type, str):
+        raise InvalidArgumentError(f"content_type must be a MIME type string, got {type(content_type).__name__}")
     ctype = parse_content_type(content_type)
     if isinstance(source, np.ndarray):
         frames, rate, encoding = _from_array(source, input_rate)
@@ -123,7 +140,8 @@ def _read_bytes(source, max_bytes: int | None) -> bytes:
             raise AudioError("the file object must be opened in binary mode")
         data = bytes(data)
     else:
-        raise AudioError(f"cannot read audio from a {type(source).__name__}; give a path, bytes, a file or an array")
+        raise AudioError(f"cannot read audio from {type(source).__name__}; give a path, bytes, "
+                         "a binary file object or a numpy array")
     if limit is not None and len(data) > limit:
         raise PayloadTooLargeError(f"audio input is larger than the limit of {limit} bytes")
     return data
@@ -134,22 +152,9 @@ def _from_array(a: np.ndarray, rate: int | None) -> tuple[np.ndarray, int, str]:
         raise AudioError("a numpy array of samples needs input_rate (its sample rate in Hz)")
     if not wav.MIN_RATE <= int(rate) <= wav.MAX_RATE:
         raise AudioError(f"input rate {rate} Hz is outside {wav.MIN_RATE}-{wav.MAX_RATE}")
-    if a.ndim not in (1, 2) or (a.ndim == 2 and not 1 <= a.shape[1] <= wav.MAX_CHANNELS):
-        raise AudioError(f"sample array must be 1-D or frames x channels (1-{wav.MAX_CHANNELS}), got shape {a.shape}")
-    kind = a.dtype.kind
-    if kind == "f":
-        x = a.astype(np.float32)
-        if not np.all(np.isfinite(x)):
-            raise AudioError("sample array contains NaN or infinity")
-    elif a.dtype == np.int16:
-        x = a.astype(np.float32) / 32768.0
-    elif a.dtype == np.int32:
-        x = (a.astype(np.float64) / 2147483648.0).astype(np.float32)
-    elif a.dtype == np.uint8:
-        x = (a.astype(np.float32) - 128.0) / 128.0
-    else:
-        raise AudioError(f"unsupported sample type {a.dtype}; use float32, int16, int32 or uint8")
-    return (x if x.ndim == 2 else x.reshape(-1, 1)), int(rate), f"array/{a.dtype}"
+    from .input import array_frames
+
+    return array_frames(a), int(rate), f"array/{a.dtype}"
 
 
 def _decode(data: bytes, ctype: ContentType, max_duration: float | None) -> tuple[np.ndarray, int, str]:

@@ -26,3 +26,65 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     up, down = to_rate // g, from_rate // g
     out = resample_poly(samples.astype(np.float32, copy=False), up, down, window=("kaiser", KAISER_BETA))
     return out.astype(np.float32, copy=False)
+
+
+class StreamingResampler:
+    """The same conversion as :func:`resample`, fed in chunks.
+
+    The filter is the one ``scipy.signal.resample_poly`` designs (cut-off at
+    the lower Nyquist frequency, 20 x max(up, down) + 1 Kaiser-windowed
+    taps), applied directly in polyphase form: each call emits the output
+    samples whose filter support the input received so far covers, and
+    keeps only the input tail the next outputs still need. So the chunks'
+    outputs, concatenated, equal ``resample`` of the whole signal (to float
+    rounding), whatever the chunk sizes, and memory stays bounded.
+    """
+
+    def __init__(self, from_rate: int, to_rate: int) -> None:
+        g = gcd(int(from_rate), int(to_rate))
+        self.up, self.down = int(to_rate) // g, int(from_rate) // g
+        self._same = self.up == self.down
+        if not self._same:
+            from scipy.signal import firwin
+
+            max_rate = max(self.up, self.down)
+            self._half = 10 * max_rate
+            self._h = (firwin(2 * self._half + 1, 1.0 / max_rate, window=("kaiser", KAISER_BETA)) * self.up)
+            self._taps = -(-(2 * self._half + 1) // self.up) + 1
+        self._buf = np.zeros(0, np.float64)
+        self._offset = 0  # input index of _buf[0]
+        self._n_in = 0
+        self._n_out = 0
+
+    def accept(self, samples: np.ndarray) -> np.ndarray:
+        """Resample the next chunk; returns the output samples now complete."""
+        x = np.asarray(samples, np.float32).reshape(-1)
+        if self._same:
+            return x
+        self._buf = np.concatenate([self._buf, x.astype(np.float64)])
+        self._n_in += x.size
+        end = -(-(self._n_in * self.up - self._half) // self.down)
+        return self._emit(max(end, self._n_out))
+
+    def finish(self) -> np.ndarray:
+        """The remaining output (the input's end is padded with zeros, as in :func:`resample`)."""
+        if self._same:
+            return np.zeros(0, np.float32)
+        return self._emit(-(-(self._n_in * self.up) // self.down))
+
+    def _emit(self, end: int) -> np.ndarray:
+        if end <= self._n_out:
+            return np.zeros(0, np.float32)
+        m = np.arange(self._n_out, end, dtype=np.int64)
+        j = (m * self.down + self._half)[:, None] // self.up - np.arange(self._taps)[None, :]
+        k = m[:, None] * self.down + self._half - j * self.up
+        ok = (k >= 0) & (k < self._h.size) & (j >= self._offset) & (j < self._n_in)
+        x = np.where(ok, self._buf[np.clip(j - self._offset, 0, max(self._buf.size - 1, 0))], 0.0) \
+            if self._buf.size else np.zeros(j.shape)
+        y = np.sum(np.where(ok, self._h[np.clip(k, 0, self._h.size - 1)], 0.0) * x, axis=1)
+        self._n_out = end
+        first_needed = max(0, -(-(end * self.down - self._half) // self.up))
+        drop = min(max(0, first_needed - self._offset), self._buf.size)
+        self._buf = self._buf[drop:]
+        self._offset += drop
+        return y.astype(np.float32)

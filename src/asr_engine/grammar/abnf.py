@@ -34,6 +34,8 @@ _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 _REPEAT = re.compile(r"([0-9]+)(?:(-)([0-9]*))?")
 _LANG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*\Z")
 _WS = " \t\r\n"
+# After the header's ';' on the same line: blanks, then a declaration or rule.
+_ONE_LINE_HEADER = re.compile(r"[ \t]+(?:[A-Za-z]|\$)")
 # Declarations that may appear at most once.
 _SINGLE = ("language", "mode", "root", "tag-format", "base")
 _DECLARATIONS = _SINGLE + ("lexicon", "meta", "http-equiv")
@@ -124,8 +126,14 @@ class AbnfParser(Scanner):
                 raise self.error("unsupported ABNF version: only '#ABNF 1.0' is defined", 6)
             raise self.error("malformed header: expected '#ABNF 1.0;' or '#ABNF 1.0 ENCODING;'", 9)
         self.i = m.end()
-        if self.i < self.n and self.s[self.i] not in "\r\n":
-            raise self.error("the ';' of the '#ABNF' header must be followed immediately by a line break")
+        # SRGS App. D wants a line break right after the header's ';' (the W3C
+        # suite rejects '#ABNF 1.0;/*'). One-line grammars written by people
+        # ('#ABNF 1.0; language en-US; root $c; ...') are unambiguous, so a
+        # space or tab followed by a declaration or rule is accepted too;
+        # anything glued to the ';' or a comment after it stays an error.
+        if self.i < self.n and self.s[self.i] not in "\r\n" and not _ONE_LINE_HEADER.match(self.s, self.i):
+            raise self.error("the ';' of the '#ABNF' header must be followed immediately by a line break "
+                             "(or, on one line, by a space and a declaration or rule)")
         doc.version = "1.0"
 
     def declaration(self, doc: GrammarDocument, kw: str, start: int) -> None:

@@ -14,6 +14,7 @@ from .loader import DocumentSet, LoadOptions, form_of_media_type, parse_document
 from .lowering import DTMF_ALIASES, lower, normalise_tokens
 from .lps import ParseNode, parse_tokens
 from .source import GrammarError
+from ..validation import checked_arguments
 
 __all__ = ["GrammarOptions", "Grammar", "compile_grammar", "matches"]
 
@@ -52,6 +53,8 @@ class GrammarOptions:
 def _tokens(sentence: Union[str, Seq[str]]) -> list[str]:
     if isinstance(sentence, str):
         return sentence.split()
+    if not isinstance(sentence, (list, tuple)):
+        raise InvalidArgumentError(f"a sentence is a string or a sequence of strings, not {type(sentence).__name__}")
     out: list[str] = []
     for t in sentence:
         if not isinstance(t, str):
@@ -262,7 +265,11 @@ def _read_source(source: Union[str, bytes, PathLike], options: GrammarOptions) -
         stripped = source.lstrip("\ufeff \t\r\n")
         if stripped.startswith(("#ABNF", "#JSGF", "<")) or "\n" in source or not source.strip():
             return source.encode("utf-8"), None, "<string>"
+    if not isinstance(source, (str, os.PathLike)):
+        raise InvalidArgumentError(f"a grammar is text, bytes or a path, not {type(source).__name__}")
     path = os.fspath(source)
+    if not isinstance(path, str):
+        path = os.fsdecode(path)
     if not os.path.isfile(path):
         from ..errors import NotFoundError
 
@@ -277,6 +284,7 @@ def _read_source(source: Union[str, bytes, PathLike], options: GrammarOptions) -
     return data, os.path.dirname(os.path.abspath(path)), path
 
 
+@checked_arguments
 def compile_grammar(
     source: Union[str, bytes, PathLike],
     media_type: Optional[str] = None,
@@ -369,6 +377,7 @@ def _choose_roots(doc: GrammarDocument, root: Union[None, str, Seq[str]]) -> lis
     return [(doc, r) for r in public]
 
 
+@checked_arguments
 def matches(grammar: Union[Grammar, str, bytes, PathLike], sentence: Union[str, Seq[str]], **kwargs: Any) -> bool:
     """Whether `sentence` is in the language of `grammar` (a compiled Grammar,
     or anything :func:`compile_grammar` accepts, compiled with `kwargs`)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import warnings
+import logging
 from pathlib import Path
 from typing import Union
 
@@ -159,7 +159,7 @@ def load_cached(path: PathLike, cache_dir: PathLike | None = None, *, verify_che
         cache.parent.mkdir(parents=True, exist_ok=True)
         model.save(cache)
     except OSError as e:
-        warnings.warn(f"cannot write LM cache {cache}: {e}", RuntimeWarning, stacklevel=2)
+        logging.getLogger("asr_engine").warning("cannot write LM cache %s: %s", cache, e)
         return model
     # Serve from the mapping: its pages are shared, reclaimable and only
     # resident where scoring touches them.

@@ -1,0 +1,459 @@
+# Type stubs of the native core, generated from the built module (then checked by
+# tests/test_typing.py):  python -m pybind11_stubgen asr_engine._core -o /tmp/stubs \
+#   --ignore-invalid-expressions "<.*>" --numpy-array-wrap-with-annotated
+"""
+asr_engine native core
+"""
+from __future__ import annotations
+import collections.abc
+import numpy
+import numpy.typing
+import typing
+from . import lm
+from . import grammar
+from . import g2p
+__all__: list[str] = ['AcousticModel', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'RecognitionModel', 'SearchOptions', 'SenoneScorer', 'WordLattice', 'g2p', 'grammar', 'lm', 'parse_feat_params']
+class FrontendOptions:
+    dither: bool
+    double_bandwidth: bool
+    remove_dc: bool
+    remove_noise: bool
+    round_filters: bool
+    transform: str
+    unit_area: bool
+    @staticmethod
+    def from_feat_params(params: collections.abc.Mapping[str, str], source: str = 'feat.params') -> FrontendOptions:
+        ...
+    def __init__(self) -> None:
+        ...
+    def validate(self) -> None:
+        ...
+    @property
+    def fft_size(self) -> int:
+        ...
+    @fft_size.setter
+    def fft_size(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def frame_rate(self) -> int:
+        ...
+    @frame_rate.setter
+    def frame_rate(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def frame_shift(self) -> int:
+        ...
+    @property
+    def frame_size(self) -> int:
+        ...
+    @property
+    def lifter(self) -> int:
+        ...
+    @lifter.setter
+    def lifter(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def lower_freq(self) -> float:
+        ...
+    @lower_freq.setter
+    def lower_freq(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def num_cepstra(self) -> int:
+        ...
+    @num_cepstra.setter
+    def num_cepstra(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def num_filters(self) -> int:
+        ...
+    @num_filters.setter
+    def num_filters(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def preemphasis(self) -> float:
+        ...
+    @preemphasis.setter
+    def preemphasis(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def resolved_fft_size(self) -> int:
+        ...
+    @property
+    def sample_rate(self) -> float:
+        ...
+    @sample_rate.setter
+    def sample_rate(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def seed(self) -> int:
+        ...
+    @seed.setter
+    def seed(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def upper_freq(self) -> float:
+        ...
+    @upper_freq.setter
+    def upper_freq(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def window_length(self) -> float:
+        ...
+    @window_length.setter
+    def window_length(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class FeatureOptions:
+    cmn: str
+    feature_type: str
+    varnorm: bool
+    @staticmethod
+    def from_feat_params(params: collections.abc.Mapping[str, str], source: str = 'feat.params') -> FeatureOptions:
+        ...
+    def __init__(self) -> None:
+        ...
+    @property
+    def cmn_init(self) -> list[float]:
+        ...
+    @cmn_init.setter
+    def cmn_init(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+class Frontend:
+    @staticmethod
+    def num_frames(options: FrontendOptions, num_samples: typing.SupportsInt | typing.SupportsIndex) -> int:
+        ...
+    def __init__(self, options: FrontendOptions) -> None:
+        ...
+    def accept_waveform(self, samples: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    def finish(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    def reset(self) -> None:
+        ...
+    @property
+    def num_cepstra(self) -> int:
+        ...
+class FeaturePipeline:
+    def __init__(self, frontend_options: FrontendOptions, feature_options: FeatureOptions) -> None:
+        ...
+    def accept_waveform(self, samples: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    def finish(self) -> numpy.typing.NDArray[numpy.float32]:
+        ...
+    def reset(self) -> None:
+        ...
+    @property
+    def dim(self) -> int:
+        ...
+    @property
+    def live_cmn_mean(self) -> list[float]:
+        ...
+    @live_cmn_mean.setter
+    def live_cmn_mean(self, arg1: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def stream_lengths(self) -> list[int]:
+        ...
+class AcousticModel:
+    @staticmethod
+    def load(path: str, variance_floor: typing.SupportsFloat | typing.SupportsIndex = 9.999999747378752e-05, mixture_weight_floor: typing.SupportsFloat | typing.SupportsIndex = 1.0000000116860974e-07, transition_floor: typing.SupportsFloat | typing.SupportsIndex = 9.999999747378752e-05) -> AcousticModel:
+        ...
+    def senone_sequence(self, base: str, left: str = '', right: str = '', position: str = 'i') -> tuple[str, list[int], int]:
+        """
+        (name, senones, tmat) of the triphone the model uses for this context (with Sphinx's back-off)
+        """
+    def transition_matrix(self, tmat: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
+        """
+        log transition probabilities (n_state x n_state+1)
+        """
+    @property
+    def feat_params(self) -> dict:
+        ...
+    @property
+    def feat_type(self) -> str:
+        ...
+    @property
+    def filler_phones(self) -> list[str]:
+        ...
+    @property
+    def frame_dim(self) -> int:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+    @property
+    def mdef_is_binary(self) -> bool:
+        ...
+    @property
+    def n_codebooks(self) -> int:
+        ...
+    @property
+    def n_densities(self) -> int:
+        ...
+    @property
+    def n_floored_variances(self) -> int:
+        ...
+    @property
+    def n_senones(self) -> int:
+        ...
+    @property
+    def n_states_per_phone(self) -> int:
+        ...
+    @property
+    def n_transition_matrices(self) -> int:
+        ...
+    @property
+    def n_triphones(self) -> int:
+        ...
+    @property
+    def noise_dict_path(self) -> str:
+        ...
+    @property
+    def path(self) -> str:
+        ...
+    @property
+    def phones(self) -> list[str]:
+        ...
+    @property
+    def stream_lengths(self) -> list[int]:
+        ...
+class SenoneScorer:
+    def __init__(self, model: AcousticModel, top_n: typing.SupportsInt | typing.SupportsIndex = 4, density_floor: typing.SupportsFloat | typing.SupportsIndex = -1.0, mean_transform: typing.Any = None) -> None:
+        """
+        mean_transform: (a, b, var_scale, class_of_codebook) with a[class][stream] flattened veclen x veclen matrices, b[class][stream] offsets, var_scale like b or empty, class_of_codebook empty or one class per codebook
+        """
+    def score(self, features: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> numpy.typing.NDArray[numpy.float32]:
+        """
+        senone log-likelihoods, frames x n_senones
+        """
+    def score_active(self, features: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], active: typing.Annotated[numpy.typing.ArrayLike, numpy.int32]) -> numpy.typing.NDArray[numpy.float32]:
+        """
+        log-likelihoods of the listed senones (others -inf), frames x n_senones
+        """
+    @property
+    def n_senones(self) -> int:
+        ...
+    @property
+    def top_n(self) -> int:
+        ...
+class Dictionary:
+    @staticmethod
+    def load_binary(path: str, phones: collections.abc.Sequence[str]) -> Dictionary:
+        ...
+    @staticmethod
+    def load_text(path: str, phones: collections.abc.Sequence[str], noise_path: str = '') -> Dictionary:
+        ...
+    def __init__(self, phones: collections.abc.Sequence[str]) -> None:
+        ...
+    def __len__(self) -> int:
+        ...
+    def add_word(self, word: str, phones: collections.abc.Sequence[str], filler: bool = False) -> None:
+        ...
+    def clone(self) -> Dictionary:
+        """
+        An independent copy (adding words to it leaves this one unchanged).
+        """
+    def contains(self, word: str) -> bool:
+        ...
+    def is_filler(self, word: str) -> bool:
+        ...
+    def load_noise_dict(self, path: str) -> None:
+        ...
+    def lookup(self, word: str) -> list:
+        """
+        [(variant, phones, filler), ...]
+        """
+    def missing(self, words: collections.abc.Sequence[str]) -> list[str]:
+        ...
+    def save_binary(self, path: str) -> None:
+        ...
+    @property
+    def filler_words(self) -> list[str]:
+        ...
+    @property
+    def phones(self) -> list[str]:
+        ...
+class ForcedAligner:
+    def __init__(self, model: AcousticModel, beam: typing.SupportsFloat | typing.SupportsIndex = 200.0, top_n: typing.SupportsInt | typing.SupportsIndex = 4, allow_silence: bool = True, allow_noise: bool = True, silence_penalty: typing.SupportsFloat | typing.SupportsIndex = -37.2400016784668, noise_penalty: typing.SupportsFloat | typing.SupportsIndex = -122.5) -> None:
+        ...
+    def align(self, dictionary: Dictionary, words: collections.abc.Sequence[str], features: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], frame_dim: typing.SupportsInt | typing.SupportsIndex) -> dict:
+        ...
+class SearchOptions:
+    bestpath: bool
+    compute_all_senones: bool
+    lm_lookahead: bool
+    def __init__(self) -> None:
+        ...
+    @property
+    def acoustic_scale(self) -> float:
+        ...
+    @acoustic_scale.setter
+    def acoustic_scale(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def beam(self) -> float:
+        ...
+    @beam.setter
+    def beam(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def bestpath_language_weight(self) -> float:
+        ...
+    @bestpath_language_weight.setter
+    def bestpath_language_weight(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def filler_probability(self) -> float:
+        ...
+    @filler_probability.setter
+    def filler_probability(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def garbage_phone_probability(self) -> float:
+        ...
+    @garbage_phone_probability.setter
+    def garbage_phone_probability(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def language_weight(self) -> float:
+        ...
+    @language_weight.setter
+    def language_weight(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_hmms_per_frame(self) -> int:
+        ...
+    @max_hmms_per_frame.setter
+    def max_hmms_per_frame(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_words_per_frame(self) -> int:
+        ...
+    @max_words_per_frame.setter
+    def max_words_per_frame(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def phone_beam(self) -> float:
+        ...
+    @phone_beam.setter
+    def phone_beam(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def silence_probability(self) -> float:
+        ...
+    @silence_probability.setter
+    def silence_probability(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def word_beam(self) -> float:
+        ...
+    @word_beam.setter
+    def word_beam(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def word_insertion_penalty(self) -> float:
+        ...
+    @word_insertion_penalty.setter
+    def word_insertion_penalty(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class LatticeOptions:
+    def __init__(self) -> None:
+        ...
+    @property
+    def acoustic_scale(self) -> float:
+        ...
+    @acoustic_scale.setter
+    def acoustic_scale(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def filler_probability(self) -> float:
+        ...
+    @filler_probability.setter
+    def filler_probability(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def garbage_phone_probability(self) -> float:
+        ...
+    @garbage_phone_probability.setter
+    def garbage_phone_probability(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def language_weight(self) -> float:
+        ...
+    @language_weight.setter
+    def language_weight(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def silence_probability(self) -> float:
+        ...
+    @silence_probability.setter
+    def silence_probability(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def word_insertion_penalty(self) -> float:
+        ...
+    @word_insertion_penalty.setter
+    def word_insertion_penalty(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class WordLattice:
+    def best_path(self) -> tuple:
+        ...
+    def nbest(self, n: typing.SupportsInt | typing.SupportsIndex) -> list:
+        ...
+    @property
+    def empty(self) -> bool:
+        ...
+    @property
+    def instances(self) -> list:
+        ...
+    @property
+    def log_total(self) -> float:
+        ...
+    @property
+    def posteriors(self) -> list[float]:
+        ...
+class RecognitionModel:
+    def __init__(self, acoustic_model: AcousticModel, dictionary: Dictionary, word_model: lm.WordSequenceModel, words: collections.abc.Sequence[str] = []) -> None:
+        ...
+    def extended(self, dictionary: Dictionary, word_model: lm.WordSequenceModel, added_words: collections.abc.Sequence[str]) -> RecognitionModel:
+        """
+        This model with another dictionary (this one's plus added_words) and a word model extending this one's: the lexicon tree is reused, only new pronunciations are built.
+        """
+    @property
+    def missing_words(self) -> list[str]:
+        ...
+    @property
+    def num_nodes(self) -> int:
+        ...
+    @property
+    def num_words(self) -> int:
+        ...
+class Decoder:
+    def __init__(self, model: RecognitionModel, options: SearchOptions) -> None:
+        ...
+    def best_path(self, final: bool = True) -> tuple[list, float]:
+        ...
+    def lattice(self, options: LatticeOptions | None = None) -> WordLattice:
+        """
+        The word lattice, weighted by the decoder's options or by `options`.
+        """
+    def process(self, features: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    def start(self) -> None:
+        ...
+    @property
+    def active_hmms(self) -> int:
+        ...
+    @property
+    def frames(self) -> int:
+        ...
+    @property
+    def hmm_evaluations(self) -> int:
+        ...
+    @property
+    def num_word_exits(self) -> int:
+        ...
+def parse_feat_params(text: str, source: str = 'feat.params') -> dict[str, str]:
+    """
+    Parse the text of a Sphinx feat.params file into a dict of option name (no dash) to value.
+    """

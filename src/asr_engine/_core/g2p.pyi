@@ -1,0 +1,49 @@
+# Type stubs of the native core, generated from the built module (then checked by
+# tests/test_typing.py):  python -m pybind11_stubgen asr_engine._core -o /tmp/stubs \
+#   --ignore-invalid-expressions "<.*>" --numpy-array-wrap-with-annotated
+"""
+Joint-sequence (graphone) G2P: alignment, training, decoding.
+"""
+from __future__ import annotations
+import collections.abc
+import typing
+__all__: list[str] = ['FORMAT_VERSION', 'GraphoneModel', 'align_lexicon']
+class GraphoneModel:
+    @staticmethod
+    def load(path: str) -> GraphoneModel:
+        ...
+    @staticmethod
+    def train(entries: collections.abc.Sequence[tuple[str, collections.abc.Sequence[str]]], order: typing.SupportsInt | typing.SupportsIndex = 6, max_letters: typing.SupportsInt | typing.SupportsIndex = 2, max_phones: typing.SupportsInt | typing.SupportsIndex = 2, silent_letters: bool = True, many_to_many: bool = True, iterations: typing.SupportsInt | typing.SupportsIndex = 10, penalize_long: bool = True) -> tuple[GraphoneModel, dict]:
+        """
+        Returns (model, report dict).
+        """
+    def pronounce(self, spelling: str, nbest: typing.SupportsInt | typing.SupportsIndex = 1, beam: typing.SupportsInt | typing.SupportsIndex = 64, beam_width: typing.SupportsFloat | typing.SupportsIndex = 15.0) -> list:
+        """
+        [(phones, ln P)] best first.
+        """
+    def pronounce_many(self, spellings: collections.abc.Sequence[str], nbest: typing.SupportsInt | typing.SupportsIndex = 1, beam: typing.SupportsInt | typing.SupportsIndex = 64, beam_width: typing.SupportsFloat | typing.SupportsIndex = 15.0) -> list:
+        """
+        pronounce() for many spellings in one native call.
+        """
+    def save(self, path: str) -> None:
+        ...
+    @property
+    def letters(self) -> str:
+        ...
+    @property
+    def max_letters(self) -> int:
+        ...
+    @property
+    def ngram_counts(self) -> list[int]:
+        ...
+    @property
+    def order(self) -> int:
+        ...
+    @property
+    def phones(self) -> list[str]:
+        ...
+def align_lexicon(entries: collections.abc.Sequence[tuple[str, collections.abc.Sequence[str]]], max_letters: typing.SupportsInt | typing.SupportsIndex = 2, max_phones: typing.SupportsInt | typing.SupportsIndex = 2, silent_letters: bool = True, many_to_many: bool = True, iterations: typing.SupportsInt | typing.SupportsIndex = 10, penalize_long: bool = True) -> dict:
+    """
+    EM-align [(spelling, phones)]; returns {sentences, unaligned, log_likelihood, graphones}.
+    """
+FORMAT_VERSION: int = 1

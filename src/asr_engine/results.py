@@ -1,0 +1,97 @@
+"""What recognition returns: plain dataclasses, JSON-ready through ``to_dict``.
+
+Units, everywhere: times in seconds from the start of the audio;
+confidences are posterior probabilities in [0, 1]; ``score`` fields are
+natural-log path scores (acoustic log-likelihood plus weighted LM
+log-probability and penalties) with no absolute meaning, only comparable
+within one utterance; ``rejection_margin`` is in nats per 10 ms frame.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+__all__ = ["WordResult", "Alternative", "Result"]
+
+
+@dataclass(frozen=True)
+class WordResult:
+    """One recognised word.
+
+    Attributes:
+        word: the word as the dictionary spells it (alternate pronunciations
+            such as ``read(2)`` are reported as ``read``).
+        start: start time in seconds from the start of the audio.
+        end: end time in seconds.
+        confidence: posterior probability of the word in the lattice, in
+            [0, 1]; None in partial (interim) results, which have no lattice.
+    """
+
+    word: str
+    start: float
+    end: float
+    confidence: Optional[float]
+
+    def to_dict(self) -> dict[str, object]:
+        """The word as a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One n-best hypothesis.
+
+    Attributes:
+        transcript: its words joined by spaces.
+        confidence: posterior probability of this word sequence's best path
+            among all paths of the lattice, in [0, 1].
+        words: its words with times and word posteriors.
+        score: its natural-log path score (see the module docstring), for
+            ranking within one utterance.
+    """
+
+    transcript: str
+    confidence: float
+    words: list[WordResult] = field(default_factory=list)
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        """The hypothesis as a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
+class Result:
+    """The result of recognising one utterance (or a stream so far).
+
+    Attributes:
+        transcript: the best hypothesis, words joined by spaces ("" for
+            silence or a rejected grammar result).
+        confidence: mean word confidence in [0, 1]; 0.0 when nothing was
+            recognised; None in partial results.
+        words: the best hypothesis's words, with times in seconds.
+        alternatives: n-best hypotheses, best first, when
+            ``max_alternatives`` > 1 (the first is the best hypothesis).
+        duration: length of the audio in seconds.
+        final: False for a stream's interim (partial) results.
+        rejected: True when a grammar's best sentence was rejected as out of
+            grammar (``transcript`` is then ""); always False without a grammar.
+        rejection_margin: with a grammar, the best sentence's acoustic score
+            minus a free phone loop's, in nats per frame; the result is
+            rejected when it is below ``-rejection_threshold``. None without
+            a grammar, or when no sentence of the grammar reached the end of
+            the audio (then ``rejected`` is True).
+    """
+
+    transcript: str
+    confidence: Optional[float]
+    words: list[WordResult] = field(default_factory=list)
+    alternatives: list[Alternative] = field(default_factory=list)
+    duration: float = 0.0
+    final: bool = True
+    rejected: bool = False
+    rejection_margin: Optional[float] = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The result as JSON-ready dicts and lists."""
+        return asdict(self)
