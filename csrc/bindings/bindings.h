@@ -16,5 +16,6 @@ void BindLm(pybind11::module_& m);
 void BindSearch(pybind11::module_& m);
 void BindGrammar(pybind11::module_& m);
 void BindG2p(pybind11::module_& m);
+void BindVad(pybind11::module_& m);
 
 }  // namespace asr::bindings

@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindSearch(m);
   asr::bindings::BindGrammar(m);
   asr::bindings::BindG2p(m);
+  asr::bindings::BindVad(m);
 }
