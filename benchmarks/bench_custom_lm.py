@@ -43,11 +43,20 @@ def decode(rec, utts):
     return {u.id: rec.recognize(u.path).transcript for u in utts}
 
 
+def corpus_words(oov_counts) -> list[CustomWord]:
+    """The corpus's new words with G2P pronunciations, as the store gives them at analysis."""
+    try:
+        from asr_engine.g2p import pronounce
+    except ImportError:
+        return [CustomWord(w) for w in oov_counts]
+    return [CustomWord(w, pronounce(w)) for w in oov_counts]
+
+
 def custom_model(rec, corpus: Path):
     text = corpus.read_text(encoding="utf-8")
     analysis = analyze_corpus(text, rec.dictionary)
-    words = [CustomWord(w) for w in analysis.oov_counts]
-    return CustomLanguageModel.train(analysis.sentences, words, base=rec.language_model), analysis
+    return CustomLanguageModel.train(analysis.sentences, corpus_words(analysis.oov_counts),
+                                     base=rec.language_model), analysis
 
 
 def accuracy(rec, name: str, corpus: Path, prefixes: tuple[str, ...], weight: float, plain: bool) -> None:
@@ -73,31 +82,38 @@ def speed(rec) -> None:
     t0 = time.perf_counter()
     analysis = analyze_corpus(text, rec.dictionary)
     t1 = time.perf_counter()
-    model = CustomLanguageModel.train(analysis.sentences, [CustomWord(w) for w in analysis.oov_counts],
-                                      base=rec.language_model)
+    words = corpus_words(analysis.oov_counts)
     t2 = time.perf_counter()
+    model = CustomLanguageModel.train(analysis.sentences, words, base=rec.language_model)
+    t3 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         model.save(Path(tmp) / "arctic.clm")
         model = CustomLanguageModel.load(Path(tmp) / "arctic.clm")
-    utt = next(u for u in load_dev_set() if u.id.startswith("cathy_"))
+    utts = [u for u in load_dev_set() if u.id.startswith("cathy_")][:6]
+    utt = utts[0]
     rec.recognize(utt.path)  # warm
-    base = []
-    for _ in range(3):
-        t = time.perf_counter()
-        rec.recognize(utt.path)
-        base.append(time.perf_counter() - t)
     t = time.perf_counter()
-    rec.customized(model).recognize(utt.path)
+    rec.recognize(utt.path)
+    b_first = time.perf_counter() - t
+    t = time.perf_counter()
+    custom = rec.customized(model)
+    custom.recognize(utt.path)
     first = time.perf_counter() - t
-    later = []
+    # Later requests: base and customized alternately over the same utterances, best of 3 rounds.
+    base_t, cus_t = [], []
     for _ in range(3):
-        t = time.perf_counter()
-        rec.customized(model).recognize(utt.path)
-        later.append(time.perf_counter() - t)
-    b, l = min(base), min(later)
-    print(f"speed: analysis of {len(analysis.sentences)} ARCTIC sentences {t1 - t0:.3f} s; training {t2 - t1:.3f} s")
-    print(f"  recognition of {utt.id} ({utt.duration:.2f} s audio): base {b:.3f} s; first with the new model "
-          f"{first:.3f} s (+{first - b:.3f} s); later {l:.3f} s ({(l - b) / b:+.1%})")
+        for r, acc in ((rec, base_t), (rec.customized(model), cus_t)):
+            t = time.perf_counter()
+            for u in utts:
+                r.recognize(u.path)
+            acc.append(time.perf_counter() - t)
+    b, l = min(base_t), min(cus_t)
+    audio = sum(u.duration for u in utts)
+    print(f"speed: analysis of {len(analysis.sentences)} ARCTIC sentences {t1 - t0:.3f} s "
+          f"(+ G2P of its {len(words)} new words {t2 - t1:.3f} s); training {t3 - t2:.3f} s")
+    print(f"  first recognition with the new model ({utt.id}, {utt.duration:.2f} s audio): {first:.3f} s vs base "
+          f"{b_first:.3f} s (+{first - b_first:.3f} s)")
+    print(f"  later: {len(utts)} utterances ({audio:.1f} s audio): base {b:.3f} s, customized {l:.3f} s ({(l - b) / b:+.1%})")
 
 
 STOP = set("""a an the and or but if of to in on at by for with from as is are was were be been being it its
@@ -125,15 +141,20 @@ def hits(results, utts, words: set[str]) -> tuple[int, int]:
     return right, total
 
 
-def sounds_like_phones(word: str, dictionary) -> list[str]:
-    """The word's pronunciation spelled as other words: the dictionary words whose
-    concatenated spelling gives the word (e.g. 'sunlight' = 'sun' + 'light'), else
-    the word's own CMUdict phones."""
-    for i in range(2, len(word) - 1):
+def sounds_like(word: str, dictionary) -> list[str]:
+    """A sounds-like spelling as a user might write it: the word split into two
+    dictionary words of at least three letters ('himself' -> 'him self'), else
+    the word itself (a base-vocabulary spelling, looked up as the store does)."""
+    for i in range(3, len(word) - 2):
         a, b = word[:i], word[i:]
-        if a in dictionary and b in dictionary and len(a) > 1 and len(b) > 1:
-            return [" ".join(dictionary.lookup(a)[0] + dictionary.lookup(b)[0])]
-    return [" ".join(p) for p in dictionary.lookup(word)]
+        if a in dictionary and b in dictionary:
+            return [f"{a} {b}"]
+    return [word]
+
+
+def sounds_like_phones(spellings: list[str], dictionary) -> list[str]:
+    """Phones of sounds-like spellings: each word's first dictionary pronunciation, joined."""
+    return [" ".join(p for w in s.split() for p in dictionary.lookup(w)[0]) for s in spellings]
 
 
 def new_words(rec, n: int) -> None:
@@ -143,12 +164,6 @@ def new_words(rec, n: int) -> None:
     with_words = [u for u in utts if wset & set(normalize(u.reference))]
     print(f"words: {len(words)} words, {len(with_words)} utterances: {' '.join(words)}")
     with tempfile.TemporaryDirectory() as tmp:
-        dict_path = Path(tmp) / "reduced.dict"
-        src = ae.model.default_dictionary_path()
-        with open(src, encoding="utf-8") as f, open(dict_path, "w", encoding="utf-8") as out:
-            for line in f:
-                if re.sub(r"\(\d+\)$", "", line.split(" ", 1)[0]) not in wset:
-                    out.write(line)
         arpa = Path(tmp) / "base.arpa"
         rec.language_model.write_arpa(arpa)
         reduced_arpa = Path(tmp) / "reduced.arpa"
@@ -156,14 +171,14 @@ def new_words(rec, n: int) -> None:
         t = time.perf_counter()
         reduced_lm = ae.lm.NgramModel.load(reduced_arpa)
         print(f"  reduced LM built in {time.perf_counter() - t:.1f} s")
-    reduced = ae.Recognizer(dictionary=str(dict_path) if dict_path.exists() else None, language_model=reduced_lm) \
-        if False else ae.Recognizer(dictionary=_load_dict(dict_path_text := _dict_text(wset)), language_model=reduced_lm)
-    del dict_path_text
+    reduced = ae.Recognizer(dictionary=_load_dict(_dict_text(wset)), language_model=reduced_lm)
     full = hits(decode(rec, with_words), with_words, wset)
     gone = hits(decode(reduced, with_words), with_words, wset)
     print(f"  unmodified model: {full[0]}/{full[1]} = {full[0] / full[1]:.1%}")
     print(f"  words removed:    {gone[0]}/{gone[1]} = {gone[0] / gone[1]:.1%}")
-    variants = {"sounds-like": {w: sounds_like_phones(w, rec.dictionary) for w in words}}
+    spelled = {w: sounds_like(w, rec.dictionary) for w in words}
+    print("  sounds-like spellings: " + ", ".join(f"{w}={s[0]!r}" for w, s in spelled.items() if s[0] != w))
+    variants = {"sounds-like": {w: sounds_like_phones(s, rec.dictionary) for w, s in spelled.items()}}
     try:
         from asr_engine.g2p import pronounce  # noqa: F401
 
@@ -183,10 +198,10 @@ def _dict_text(words: set[str]) -> str:
 
 
 def _load_dict(text: str):
-    tmp = tempfile.NamedTemporaryFile("w", suffix=".dict", delete=False, encoding="utf-8")
-    tmp.write(text)
-    tmp.close()
-    return ae.Dictionary.load(tmp.name, cache=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "reduced.dict"
+        path.write_text(text, encoding="utf-8")
+        return ae.Dictionary.load(str(path), cache=False)
 
 
 def _drop_words_from_arpa(src: Path, dst: Path, words: set[str]) -> None:

@@ -107,8 +107,38 @@ class Fuzz:
         add("load_audio", ae.load_audio, st.tuples(audio_like, content_types),
             kwargs_of({"sample_rate": rates, "input_rate": rates, "max_bytes": junk, "max_duration": junk,
                        "allow_empty": junk}))
+        # Every other public callable of the package: junk for each parameter.
+        covered = {"Recognizer", "ForcedAligner", "SearchOptions", "AlignOptions", "load_audio", "align",
+                   "compile_grammar", "matches", "recognize", "default_recognizer", "Stream"}
+        # Results the engine builds and hands out (plain dataclasses, and a
+        # Grammar from compile_grammar): users receive them, they are no input.
+        covered |= {"Result", "WordResult", "Alternative", "Alignment", "AlignedWord", "AlignedPhone",
+                    "AlignedState", "Grammar", "Audio"}
+        for name in ae.__all__:
+            obj = getattr(ae, name)
+            if name in covered or not callable(obj) or (isinstance(obj, type) and issubclass(obj, BaseException)):
+                continue
+            self._generic(add, name, obj)
+            for attr in ("load", "from_feat_params"):
+                if isinstance(obj, type) and callable(getattr(obj, attr, None)):
+                    self._generic(add, f"{name}.{attr}", getattr(obj, attr))
+        add("recognize(Audio)", rec.recognize, st.tuples(st.builds(ae.Audio, st.one_of(junk, arrays), junk, junk,
+                                                                   junk, junk, junk)))
         add("compile_grammar", ae.compile_grammar, st.tuples(grammars))
         add("matches", ae.matches, st.tuples(grammars, texts))
+
+    @staticmethod
+    def _generic(add: Callable[..., None], name: str, fn: Callable[..., Any]) -> None:
+        import inspect
+
+        try:
+            params = [p for p in inspect.signature(fn).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        except (TypeError, ValueError):  # a native callable without a signature
+            params = []
+        positional = [p for p in params if p.kind != p.KEYWORD_ONLY and p.default is p.empty]
+        optional = {p.name: junk for p in params if p.default is not p.empty}
+        add(name, fn, st.tuples(*[junk for _ in positional]), kwargs_of(optional))
 
     def _stream(self, kwargs: dict[str, Any], chunks: list[Any]) -> None:
         s = self.rec.stream(**kwargs)
@@ -149,7 +179,7 @@ def run(examples: int, seed: int) -> dict[str, Any]:
             except ae.AsrError:
                 pass
             except Exception as e:  # noqa: BLE001 - what the fuzz is looking for
-                if len(escapes) < 50:
+                if len(escapes) < 2000:
                     escapes.append({"target": name, "error": f"{type(e).__name__}: {e}"[:300],
                                     "where": traceback.format_exc().splitlines()[-3][:200]})
 

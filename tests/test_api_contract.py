@@ -253,3 +253,11 @@ def test_debug_log_gives_per_stage_timing(rec, raw, caplog):
     messages = [r.getMessage() for r in caplog.records if r.name.startswith("asr_engine")]
     timing = [m for m in messages if m.startswith("recognize of")]
     assert timing and all(stage in timing[0] for stage in ("audio", "features", "search", "lattice"))
+
+
+def test_cli_reports_a_bad_option_without_a_traceback(capsys):
+    from asr_engine import cli
+
+    status = cli.main(["transcribe", "--option", "beam=abc", "--content-type", L16, str(GOFORWARD)])
+    err = capsys.readouterr().err
+    assert status == 1 and "SearchOptions.beam" in err and "Traceback" not in err

@@ -30,7 +30,7 @@ def without_word(rec, tmp_path_factory):
             head = line.split(" ", 1)[0]
             if head != WORD and not head.startswith(WORD + "("):
                 out.write(line)
-    return ae.Recognizer(dictionary=str(path))
+    return ae.Recognizer(dictionary=ae.Dictionary.load(str(path), cache=False))
 
 
 def test_dictionary_object_is_accepted(rec):
@@ -132,3 +132,11 @@ def test_extended_network_decodes_like_a_full_build(rec):
         path = DEV / f"{utt}.wav"
         if path.exists():
             assert fast.recognize(path).transcript == slow.recognize(path).transcript
+
+
+def test_word_without_pronunciation_uses_the_g2p(rec):
+    from asr_engine.g2p import pronounce
+
+    r = rec.with_words({"kubernetes": None})
+    assert r.dictionary.lookup("kubernetes") == [pronounce("kubernetes")[0].split()]
+    assert "kubernetes" in r.language_model

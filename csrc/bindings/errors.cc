@@ -13,6 +13,19 @@ namespace py = pybind11;
 namespace asr::bindings {
 
 namespace {
+// Sets `type` with `message`, decoding invalid UTF-8 (a file name or a word
+// from a corrupt file) with backslash escapes instead of failing with UnicodeDecodeError.
+void SetError(PyObject* type, const std::string& message) {
+  PyObject* text = PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()), "backslashreplace");
+  if (text == nullptr) {
+    PyErr_Clear();
+    PyErr_SetString(type, "error message not representable");
+    return;
+  }
+  PyErr_SetObject(type, text);
+  Py_DECREF(text);
+}
+
 // Leaked on purpose: the classes must outlive the module during shutdown.
 PyObject* g_classes[5] = {nullptr, nullptr, nullptr, nullptr, nullptr};
 PyObject* g_base = nullptr;  // AsrError
@@ -34,7 +47,7 @@ void BindErrors(py::module_& m) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const asr::Error& e) {
-      PyErr_SetString(g_classes[static_cast<int>(e.kind())], e.what());
+      SetError(g_classes[static_cast<int>(e.kind())], e.what());
     } catch (const py::error_already_set&) {
       throw;
     } catch (const py::builtin_exception&) {
@@ -43,7 +56,7 @@ void BindErrors(py::module_& m) {
       PyErr_SetString(g_classes[static_cast<int>(ErrorKind::kTooLarge)],
                       "out of memory in the native core: the input needs more memory than is available");
     } catch (const std::exception& e) {
-      PyErr_SetString(g_base, (std::string("internal error in the native core: ") + e.what()).c_str());
+      SetError(g_base, std::string("internal error in the native core: ") + e.what());
     }
   });
 }

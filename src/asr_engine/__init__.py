@@ -11,16 +11,7 @@ from __future__ import annotations
 
 # errors first: the native module imports it while it initialises.
 from . import errors
-from .errors import (
-    AsrError,
-    ConflictError,
-    FormatError,
-    InvalidArgumentError,
-    NotFoundError,
-    PayloadTooLargeError,
-    AudioError,
-    UnsupportedMediaTypeError,
-)
+from .errors import *  # noqa: F401,F403
 import logging as _logging
 
 # The library logs (warnings, DEBUG timings) and never prints; applications
@@ -51,14 +42,6 @@ from .grammar import Grammar, GrammarError, GrammarOptions, compile_grammar, mat
 __version__ = "0.1.0"
 
 __all__ = [
-    "AsrError",
-    "InvalidArgumentError",
-    "FormatError",
-    "AudioError",
-    "UnsupportedMediaTypeError",
-    "NotFoundError",
-    "ConflictError",
-    "PayloadTooLargeError",
     "Audio",
     "load_audio",
     "FrontendOptions",
@@ -94,3 +77,4 @@ __all__ = [
     "compile_grammar",
     "matches",
 ]
+__all__ += errors.__all__

@@ -17,10 +17,12 @@ from typing import Optional, Sequence
 import numpy as np
 
 from . import _core
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, NotFoundError
+from .validation import checked_arguments, checked_init, check_instance, check_path, check_types
 from .model import default_model_dir
 
 
+@checked_init
 @dataclass(frozen=True)
 class AcousticModelOptions:
     """Load-time floors, as Sphinx applies them (mirrors ``asr::AcousticModelOptions``)."""
@@ -29,7 +31,11 @@ class AcousticModelOptions:
     mixture_weight_floor: float = 1e-7  #: for float ``mixture_weights`` files (-mixwfloor)
     transition_floor: float = 1e-4  #: nonzero transition probabilities floor (-tmatfloor)
 
+    def __post_init__(self) -> None:
+        check_types(self)
 
+
+@checked_init
 @dataclass(frozen=True)
 class ScorerOptions:
     """Senone scoring options (mirrors ``asr::ScorerOptions``)."""
@@ -39,14 +45,20 @@ class ScorerOptions:
     #: that level; ``None`` uses Sphinx's choice for the model kind, 0 disables.
     density_floor: Optional[float] = None
 
+    def __post_init__(self) -> None:
+        check_types(self)
 
+
+@checked_init
 class AcousticModel:
     """A loaded acoustic model. Create with :meth:`load`."""
 
     def __init__(self, native: "_core.AcousticModel") -> None:
+        check_instance(native, _core.AcousticModel, "native (use AcousticModel.load)", optional=False)
         self._native = native
 
     @classmethod
+    @checked_arguments
     def load(cls, path: Optional[str] = None, options: AcousticModelOptions = AcousticModelOptions()) -> "AcousticModel":
         """Load the model in directory ``path`` (default: pocketsphinx's en-us model).
 
@@ -54,7 +66,8 @@ class AcousticModel:
             NotFoundError: the directory or a required file is missing.
             FormatError: a file is truncated, corrupted or inconsistent with the others.
         """
-        path = default_model_dir() if path is None else os.fspath(path)
+        path = default_model_dir() if path is None else _model_dir(check_path(path, "acoustic model directory"))
+        check_instance(options, AcousticModelOptions, "options", optional=False)
         native = _core.AcousticModel.load(
             path,
             variance_floor=options.variance_floor,
@@ -175,6 +188,7 @@ class MeanTransform:
                 list(self.class_of_codebook) if self.class_of_codebook is not None else [])
 
 
+@checked_init
 class SenoneScorer:
     """Scores feature frames against one model; not shareable between threads.
 
@@ -184,6 +198,9 @@ class SenoneScorer:
 
     def __init__(self, model: AcousticModel, options: ScorerOptions = ScorerOptions(),
                  mean_transform: Optional[MeanTransform] = None) -> None:
+        check_instance(model, AcousticModel, "model", optional=False)
+        check_instance(options, ScorerOptions, "options", optional=False)
+        check_instance(mean_transform, MeanTransform, "mean_transform")
         if options.top_n <= 0:
             raise InvalidArgumentError("top_n must be positive")
         floor = -1.0 if options.density_floor is None else float(options.density_floor)
@@ -215,3 +232,15 @@ def load_cached(path: Optional[str] = None) -> AcousticModel:
     """``AcousticModel.load(path)`` memoised: models are immutable, so callers
     that load the same model repeatedly (e.g. :func:`asr_engine.align`) share one."""
     return AcousticModel.load(path)
+
+
+def _model_dir(path) -> str:
+    """``path`` as a string if it names a directory; a typed error otherwise."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidArgumentError(f"a model directory is a path, not {type(path).__name__}")
+    path = os.fsdecode(os.fspath(path))
+    if "\x00" in path:
+        raise InvalidArgumentError("model directory path contains a NUL character")
+    if not os.path.isdir(path):
+        raise NotFoundError(f"acoustic model directory not found: {path}")
+    return path

@@ -16,10 +16,11 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
 
-from . import _core
+from . import _core, limits
 from .cache import atomic_write, default_cache_dir
 from .errors import FormatError, InvalidArgumentError, NotFoundError
 from .model import default_dictionary_path
+from .validation import check_instance, check_path, checked_arguments, checked_init, describe_value
 
 if TYPE_CHECKING:
     from .acoustic import AcousticModel
@@ -50,6 +51,7 @@ def _file_identity(path: str) -> str:
     return f"{os.path.abspath(path)}|{st.st_size}|{st.st_mtime_ns}"
 
 
+@checked_init
 class Dictionary:
     """Words to pronunciations in one acoustic model's phone set.
 
@@ -57,9 +59,11 @@ class Dictionary:
     """
 
     def __init__(self, native: "_core.Dictionary") -> None:
+        check_instance(native, _core.Dictionary, "native (use Dictionary.load)", optional=False)
         self._native = native
 
     @classmethod
+    @checked_arguments
     def load(
         cls,
         path: Optional[str] = None,
@@ -84,7 +88,14 @@ class Dictionary:
                 the file, line and word), has no pronunciation, or repeats an entry.
             NotFoundError: the file does not exist.
         """
-        path = default_dictionary_path() if path is None else os.fspath(path)
+        path = default_dictionary_path() if path is None else limits.check_regular_file(
+            check_path(path, "dictionary path"), "dictionary")
+        if noise_dict is not None:
+            noise_dict = limits.check_regular_file(check_path(noise_dict, "noise_dict"), "noise dictionary")
+        if cache_dir is not None:
+            cache_dir = check_path(cache_dir, "cache_dir")
+        if not isinstance(cache, bool):
+            raise InvalidArgumentError(f"cache must be True or False, got {describe_value(cache)}")
         phone_list, model_noise = _phone_set(phones)
         if noise_dict is None:
             noise_dict = model_noise
@@ -140,6 +151,8 @@ class Dictionary:
             phones = phones.split()
         if not isinstance(word, str):
             raise InvalidArgumentError("word must be a string")
+        if not isinstance(phones, (list, tuple)) or not all(isinstance(p, str) for p in phones):
+            raise InvalidArgumentError("phones must be a string or a list of phone names")
         self._native.add_word(word, list(phones))
 
     def missing(self, words: Iterable[str]) -> list[str]:
@@ -178,7 +191,10 @@ def _phone_set(phones) -> tuple[list[str], Optional[str]]:
         phones = load_cached(None)
     if hasattr(phones, "phones") and hasattr(phones, "noise_dict_path"):
         return list(phones.phones), phones.noise_dict_path
-    phone_list = [str(p) for p in phones]
+    if not isinstance(phones, (list, tuple)) or not all(isinstance(p, str) for p in phones):
+        raise InvalidArgumentError(f"phones must be an AcousticModel or a list of phone names, "
+                                   f"got {describe_value(phones)}")
+    phone_list = list(phones)
     if not phone_list:
         raise InvalidArgumentError("the phone set is empty")
     return phone_list, None

@@ -7,15 +7,17 @@ the model was trained.
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields
 from typing import Mapping, Union
 
 import numpy as np
 
-from . import _core
+from . import _core, limits
 from .audio import Audio, load_audio
-from .errors import FormatError, NotFoundError
+from .errors import FormatError, InvalidArgumentError, NotFoundError
+from .validation import checked_arguments, checked_init, check_instance, check_path, check_types, describe_value
 
 PathLike = Union[str, os.PathLike]
 
@@ -26,10 +28,7 @@ def load_feat_params(path: PathLike) -> dict[str, str]:
     path = os.fspath(path)
     if os.path.isdir(path):
         path = os.path.join(path, "feat.params")
-    if not os.path.isfile(path):
-        raise NotFoundError(f"feature parameters file not found: {path}")
-    with open(path, "rb") as f:
-        raw = f.read()
+    raw = limits.read_file(path, "feature parameters file", 1 << 20)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -40,10 +39,11 @@ def load_feat_params(path: PathLike) -> dict[str, str]:
 def _params(source: PathLike | Mapping[str, str]) -> tuple[dict[str, str], str]:
     if isinstance(source, Mapping):
         return {str(k): str(v) for k, v in source.items()}, "feat.params"
-    path = os.fspath(source)
+    path = check_path(source, "feat.params source")
     return load_feat_params(path), path
 
 
+@checked_init
 @dataclass
 class FrontendOptions:
     """MFCC settings; defaults are the Sphinx front end's."""
@@ -67,7 +67,11 @@ class FrontendOptions:
     dither: bool = False  #: add 1/2-bit noise
     seed: int = -1  #: dither seed
 
+    def __post_init__(self) -> None:
+        check_types(self)
+
     @classmethod
+    @checked_arguments
     def from_feat_params(cls, source: PathLike | Mapping[str, str]) -> "FrontendOptions":
         """Options from a ``feat.params`` path, model directory or dict."""
         params, name = _params(source)
@@ -85,6 +89,7 @@ class FrontendOptions:
         return native
 
 
+@checked_init
 @dataclass
 class FeatureOptions:
     """Feature type and cepstral mean normalisation."""
@@ -94,7 +99,15 @@ class FeatureOptions:
     cmn_init: list = field(default_factory=lambda: [40.0, 3.0, -1.0])  #: initial live mean
     varnorm: bool = False  #: variance normalisation (batch only)
 
+    def __post_init__(self) -> None:
+        check_types(self)
+        if not isinstance(self.cmn_init, (list, tuple)) or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in self.cmn_init):
+            raise InvalidArgumentError(f"FeatureOptions.cmn_init must be a list of finite numbers, "
+                                       f"got {describe_value(self.cmn_init)}")
+
     @classmethod
+    @checked_arguments
     def from_feat_params(cls, source: PathLike | Mapping[str, str]) -> "FeatureOptions":
         params, name = _params(source)
         native = _core.FeatureOptions.from_feat_params(params, name)
@@ -112,18 +125,20 @@ class FeatureOptions:
 def _samples(audio, rate: float) -> np.ndarray:
     if isinstance(audio, Audio):
         if audio.sample_rate != int(rate):
-            raise ValueError(f"audio is at {audio.sample_rate} Hz but the front end expects {rate:g} Hz")
+            raise InvalidArgumentError(f"audio is at {audio.sample_rate} Hz but the front end expects {rate:g} Hz")
         return audio.samples
     if isinstance(audio, np.ndarray) and audio.dtype == np.float32 and audio.ndim == 1:
         return audio
     return load_audio(audio, sample_rate=int(rate)).samples
 
 
+@checked_init
 class Frontend:
     """Streaming MFCC front end: ``accept`` chunks of samples, ``finish`` the
     utterance. Results do not depend on how the audio is chunked."""
 
     def __init__(self, options: FrontendOptions | None = None) -> None:
+        check_instance(options, FrontendOptions, "options")
         self.options = options or FrontendOptions()
         self._native = _core.Frontend(self.options.to_native())
 
@@ -139,6 +154,7 @@ class Frontend:
         self._native.reset()
 
 
+@checked_init
 class FeatureStream:
     """Samples in, acoustic-model feature vectors out.
 
@@ -147,6 +163,8 @@ class FeatureStream:
     """
 
     def __init__(self, frontend: FrontendOptions | None = None, features: FeatureOptions | None = None) -> None:
+        check_instance(frontend, FrontendOptions, "frontend")
+        check_instance(features, FeatureOptions, "features")
         self.frontend_options = frontend or FrontendOptions()
         self.feature_options = features or FeatureOptions()
         self._native = _core.FeaturePipeline(self.frontend_options.to_native(), self.feature_options.to_native())
@@ -180,6 +198,7 @@ class FeatureStream:
         self._native.live_cmn_mean = [float(v) for v in mean]
 
 
+@checked_arguments
 def compute_mfcc(audio, options: FrontendOptions | None = None) -> np.ndarray:
     """Cepstra (frames x num_cepstra) of a whole utterance.
 
@@ -191,6 +210,7 @@ def compute_mfcc(audio, options: FrontendOptions | None = None) -> np.ndarray:
     return np.vstack([fe.accept(samples), fe.finish()])
 
 
+@checked_arguments
 def compute_features(
     audio, frontend: FrontendOptions | None = None, features: FeatureOptions | None = None
 ) -> np.ndarray:
@@ -200,9 +220,10 @@ def compute_features(
     return np.vstack([stream.accept(samples), stream.finish()])
 
 
+@checked_arguments
 def model_feature_options(model_dir: PathLike) -> tuple[FrontendOptions, FeatureOptions]:
     """Front-end and feature options of a Sphinx model directory."""
-    params, name = _params(os.path.join(os.fspath(model_dir), "feat.params"))
+    params, name = _params(os.path.join(check_path(model_dir, "model_dir"), "feat.params"))
     return (
         FrontendOptions.from_native(_core.FrontendOptions.from_feat_params(params, name)),
         FeatureOptions.from_feat_params(params),

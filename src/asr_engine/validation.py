@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Optional, TypeVar, cast
 
 from .errors import InvalidArgumentError
 
-__all__ = ["option", "check_fields", "check_value", "check_keywords", "checked_arguments", "describe_value",
+__all__ = ["option", "check_fields", "check_instance", "check_path", "check_types", "check_value", "check_keywords", "checked_arguments", "checked_init", "describe_value",
            "with_field_docs", "field_names"]
 
 
@@ -121,6 +121,12 @@ def with_field_docs(cls: T) -> T:
     return cls
 
 
+def checked_init(cls: T) -> T:
+    """Class decorator: :func:`checked_arguments` on the constructor."""
+    cls.__init__ = checked_arguments(cls.__init__, name=cls.__name__)  # type: ignore[misc]
+    return cls
+
+
 def checked_arguments(fn: F, *, name: Optional[str] = None) -> F:
     """Decorator: a call whose arguments do not fit ``fn``'s signature (an
     unknown keyword, a missing or extra argument) raises
@@ -158,6 +164,61 @@ def check_keywords(call: str, given: Iterable[str], accepted: Iterable[str]) -> 
             hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
         raise InvalidArgumentError(f"unknown argument{'s' if len(unknown) > 1 else ''} for {call}: "
                                    f"{', '.join(hints)}; accepted: {', '.join(sorted(allowed))}")
+
+
+def check_instance(value: object, cls: Any, what: str, *, optional: bool = True) -> None:
+    """Raise InvalidArgumentError unless ``value`` is a ``cls`` (or None when ``optional``)."""
+    if value is None and optional:
+        return
+    if not isinstance(value, cls):
+        names = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
+        raise InvalidArgumentError(f"{what} must be {names}{' or None' if optional else ''}, "
+                                   f"got {describe_value(value)}")
+
+
+def check_path(value: object, what: str) -> str:
+    """``value`` (a ``str`` or ``os.PathLike``) as a ``str`` path the native core can take."""
+    import os
+
+    if not isinstance(value, (str, os.PathLike)):
+        raise InvalidArgumentError(f"{what} must be a path, got {describe_value(value)}")
+    path = os.fspath(value)
+    if not isinstance(path, str):
+        path = os.fsdecode(path)
+    if "\0" in path:
+        raise InvalidArgumentError(f"{what} contains a NUL character")
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(f"{what} is not valid UTF-8: {path!r}") from None
+    return path
+
+
+_SIMPLE = {"int": int, "float": float, "bool": bool, "str": str}
+
+
+def check_types(obj: object) -> None:
+    """Check a dataclass's fields against their simple annotations (``int``,
+    ``float``, ``bool``, ``str``, optionally ``Optional``); floats must be
+    finite. Ranges are left to the component's own validation."""
+    owner = type(obj).__name__
+    for f in fields(obj):  # type: ignore[arg-type]
+        hint = f.type.__name__ if isinstance(f.type, type) else str(f.type).replace(" ", "").replace("typing.", "")
+        optional = hint.startswith("Optional[") or hint.endswith("|None")
+        base = hint.removeprefix("Optional[").removesuffix("]") if hint.startswith("Optional[") else \
+            hint.removesuffix("|None")
+        if base not in _SIMPLE:
+            continue
+        value = getattr(obj, f.name)
+        if value is None and optional:
+            continue
+        kind = _SIMPLE[base]
+        if kind is str:
+            if not isinstance(value, str):
+                raise InvalidArgumentError(f"{owner}.{f.name} must be a string, got {describe_value(value)}")
+            continue
+        meta = {"kind": kind, "low": None, "high": None, "low_open": False}
+        object.__setattr__(obj, f.name, check_value(owner, f.name, value, meta))
 
 
 def field_names(cls: type) -> list[str]:

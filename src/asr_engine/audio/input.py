@@ -116,6 +116,10 @@ def read_audio(
     if isinstance(source, Audio):
         if sample_rate is not None:
             raise InvalidArgumentError("sample_rate applies to numpy arrays; an Audio carries its own rate")
+        if not isinstance(source.samples, np.ndarray) or source.samples.dtype != np.float32 \
+                or source.samples.ndim != 1:
+            raise AudioError("Audio.samples must be a 1-D float32 array (use load_audio to make an Audio)")
+        check_rate(source.sample_rate, "Audio.sample_rate")
         if source.sample_rate == target_rate:
             return source
         out = resample(source.samples, source.sample_rate, target_rate)

@@ -1,0 +1,38 @@
+"""Customization: the store of custom models and the custom-model services.
+
+:class:`Store` keeps custom models for many owners (metadata through
+SQLAlchemy Core, blobs in a directory, compare-and-set state changes, leased
+background jobs that a crash cannot leave stuck). :class:`CustomLanguageModels`
+implements IBM's custom language models on it: create/list/get/delete/
+reset/upgrade/train, corpora, words (``sounds_like``, ``display_as``) and
+grammars, returning the service's JSON bodies as plain data. The custom
+acoustic models of a later issue use the same store (``models.kind``,
+generic resources, blobs and leases).
+
+May import: the engine below it (``asr_engine.lm``, ``asr_engine.grammar``,
+``asr_engine.g2p``, ``asr_engine.recognizer``, ``asr_engine.errors``) and
+SQLAlchemy. Never the façades (``asr_engine.watson``, ``asr_engine.azure``).
+"""
+from __future__ import annotations
+
+from .base_models import BaseModel, default_base_models
+from .language_models import MAX_MODELS_PER_OWNER, CustomLanguageModels
+from .store import DEFAULT_LEASE_SECONDS, JobContext, LeaseLost, Store, Transaction, default_home
+from .training import DEFAULT_CUSTOMIZATION_WEIGHT, TrainedCustomization
+from .verify import verify_store
+
+__all__ = [
+    "Store",
+    "Transaction",
+    "JobContext",
+    "LeaseLost",
+    "default_home",
+    "DEFAULT_LEASE_SECONDS",
+    "BaseModel",
+    "default_base_models",
+    "CustomLanguageModels",
+    "MAX_MODELS_PER_OWNER",
+    "TrainedCustomization",
+    "DEFAULT_CUSTOMIZATION_WEIGHT",
+    "verify_store",
+]

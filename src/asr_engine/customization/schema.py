@@ -1,0 +1,135 @@
+"""Tables of the customization store (SQLAlchemy Core, any dialect).
+
+One generic set of tables serves custom language models and custom acoustic
+models: ``models`` (``kind`` says which) with the job/lease columns that make
+state changes compare-and-set, ``resources`` (corpora and grammars now, audio
+later), ``blobs`` (every file in the blob directory, owned by a model and
+optionally by one resource), and the words of language models with the
+resources they came from. Times are UNIX seconds (floats), JSON columns hold
+small lists and maps; nothing here is specific to one database.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+#: Store-wide settings (``schema_version``).
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+models = Table(
+    "models",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(16), nullable=False),  # "language" | "acoustic"
+    Column("owner", String(256), nullable=False),
+    Column("name", String(256), nullable=False),
+    Column("description", String(128), nullable=False, default=""),
+    Column("base_model_name", String(64), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("dialect", String(16), nullable=False),
+    Column("versions", JSON, nullable=False),  # base model versions, oldest first
+    Column("status", String(16), nullable=False),
+    Column("progress", Integer, nullable=False, default=0),
+    Column("error", Text),  # what went wrong last (shown as the model's "error")
+    Column("settings", JSON, nullable=False),  # e.g. {"customization_weight": 0.3}
+    Column("dirty", Boolean, nullable=False, default=False),  # data changed since training
+    Column("failed", Boolean, nullable=False, default=False),  # last training failed
+    Column("trained_version", String(128)),  # base version of the current artifact
+    Column("revision", Integer, nullable=False, default=0),  # bumped on every change
+    # The background job holding the model (NULL when idle), and its lease.
+    Column("job", String(32)),
+    Column("job_id", String(36)),
+    Column("job_resource", String(128)),
+    Column("prior_status", String(16)),
+    Column("lease_holder", String(200)),
+    Column("lease_expires", Float),
+    Column("created", Float, nullable=False),
+    Column("updated", Float, nullable=False),
+    Index("ix_models_owner", "owner"),
+    Index("ix_models_job", "job"),
+)
+
+resources = Table(
+    "resources",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("model_id", String(36), ForeignKey("models.id"), nullable=False),
+    Column("owner", String(256), nullable=False),
+    Column("kind", String(16), nullable=False),  # "corpus" | "grammar" | "audio"
+    Column("name", String(128), nullable=False),
+    Column("status", String(24), nullable=False),
+    Column("customer_id", String(256)),
+    Column("content_type", String(128)),
+    Column("total_words", Integer, nullable=False, default=0),
+    Column("oov_words", Integer, nullable=False, default=0),
+    Column("details", JSON, nullable=False),
+    Column("error", Text),
+    Column("created", Float, nullable=False),
+    Column("updated", Float, nullable=False),
+    # Names are unique across kinds: a corpus and a grammar may not share one.
+    UniqueConstraint("model_id", "name", name="uq_resources_model_name"),
+    Index("ix_resources_customer", "customer_id"),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("name", String(120), primary_key=True),
+    Column("model_id", String(36), ForeignKey("models.id"), nullable=False),
+    Column("resource_id", String(36), ForeignKey("resources.id")),
+    Column("role", String(32), nullable=False),  # "source", "analysis", "lm", "lexicon", ...
+    Column("size", Integer, nullable=False),
+    Column("created", Float, nullable=False),
+    Index("ix_blobs_model", "model_id"),
+    Index("ix_blobs_resource", "resource_id"),
+)
+
+words = Table(
+    "words",
+    metadata,
+    Column("model_id", String(36), ForeignKey("models.id"), primary_key=True),
+    Column("word", String(256), primary_key=True),
+    Column("owner", String(256), nullable=False),
+    Column("sounds_like", JSON, nullable=False),
+    Column("display_as", String(512), nullable=False),
+    Column("mapping_only", JSON(none_as_null=True)),
+    Column("user", Boolean, nullable=False, default=False),  # added or modified by the user
+    Column("customer_id", String(256)),  # of the user's definition
+    Column("error", JSON(none_as_null=True)),  # [{sounds_like: message}, ...] or NULL
+    Column("pronunciations", JSON(none_as_null=True)),  # ["AY T R IH P AH L IY", ...]; NULL: derive at training
+    Column("created", Float, nullable=False),
+    Column("updated", Float, nullable=False),
+    Index("ix_words_customer", "customer_id"),
+)
+
+#: Which corpora/grammars a word came from, with its count in each.
+word_sources = Table(
+    "word_sources",
+    metadata,
+    Column("model_id", String(36), ForeignKey("models.id"), primary_key=True),
+    Column("word", String(256), primary_key=True),
+    Column("resource_id", String(36), ForeignKey("resources.id"), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Index("ix_word_sources_resource", "resource_id"),
+)
