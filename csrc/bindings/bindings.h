@@ -20,5 +20,6 @@ void BindSearch(pybind11::module_& m);
 void BindGrammar(pybind11::module_& m);
 void BindG2p(pybind11::module_& m);
 void BindAdapt(pybind11::module_& m);  // after BindAcoustic
+void BindVad(pybind11::module_& m);
 
 }  // namespace asr::bindings

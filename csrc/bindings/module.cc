@@ -16,6 +16,7 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindSearch(m);
   asr::bindings::BindGrammar(m);
   asr::bindings::BindG2p(m);
+  asr::bindings::BindVad(m);
   m.def(
       "build_info",
       [] {

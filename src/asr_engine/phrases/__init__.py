@@ -1,0 +1,25 @@
+"""Phrases: speech detection and the cutting of audio into phrases.
+
+The :class:`SpeechDetector` marks 10 ms feature frames as speech or
+non-speech from the acoustic model's speech and silence/noise Gaussians (the
+native ``SpeechDetector``); the segmenter built on it cuts audio at pauses so
+that each phrase is decoded on its own. This package sits between the front
+end and the search: it may import ``asr_engine._core``, ``errors``,
+``validation``, ``frontend``, ``acoustic`` and ``audio``, never the
+recognizer, the façades or anything above them.
+"""
+from .speech_detector import (
+    SpeechDecisions,
+    SpeechDetector,
+    SpeechDetectorOptions,
+    check_sensitivity,
+    detect_speech,
+)
+
+__all__ = [
+    "SpeechDecisions",
+    "SpeechDetector",
+    "SpeechDetectorOptions",
+    "check_sensitivity",
+    "detect_speech",
+]
