@@ -14,8 +14,9 @@ Method:
   frame-averaged log-likelihood is compared with the best competing CI phone
   of a free phone loop over the same frames. A logistic fitted on native
   dev speech maps it to 0-100 (:mod:`.calibration`); word accuracy is the
-  frame-weighted mean of its phones, full-text accuracy the mean over the
-  pronounced reference words.
+  frame-weighted mean of its phones, full-text accuracy the mean over all
+  reference words (a word not said scores what its squeezed segment scores,
+  so saying something else cannot raise it).
 * **Fluency** (:mod:`.fluency`): pause time between the first and last word
   beyond the native 90th percentile, and a speaking rate more than two
   native standard deviations (log scale) from the native mean, lower it.

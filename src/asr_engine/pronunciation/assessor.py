@@ -252,7 +252,7 @@ class PronunciationAssessor:
                                        or (squeezed[i] and accuracy[i] < cal.MISPRONUNCIATION_BELOW))
                    for i in range(n)]
         pronounced = [i for i in range(n) if not omitted[i]]
-        full_accuracy = sum(accuracy[i] for i in pronounced) / len(pronounced) if pronounced else 0.0
+        full_accuracy = sum(accuracy) / n
         completeness = 100.0 * len(pronounced) / n
 
         comprehensive = dimension == "Comprehensive"
