@@ -15,7 +15,13 @@ Comprehensive, miscue on where it matters:
   utterance; its accuracy and whether it is < 60 (``Mispronunciation``);
 * speed: assessment time (given the recognition result) / recognition time.
 
-Run: ``python benchmarks/bench_pronunciation.py [N]``.
+Run: ``python benchmarks/bench_pronunciation.py [N]``. With N=24 (2026-12-01,
+default en-us model, 2 loaded cores): right-text word accuracy mean 88.8
+(p10 74.3, median 92.9); 5 Insertion and 1 Omission false marks over 212
+native words; wrong-text full-text accuracy mean 25.2 (median 32.7, p90
+45.1); cut word Omission 20/24; completeness minus (n-1)/n median 0.0;
+spliced word Insertion 22/24; swapped word accuracy median 21.8, below 60
+in 19/24; assessment / recognition time 0.187.
 """
 from __future__ import annotations
 
