@@ -43,11 +43,20 @@ def decode(rec, utts):
     return {u.id: rec.recognize(u.path).transcript for u in utts}
 
 
+def corpus_words(oov_counts) -> list[CustomWord]:
+    """The corpus's new words with G2P pronunciations, as the store gives them at analysis."""
+    try:
+        from asr_engine.g2p import pronounce
+    except ImportError:
+        return [CustomWord(w) for w in oov_counts]
+    return [CustomWord(w, pronounce(w)) for w in oov_counts]
+
+
 def custom_model(rec, corpus: Path):
     text = corpus.read_text(encoding="utf-8")
     analysis = analyze_corpus(text, rec.dictionary)
-    words = [CustomWord(w) for w in analysis.oov_counts]
-    return CustomLanguageModel.train(analysis.sentences, words, base=rec.language_model), analysis
+    return CustomLanguageModel.train(analysis.sentences, corpus_words(analysis.oov_counts),
+                                     base=rec.language_model), analysis
 
 
 def accuracy(rec, name: str, corpus: Path, prefixes: tuple[str, ...], weight: float, plain: bool) -> None:
@@ -73,9 +82,10 @@ def speed(rec) -> None:
     t0 = time.perf_counter()
     analysis = analyze_corpus(text, rec.dictionary)
     t1 = time.perf_counter()
-    model = CustomLanguageModel.train(analysis.sentences, [CustomWord(w) for w in analysis.oov_counts],
-                                      base=rec.language_model)
+    words = corpus_words(analysis.oov_counts)
     t2 = time.perf_counter()
+    model = CustomLanguageModel.train(analysis.sentences, words, base=rec.language_model)
+    t3 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         model.save(Path(tmp) / "arctic.clm")
         model = CustomLanguageModel.load(Path(tmp) / "arctic.clm")
@@ -99,7 +109,8 @@ def speed(rec) -> None:
             acc.append(time.perf_counter() - t)
     b, l = min(base_t), min(cus_t)
     audio = sum(u.duration for u in utts)
-    print(f"speed: analysis of {len(analysis.sentences)} ARCTIC sentences {t1 - t0:.3f} s; training {t2 - t1:.3f} s")
+    print(f"speed: analysis of {len(analysis.sentences)} ARCTIC sentences {t1 - t0:.3f} s "
+          f"(+ G2P of its {len(words)} new words {t2 - t1:.3f} s); training {t3 - t2:.3f} s")
     print(f"  first recognition with the new model ({utt.id}, {utt.duration:.2f} s audio): {first:.3f} s vs base "
           f"{b_first:.3f} s (+{first - b_first:.3f} s)")
     print(f"  later: {len(utts)} utterances ({audio:.1f} s audio): base {b:.3f} s, customized {l:.3f} s ({(l - b) / b:+.1%})")
@@ -130,15 +141,20 @@ def hits(results, utts, words: set[str]) -> tuple[int, int]:
     return right, total
 
 
-def sounds_like_phones(word: str, dictionary) -> list[str]:
-    """The word's pronunciation spelled as other words: the dictionary words whose
-    concatenated spelling gives the word (e.g. 'sunlight' = 'sun' + 'light'), else
-    the word's own CMUdict phones."""
-    for i in range(2, len(word) - 1):
+def sounds_like(word: str, dictionary) -> list[str]:
+    """A sounds-like spelling as a user might write it: the word split into two
+    dictionary words of at least three letters ('himself' -> 'him self'), else
+    the word itself (a base-vocabulary spelling, looked up as the store does)."""
+    for i in range(3, len(word) - 2):
         a, b = word[:i], word[i:]
-        if a in dictionary and b in dictionary and len(a) > 1 and len(b) > 1:
-            return [" ".join(dictionary.lookup(a)[0] + dictionary.lookup(b)[0])]
-    return [" ".join(p) for p in dictionary.lookup(word)]
+        if a in dictionary and b in dictionary:
+            return [f"{a} {b}"]
+    return [word]
+
+
+def sounds_like_phones(spellings: list[str], dictionary) -> list[str]:
+    """Phones of sounds-like spellings: each word's first dictionary pronunciation, joined."""
+    return [" ".join(p for w in s.split() for p in dictionary.lookup(w)[0]) for s in spellings]
 
 
 def new_words(rec, n: int) -> None:
@@ -160,7 +176,9 @@ def new_words(rec, n: int) -> None:
     gone = hits(decode(reduced, with_words), with_words, wset)
     print(f"  unmodified model: {full[0]}/{full[1]} = {full[0] / full[1]:.1%}")
     print(f"  words removed:    {gone[0]}/{gone[1]} = {gone[0] / gone[1]:.1%}")
-    variants = {"sounds-like": {w: sounds_like_phones(w, rec.dictionary) for w in words}}
+    spelled = {w: sounds_like(w, rec.dictionary) for w in words}
+    print("  sounds-like spellings: " + ", ".join(f"{w}={s[0]!r}" for w, s in spelled.items() if s[0] != w))
+    variants = {"sounds-like": {w: sounds_like_phones(s, rec.dictionary) for w, s in spelled.items()}}
     try:
         from asr_engine.g2p import pronounce  # noqa: F401
 

@@ -132,3 +132,23 @@ def test_words_only_model_reaches_new_words(base):
 
     assert m.score_word(m.begin_state(), "zorblax")[0] == pytest.approx(DEFAULT_WORD_LOG10_PROB, abs=1e-4)
     assert math.isfinite(m.score("the zorblax sat"))
+
+
+def test_corpus_words_get_a_low_base_probability_and_user_words_a_high_one(base):
+    from asr_engine.lm.custom import DEFAULT_CORPUS_WORD_LOG10_PROB
+    from asr_engine.lm.vocabulary_model import DEFAULT_WORD_LOG10_PROB
+
+    custom = CustomLanguageModel.train(CUSTOM_TEXT, [CustomWord("zorblax"), CustomWord("blorp")], base=base)
+    probs = dict(custom.new_word_probs(base))
+    assert probs["zorblax"] == DEFAULT_CORPUS_WORD_LOG10_PROB  # in the corpus
+    assert probs["quux"] == DEFAULT_CORPUS_WORD_LOG10_PROB     # corpus word without a CustomWord
+    assert probs["blorp"] == DEFAULT_WORD_LOG10_PROB           # user word, not in the corpus
+
+
+def test_many_new_words_cannot_swamp_the_base(base):
+    words = [CustomWord(f"w{i}") for i in range(5000)]
+    custom = CustomLanguageModel.train([], words, base=base)
+    total = sum(10 ** p for _w, p in custom.new_word_probs(base))
+    assert total == pytest.approx(0.2, rel=1e-3)
+    m = custom.combine(base, 0.3)
+    assert math.isfinite(m.score("the cat sat"))

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "am/sphinx_binary.h"
+#include "common/cpu_dispatch.h"
 #include "common/error.h"
 
 namespace asr {
@@ -128,7 +129,7 @@ void GaussianCodebooks::BuildScoringLayout() {
   }
 }
 
-void GaussianCodebooks::LogDensities(int cb, int stream, const float* x, float* __restrict out) const {
+ASR_HOT_KERNEL void GaussianCodebooks::LogDensities(int cb, int stream, const float* x, float* __restrict out) const {
   const size_t base = cb * codebook_size_ + stream_offset_[stream];
   const int nd = n_density_;
   const float* __restrict norm = log_norm_.data() + (static_cast<size_t>(cb) * n_stream() + stream) * nd;

@@ -217,6 +217,10 @@ Mdef Mdef::ParseText(const std::string& path, const std::string& text) {
   if (n_tmat == 0) Fail(path, "no transition matrices in header");
   if (n_tri > 10000000) Fail(path, "implausible number of triphones " + std::to_string(n_tri));
   long n_phone = n_ci + n_tri;
+  // Each phone is a line of at least 11 bytes ("a - - - n 0\n" and its
+  // states): reject counts the text cannot hold before allocating.
+  if (static_cast<uint64_t>(n_phone) * 11 > text.size())
+    Fail(path, "truncated: the file is too short for " + std::to_string(n_phone) + " phones");
   if (n_map % n_phone != 0 || n_map / n_phone < 2)
     Fail(path, "n_state_map " + std::to_string(n_map) + " is not a multiple of the " + std::to_string(n_phone) + " phones");
   const int n_emit = static_cast<int>(n_map / n_phone - 1);

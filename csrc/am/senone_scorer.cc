@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/cpu_dispatch.h"
 #include "common/fast_math.h"
 #include "common/error.h"
 
@@ -69,7 +70,7 @@ inline void InsertTop(T* t, int n, int vi, float v) {
 // Branch-free per-lane top-N over rows of kLanes densities (the lane loop
 // vectorises), then an exact merge of the N * kLanes survivors.
 template <int N, typename T>
-void LaneTopN(const float* dens, int nd, T* t) {
+ASR_INLINE_IN_KERNEL void LaneTopN(const float* dens, int nd, T* t) {
   alignas(64) float lv[N][kLanes];
   alignas(64) int li[N][kLanes];
   for (int j = 0; j < N; ++j)
@@ -99,7 +100,7 @@ void LaneTopN(const float* dens, int nd, T* t) {
 
 }  // namespace
 
-void SenoneScorer::EvalCodebook(int cb) {
+ASR_HOT_KERNEL void SenoneScorer::EvalCodebook(int cb) {
   const int nd = codebooks_->n_density();
   const int n = top_n_;
   for (int s = 0; s < n_stream_; ++s) {
@@ -136,7 +137,7 @@ void SenoneScorer::ApplyDensityFloor(const std::vector<int>& codebooks) {
   }
 }
 
-void SenoneScorer::ScoreAll(const float* frame, float* out) {
+ASR_HOT_KERNEL void SenoneScorer::ScoreAll(const float* frame, float* out) {
   GatherStreams(frame);
   for (int cb : all_codebooks_) EvalCodebook(cb);
   ApplyDensityFloor(all_codebooks_);
@@ -184,7 +185,7 @@ void SenoneScorer::ScoreAll(const float* frame, float* out) {
   for (int p = 0; p < n_sen; ++p) out[weights_->senone_at(p)] = total[p];
 }
 
-void SenoneScorer::ScoreActive(const float* frame, const int* senones, int n_active, float* out) {
+ASR_HOT_KERNEL void SenoneScorer::ScoreActive(const float* frame, const int* senones, int n_active, float* out) {
   const int n_sen = n_senone();
   active_codebooks_.clear();
   for (int i = 0; i < n_active; ++i) {

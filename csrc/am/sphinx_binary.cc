@@ -1,5 +1,7 @@
 #include "am/sphinx_binary.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -13,13 +15,26 @@ constexpr uint32_t kByteOrderMagic = 0x11223344u;
 constexpr size_t kMaxHeaderLines = 64;
 }  // namespace
 
-std::vector<uint8_t> ReadFileBytes(const std::string& path) {
+std::vector<uint8_t> ReadFileBytes(const std::string& path, size_t max_bytes) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw Error(ErrorKind::kNotFound, "cannot open '" + path + "'");
+  // A device, FIFO or /proc file has no meaningful size and may never end.
+  struct stat st;
+  if (::fstat(::fileno(f.get()), &st) != 0 || !S_ISREG(st.st_mode))
+    throw InvalidArgument("'" + path + "' is not a regular file");
+  if (static_cast<uint64_t>(st.st_size) > max_bytes)
+    throw Error(ErrorKind::kTooLarge, "'" + path + "' is larger than the limit of " + std::to_string(max_bytes) +
+                                          " bytes");
   std::vector<uint8_t> bytes;
+  bytes.reserve(static_cast<size_t>(st.st_size));
   uint8_t buf[1 << 16];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f.get())) > 0) bytes.insert(bytes.end(), buf, buf + n);
+  while ((n = std::fread(buf, 1, sizeof(buf), f.get())) > 0) {
+    if (bytes.size() + n > max_bytes)  // grew while we read
+      throw Error(ErrorKind::kTooLarge, "'" + path + "' is larger than the limit of " + std::to_string(max_bytes) +
+                                            " bytes");
+    bytes.insert(bytes.end(), buf, buf + n);
+  }
   if (std::ferror(f.get())) throw FormatError("error reading '" + path + "'");
   return bytes;
 }

@@ -15,8 +15,13 @@
 
 namespace asr {
 
-// Reads a whole file into memory; throws NotFound/Format errors that name it.
-std::vector<uint8_t> ReadFileBytes(const std::string& path);
+// Largest model file read into memory (asr_engine.limits.MAX_MODEL_FILE_BYTES).
+inline constexpr size_t kMaxModelFileBytes = size_t{2} << 30;
+
+// Reads a whole regular file into memory, refusing devices, FIFOs and files
+// over `max_bytes`; throws NotFound/InvalidArgument/TooLarge/Format errors
+// that name it.
+std::vector<uint8_t> ReadFileBytes(const std::string& path, size_t max_bytes = kMaxModelFileBytes);
 
 class SphinxBinaryReader {
  public:

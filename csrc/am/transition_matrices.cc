@@ -20,6 +20,9 @@ TransitionMatrices TransitionMatrices::Load(const std::string& path, const Trans
   if (static_cast<int64_t>(n) != static_cast<int64_t>(n_tmat) * n_src * n_dst)
     r.Fail("value count " + std::to_string(n) + " does not match " + std::to_string(n_tmat) + " x " +
            std::to_string(n_src) + " x " + std::to_string(n_dst));
+  if (static_cast<size_t>(n) > r.remaining() / 4)
+    r.Fail("truncated: " + std::to_string(n) + " transition probabilities declared, " +
+           std::to_string(r.remaining() / 4) + " present");
   std::vector<float> raw(static_cast<size_t>(n));
   r.ReadFloats(raw.data(), raw.size(), "transition probabilities");
   r.Finish();

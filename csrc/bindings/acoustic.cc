@@ -124,6 +124,7 @@ void BindAcoustic(py::module_& m) {
 
   py::class_<SenoneScorer>(m, "SenoneScorer")
       .def(py::init([](std::shared_ptr<AcousticModel> model, int top_n, float density_floor, py::object transform) {
+             Required(model, "the acoustic model");
              ScorerOptions o;
              o.top_n = top_n;
              o.density_floor = density_floor;

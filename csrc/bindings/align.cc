@@ -38,6 +38,7 @@ void BindAlign(py::module_& m) {
   py::class_<ForcedAligner>(m, "ForcedAligner")
       .def(py::init([](std::shared_ptr<AcousticModel> model, float beam, int top_n, bool allow_silence,
                        bool allow_noise, float silence_penalty, float noise_penalty) {
+             Required(model, "the acoustic model");
              AlignerOptions o;
              o.beam = beam;
              o.top_n = top_n;

@@ -1,6 +1,9 @@
 // One registration function per native stage; module.cc calls them all.
 // Each lives in its own file next to this one and is the only place where
-// that stage meets Python.
+// that stage meets Python. setup.py compiles these files as two unity
+// translation units (pybind11's templates would otherwise be compiled again
+// in each file), so names local to one file live in a namespace of its own
+// or are unique across the bindings.
 #pragma once
 
 #include <pybind11/pybind11.h>

@@ -14,9 +14,9 @@ namespace asr::bindings {
 
 namespace {
 // Sets `type` with `message`, decoding invalid UTF-8 (a file name or a word
-// from a corrupt file) with U+FFFD instead of failing with UnicodeDecodeError.
+// from a corrupt file) with backslash escapes instead of failing with UnicodeDecodeError.
 void SetError(PyObject* type, const std::string& message) {
-  PyObject* text = PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()), "replace");
+  PyObject* text = PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()), "backslashreplace");
   if (text == nullptr) {
     PyErr_Clear();
     PyErr_SetString(type, "error message not representable");

@@ -62,6 +62,7 @@ py::dict StatsDict(const GrammarCompileStats& s) {
   d["viterbi_closures"] = s.viterbi_closures;
   d["weights_approximated"] = s.weights_approximated;
   d["push_converged"] = s.push_converged;
+  d["work"] = s.work;
   d["seconds"] = s.seconds;
   return d;
 }
@@ -123,6 +124,7 @@ void BindGrammar(py::module_& parent) {
       .def(py::init<>())
       .def_readwrite("max_states", &GrammarCompileOptions::max_states)
       .def_readwrite("max_arcs", &GrammarCompileOptions::max_arcs)
+      .def_readwrite("max_work", &GrammarCompileOptions::max_work)
       .def_readwrite("max_seconds", &GrammarCompileOptions::max_seconds)
       .def_readwrite("default_repeat_prob", &GrammarCompileOptions::default_repeat_prob)
       .def_readwrite("garbage_prob", &GrammarCompileOptions::garbage_prob)

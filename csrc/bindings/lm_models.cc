@@ -95,7 +95,8 @@ void BindLmModels(py::module_& m) {
       m, "InterpolatedModel",
       "(1 - weight) P_base + weight P_custom, in the probability domain; weight is the custom share.")
       .def(py::init([](std::shared_ptr<WordSequenceModel> base, std::shared_ptr<WordSequenceModel> custom,
-                       float weight) { return std::make_shared<lm::InterpolatedModel>(base, custom, weight); }),
+                       float weight) { return std::make_shared<lm::InterpolatedModel>(Required(base, "the base model"),
+                                                                  Required(custom, "the custom model"), weight); }),
            py::arg("base"), py::arg("custom"), py::arg("weight"))
       .def_property_readonly("weight", &lm::InterpolatedModel::weight);
 
@@ -104,7 +105,7 @@ void BindLmModels(py::module_& m) {
       .def(py::init([](std::shared_ptr<WordSequenceModel> inner,
                        const std::vector<std::pair<std::string, double>>& words,
                        const std::vector<std::pair<std::vector<std::string>, double>>& phrases) {
-             return std::make_shared<lm::BoostedModel>(inner, Spec(words, phrases));
+             return std::make_shared<lm::BoostedModel>(Required(inner, "the boosted model"), Spec(words, phrases));
            }),
            py::arg("inner"), py::arg("words"), py::arg("phrases"))
       .def("word_bonus", [](const lm::BoostedModel& b, const std::string& w) {

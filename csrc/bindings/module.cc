@@ -1,4 +1,9 @@
 #include "bindings/bindings.h"
+#include <string>
+
+#include "common/cpu_dispatch.h"
+
+namespace py = pybind11;
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "asr_engine native core";
@@ -11,4 +16,13 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindSearch(m);
   asr::bindings::BindGrammar(m);
   asr::bindings::BindG2p(m);
+  m.def(
+      "build_info",
+      [] {
+        py::dict info;
+        info["kernels"] = asr::HotKernelVariant();
+        info["native"] = ASR_HOT_KERNEL_DISPATCH == 0 && std::string(asr::HotKernelVariant()) == "native";
+        return info;
+      },
+      "How the native core was built: {'kernels': 'native' | 'x86-64-v3' | 'baseline', 'native': bool}.");
 }

@@ -96,7 +96,15 @@ void BindSearch(py::module_& m) {
            },
            py::arg("n"))
       .def_property_readonly("posteriors", [](const LatticeHandle& h) { return h.lattice->Posteriors(); })
-      .def_property_readonly("log_total", [](const LatticeHandle& h) { return h.lattice->LogTotal(); });
+      .def_property_readonly("log_total", [](const LatticeHandle& h) { return h.lattice->LogTotal(); })
+      .def("confidences",
+           [](const LatticeHandle& h, const std::vector<int>& path) {
+             py::gil_scoped_release nogil;
+             return h.lattice->Confidences(path);
+           },
+           py::arg("path"),
+           "Word confidence of each instance of `path`: the summed posterior of the same word's instances "
+           "covering its middle frame.");
 
   py::class_<RecognitionModel, std::shared_ptr<RecognitionModel>>(m, "RecognitionModel")
       .def(py::init([](std::shared_ptr<AcousticModel> am, std::shared_ptr<Dictionary> dict,
@@ -122,7 +130,7 @@ void BindSearch(py::module_& m) {
 
   py::class_<Decoder>(m, "Decoder")
       .def(py::init([](std::shared_ptr<RecognitionModel> model, const SearchOptions& o) {
-             return std::make_unique<Decoder>(model, o);
+             return std::make_unique<Decoder>(Required(model, "the recognition model"), o);
            }),
            py::arg("model"), py::arg("options"))
       .def("start", &Decoder::StartUtterance)

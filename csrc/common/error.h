@@ -32,4 +32,12 @@ class Error : public std::runtime_error {
 inline Error InvalidArgument(const std::string& m) { return Error(ErrorKind::kInvalidArgument, m); }
 inline Error FormatError(const std::string& m) { return Error(ErrorKind::kFormat, m); }
 
+// `p` itself if it is not null; a null model would be dereferenced later,
+// far from the caller's mistake, so it is refused where it is handed over.
+template <class Pointer>
+Pointer Required(Pointer p, const char* what) {
+  if (!p) throw InvalidArgument(std::string(what) + " is missing (got none)");
+  return p;
+}
+
 }  // namespace asr

@@ -8,6 +8,7 @@
 
 #include "am/sphinx_binary.h"
 #include "common/error.h"
+#include "common/utf8.h"
 
 namespace asr {
 
@@ -72,6 +73,7 @@ void ParseFile(const std::string& path, const Dictionary& dict, bool filler,
     for (unsigned char c : tokens[0]) {
       if (c < 0x20 || c == 0x7f) throw FormatError(where() + "word contains a control character");
     }
+    if (!IsValidUtf8(tokens[0])) throw FormatError(where() + "word is not valid UTF-8");
     if (tokens.size() == 1) throw FormatError(where() + "word '" + tokens[0] + "' has no pronunciation");
     std::pair<std::string, Pronunciation> e;
     if (!SplitVariant(tokens[0], &e.first, &e.second.variant))
@@ -378,9 +380,11 @@ std::shared_ptr<Dictionary> Dictionary::LoadBinary(const std::string& path, cons
   for (uint16_t ph : t.phones) {
     if (ph >= phones.size()) fail("phone id out of range");
   }
+  if (!IsValidUtf8(std::string_view(t.chars.data(), t.chars.size()))) fail("a word is not valid UTF-8");
   uint32_t n_overlay = get32();
   for (uint32_t i = 0; i < n_overlay; ++i) {
     std::string w = cstr();
+    if (!IsValidUtf8(w)) fail("a word is not valid UTF-8");
     need(3);
     Pronunciation pr;
     pr.filler = b[pos] != 0;

@@ -75,7 +75,9 @@ WeightedAutomaton Run(const WeightedAutomaton& in, bool weighted, uint64_t budge
     }
     *work += contrib.size() + subsets[id].size();
     if (*work > work_budget) throw BudgetExceeded();
-    in.limits()->Tick(contrib.size() + subsets[id].size());
+    // A contribution costs about three units: sorting it, and hashing and
+    // comparing the subset it lands in.
+    in.limits()->Tick(3 * contrib.size() + subsets[id].size());
     out.SetFinal(id, fin);
     std::sort(contrib.begin(), contrib.end(), [](const Contribution& a, const Contribution& b) {
       return a.label != b.label ? a.label < b.label : a.next < b.next;

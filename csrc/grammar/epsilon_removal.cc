@@ -19,9 +19,14 @@ class Closure {
   // did not converge and the best-path fallback was used.
   bool Compute(const WeightedAutomaton& fsa, uint32_t src) {
     Reset();
-    if (SumPaths(fsa, src)) return true;
+    relaxations_ = 0;
+    const bool summed = SumPaths(fsa, src);
+    fsa.limits()->Tick(relaxations_);
+    if (summed) return true;
     Reset();
+    relaxations_ = 0;
     BestPaths(fsa, src);
+    fsa.limits()->Tick(relaxations_);
     return false;
   }
 
@@ -59,6 +64,7 @@ class Closure {
       resid_[s] = kLogZero;
       for (const WeightedArc& a : fsa.arcs(s)) {
         if (a.label != kEpsilon) continue;
+        ++relaxations_;
         if (++budget > kBudgetBase + 64ull * members_.size() * members_.size()) return false;
         const double add = r + a.weight;
         Touch(a.next);
@@ -90,6 +96,7 @@ class Closure {
       queued_[s] = 0;
       for (const WeightedArc& a : fsa.arcs(s)) {
         if (a.label != kEpsilon) continue;
+        ++relaxations_;
         const double cand = dist_[s] + a.weight;
         Touch(a.next);
         if (cand > dist_[a.next] + kConverged || dist_[a.next] == kLogZero) {
@@ -104,6 +111,7 @@ class Closure {
   }
 
   static constexpr uint64_t kBudgetBase = 100000;
+  uint64_t relaxations_ = 0;  // epsilon arcs followed: the work the limits count
   std::vector<double> dist_, resid_;
   std::vector<char> queued_;
   std::vector<uint32_t> members_;
@@ -134,6 +142,7 @@ EpsilonRemovalStats RemoveEpsilons(WeightedAutomaton* fsa) {
       const double d = closure.dist(r);
       if (d == kLogZero) continue;
       fin = LogAdd(fin, d + fsa->final_weight(r));
+      fsa->limits()->Tick(fsa->arcs(r).size());
       for (const WeightedArc& a : fsa->arcs(r))
         if (a.label != kEpsilon) out.AddArc(map[s], a.label, d + a.weight, map[a.next]);
     }

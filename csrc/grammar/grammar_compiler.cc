@@ -8,6 +8,7 @@
 #include "grammar/determinize.h"
 #include "grammar/epsilon_removal.h"
 #include "grammar/expansion_builder.h"
+#include "grammar/expansion_estimate.h"
 #include "grammar/minimize.h"
 #include "grammar/rule_analysis.h"
 #include "grammar/weight_pushing.h"
@@ -20,6 +21,7 @@ namespace {
 void CheckOptions(const GrammarCompileOptions& o) {
   if (o.max_states < 2) throw InvalidArgument("max_states must be at least 2");
   if (o.max_arcs < 1) throw InvalidArgument("max_arcs must be at least 1");
+  if (o.max_work < 1) throw InvalidArgument("max_work must be at least 1");
   if (!(o.max_seconds > 0.0)) throw InvalidArgument("max_seconds must be positive");
   if (!(o.default_repeat_prob > 0.0 && o.default_repeat_prob < 1.0))
     throw InvalidArgument("default_repeat_prob must be strictly between 0 and 1");
@@ -72,13 +74,26 @@ std::shared_ptr<GrammarFsa> CompileGrammar(const RuleSet& rules, const std::vect
   AutomatonLimits limits;
   limits.max_states = options.max_states;
   limits.max_arcs = options.max_arcs;
+  limits.max_work = options.max_work;
   limits.deadline = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                              std::chrono::duration<double>(std::min(options.max_seconds, 1e6)));
 
-  RuleAnalysis analysis = AnalyseRules(rules, roots);
-
   limits.what = "expansion";
   WeightedAutomaton fsa(&limits);
+  if (roots.empty()) {  // the union of no rules: nothing matches
+    fsa.SetStart(fsa.AddState());
+    auto out = Freeze(fsa, rules);
+    st.states = 1;
+    return out;
+  }
+  RuleAnalysis analysis = AnalyseRules(rules, roots);
+  const uint64_t estimate = EstimateExpansionStates(rules, analysis, roots, options.max_depth);
+  if (estimate > options.max_states)
+    throw InvalidArgument("grammar too large: expanding it needs about " +
+                          (estimate >= (uint64_t{1} << 62) ? std::string("2^62") : std::to_string(estimate)) +
+                          " states, over the limit max_states=" + std::to_string(options.max_states) +
+                          " (raise it to compile this grammar)");
+
   ExpansionOptions eo;
   eo.default_repeat_prob = options.default_repeat_prob;
   eo.garbage_prob = options.garbage_prob;
@@ -112,6 +127,7 @@ std::shared_ptr<GrammarFsa> CompileGrammar(const RuleSet& rules, const std::vect
   st.states = fsa.num_states();
   st.arcs = fsa.num_arcs();
   auto out = Freeze(fsa, rules);
+  st.work = limits.total_work();
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

@@ -12,6 +12,11 @@ void AutomatonLimits::CheckTime() const {
                           "); simplify the grammar or raise max_seconds");
 }
 
+void AutomatonLimits::FailWork() const {
+  throw InvalidArgument("grammar too complex: compiling it needs more than max_work=" + std::to_string(max_work) +
+                        " steps (" + what + "); simplify the grammar or raise max_work");
+}
+
 uint32_t WeightedAutomaton::AddState() {
   if (arcs_.size() >= limits_->max_states || arcs_.size() >= 0xFFFFFFF0u)
     throw InvalidArgument("grammar too large: " + limits_->what + " needs more than max_states=" +

@@ -37,22 +37,29 @@ struct WeightedArc {
 struct AutomatonLimits {
   uint64_t max_states = 0;
   uint64_t max_arcs = 0;
+  uint64_t max_work = UINT64_MAX;  // total Tick units over all stages
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::string what;  // the stage name used in messages
 
   void CheckTime() const;
-  // Counts units of work and checks the deadline every ~million of them, so
-  // a stage doing much work per state still stops on time.
+  // Counts units of work: past max_work it throws (a deterministic budget,
+  // the same on a loaded machine), and every ~million units it checks the
+  // deadline, so a stage doing much work per state still stops on time.
   void Tick(uint64_t units) const {
     work_ += units;
+    total_work_ += units;
+    if (total_work_ > max_work) FailWork();
     if (work_ >= (uint64_t{1} << 20)) {
       work_ = 0;
       CheckTime();
     }
   }
+  uint64_t total_work() const { return total_work_; }
 
  private:
+  [[noreturn]] void FailWork() const;
   mutable uint64_t work_ = 0;
+  mutable uint64_t total_work_ = 0;
 };
 
 class WeightedAutomaton {

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "common/utf8.h"
 #include "lm/mapped_file.h"
 #include "lm/ngram_binary_format.h"
 
@@ -49,6 +50,7 @@ class LineReader {
     return false;
   }
   size_t lineno() const { return lineno_; }
+  size_t remaining() const { return pos_ >= text_.size() ? 0 : text_.size() - pos_; }
 
   [[noreturn]] void Fail(const std::string& what) const {
     throw FormatError(name_ + ", line " + std::to_string(lineno_) + ": " + what +
@@ -151,6 +153,14 @@ NgramSet ParseArpa(std::string_view text, const std::string& name) {
     counts.push_back(count);
   }
   const int N = static_cast<int>(counts.size());
+  // Check the declared counts against what the rest of the file can hold
+  // before reserving anything: a k-gram line takes at least 2k+2 bytes
+  // ("p w1 .. wk\n"), so a 68-byte file cannot declare a billion n-grams.
+  uint64_t needed = 0;
+  for (int k = 1; k <= N; ++k) needed += counts[k - 1] * (2 * static_cast<uint64_t>(k) + 2);
+  if (needed > r.remaining())
+    r.Fail("\\data\\ declares more n-grams than the file can hold (" + std::to_string(needed) +
+           " bytes at least, " + std::to_string(r.remaining()) + " left): truncated or corrupt");
 
   NgramSet set;
   set.source = name;
@@ -193,6 +203,7 @@ NgramSet ParseArpa(std::string_view text, const std::string& name) {
       float bo = nf == k + 2 ? ParseLog10(r, fields[k + 1], "back-off weight") : 0.0f;
       if (k == N) bo = 0.0f;  // the highest order is never a context
       if (k == 1) {
+        if (!IsValidUtf8(fields[1])) r.Fail("word is not valid UTF-8");
         auto [it, fresh] = ids.emplace(fields[1], static_cast<WordId>(set.vocab.size()));
         if (!fresh) r.Fail("duplicate unigram '" + Shorten(fields[1]) + "'");
         set.vocab.emplace_back(fields[1]);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/utf8.h"
 #include "lm/bit_packing.h"
 #include "lm/mapped_file.h"
 #include "lm/ngram_binary_format.h"
@@ -206,6 +207,8 @@ NgramSet ParseSphinxLmBin(const uint8_t* data, size_t size, const std::string& n
   for (size_t i = 0; i < k; ++i) {
     if (words[i] != '\0') continue;
     if (set.vocab.size() == V) Bad(name, "more word strings than unigrams");
+    if (!IsValidUtf8(std::string_view(words + start, i - start)))
+      Bad(name, "word " + std::to_string(set.vocab.size()) + " is not valid UTF-8");
     set.vocab.emplace_back(words + start, i - start);
     start = i + 1;
   }

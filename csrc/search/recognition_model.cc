@@ -31,9 +31,9 @@ std::vector<float> UnigramScores(const SearchVocabulary& vocab, const lm::WordSe
 RecognitionModel::RecognitionModel(std::shared_ptr<const AcousticModel> am, std::shared_ptr<const Dictionary> dict,
                                    std::shared_ptr<const lm::WordSequenceModel> lm,
                                    const std::vector<std::string>& words)
-    : am_(std::move(am)),
-      dict_(std::move(dict)),
-      lm_(std::move(lm)),
+    : am_(Required(std::move(am), "the acoustic model")),
+      dict_(Required(std::move(dict), "the dictionary")),
+      lm_(Required(std::move(lm), "the word-sequence model (language model or grammar)")),
       vocab_(*dict_, *lm_, am_->mdef().silence_phone(), FillerPhones(am_->mdef()), words) {
   if (am_->mdef().n_emit_state() <= 0) throw FormatError("the acoustic model's phones have different state counts");
   tree_ = std::make_shared<LexiconTree>(vocab_, am_->mdef(), am_->transitions(), UnigramScores(vocab_, *lm_));

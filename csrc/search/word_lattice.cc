@@ -5,6 +5,8 @@
 #include <limits>
 #include <queue>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "common/error.h"
 
@@ -152,6 +154,45 @@ void WordLattice::ForwardBackward() {
   if (total == kNegInf) return;
   for (size_t i = 1; i < n; ++i)
     if (alpha[i] != kNegInf && beta[i] != kNegInf) posterior_[i] = std::exp(alpha[i] + beta[i] - total);
+}
+
+std::vector<double> WordLattice::Confidences(const std::vector<int>& path) const {
+  const int n = static_cast<int>(inst_.size());
+  std::vector<double> out(path.size(), 0.0);
+  if (posterior_.empty()) return out;
+  // Words by text: alternate pronunciations are distinct search words.
+  std::unordered_map<std::string_view, int> text_ids;
+  std::vector<int> text_of(n, -1);
+  for (int i = 1; i < n; ++i)
+    text_of[i] = text_ids.emplace(vocab_.word(inst_[i].word).text, static_cast<int>(text_ids.size())).first->second;
+  // Queries by middle frame; a sweep adds instances as they start (order_ is
+  // by start frame) and drops them once they end before the query frame.
+  std::vector<int> queries;
+  for (size_t q = 0; q < path.size(); ++q) {
+    if (path[q] <= 0 || path[q] >= n) throw InvalidArgument("path instance out of range");
+    queries.push_back(static_cast<int>(q));
+  }
+  auto middle = [&](int q) { return (inst_[path[q]].start + inst_[path[q]].end) / 2; };
+  std::stable_sort(queries.begin(), queries.end(), [&](int a, int b) { return middle(a) < middle(b); });
+  std::vector<double> active(text_ids.size(), 0.0);
+  auto ends_first = [&](int a, int b) { return inst_[a].end > inst_[b].end; };
+  std::priority_queue<int, std::vector<int>, decltype(ends_first)> live(ends_first);
+  size_t next = 1;  // order_[0] is the utterance start
+  for (int q : queries) {
+    const int m = middle(q);
+    for (; next < order_.size() && inst_[order_[next]].start <= m; ++next) {
+      const int i = order_[next];
+      if (posterior_[i] <= 0) continue;
+      active[text_of[i]] += posterior_[i];
+      live.push(i);
+    }
+    while (!live.empty() && inst_[live.top()].end < m) {
+      active[text_of[live.top()]] -= posterior_[live.top()];
+      live.pop();
+    }
+    out[q] = std::min(1.0, std::max(0.0, active[text_of[path[q]]]));
+  }
+  return out;
 }
 
 LatticePath WordLattice::BestPath() const {

@@ -59,6 +59,11 @@ class WordLattice {
   // Log of the summed scaled scores of all complete paths (forward total):
   // a path's posterior is exp(acoustic_scale * path.score - LogTotal()).
   double LogTotal() const { return log_total_; }
+  // Word confidences of a path's instances: for each, the summed posterior
+  // of the instances of the same word (any pronunciation) that cover the
+  // middle frame of its segment, at most 1. One sweep over the lattice, so
+  // O(instances log instances) whatever the path's length.
+  std::vector<double> Confidences(const std::vector<int>& path) const;
 
  private:
   float LinkScore(int from, int to) const;  // LM/penalty part of entering `to` after `from`

@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from . import _core
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, NotFoundError
 from .validation import checked_arguments, checked_init, check_instance, check_path, check_types
 from .model import default_model_dir
 
@@ -66,7 +66,7 @@ class AcousticModel:
             NotFoundError: the directory or a required file is missing.
             FormatError: a file is truncated, corrupted or inconsistent with the others.
         """
-        path = default_model_dir() if path is None else check_path(path, "acoustic model directory")
+        path = default_model_dir() if path is None else _model_dir(check_path(path, "acoustic model directory"))
         check_instance(options, AcousticModelOptions, "options", optional=False)
         native = _core.AcousticModel.load(
             path,
@@ -232,3 +232,15 @@ def load_cached(path: Optional[str] = None) -> AcousticModel:
     """``AcousticModel.load(path)`` memoised: models are immutable, so callers
     that load the same model repeatedly (e.g. :func:`asr_engine.align`) share one."""
     return AcousticModel.load(path)
+
+
+def _model_dir(path) -> str:
+    """``path`` as a string if it names a directory; a typed error otherwise."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidArgumentError(f"a model directory is a path, not {type(path).__name__}")
+    path = os.fsdecode(os.fspath(path))
+    if "\x00" in path:
+        raise InvalidArgumentError("model directory path contains a NUL character")
+    if not os.path.isdir(path):
+        raise NotFoundError(f"acoustic model directory not found: {path}")
+    return path

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
 
-from . import _core
+from . import _core, limits
 from .cache import atomic_write, default_cache_dir
 from .errors import FormatError, InvalidArgumentError, NotFoundError
 from .model import default_dictionary_path
@@ -88,9 +88,10 @@ class Dictionary:
                 the file, line and word), has no pronunciation, or repeats an entry.
             NotFoundError: the file does not exist.
         """
-        path = default_dictionary_path() if path is None else check_path(path, "dictionary path")
+        path = default_dictionary_path() if path is None else limits.check_regular_file(
+            check_path(path, "dictionary path"), "dictionary")
         if noise_dict is not None:
-            noise_dict = check_path(noise_dict, "noise_dict")
+            noise_dict = limits.check_regular_file(check_path(noise_dict, "noise_dict"), "noise dictionary")
         if cache_dir is not None:
             cache_dir = check_path(cache_dir, "cache_dir")
         if not isinstance(cache, bool):
@@ -150,6 +151,8 @@ class Dictionary:
             phones = phones.split()
         if not isinstance(word, str):
             raise InvalidArgumentError("word must be a string")
+        if not isinstance(phones, (list, tuple)) or not all(isinstance(p, str) for p in phones):
+            raise InvalidArgumentError("phones must be a string or a list of phone names")
         self._native.add_word(word, list(phones))
 
     def missing(self, words: Iterable[str]) -> list[str]:

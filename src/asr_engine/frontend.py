@@ -14,7 +14,7 @@ from typing import Mapping, Union
 
 import numpy as np
 
-from . import _core
+from . import _core, limits
 from .audio import Audio, load_audio
 from .errors import FormatError, InvalidArgumentError, NotFoundError
 from .validation import checked_arguments, checked_init, check_instance, check_path, check_types, describe_value
@@ -28,10 +28,7 @@ def load_feat_params(path: PathLike) -> dict[str, str]:
     path = os.fspath(path)
     if os.path.isdir(path):
         path = os.path.join(path, "feat.params")
-    if not os.path.isfile(path):
-        raise NotFoundError(f"feature parameters file not found: {path}")
-    with open(path, "rb") as f:
-        raw = f.read()
+    raw = limits.read_file(path, "feature parameters file", 1 << 20)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -313,15 +313,16 @@ class Recognizer:
         decoder.process(features)
         return decoder
 
-    def _words(self, instances: list[Any], posteriors: Any, ids: list[int],
+    def _words(self, lattice: Any, instances: list[Any], ids: list[int],
                fit: Optional[Callable[[int, int, float], float]] = None) -> list[WordResult]:
+        """The words of a lattice path, with confidences from one native pass
+        over the lattice (times ``fit`` of each word with a grammar)."""
         step = 1.0 / self.frame_rate
         words = []
-        for i in ids:
+        for i, conf in zip(ids, lattice.confidences(ids)):
             text, start, end, ac, filler = instances[i]
             if filler:
                 continue
-            conf = _confidence(instances, posteriors, text, start, end)
             if fit is not None:
                 conf *= fit(start, end, ac)
             words.append(WordResult(text, round(start * step, 3), round((end + 1) * step, 3), round(conf, 4)))
@@ -339,9 +340,8 @@ class Recognizer:
         if lattice.empty:
             return Result("", 0.0, [], [], round(duration, 3), True)
         instances = lattice.instances
-        posteriors = lattice.posteriors
         ids, _score = lattice.best_path()
-        words = self._words(instances, posteriors, ids, fit)
+        words = self._words(lattice, instances, ids, fit)
         confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
         alternatives = []
         if max_alternatives > 1:
@@ -351,7 +351,7 @@ class Recognizer:
                 if fit is not None:  # times the mean in-grammar probability of its words
                     fits = [fit(s, e, ac) for _t, s, e, ac, filler in (instances[i] for i in path) if not filler]
                     posterior *= float(np.mean(fits)) if fits else 1.0
-                alt_words = self._words(instances, posteriors, path, fit)
+                alt_words = self._words(lattice, instances, path, fit)
                 alternatives.append(Alternative(" ".join(w.word for w in alt_words), round(posterior, 4),
                                                 alt_words, round(float(score), 3)))
         return Result(" ".join(w.word for w in words), round(confidence, 4), words, alternatives,
@@ -514,15 +514,6 @@ def _against_loop(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
 
 
-def _confidence(instances: Any, posteriors: Any, text: str, start: int, end: int) -> float:
-    """Posterior of the word: the summed posteriors of lattice instances of
-    the same word that overlap the middle of its segment."""
-    middle = (start + end) // 2
-    total = 0.0
-    for i, (other, s, e, _ac, _filler) in enumerate(instances):
-        if other == text and s <= middle <= e:
-            total += posteriors[i]
-    return round(min(1.0, total), 4)
 
 
 _default: Optional[Recognizer] = None

@@ -16,7 +16,8 @@ from typing import BinaryIO, Union
 
 import numpy as np
 
-from ..errors import AudioError, InvalidArgumentError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
+from .. import limits
+from ..errors import AudioError, InvalidArgumentError, PayloadTooLargeError, UnsupportedMediaTypeError
 from . import wav
 from .containers import decode_container, sniff_container
 from .content_type import ContentType, parse_content_type
@@ -27,7 +28,7 @@ from ..validation import checked_arguments
 AudioSource = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO, np.ndarray]
 
 #: Default cap on encoded input, as the services' synchronous recognize call.
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+DEFAULT_MAX_BYTES = limits.MAX_AUDIO_BYTES
 
 
 @dataclass
@@ -75,7 +76,7 @@ def load_audio(
         sample_rate: rate to resample to (the model's); None keeps the input rate.
         input_rate: sample rate of a numpy ``source``.
         max_bytes: largest encoded input accepted (413 beyond it); None: no limit.
-        max_duration: longest audio accepted in seconds (413 beyond it).
+        max_duration: longest audio accepted in seconds (413 beyond it); None: no limit.
         allow_empty: return zero samples instead of raising for empty audio.
 
     Raises:
@@ -84,19 +85,10 @@ def load_audio(
         PayloadTooLargeError: over ``max_bytes`` or ``max_duration`` (413).
         NotFoundError: a path that does not exist (404).
     """
-    from .input import check_rate
-    from ..validation import check_value
-
-    if sample_rate is not None:
-        sample_rate = check_rate(sample_rate, "sample_rate")
-    if input_rate is not None:
-        input_rate = check_rate(input_rate, "input_rate")
-    if max_bytes is not None:
-        max_bytes = int(check_value("load_audio", "max_bytes", max_bytes,  # type: ignore[call-overload]
-                                    {"kind": int, "low": 0, "high": None, "low_open": False}))
-    if max_duration is not None:
-        max_duration = float(check_value("load_audio", "max_duration", max_duration,  # type: ignore[arg-type]
-                                         {"kind": float, "low": 0, "high": None, "low_open": True}))
+    sample_rate = _rate(sample_rate, "sample_rate", allow_none=True)
+    input_rate = _rate(input_rate, "input_rate", allow_none=True)
+    max_bytes = _param(limits.check_int, max_bytes, "max_bytes", 0)
+    max_duration = _param(limits.check_float, max_duration, "max_duration", 0.0)
     if not isinstance(allow_empty, bool):
         raise InvalidArgumentError(f"allow_empty must be True or False, got {type(allow_empty).__name__}")
     if content_type is not None and not isinstance(content_type, str):
@@ -119,21 +111,30 @@ def load_audio(
     return Audio(np.ascontiguousarray(out, dtype=np.float32), target, rate, channels, duration, encoding)
 
 
+def _param(check, value, name: str, low):
+    """A checked option, as an AudioError (400) naming it."""
+    try:
+        return check(value, name, low, allow_none=True)
+    except InvalidArgumentError as e:
+        raise AudioError(e.message) from None
+
+
+def _rate(value, name: str, *, allow_none: bool) -> int | None:
+    rate = _param(limits.check_int, value, name, 0) if (value is not None or not allow_none) else None
+    if rate is not None and not wav.MIN_RATE <= rate <= wav.MAX_RATE:
+        raise AudioError(f"{name} {rate} Hz is outside {wav.MIN_RATE}-{wav.MAX_RATE} Hz")
+    return rate
+
+
 def _read_bytes(source, max_bytes: int | None) -> bytes:
-    limit = None if max_bytes is None else int(max_bytes)
+    limit = max_bytes
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     elif isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
-        if not os.path.exists(path):
-            raise NotFoundError(f"audio file not found: {path}")
-        if os.path.isdir(path):
-            raise AudioError(f"{path} is a directory, not an audio file")
-        size = os.path.getsize(path)
-        if limit is not None and size > limit:
-            raise PayloadTooLargeError(f"audio file is {size} bytes, more than the limit of {limit} bytes")
-        with open(path, "rb") as f:
-            data = f.read()
+        try:
+            data = limits.read_file(source, "audio file", limit)
+        except InvalidArgumentError as e:
+            raise AudioError(e.message) from None
     elif hasattr(source, "read"):
         data = source.read() if limit is None else source.read(limit + 1)
         if not isinstance(data, (bytes, bytearray)):
@@ -150,8 +151,7 @@ def _read_bytes(source, max_bytes: int | None) -> bytes:
 def _from_array(a: np.ndarray, rate: int | None) -> tuple[np.ndarray, int, str]:
     if rate is None:
         raise AudioError("a numpy array of samples needs input_rate (its sample rate in Hz)")
-    if not wav.MIN_RATE <= int(rate) <= wav.MAX_RATE:
-        raise AudioError(f"input rate {rate} Hz is outside {wav.MIN_RATE}-{wav.MAX_RATE}")
+    rate = _rate(rate, "input_rate", allow_none=False)
     from .input import array_frames
 
     return array_frames(a), int(rate), f"array/{a.dtype}"

@@ -58,8 +58,9 @@ def decode_container(data: bytes, label: str, max_duration: float | None) -> tup
         raise UnsupportedMediaTypeError(
             f"this libsndfile ({_sf.__libsndfile_version__}) cannot decode MP3; convert the audio to FLAC or WAV"
         )
+    stream = io.BytesIO(data)
     try:
-        with _sf.SoundFile(io.BytesIO(data)) as f:
+        with _sf.SoundFile(stream) as f:
             rate, channels, frames = f.samplerate, f.channels, f.frames
             if not 1000 <= rate <= 384000:
                 raise AudioError(f"{label} stream gives an implausible sample rate of {rate} Hz")
@@ -73,8 +74,10 @@ def decode_container(data: bytes, label: str, max_duration: float | None) -> tup
     except (AudioError, PayloadTooLargeError):
         raise
     except (RuntimeError, ValueError, TypeError, OverflowError, MemoryError) as exc:
-        # soundfile raises LibsndfileError (a RuntimeError) for bad streams.
-        raise AudioError(f"cannot decode the {label} data: {exc}") from None
+        # soundfile raises LibsndfileError (a RuntimeError) for bad streams;
+        # its message names the stream object, which means nothing to a user.
+        message = str(exc).replace(repr(stream), "the uploaded audio")
+        raise AudioError(f"cannot decode the {label} data: {message}") from None
     if not np.all(np.isfinite(samples)):
         raise AudioError(f"the {label} data decodes to NaN or infinite samples")
     return samples, int(rate)

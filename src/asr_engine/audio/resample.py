@@ -1,13 +1,29 @@
 """Sample-rate conversion with an anti-aliasing polyphase filter."""
 from __future__ import annotations
 
-from math import gcd
+from fractions import Fraction
 
 import numpy as np
 
 #: Kaiser window shape of the polyphase low-pass filter: about 50 dB of
 #: stop-band attenuation, ample for 16-bit speech feeding 40 mel filters.
 KAISER_BETA = 5.0
+
+#: Largest up- or down-sampling factor of the polyphase filter. Its length
+#: (and cost) grows with the factors, which for coprime rates such as
+#: 383999 -> 16000 Hz would be millions of taps; such ratios are replaced by
+#: the nearest one with factors up to this bound (a rate error far below the
+#: 0.1% that speech recognition notices).
+MAX_FACTOR = 1000
+
+
+def resampling_factors(from_rate: int, to_rate: int) -> tuple[int, int]:
+    """(up, down) of the polyphase filter taking ``from_rate`` to ``to_rate``."""
+    ratio = Fraction(int(to_rate), int(from_rate))
+    if ratio.numerator > MAX_FACTOR or ratio.denominator > MAX_FACTOR:
+        # Bound the larger term; the smaller one is then bounded too.
+        ratio = ratio.limit_denominator(MAX_FACTOR) if ratio < 1 else 1 / (1 / ratio).limit_denominator(MAX_FACTOR)
+    return ratio.numerator, ratio.denominator
 
 
 def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
@@ -22,8 +38,7 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     # audio arrives at the model's rate already.
     from scipy.signal import resample_poly
 
-    g = gcd(int(from_rate), int(to_rate))
-    up, down = to_rate // g, from_rate // g
+    up, down = resampling_factors(from_rate, to_rate)
     out = resample_poly(samples.astype(np.float32, copy=False), up, down, window=("kaiser", KAISER_BETA))
     return out.astype(np.float32, copy=False)
 
@@ -41,8 +56,7 @@ class StreamingResampler:
     """
 
     def __init__(self, from_rate: int, to_rate: int) -> None:
-        g = gcd(int(from_rate), int(to_rate))
-        self.up, self.down = int(to_rate) // g, int(from_rate) // g
+        self.up, self.down = resampling_factors(from_rate, to_rate)
         self._same = self.up == self.down
         if not self._same:
             from scipy.signal import firwin

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import limits
 from ..errors import AudioError, UnsupportedMediaTypeError
 from .g711 import decode_alaw, decode_mulaw
 
@@ -24,9 +25,9 @@ FORMAT_EXTENSIBLE = 0xFFFE
 #: Sizes some streaming writers put in headers when the length is unknown.
 UNKNOWN_SIZES = (0xFFFFFFFF, 0x7FFFFFFF)
 
-MIN_RATE = 1000
-MAX_RATE = 384000
-MAX_CHANNELS = 64
+MIN_RATE = limits.MIN_SAMPLE_RATE
+MAX_RATE = limits.MAX_SAMPLE_RATE
+MAX_CHANNELS = limits.MAX_CHANNELS
 
 
 @dataclass

@@ -24,7 +24,7 @@ from .document import (
     Tag,
     Token,
 )
-from .source import GrammarError, Scanner
+from .source import GrammarError, Scanner, repeat_count
 from .xml_names import is_name_char, is_name_start_char, is_rule_name
 
 __all__ = ["AbnfParser", "parse_abnf"]
@@ -337,10 +337,10 @@ class AbnfParser(Scanner):
         m = _REPEAT.match(self.s, self.i)
         if not m:
             raise self.error(f"malformed repeat: expected '<n>', '<m-n>' or '<m->', found {self.describe()}")
-        lo = int(m.group(1))
+        lo = repeat_count(m.group(1))
         hi: Optional[int] = lo
         if m.group(2):
-            hi = int(m.group(3)) if m.group(3) else None
+            hi = repeat_count(m.group(3)) if m.group(3) else None
         if lo > MAX_COUNT or (hi is not None and hi > MAX_COUNT):
             from ..errors import InvalidArgumentError
 

@@ -7,14 +7,14 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any, Mapping, Optional, Sequence as Seq, Union
 
-from .. import _core
+from .. import _core, limits
 from ..errors import FormatError, InvalidArgumentError
 from .document import GrammarDocument
 from .loader import DocumentSet, LoadOptions, form_of_media_type, parse_document, sniff_form
 from .lowering import DTMF_ALIASES, lower, normalise_tokens
 from .lps import ParseNode, parse_tokens
 from .source import GrammarError
-from ..validation import check_types, checked_arguments, checked_init
+from ..validation import checked_arguments, checked_init
 
 __all__ = ["GrammarOptions", "Grammar", "compile_grammar", "matches"]
 
@@ -25,33 +25,50 @@ PathLike = Union[str, os.PathLike]
 @dataclass
 class GrammarOptions:
     """Compilation limits and probabilities (mirrors the native
-    ``GrammarCompileOptions``) plus how documents are loaded."""
+    ``GrammarCompileOptions``) plus how documents are loaded.
 
-    max_states: int = 1_000_000  #: states any intermediate automaton may have
-    max_arcs: int = 10_000_000  #: arcs any intermediate automaton may have
-    max_seconds: float = 60.0  #: wall-clock budget for compiling one grammar
+    The size limits' defaults (see :mod:`asr_engine.limits`) make any
+    grammar compile or fail in about a second; raise them for big grammars.
+    """
+
+    max_states: int = limits.MAX_GRAMMAR_STATES  #: states of any automaton (the expansion's estimated first)
+    max_arcs: int = limits.MAX_GRAMMAR_ARCS  #: arcs any intermediate automaton may have
+    max_work: int = limits.MAX_GRAMMAR_WORK  #: units of compile work (a deterministic time budget)
+    max_seconds: float = limits.MAX_GRAMMAR_SECONDS  #: wall-clock backstop for compiling one grammar
     default_repeat_prob: float = 0.5  #: P(one more copy) for repeats without /p/
     garbage_prob: float = 0.5  #: P($GARBAGE absorbs speech) vs. matching nothing
     max_depth: int = 2000  #: nesting of expansions and inlined rule references
     minimize: bool = True  #: merge equivalent automaton states
     external_refs: bool = True  #: resolve references to other local grammar files
     allow_outside_base: bool = False  #: let references leave the grammar's directory
-    max_source_bytes: int = 10_000_000  #: largest grammar document read
+    max_source_bytes: int = limits.MAX_GRAMMAR_BYTES  #: largest grammar document read
+    max_tokens: int = limits.MAX_GRAMMAR_TOKENS  #: white-space separated pieces per document, checked before parsing
     dtmf_aliases: bool = True  #: in DTMF grammars, "star"/"pound" mean "*"/"#"
 
     def __post_init__(self) -> None:
-        check_types(self)
+        for name in ("max_states", "max_arcs", "max_work", "max_source_bytes", "max_tokens"):
+            setattr(self, name, limits.check_int(getattr(self, name), name, 1, 2**63 - 1))
+        self.max_depth = limits.check_int(self.max_depth, "max_depth", 1, 2**32 - 1)
+        self.max_seconds = limits.check_float(self.max_seconds, "max_seconds", 0.0, 1e6, low_open=True)
+        for name in ("default_repeat_prob", "garbage_prob"):
+            v = limits.check_float(getattr(self, name), name, 0.0, 1.0, low_open=True)
+            if v == 1.0:
+                raise InvalidArgumentError(f"{name} must be strictly between 0 and 1, not 1")
+            setattr(self, name, v)
+        for name in ("minimize", "external_refs", "allow_outside_base", "dtmf_aliases"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidArgumentError(f"{name} must be True or False, not {getattr(self, name)!r:.60}")
 
     def native(self):
         o = _core.grammar.CompileOptions()
-        for name in ("max_states", "max_arcs", "max_seconds", "default_repeat_prob", "garbage_prob",
+        for name in ("max_states", "max_arcs", "max_work", "max_seconds", "default_repeat_prob", "garbage_prob",
                      "max_depth", "minimize"):
             setattr(o, name, getattr(self, name))
         return o
 
     def load_options(self) -> LoadOptions:
         return LoadOptions(external_refs=self.external_refs, allow_outside_base=self.allow_outside_base,
-                           max_source_bytes=self.max_source_bytes)
+                           max_source_bytes=self.max_source_bytes, max_tokens=self.max_tokens)
 
 
 def _tokens(sentence: Union[str, Seq[str]]) -> list[str]:
@@ -84,9 +101,9 @@ class Grammar:
         self.root_rules: list[str] = [name for _, name in roots]
         if roots:
             rules, root_ids, _ = lower(self.document, roots, options.dtmf_aliases)
-            self.fsa, self.stats = _compile_native(rules, root_ids, options, self.document.source)
-        else:
-            self.fsa, self.stats = None, {}
+        else:  # a document without rules: a real automaton accepting nothing
+            rules, root_ids = _core.grammar.RuleSet(), []
+        self.fsa, self.stats = _compile_native(rules, root_ids, options, self.document.source)
 
     # -- description ------------------------------------------------------------
 
@@ -242,8 +259,8 @@ def _compile_native(rules, root_ids, options: GrammarOptions, source: str):
 def _word_set(dictionary: Any):
     if isinstance(dictionary, (str, os.PathLike)):
         words = set()
-        with open(dictionary, "rb") as f:
-            for raw in f:
+        for raw in limits.read_file(dictionary, "dictionary").splitlines():
+            if True:
                 line = raw.decode("utf-8", "replace").strip()
                 if not line or line.startswith(";;;") or line.startswith("##"):
                     continue
@@ -263,28 +280,16 @@ def _word_set(dictionary: Any):
 
 def _read_source(source: Union[str, bytes, PathLike], options: GrammarOptions) -> tuple[bytes, Optional[str], str]:
     """(bytes, directory or None, display name)."""
-    if isinstance(source, bytes):
-        return source, None, "<bytes>"
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), None, "<bytes>"
     if isinstance(source, str):
         stripped = source.lstrip("\ufeff \t\r\n")
         if stripped.startswith(("#ABNF", "#JSGF", "<")) or "\n" in source or not source.strip():
             return source.encode("utf-8"), None, "<string>"
-    if not isinstance(source, (str, os.PathLike)):
+    if not isinstance(source, os.PathLike) and not isinstance(source, str):
         raise InvalidArgumentError(f"a grammar is text, bytes or a path, not {type(source).__name__}")
     path = os.fspath(source)
-    if not isinstance(path, str):
-        path = os.fsdecode(path)
-    if not os.path.isfile(path):
-        from ..errors import NotFoundError
-
-        raise NotFoundError(f"grammar file not found: {path}")
-    size = os.path.getsize(path)
-    if size > options.max_source_bytes:
-        from ..errors import PayloadTooLargeError
-
-        raise PayloadTooLargeError(f"{path}: grammar is {size} bytes, more than max_source_bytes")
-    with open(path, "rb") as f:
-        data = f.read()
+    data = limits.read_file(path, "grammar file", options.max_source_bytes)
     return data, os.path.dirname(os.path.abspath(path)), path
 
 
@@ -326,6 +331,8 @@ def compile_grammar(
             raise InvalidArgumentError(f"unknown grammar option(s): {', '.join(sorted(bad))}")
         opts = GrammarOptions(**{**{f.name: getattr(opts, f.name) for f in fields(GrammarOptions)},
                                  **option_overrides})
+    elif not isinstance(opts, GrammarOptions):
+        raise InvalidArgumentError(f"options must be a GrammarOptions, not {type(opts).__name__}")
     data, directory, name = _read_source(source, opts)
     if base_uri is not None:
         directory = os.path.abspath(os.fspath(base_uri))

@@ -9,7 +9,15 @@ import re
 
 from ..errors import FormatError
 
-__all__ = ["GrammarError", "SourceText", "decode_grammar_bytes"]
+__all__ = ["GrammarError", "SourceText", "decode_grammar_bytes", "repeat_count"]
+
+
+def repeat_count(digits: str) -> int:
+    """A repeat count's value; any count of more than 18 digits is returned
+    as 10**18, above every limit (Python refuses to convert >4300 digits,
+    and nothing needs to)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 18 else 10**18
 
 
 class GrammarError(FormatError):

@@ -25,7 +25,7 @@ from .document import (
     Tag,
     Token,
 )
-from .source import GrammarError
+from .source import GrammarError, repeat_count
 from .xml_names import is_rule_name
 
 __all__ = ["SrgsXmlParser", "parse_srgs_xml"]
@@ -336,8 +336,8 @@ class SrgsXmlParser:
             m = _REPEAT.match(rep.strip())
             if not m:
                 raise self.error(f"malformed repeat '{rep}' (expected n, m-n or m-)", el)
-            lo = int(m.group(1))
-            hi: Optional[int] = lo if not m.group(2) else (int(m.group(3)) if m.group(3) else None)
+            lo = repeat_count(m.group(1))
+            hi: Optional[int] = lo if not m.group(2) else (repeat_count(m.group(3)) if m.group(3) else None)
             if lo > MAX_COUNT or (hi is not None and hi > MAX_COUNT):
                 from ..errors import InvalidArgumentError
 

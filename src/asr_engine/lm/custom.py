@@ -57,6 +57,15 @@ from .ngram import NgramModel
 from .training import train_ngram
 from .vocabulary_model import DEFAULT_WORD_LOG10_PROB
 
+#: log10 probability, in the base component, of a corpus word the base model
+#: lacks (unless its CustomWord gives one): about the median unigram of the
+#: default LM, a rare word. The custom model carries it where the corpus's
+#: contexts fit; a high prior here would take mass from every base word once
+#: a corpus has thousands of new words.
+DEFAULT_CORPUS_WORD_LOG10_PROB = -6.5
+#: The most probability the new words may take from the base model's words together.
+MAX_NEW_WORD_MASS = 0.2
+
 _lm = _core.lm
 
 #: The IBM service's default ``customization_weight``; with it the estimated shares are used as they are.
@@ -161,7 +170,8 @@ class CustomLanguageModel:
         table = _estimate_shares(sentences, open_base, order, extra) if len(sentences) >= _FOLDS else ShareTable(
             [0.0] * (order * len(_COUNT_BINS)))
         counts = _state_counts(ngram, sentences)
-        info = {"sentences": len(sentences), "order": order, "words": len(word_map)}
+        info = {"sentences": len(sentences), "order": order, "words": len(word_map),
+                "corpus_words": [w for w in corpus_words if w not in base]}
         return cls(ngram, word_map, table, counts, info=info)
 
     # -- combination --------------------------------------------------------------------------------
@@ -182,8 +192,7 @@ class CustomLanguageModel:
 
     def new_word_probs(self, base) -> list[tuple[str, float]]:
         """(word, log10 p) for the custom words and corpus words ``base`` lacks."""
-        corpus_words = [w for w in self.ngram.words() if w not in ("<s>", "</s>", "<unk>")]
-        return _new_word_probs(base, self.words, corpus_words)
+        return _new_word_probs(base, self.words, self.info.get("corpus_words", []))
 
     def combine(self, base, weight: float = DEFAULT_CUSTOMIZATION_WEIGHT):
         """The word-sequence model of ``base`` customized by this model at ``weight``."""
@@ -273,13 +282,24 @@ def check_weight(weight) -> float:
 
 
 def _new_word_probs(base, words: Mapping[str, CustomWord], corpus_words: Sequence[str]) -> list[tuple[str, float]]:
-    out = {}
+    """(word, log10 p) for the words ``base`` lacks: a CustomWord's own
+    probability, else the corpus-word default for words of the corpus, else
+    the added-word default; scaled down together if they would take more than
+    :data:`MAX_NEW_WORD_MASS` from the base words."""
+    in_corpus = set(corpus_words)
+    out: dict[str, float] = {}
     for w in list(words) + list(corpus_words):
-        if w in out or w in base:
+        if w in out or w in base or w in ("<s>", "</s>", "<unk>"):
             continue
         cw = words.get(w)
-        p = cw.log10_prob if cw is not None and cw.log10_prob is not None else DEFAULT_WORD_LOG10_PROB
-        out[w] = float(p)
+        if cw is not None and cw.log10_prob is not None:
+            out[w] = float(cw.log10_prob)
+        else:
+            out[w] = DEFAULT_CORPUS_WORD_LOG10_PROB if w in in_corpus else DEFAULT_WORD_LOG10_PROB
+    mass = sum(10.0 ** p for p in out.values())
+    if mass > MAX_NEW_WORD_MASS:
+        shift = math.log10(MAX_NEW_WORD_MASS / mass)
+        out = {w: p + shift for w, p in out.items()}
     return sorted(out.items())
 
 

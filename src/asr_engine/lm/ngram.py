@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Union
 
 from ..cache import atomic_write, default_cache_dir
-from .. import _core
-from ..errors import FormatError, NotFoundError
+from .. import _core, limits
+from ..errors import FormatError, InvalidArgumentError
 
 _lm = _core.lm
 
@@ -76,24 +76,28 @@ class NgramModel(BoostMixin, _lm.NgramModel):
 
         Raises:
             NotFoundError: the file does not exist.
+            InvalidArgumentError: the path is a directory, device or FIFO.
             FormatError: the file is malformed (message names file and line).
+            PayloadTooLargeError: it decompresses to more than
+                :data:`asr_engine.limits.MAX_MODEL_FILE_BYTES`.
         """
-        path = os.fspath(path)
-        try:
-            with open(path, "rb") as f:
-                head = f.read(2)
-        except FileNotFoundError:
-            raise NotFoundError(f"{path}: no such file") from None
+        path = limits.check_regular_file(path, "language model")
+        with open(path, "rb") as f:
+            head = f.read(2)
         if head == b"\x1f\x8b":
-            with gzip.open(path, "rb") as f:
-                data = f.read()
-            return cls.from_arpa_text(data.decode("utf-8", errors="surrogateescape"), name=path)
+            return cls.from_arpa_text(_gunzip(path, limits.MAX_MODEL_FILE_BYTES), name=path)
         return cls(path, verify_checksum=verify_checksum)
 
     @classmethod
-    def from_arpa_text(cls, text: str, name: str = "<arpa text>") -> "NgramModel":
-        """Build a model from ARPA text held in memory."""
-        return cls(_lm.build_from_arpa_text(text, name))
+    def from_arpa_text(cls, text: Union[str, bytes], name: str = "<arpa text>") -> "NgramModel":
+        """Build a model from ARPA text (or its UTF-8 bytes) held in memory."""
+        if isinstance(text, str):
+            text = text.encode("utf-8", errors="surrogateescape")
+        elif isinstance(text, (bytearray, memoryview)):
+            text = bytes(text)
+        elif not isinstance(text, bytes):
+            raise InvalidArgumentError(f"ARPA text must be str or bytes, not {type(text).__name__}")
+        return cls(_lm.build_from_arpa_text(text, str(name)))
 
     def save(self, path: PathLike) -> None:
         """Write our memory-mappable binary format (atomically)."""
@@ -115,6 +119,24 @@ class NgramModel(BoostMixin, _lm.NgramModel):
 
     def __repr__(self) -> str:
         return f"<NgramModel order={self.order} counts={self.counts} from {self.name!r}>"
+
+
+def _gunzip(path: str, max_bytes: int) -> bytes:
+    """A gzip file's content, at most ``max_bytes`` of it (a small file can
+    inflate a thousandfold)."""
+    from ..errors import PayloadTooLargeError
+
+    out = bytearray()
+    try:
+        with gzip.open(path, "rb") as f:
+            # In chunks: read(n) would reserve n bytes up front.
+            while chunk := f.read(1 << 20):
+                out += chunk
+                if len(out) > max_bytes:
+                    raise PayloadTooLargeError(f"{path}: decompresses to more than {max_bytes} bytes")
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        raise FormatError(f"{path}: not a readable gzip file ({e})") from None
+    return bytes(out)
 
 
 def default_lm_path() -> Path:
@@ -144,7 +166,7 @@ def load_cached(path: PathLike, cache_dir: PathLike | None = None, *, verify_che
     but never a crash. ``verify_checksum=True`` also hashes the whole file
     (a few ms for the default LM, and all of it becomes resident).
     """
-    src = Path(path).resolve()
+    src = Path(limits.check_regular_file(path, "language model")).resolve()
     st = src.stat()
     key = hashlib.sha1(f"{src}|{st.st_size}|{st.st_mtime_ns}|v{FORMAT_VERSION}".encode()).hexdigest()[:16]
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()

@@ -69,17 +69,34 @@ def train_ngram(
     """
     if isinstance(sentences, str):
         sentences = sentences.splitlines()
-    if not isinstance(order, int) or not 1 <= order <= 6:
+    sentences = _strings(sentences, "sentences", "sentence")
+    extra_words = _strings([extra_words] if isinstance(extra_words, str) else extra_words, "extra_words", "extra word")
+    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= 6:
         raise InvalidArgumentError(f"order must be an integer from 1 to 6, not {order!r}")
-    if len(fallback_discounts) != 3:
-        raise InvalidArgumentError("fallback_discounts needs three values (D1, D2, D3+)")
+    try:
+        discounts_in = tuple(float(d) for d in fallback_discounts)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError("fallback_discounts must be three numbers (D1, D2, D3+)") from None
+    if len(discounts_in) != 3 or not all(0.0 <= d < 1e6 for d in discounts_in):
+        raise InvalidArgumentError("fallback_discounts needs three finite non-negative values (D1, D2, D3+)")
     prepared = [normalize_text(s) if normalize else s for s in sentences]
     extras = [normalize_text(w) if normalize else w for w in extra_words]
     extras = [w for w in extras if w]
     for w in extras:
         if len(w.split()) != 1:
             raise InvalidArgumentError(f"extra word {w!r} is not a single token")
-    image, discounts = _lm.train_mkn(prepared, order, extras, tuple(float(d) for d in fallback_discounts))
+    image, discounts = _lm.train_mkn(prepared, order, extras, discounts_in)
     model = NgramModel(image)
     model.discounts = [tuple(d) for d in discounts]
     return model
+
+
+def _strings(items, name: str, what: str) -> list[str]:
+    """``items`` as a list of str; a typed error naming the bad one otherwise."""
+    if isinstance(items, (bytes, bytearray)) or not hasattr(items, "__iter__"):
+        raise InvalidArgumentError(f"{name} must be an iterable of strings, not {type(items).__name__}")
+    out = list(items)
+    for i, s in enumerate(out):
+        if not isinstance(s, str):
+            raise InvalidArgumentError(f"{what} {i} is a {type(s).__name__}, not a string")
+    return out
