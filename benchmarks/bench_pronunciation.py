@@ -4,7 +4,8 @@ does assessment cost next to recognition?
 For N dev utterances of at least 4 words (seed 14) it measures, HundredMark,
 Comprehensive, miscue on where it matters:
 
-* right text: word AccuracyScore distribution (target mean >= 85);
+* right text: word AccuracyScore distribution (target mean >= 85), and the
+  Insertion/Omission marks miscue detection puts on it (false alarms);
 * wrong text (the next utterance's transcript): full-text accuracy (<= 40);
 * omission: the middle word cut out of the audio at its forced-alignment
   boundaries; is it ``Omission``, and CompletenessScore vs (n-1)/n;
@@ -14,7 +15,13 @@ Comprehensive, miscue on where it matters:
   utterance; its accuracy and whether it is < 60 (``Mispronunciation``);
 * speed: assessment time (given the recognition result) / recognition time.
 
-Run: ``python benchmarks/bench_pronunciation.py [N]``.
+Run: ``python benchmarks/bench_pronunciation.py [N]``. With N=24 (2026-12-01,
+default en-us model, 2 loaded cores): right-text word accuracy mean 88.8
+(p10 74.3, median 92.9); 5 Insertion and 1 Omission false marks over 212
+native words; wrong-text full-text accuracy mean 25.2 (median 32.7, p90
+45.1); cut word Omission 20/24; completeness minus (n-1)/n median 0.0;
+spliced word Insertion 22/24; swapped word accuracy median 21.8, below 60
+in 19/24; assessment / recognition time 0.187.
 """
 from __future__ import annotations
 
@@ -49,6 +56,7 @@ def main() -> None:
     aligner = ForcedAligner(rec.acoustic_model, rec.dictionary, AlignOptions(quality=False))
     right_words, right_full, wrong_full = [], [], []
     omitted, completeness_err, inserted, swap_acc, swap_low = [], [], [], [], []
+    false_ins, false_omi, n_words = [], [], 0
     t_rec = t_assess = 0.0
     for k, u in enumerate(sample):
         audio = ae.load_audio(str(u.path))
@@ -65,6 +73,9 @@ def main() -> None:
         t_rec += t1 - t0
         t_assess += t2 - t1
         right_words += [w.accuracy_score for w in right.words if w.error_type != "Insertion"]
+        false_ins.append(sum(w.error_type == "Insertion" for w in right.words))
+        false_omi.append(sum(w.error_type == "Omission" for w in right.words))
+        n_words += len(words)
         right_full.append(right.accuracy_score)
         wrong_full.append(assessor.assess(audio, other.reference, **KW).accuracy_score)
         # Omission: cut the middle word out at its aligned boundaries.
@@ -97,6 +108,8 @@ def main() -> None:
               flush=True)
     print("right text, word AccuracyScore:", dist(right_words))
     print("right text, full-text AccuracyScore:", dist(right_full))
+    print(f"right text, miscue on: {sum(false_ins)} Insertion and {sum(false_omi)} Omission marks "
+          f"over {n_words} reference words (false alarms)")
     print("wrong text, full-text AccuracyScore:", dist(wrong_full))
     print(f"cut word marked Omission: {sum(omitted)}/{len(omitted)}")
     print("CompletenessScore minus expected (n-1)/n after one cut:", dist(completeness_err))

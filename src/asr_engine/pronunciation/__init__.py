@@ -14,19 +14,23 @@ Method:
   frame-averaged log-likelihood is compared with the best competing CI phone
   of a free phone loop over the same frames. A logistic fitted on native
   dev speech maps it to 0-100 (:mod:`.calibration`); word accuracy is the
-  frame-weighted mean of its phones, full-text accuracy the mean over the
-  pronounced reference words.
+  frame-weighted mean of its phones, full-text accuracy the mean over all
+  reference words (a word not said scores what its squeezed segment scores,
+  so saying something else cannot raise it).
 * **Fluency** (:mod:`.fluency`): pause time between the first and last word
   beyond the native 90th percentile, and a speaking rate more than two
   native standard deviations (log scale) from the native mean, lower it.
 * **Completeness**: the share of reference words pronounced. A word counts
-  as not pronounced when its accuracy is below 30 and the recognized words
-  do not contain it (the recognizer decodes the audio when miscue detection
-  is on and no result is handed in; without a decode, accuracy alone decides).
+  as not pronounced when the recognized words do not contain it and either
+  its accuracy is below 30, or it is below 60 and the alignment squeezed it
+  into less than 1.5 times its shortest length (one frame per HMM state).
+  The recognizer decodes the audio when miscue detection is on and no result
+  is handed in; without a decode, the acoustic tests alone decide.
 * **Miscue** (:mod:`.miscue`): a Levenshtein alignment of the recognized
   words to the reference; reference words not pronounced are ``Omission``,
-  recognized words the reference lacks are ``Insertion`` unless the audio
-  under them is a well-pronounced reference word (a recognition error).
+  a recognized word the reference lacks is ``Insertion`` when aligning the
+  reference with it added at its time raises the path score by more than
+  10 nats (else it was a recognition error).
   Other words below accuracy 60 are ``Mispronunciation``.
 * **PronScore** = 0.6 accuracy + 0.2 fluency + 0.2 completeness.
 * ``FivePoint`` scores are the ``HundredMark`` ones divided by 20.

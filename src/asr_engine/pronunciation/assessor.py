@@ -185,7 +185,8 @@ class PronunciationAssessor:
                 alignment: Optional[Alignment]) -> tuple[list[bool], list[WordResult]]:
         """``(reference words the recognized words contain, confirmed insertions)``.
 
-        A recognized word the Levenshtein alignment leaves over is only a
+        A recognized word the Levenshtein alignment does not match to the
+        same reference word (an insertion or a substitution) is only a
         candidate: the reference is force-aligned again with it inserted at
         that place, and it is an insertion when that raises the path score by
         more than :data:`~.calibration.INSERTION_MIN_GAIN` nats (an extra word
@@ -197,8 +198,8 @@ class PronunciationAssessor:
         for i, j in align_words([w.lower() for w in words], hyp_words):
             if i is not None and j is not None and words[i].lower() == hyp_words[j]:
                 matched[i] = True
-            elif i is None and j is not None and hyp_words[j] in aligner.dictionary:
-                candidates.append(hyp[j])
+            elif j is not None and hyp_words[j] in aligner.dictionary:
+                candidates.append(hyp[j])  # extra or substituted: the re-alignment decides
         confirmed: list[WordResult] = []
         if alignment is None:
             return matched, confirmed
@@ -230,12 +231,15 @@ class PronunciationAssessor:
         # Per reference word: its aligned segment and its phones' accuracies.
         span: list[tuple[float, float]] = [(0.0, 0.0)] * n
         phones: list[list[tuple[PhoneGoodness, float]]] = [[] for _ in range(n)]
+        squeezed = [True] * n
         if alignment is not None:
             slot_of = {}
+            shortest = self.recognizer.acoustic_model.n_states_per_phone * self._step
             for k, w in enumerate(alignment.words):
                 if w.index is not None:
                     span[w.index] = (w.start, w.end)
                     slot_of[k] = w.index
+                    squeezed[w.index] = w.end - w.start < cal.SQUEEZED_BELOW * shortest * (w.phones[1] - w.phones[0])
             for g in goods:
                 slot = slot_of.get(alignment.phones[g.index].word)
                 if slot is not None:
@@ -244,9 +248,11 @@ class PronunciationAssessor:
                     for ps in phones]
         if matched is None:
             matched = [False] * n
-        omitted = [accuracy[i] < cal.OMISSION_BELOW and not matched[i] for i in range(n)]
+        omitted = [not matched[i] and (accuracy[i] < cal.OMISSION_BELOW
+                                       or (squeezed[i] and accuracy[i] < cal.MISPRONUNCIATION_BELOW))
+                   for i in range(n)]
         pronounced = [i for i in range(n) if not omitted[i]]
-        full_accuracy = sum(accuracy[i] for i in pronounced) / len(pronounced) if pronounced else 0.0
+        full_accuracy = sum(accuracy) / n
         completeness = 100.0 * len(pronounced) / n
 
         comprehensive = dimension == "Comprehensive"

@@ -40,6 +40,10 @@ MISPRONUNCIATION_BELOW = 60.0
 #: A reference word scoring below this accuracy that the recognized words
 #: do not contain was not said (``Omission``; not counted as pronounced).
 OMISSION_BELOW = 30.0
+#: So was one below the mispronunciation threshold that the alignment
+#: squeezed into less than this many times its shortest possible length
+#: (one frame per HMM state): the audio had no room for it.
+SQUEEZED_BELOW = 1.5
 #: A recognized word the reference lacks is an ``Insertion`` when aligning
 #: the reference with it added raises the path score by more than this
 #: (nats): about one word's insertion penalty in the search.

@@ -67,7 +67,7 @@ class PronunciationAssessment:
     """Scores of one utterance against its reference text.
 
     Attributes:
-        accuracy_score: full-text accuracy (mean over pronounced reference words).
+        accuracy_score: full-text accuracy (mean over the reference words).
         fluency_score: pauses and speaking rate against native speech
             (``Comprehensive`` only).
         completeness_score: share of reference words pronounced, on the
