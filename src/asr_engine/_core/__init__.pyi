@@ -12,7 +12,7 @@ import typing
 from . import lm
 from . import grammar
 from . import g2p
-__all__: list[str] = ['AcousticModel', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'RecognitionModel', 'SearchOptions', 'SenoneScorer', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'g2p', 'grammar', 'lm', 'parse_feat_params']
+__all__: list[str] = ['AcousticModel', 'AdaptationStatistics', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'MllrTransform', 'RecognitionModel', 'RegressionTree', 'SearchOptions', 'SenoneScorer', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'build_info', 'g2p', 'grammar', 'lm', 'map_adapt', 'parse_feat_params', 'write_model_parameters']
 class FrontendOptions:
     dither: bool
     double_bandwidth: bool
@@ -158,6 +158,27 @@ class AcousticModel:
     @staticmethod
     def load(path: str, variance_floor: typing.SupportsFloat | typing.SupportsIndex = 9.999999747378752e-05, mixture_weight_floor: typing.SupportsFloat | typing.SupportsIndex = 1.0000000116860974e-07, transition_floor: typing.SupportsFloat | typing.SupportsIndex = 9.999999747378752e-05) -> AcousticModel:
         ...
+    @staticmethod
+    def means(*args, **kwargs):
+        """
+        (self: asr_engine._core.AcousticModel) -> numpy.typing.NDArray[numpy.float32]
+        
+        Gaussian means, codebooks x densities x frame dims (streams concatenated)
+        """
+    @staticmethod
+    def variances(*args, **kwargs):
+        """
+        (self: asr_engine._core.AcousticModel) -> numpy.typing.NDArray[numpy.float32]
+        
+        Gaussian variances (after the variance floor), like means()
+        """
+    @staticmethod
+    def with_gaussians(*args, **kwargs):
+        """
+        (self: asr_engine._core.AcousticModel, means: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], variances: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], variance_floor: typing.SupportsFloat | typing.SupportsIndex = 9.999999747378752e-05) -> asr_engine._core.AcousticModel
+        
+        This model with other Gaussian parameters (same shape as means())
+        """
     def senone_sequence(self, base: str, left: str = '', right: str = '', position: str = 'i') -> tuple[str, list[int], int]:
         """
         (name, senones, tmat) of the triphone the model uses for this context (with Sphinx's back-off)
@@ -398,6 +419,10 @@ class LatticeOptions:
 class WordLattice:
     def best_path(self) -> tuple:
         ...
+    def confidences(self, path: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> list[float]:
+        """
+        Word confidence of each instance of `path`: the summed posterior of the same word's instances covering its middle frame.
+        """
     def nbest(self, n: typing.SupportsInt | typing.SupportsIndex) -> list:
         ...
     @property
@@ -429,8 +454,10 @@ class RecognitionModel:
     def num_words(self) -> int:
         ...
 class Decoder:
-    def __init__(self, model: RecognitionModel, options: SearchOptions) -> None:
-        ...
+    def __init__(self, model: RecognitionModel, options: SearchOptions, acoustic_model: AcousticModel = None) -> None:
+        """
+        acoustic_model: score senones with this model (an adapted copy of the network's) instead
+        """
     def best_path(self, final: bool = True) -> tuple[list, float]:
         ...
     def lattice(self, options: LatticeOptions | None = None) -> WordLattice:
@@ -522,7 +549,101 @@ class SpeechDetector:
     @property
     def frame_dim(self) -> int:
         ...
+class AdaptationStatistics:
+    def __init__(self, model: AcousticModel) -> None:
+        ...
+    def accumulate(self, features: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], senones: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float32] | None = None, observed: typing.Annotated[numpy.typing.ArrayLike, numpy.float32] | None = None) -> None:
+        """
+        Adds frames aligned to senones (-1 skips a frame), weighted per frame; statistics of `observed` (default: `features`) under posteriors from `features`.
+        """
+    def merge(self, other: AdaptationStatistics) -> None:
+        ...
+    def occupancy(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        occupancy of each Gaussian of stream 0, codebooks x densities
+        """
+    def sums(self) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+        """
+        (occupancy, sum of o, sum of o^2), each codebooks x densities x frame dims
+        """
+    @property
+    def codebook_frames(self) -> list[float]:
+        ...
+    @property
+    def frames(self) -> float:
+        ...
+class RegressionTree:
+    @staticmethod
+    def phonetic(model: AcousticModel) -> RegressionTree:
+        ...
+    @property
+    def nodes(self) -> list:
+        ...
+class MllrTransform:
+    @staticmethod
+    def estimate(prior: AcousticModel, statistics: AdaptationStatistics, tree: RegressionTree, min_frames: typing.SupportsFloat | typing.SupportsIndex = 3000.0, regression_tree: bool = True, block_diagonal: bool = True, ridge: typing.SupportsFloat | typing.SupportsIndex = 0.01) -> MllrTransform:
+        ...
+    @staticmethod
+    def identity(veclens: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> MllrTransform:
+        ...
+    @staticmethod
+    def parse(text: str) -> MllrTransform:
+        ...
+    @staticmethod
+    def read(path: str) -> MllrTransform:
+        ...
+    def __init__(self, a: collections.abc.Sequence[collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]]], b: collections.abc.Sequence[collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]]], var_scale: collections.abc.Sequence[collections.abc.Sequence[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]]] = [], class_of_codebook: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> None:
+        """
+        a[class][stream]: flattened veclen x veclen matrix; b like it with veclen offsets
+        """
+    def apply(self, model: AcousticModel) -> AcousticModel:
+        """
+        The model with transformed means (an adapted copy)
+        """
+    def to_text(self, layout: str = 'pocketsphinx') -> str:
+        ...
+    def write(self, path: str, layout: str = 'pocketsphinx') -> None:
+        ...
+    @property
+    def a(self) -> list[list[list[float]]]:
+        ...
+    @property
+    def b(self) -> list[list[list[float]]]:
+        ...
+    @property
+    def class_frames(self) -> list[float]:
+        ...
+    @property
+    def class_names(self) -> list[str]:
+        ...
+    @property
+    def class_of_codebook(self) -> list[int]:
+        ...
+    @class_of_codebook.setter
+    def class_of_codebook(self, arg1: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> None:
+        ...
+    @property
+    def n_class(self) -> int:
+        ...
+    @property
+    def var_scale(self) -> list[list[list[float]]]:
+        ...
+    @property
+    def veclens(self) -> list[int]:
+        ...
+def build_info() -> dict:
+    """
+    How the native core was built: {'kernels': 'native' | 'x86-64-v3' | 'baseline', 'native': bool}.
+    """
+def map_adapt(prior: AcousticModel, statistics: AdaptationStatistics, mean_prior: typing.SupportsFloat | typing.SupportsIndex = 8.0, variance_prior: typing.SupportsFloat | typing.SupportsIndex = 0.0, weight_prior: typing.SupportsFloat | typing.SupportsIndex = 0.0, variance_floor: typing.SupportsFloat | typing.SupportsIndex = 9.999999747378752e-05) -> AcousticModel:
+    """
+    MAP re-estimation around `prior`'s parameters; returns the adapted model
+    """
 def parse_feat_params(text: str, source: str = 'feat.params') -> dict[str, str]:
     """
     Parse the text of a Sphinx feat.params file into a dict of option name (no dash) to value.
+    """
+def write_model_parameters(model: AcousticModel, directory: str, mixture_weights: bool = False) -> None:
+    """
+    Writes the model's means, variances (and float mixture_weights) as Sphinx binary files
     """

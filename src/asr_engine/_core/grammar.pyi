@@ -1,6 +1,3 @@
-# Type stubs of the native core, generated from the built module (then checked by
-# tests/test_typing.py):  python -m pybind11_stubgen asr_engine._core -o /tmp/stubs \
-#   --ignore-invalid-expressions "<.*>" --numpy-array-wrap-with-annotated
 """
 Grammar automata (SRGS ABNF/XML and JSGF compile to these).
 """
@@ -86,6 +83,12 @@ class CompileOptions:
         ...
     @max_states.setter
     def max_states(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_work(self) -> int:
+        ...
+    @max_work.setter
+    def max_work(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
 class GrammarFsa(asr_engine._core.lm.WordSequenceModel):
     """

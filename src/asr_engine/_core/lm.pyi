@@ -1,6 +1,3 @@
-# Type stubs of the native core, generated from the built module (then checked by
-# tests/test_typing.py):  python -m pybind11_stubgen asr_engine._core -o /tmp/stubs \
-#   --ignore-invalid-expressions "<.*>" --numpy-array-wrap-with-annotated
 """
 Language models (n-gram, interpolation, boosts).
 """
