@@ -26,6 +26,7 @@ import os
 import random
 import signal
 import subprocess
+import importlib.util
 import sys
 import tempfile
 import threading
@@ -33,8 +34,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "src"))
+if importlib.util.find_spec("asr_engine") is None:  # not installed: the source tree (built in place)
+    sys.path.insert(0, str(HERE.parent / "src"))
 
+import asr_engine  # noqa: E402
 from asr_engine import AsrError  # noqa: E402
 from asr_engine.customization import Store, verify_store  # noqa: E402
 from asr_engine.watson import SpeechToText  # noqa: E402
@@ -101,7 +104,7 @@ def kill_runs(path: str, runs: int, seed: int) -> dict:
     phases: dict[str, int] = {}
     for run in range(runs):
         proc = subprocess.Popen([sys.executable, __file__, "worker", path, str(seed * 1000 + run)],
-                                stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(HERE.parent / "src")})
+                                stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(Path(asr_engine.__file__).resolve().parent.parent)})
         assert proc.stdout.readline().strip() == "ready", "worker did not start"
         time.sleep(rng.uniform(0.05, 3.0))
         with Store(path) as peek:  # what was the worker doing when it died?

@@ -5,6 +5,8 @@ subclasses may escape. A long run: ``python tests/api_fuzz.py --examples 400``
 (4,800 cases)."""
 from __future__ import annotations
 
+import asr_engine  # children import the package this test runs against (installed or in place)
+
 import json
 import os
 import subprocess
@@ -18,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 
 def test_public_api_raises_only_asr_errors():
     pytest.importorskip("hypothesis")
-    env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
+    env = {**os.environ, "PYTHONPATH": str(Path(asr_engine.__file__).resolve().parent.parent)}
     out = subprocess.run([sys.executable, str(HERE / "api_fuzz.py"), "--examples", "25"], capture_output=True,
                          text=True, env=env, timeout=600)
     assert out.returncode == 0, f"fuzz worker died (exit {out.returncode}):\n{out.stderr[-3000:]}"

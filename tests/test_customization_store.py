@@ -2,6 +2,8 @@
 sweep, compare-and-set jobs, leases and recovery after a killed process."""
 from __future__ import annotations
 
+import asr_engine  # children import the package this test runs against (installed or in place)
+
 import json
 import os
 import signal
@@ -106,7 +108,7 @@ def test_killed_process_is_recovered_on_open(tmp_path):
         cid = stt.create_language_model("m", "en-US_BroadbandModel")["customization_id"]
         stt.add_word(cid, "IEEE", sounds_like=["I. triple E."])
     proc = subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path), cid], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+                            env={**os.environ, "PYTHONPATH": str(Path(asr_engine.__file__).resolve().parent.parent)})
     orphan = proc.stdout.readline().strip()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -125,7 +127,7 @@ def test_kill_runs_and_storm_short():
     """A short run of benchmarks/store_reliability.py (the long one is in the report)."""
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "store_reliability.py"), "--kill-runs", "3",
                           "--storm-seconds", "3", "--seed", "7"], capture_output=True, text=True, timeout=300,
-                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+                         env={**os.environ, "PYTHONPATH": str(Path(asr_engine.__file__).resolve().parent.parent)})
     assert out.returncode == 0, out.stdout + out.stderr
     report = json.loads(out.stdout)
     assert report["kill_runs"] == 3 and report["problems"] == [] and report["unexpected_errors"] == []
