@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     feats = sub.add_parser("features", help="decode audio files and compute their acoustic features")
     _add_inputs(feats, jobs=False, formats=("text", "json", "jsonl"))
     feats.set_defaults(func=commands.features)
+
+    srv = sub.add_parser("serve", help="serve the Watson and Azure interfaces over HTTP and WebSocket")
+    from ..server import main as server_main  # argparse only: the server's extra loads when it runs
+
+    server_main.add_arguments(srv)
+    srv.set_defaults(func=server_main.serve)
     return parser
 
 

@@ -1,0 +1,48 @@
+"""``asr-engine serve``: the application under uvicorn."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+from .config import KEYS_ENV, ApiKeys, ServerConfig
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need keys)")
+    p.add_argument("--port", type=int, default=8080, help="TCP port (default 8080)")
+    p.add_argument("--store", default=None, help="store directory (default $ASR_ENGINE_HOME)")
+    p.add_argument("--database-url", default=None,
+                   help="shared database, e.g. postgresql+psycopg://user@host/db (default: SQLite in --store)")
+    p.add_argument("--keys", default=None, metavar="FILE",
+                   help=f"API keys, one KEY=instance a line (default: ${KEYS_ENV})")
+    p.add_argument("--workers", type=int, default=2, help="recognitions at once (default 2)")
+    p.add_argument("--queue", type=int, default=16, help="recognitions that may wait (default 16)")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+
+def config_from(args: argparse.Namespace) -> ServerConfig:
+    keys = ApiKeys.from_file(args.keys) if args.keys else ApiKeys.from_environment()
+    return ServerConfig(host=args.host, port=args.port, store=Path(args.store) if args.store else None,
+                        database_url=args.database_url or os.environ.get("ASR_ENGINE_DATABASE_URL"),
+                        keys=keys, workers=args.workers, queue=args.queue)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the server until SIGINT/SIGTERM; in-flight requests finish first."""
+    try:
+        import uvicorn
+    except ImportError:
+        from ..errors import AsrError
+
+        raise AsrError('the server needs its extra: pip install "asr_engine[server]"', 500) from None
+    from .app import create_app
+
+    config = config_from(args)
+    config.check()
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    app = create_app(config)
+    uvicorn.run(app, host=config.host, port=config.port, log_level=args.log_level, access_log=False,
+                timeout_graceful_shutdown=60, ws_max_size=4 * 1024 * 1024, lifespan="on")
+    return 0
