@@ -1,0 +1,93 @@
+"""Two server processes on one PostgreSQL database and one blob directory,
+as a multi-replica deployment runs them: a model made through one is listed,
+used and deleted through the other, and training claimed by a replica that
+dies is recovered by the survivor."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("psycopg")
+
+from ibm_cloud_sdk_core import ApiException  # noqa: E402
+from ibm_cloud_sdk_core.authenticators import BasicAuthenticator  # noqa: E402
+from ibm_watson import SpeechToTextV1  # noqa: E402
+from ibm_watson.speech_to_text_v1 import SpeechRecognitionResults  # noqa: E402
+
+from conftest import DATA, DEV  # noqa: E402
+from postgres_cluster import PostgresCluster, pg_bin  # noqa: E402
+from server_process import ServerProcess  # noqa: E402
+
+KEY = "replica-key-0123456789"
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    if pg_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed: .ci/run must install the postgresql package")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    cluster = PostgresCluster()
+    yield cluster
+    cluster.stop()
+
+
+def client(server) -> SpeechToTextV1:
+    stt = SpeechToTextV1(authenticator=BasicAuthenticator("apikey", KEY))
+    stt.set_service_url(server.url)
+    return stt
+
+
+def wait_status(stt, cid, wanted, timeout=180.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        model = stt.get_language_model(cid).get_result()
+        if model["status"] in wanted:
+            return model
+        assert time.monotonic() < deadline, model
+        time.sleep(0.3)
+
+
+def test_two_replicas_share_models_and_recover_training(postgres, tmp_path):
+    url = postgres.create_database("replicas")
+    store = tmp_path / "shared-store"
+    a = ServerProcess(store, keys=f"{KEY}=tenant", database_url=url)
+    b = ServerProcess(store, keys=f"{KEY}=tenant", database_url=url)
+    try:
+        sa, sb = client(a), client(b)
+        cid = sa.create_language_model("replicated", "en-US_BroadbandModel").get_result()["customization_id"]
+        assert cid in [m["customization_id"] for m in sb.list_language_models().get_result()["customizations"]]
+        with open(DATA / "corpora" / "sonnets" / "sonnets_4-154.txt", "rb") as f:
+            sa.add_corpus(cid, "sonnets", f.read())
+        wait_status(sb, cid, {"ready"})
+        assert sb.get_corpus(cid, "sonnets").get_result()["status"] == "analyzed"
+
+        # Training claimed by A; A dies mid-way; B sees the model released.
+        sa.train_language_model(cid)
+        assert sb.get_language_model(cid).get_result()["status"] == "training"
+        a.proc.send_signal(signal.SIGKILL)
+        a.proc.wait(30)
+        recovered = wait_status(sb, cid, {"ready", "available"}, timeout=300)
+        if recovered["status"] == "ready":  # interrupted, as the error says
+            assert "interrupted" in recovered.get("error", "").lower() or recovered.get("error")
+            sb.train_language_model(cid)
+            wait_status(sb, cid, {"available"})
+
+        with open(DEV / "arctic_aew_a0003.wav", "rb") as f:
+            res = sb.recognize(f.read(), content_type="audio/wav", language_customization_id=cid).get_result()
+        assert SpeechRecognitionResults.from_dict(res).to_dict() == res
+        sb.delete_language_model(cid)
+        c = ServerProcess(store, keys=f"{KEY}=tenant", database_url=url)
+        try:
+            with pytest.raises(ApiException) as err:
+                client(c).get_language_model(cid)
+            assert err.value.status_code == 404
+        finally:
+            c.stop()
+    finally:
+        a.stop()
+        b.stop()
