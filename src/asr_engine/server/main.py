@@ -19,6 +19,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"API keys, one KEY=instance a line (default: ${KEYS_ENV})")
     p.add_argument("--workers", type=int, default=2, help="recognitions at once (default 2)")
     p.add_argument("--queue", type=int, default=16, help="recognitions that may wait (default 16)")
+    p.add_argument("--session-window", type=float, default=30.0, metavar="SECONDS",
+                   help="uploads must bring 15 s of audio per this many seconds, half of it (default 30)")
+    p.add_argument("--keepalive", type=float, default=20.0, metavar="SECONDS",
+                   help="a space is sent this often while a long HTTP recognition runs (default 20)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
 
@@ -26,7 +30,8 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
     keys = ApiKeys.from_file(args.keys) if args.keys else ApiKeys.from_environment()
     return ServerConfig(host=args.host, port=args.port, store=Path(args.store) if args.store else None,
                         database_url=args.database_url or os.environ.get("ASR_ENGINE_DATABASE_URL"),
-                        keys=keys, workers=args.workers, queue=args.queue)
+                        keys=keys, workers=args.workers, queue=args.queue,
+                        session_window_seconds=args.session_window, keepalive_seconds=args.keepalive)
 
 
 def serve(args: argparse.Namespace) -> int:
