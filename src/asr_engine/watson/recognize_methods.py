@@ -93,6 +93,28 @@ class RecognitionMethods:
         return recognize_json(self.language_models, self.owner, audio, content_type, checked)
 
 
+    def recognize_using_websocket(self, audio: Any, content_type: Optional[str], recognize_callback: Any,
+                                  interim_results: bool = False, **params: Any) -> None:
+        """Stream ``audio`` as the SDK's WebSocket interface does, in process.
+
+        ``audio`` is the SDK's ``AudioSource``, a ``queue.Queue`` of byte
+        chunks (ending with None), a binary file, bytes (sent in 1024-byte
+        chunks) or an iterable of chunks. ``recognize_callback`` has the
+        SDK's ``RecognizeCallback`` methods (``on_connected``,
+        ``on_listening``, ``on_hypothesis``, ``on_transcription``,
+        ``on_data``, ``on_error``, ``on_inactivity_timeout``, ``on_close``);
+        they are called in this thread, in the service's order. Other
+        parameters are those of :meth:`recognize` plus
+        ``processing_metrics(_interval)``. Returns when the stream is done.
+        """
+        from .websocket import run_websocket
+
+        customer_id = request_labels(params)
+        params.pop("http_proxy_host", None)
+        params.pop("http_proxy_port", None)
+        run_websocket(self, audio, content_type, recognize_callback, interim_results, params, customer_id)
+
+
 def _no_more(kwargs: Mapping[str, Any]) -> None:
     from .speech_to_text import _options
 
