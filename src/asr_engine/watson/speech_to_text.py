@@ -60,16 +60,22 @@ class SpeechToText(RecognitionMethods):
             ``en-US_NarrowbandModel``).
         service_url: the base of the ``url`` fields (models, jobs), e.g. the
             address of a server that wraps this client.
+        jobs: the :class:`~asr_engine.watson.jobs.JobManager` for
+            ``create_job`` and friends, e.g. one shared by a server's clients
+            (default: one of this client's own, started on first use).
     """
 
     def __init__(self, store: Optional[Store] = None, owner: str = "default", *,
-                 base_models: Optional[Mapping[str, BaseModel]] = None, service_url: str = "") -> None:
+                 base_models: Optional[Mapping[str, BaseModel]] = None, service_url: str = "",
+                 jobs: Optional[Any] = None) -> None:
         if not isinstance(owner, str) or not owner:
             raise InvalidArgumentError("owner must be a non-empty string")
         if not isinstance(service_url, str):
             raise InvalidArgumentError("service_url must be a string")
         self.owner = owner
         self.service_url = service_url
+        if jobs is not None:
+            self._job_manager = jobs
         self.language_models = CustomLanguageModels(store, base_models)
 
     @property
@@ -184,4 +190,6 @@ class SpeechToText(RecognitionMethods):
 
     def delete_user_data(self, customer_id: str, **kwargs) -> dict:
         _options(kwargs)
-        return self.language_models.delete_user_data(self.owner, customer_id)
+        body = self.language_models.delete_user_data(self.owner, customer_id)
+        self._purge_jobs(customer_id)
+        return body
