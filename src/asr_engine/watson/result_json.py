@@ -97,8 +97,9 @@ def result_json(phrase: Any, params: RecognizeParameters, *, final: bool = True,
             alternatives.append(alternative_json(alt.words, None, params, final=final, best=False,
                                                  display_as=display_as, undisplay=undisplay))
     entry: dict[str, Any] = {"final": final, "alternatives": alternatives}
-    if final and params.spotting:
-        entry["keywords_result"] = keywords_json(getattr(phrase, "keywords", None) or {}, params)
+    found = getattr(phrase, "keywords", None)
+    if final and params.spotting and found is not None:
+        entry["keywords_result"] = keywords_json(found, params)
     if final and params.word_alternatives_threshold is not None:
         bins = getattr(phrase, "word_alternatives", None)
         if bins is not None:
@@ -139,6 +140,26 @@ def _field(obj: Any, name: str) -> Any:
     return obj[name] if isinstance(obj, Mapping) else getattr(obj, name)
 
 
+#: Requested features and the engine result attribute that carries each.
+_FEATURES = (("keywords", "spotting", "keywords"),
+             ("word_alternatives_threshold", "word_alternatives_threshold", "word_alternatives"),
+             ("speaker_labels", "speaker_labels", "speaker_labels"),
+             ("audio_metrics", "audio_metrics", "audio_metrics"),
+             ("split_transcript_at_phrase_end", "split_transcript_at_phrase_end", "end_of_utterance"))
+
+
+def _unavailable(result: Any, params: RecognizeParameters) -> list[str]:
+    """A warning naming requested features the engine's result does not
+    carry (an engine built without them), instead of silently empty fields."""
+    phrases = phrases_of(result)
+    missing = [name for name, wanted, attr in _FEATURES
+               if getattr(params, wanted) not in (None, False)
+               and not any(hasattr(p, attr) for p in [result, *phrases])]
+    if not missing:
+        return []
+    return [f"Not supported by this engine: {', '.join(missing)}; the response omits their results."]
+
+
 def results_json(result: Any, params: RecognizeParameters, *, display_as: Mapping[str, str] | None = None,
                  result_index: int = 0, warnings: Sequence[str] = ()) -> dict:
     """The whole ``SpeechRecognitionResults`` body of one recognition."""
@@ -154,7 +175,7 @@ def results_json(result: Any, params: RecognizeParameters, *, display_as: Mappin
     metrics = getattr(result, "audio_metrics", None)
     if params.audio_metrics and metrics is not None:
         body["audio_metrics"] = metrics if isinstance(metrics, Mapping) else metrics.to_dict()
-    all_warnings = [*params.warnings, *warnings]
+    all_warnings = [*params.warnings, *warnings, *_unavailable(result, params)]
     if all_warnings:
         body["warnings"] = all_warnings
     return body
