@@ -23,7 +23,7 @@ from .hesitation import HESITATION, drop_hesitations, hesitation_form, is_hesita
 from .itn import CONVENTIONS, MAX_TEXT_CHARS, ItnOptions, Span, format_spans, inverse_normalize, join_spans
 from .profanity import is_profane, mask_profanity, mask_word, masker
 from .redaction import redact
-from .watson import watson_transcript
+from .watson import watson_spans, watson_transcript
 
 __all__ = [
     "inverse_normalize",
@@ -45,6 +45,7 @@ __all__ = [
     "drop_hesitations",
     "apply_display_as",
     "watson_transcript",
+    "watson_spans",
     "azure_text_forms",
     "display_text",
     "TextForms",

@@ -1,55 +1,111 @@
-"""The first ``recognize`` of the Watson façade: base or custom language
-model, ``customization_weight``, ``grammar_name``; the basic result JSON.
+"""``recognize`` of the Watson façade: from checked parameters to the engine
+and back to the service's JSON.
 
+:class:`RecognitionTarget` resolves what one request recognizes with: the
+base model (404 ``Model {name} not found``), the custom language model
+(trained artifact, its base, its weight), the grammar, ``base_model_version``.
 The recognizer for a custom model comes from the engine
-(``Recognizer.customized``, which caches its search network per trained
-model and weight); the façade only resolves ids to trained artifacts and
-shapes the JSON.
+(``Recognizer.customized``, cached per trained model and weight).
+:func:`decode_request_audio` applies the service's audio rules (at least
+100 bytes; audio below the model's rate is refused; the IBM texts of §1.8).
+The façade decides nothing about what is recognized.
 """
 from __future__ import annotations
 
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
 
-from ..customization.base_models import lookup
-from ..customization.training import check_weight
-from ..errors import InvalidArgumentError
+from ..audio import Audio
+from ..audio.input import read_audio
+from ..customization.base_models import BaseModel, lookup
+from ..errors import AsrError, AudioError, InvalidArgumentError, NotFoundError
+from .parameters import MAX_ALTERNATIVES, RecognizeParameters
+from .result_json import results_json
 
-DEFAULT_MODEL = "en-US_BroadbandModel"
-
-def results_json(result) -> dict:
-    """A :class:`asr_engine.Result` as ``SpeechRecognitionResults`` (one final
-    result per phrase; transcripts end with a space, as the service's do)."""
-    phrases = getattr(result, "phrases", None) or [result]
-    results = []
-    for phrase in phrases:
-        if not phrase.transcript:
-            continue
-        alternative = {"transcript": phrase.transcript + " "}
-        if phrase.confidence is not None:
-            alternative["confidence"] = round(float(phrase.confidence), 2)
-        results.append({"alternatives": [alternative], "final": True})
-    return {"result_index": 0, "results": results}
+#: Smallest request the service accepts, in bytes.
+MIN_AUDIO_BYTES = 100
 
 
-def recognize_json(service, owner: str, audio, content_type: Optional[str] = None, *, model: Optional[str] = None,
-                   language_customization_id: Optional[str] = None, customization_weight: Optional[float] = None,
-                   grammar_name: Optional[str] = None) -> dict:
-    base = lookup(service.base_models, model or DEFAULT_MODEL)
-    if language_customization_id is None:
-        if customization_weight is not None:
-            raise InvalidArgumentError("Cannot specify customization weight when not using customization.")
-        if grammar_name is not None:
-            raise InvalidArgumentError("grammar_name needs a language_customization_id.")
-        return results_json(base.recognizer().recognize(audio, content_type))
-    weight = check_weight(customization_weight)
-    trained = service.trained_customization(owner, language_customization_id)
-    if trained.base_model_name != base.name:
-        raise InvalidArgumentError(
-            f"The custom language model '{trained.customization_id}' is based on {trained.base_model_name}; "
-            f"it cannot be used with {base.name}. Pass model='{trained.base_model_name}'.")
-    recognizer = base.recognizer().customized(
-        trained.custom_lm(), trained.customization_weight if weight is None else weight)
-    grammar = trained.grammar(grammar_name) if grammar_name is not None else None
-    if grammar is not None:
-        return results_json(recognizer.recognize(audio, content_type, grammar=grammar))
-    return results_json(recognizer.recognize(audio, content_type))
+@dataclass
+class RecognitionTarget:
+    """The recognizer, grammar and display table one request uses."""
+
+    base: BaseModel
+    recognizer: Any
+    grammar: Any = None
+    display_as: Mapping[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def engine_options(self, params: RecognizeParameters) -> dict[str, Any]:
+        """Keyword arguments of ``Recognizer.recognize`` for ``params``."""
+        options: dict[str, Any] = {"max_alternatives": min(params.max_alternatives, MAX_ALTERNATIVES)}
+        if self.grammar is not None:
+            options["grammar"] = self.grammar
+        return options
+
+
+def resolve_target(service: Any, owner: str, params: RecognizeParameters) -> RecognitionTarget:
+    """What ``params`` recognize with (models looked up, customizations loaded).
+
+    Raises:
+        NotFoundError: unknown model, customization or grammar (404).
+        InvalidArgumentError: a custom model of another base model, an
+            untrained one, or a ``base_model_version`` the model lacks (400).
+    """
+    base = lookup(service.base_models, params.model)
+    if params.acoustic_customization_id is not None:
+        acoustic = getattr(service, "acoustic_models", None)
+        if acoustic is None:
+            raise NotFoundError(f"No acoustic customization with ID '{params.acoustic_customization_id}' "
+                                f"was found for the requesting credentials.")
+    versions = [base.version]
+    if params.language_customization_id is None:
+        target = RecognitionTarget(base, base.recognizer())
+    else:
+        trained = service.trained_customization(owner, params.language_customization_id)
+        if trained.base_model_name != base.name:
+            raise InvalidArgumentError(
+                f"The custom language model '{trained.customization_id}' is based on {trained.base_model_name}; "
+                f"it cannot be used with {base.name}. Pass model='{trained.base_model_name}'.")
+        versions.append(trained.base_version)
+        weight = trained.customization_weight if params.customization_weight is None else params.customization_weight
+        recognizer = base.recognizer().customized(trained.custom_lm(), weight)
+        grammar = trained.grammar(params.grammar_name) if params.grammar_name is not None else None
+        display = {w: d for w, d in (trained.display_as or {}).items() if d and d != w}
+        target = RecognitionTarget(base, recognizer, grammar, display)
+    if params.base_model_version is not None and params.base_model_version not in versions:
+        raise InvalidArgumentError(f"The base model version '{params.base_model_version}' is not available for "
+                                   f"model {base.name}; available: {', '.join(dict.fromkeys(versions))}.")
+    return target
+
+
+def decode_request_audio(audio: Any, content_type: Optional[str], base: BaseModel) -> Audio:
+    """The request's audio at the model's rate, with the service's checks and texts."""
+    if isinstance(audio, (bytes, bytearray, memoryview)) and len(audio) < MIN_AUDIO_BYTES:
+        raise AudioError(f"Stream was {len(audio)} bytes but needs to be at least {MIN_AUDIO_BYTES} bytes.")
+    try:
+        decoded = read_audio(audio, content_type, target_rate=base.rate)
+    except AsrError as exc:
+        if type(exc) is AudioError and "rate parameter missing" not in exc.message:
+            declared = (content_type or "application/octet-stream").split(";")[0].strip()
+            raise AudioError(f"unable to transcode data stream {declared} -> audio/x-float-array "
+                             f"({exc.message})") from None
+        raise
+    if decoded.original_rate < base.rate:
+        raise AudioError(f"This {decoded.original_rate}hz audio input requires a narrow band model.")
+    if decoded.original_rate != base.rate:
+        # The model's own rate: a narrowband request is 8 kHz audio to the engine.
+        decoded = Audio(decoded.samples, base.rate, base.rate, decoded.channels, decoded.duration, decoded.encoding)
+    return decoded
+
+
+def recognize_json(service: Any, owner: str, audio: Any, content_type: Optional[str],
+                   params: RecognizeParameters) -> dict:
+    """One synchronous recognition as ``SpeechRecognitionResults``."""
+    target = resolve_target(service, owner, params)
+    decoded = decode_request_audio(audio, content_type, target.base)
+    result = target.recognizer.recognize(decoded, **target.engine_options(params))
+    return results_json(result, params, display_as=target.display_as, warnings=target.warnings)
+
+
+__all__ = ["recognize_json", "resolve_target", "decode_request_audio", "RecognitionTarget", "MIN_AUDIO_BYTES"]

@@ -1,11 +1,12 @@
-"""``SpeechToText``: the custom-language-model methods of ``SpeechToTextV1``
-and a first ``recognize``.
+"""``SpeechToText``: the custom-language-model methods of ``SpeechToTextV1``;
+the recognition methods come from :class:`.recognize_methods.RecognitionMethods`.
 
 Every method takes the parameters of the SDK method of the same name. The
 SDK's ``headers`` keyword is honoured for ``X-Watson-Metadata:
 customer_id=...`` (the data-labelling header of §4); ``customer_id=`` may be
-given directly instead. Other unknown keyword arguments are refused (400),
-since offline there is no HTTP request to carry them.
+given directly instead. Other unknown keyword arguments of the
+customization methods are refused (400), since offline there is no HTTP
+request to carry them; recognition reports them as the service's warnings.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any, BinaryIO, List, Mapping, Optional
 from ..customization import CustomLanguageModels, Store
 from ..customization.base_models import BaseModel
 from ..errors import InvalidArgumentError
-from .recognition import recognize_json
+from .recognize_methods import RecognitionMethods
 
 
 def customer_id_from_headers(headers: Optional[Mapping[str, str]]) -> Optional[str]:
@@ -47,7 +48,7 @@ def _options(kwargs: dict, *, labelled: bool = False) -> Optional[str]:
     return customer_id if customer_id is not None else from_header
 
 
-class SpeechToText:
+class SpeechToText(RecognitionMethods):
     """An offline ``ibm_watson.SpeechToTextV1``.
 
     Args:
@@ -57,13 +58,24 @@ class SpeechToText:
             the credentials, in IBM's terms).
         base_models: ``{name: BaseModel}`` (default: ``en-US_BroadbandModel``,
             ``en-US_NarrowbandModel``).
+        service_url: the base of the ``url`` fields (models, jobs), e.g. the
+            address of a server that wraps this client.
+        jobs: the :class:`~asr_engine.watson.jobs.JobManager` for
+            ``create_job`` and friends, e.g. one shared by a server's clients
+            (default: one of this client's own, started on first use).
     """
 
     def __init__(self, store: Optional[Store] = None, owner: str = "default", *,
-                 base_models: Optional[Mapping[str, BaseModel]] = None) -> None:
+                 base_models: Optional[Mapping[str, BaseModel]] = None, service_url: str = "",
+                 jobs: Optional[Any] = None) -> None:
         if not isinstance(owner, str) or not owner:
             raise InvalidArgumentError("owner must be a non-empty string")
+        if not isinstance(service_url, str):
+            raise InvalidArgumentError("service_url must be a string")
         self.owner = owner
+        self.service_url = service_url
+        if jobs is not None:
+            self._job_manager = jobs
         self.language_models = CustomLanguageModels(store, base_models)
 
     @property
@@ -178,18 +190,6 @@ class SpeechToText:
 
     def delete_user_data(self, customer_id: str, **kwargs) -> dict:
         _options(kwargs)
-        return self.language_models.delete_user_data(self.owner, customer_id)
-
-    # -- recognition ------------------------------------------------------------------
-
-    def recognize(self, audio, content_type: Optional[str] = None, *, model: Optional[str] = None,
-                  language_customization_id: Optional[str] = None,
-                  customization_weight: Optional[float] = None, grammar_name: Optional[str] = None,
-                  **kwargs) -> dict:
-        """Transcribe ``audio`` (bytes, a file, a path); the basic result JSON
-        (``results[].alternatives[].transcript``/``confidence``, ``final``,
-        ``result_index``). The issue "Watson recognize" adds the other parameters."""
-        _options(kwargs, labelled=True)
-        return recognize_json(self.language_models, self.owner, audio, content_type, model=model,
-                              language_customization_id=language_customization_id,
-                              customization_weight=customization_weight, grammar_name=grammar_name)
+        body = self.language_models.delete_user_data(self.owner, customer_id)
+        self._purge_jobs(customer_id)
+        return body
