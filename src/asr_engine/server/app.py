@@ -40,7 +40,9 @@ class Server:
         self.auth = Authenticator(config.keys, self.signer)
         self.pool = RecognitionPool(config.workers, config.queue)
         self._facades: dict[str, object] = {}
+        self._jobs = None  # one JobManager for every instance, started on first use
         self._lock = threading.Lock()
+        self.service_url = f"http://{config.host}:{config.port}"
         self.ready = False
         self.in_flight = 0
 
@@ -51,12 +53,34 @@ class Server:
         with self._lock:
             stt = self._facades.get(instance)
             if stt is None:
-                stt = self._facades[instance] = SpeechToText(self.store, owner=instance)
+                stt = self._facades[instance] = SpeechToText(self.store, owner=instance,
+                                                             service_url=self.service_url, jobs=_LazyJobs(self))
             return stt
+
+    def job_manager(self):
+        from ..watson.jobs import JobManager
+
+        with self._lock:
+            if self._jobs is None:
+                self._jobs = JobManager(str(self.store.path))
+            return self._jobs
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
+        if self._jobs is not None:
+            self._jobs.close()
         self.store.close()
+
+
+class _LazyJobs:
+    """The server's one :class:`JobManager`, started when a job first needs it
+    (its worker processes are not worth starting for servers without jobs)."""
+
+    def __init__(self, server: Server) -> None:
+        self._server = server
+
+    def __getattr__(self, name: str):
+        return getattr(self._server.job_manager(), name)
 
 
 class AccessLog:
@@ -78,7 +102,9 @@ class AccessLog:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         if scope["type"] == "http":
             length = headers.get("content-length")
-            if length is not None and length.isdigit() and int(length) > self.server.config.max_body_bytes:
+            cap = (self.server.config.max_job_bytes if scope.get("path") == "/v1/recognitions"
+                   else self.server.config.max_body_bytes)
+            if length is not None and length.isdigit() and int(length) > cap:
                 response = ibm_error(413, "Request failed because the input stream is larger than 100 MB")
                 await response(scope, receive, send)
                 self._log(scope, tid, 413, start)
@@ -161,10 +187,11 @@ def _health_routes(server: Server) -> list:
 
 def create_app(config: Optional[ServerConfig] = None) -> Starlette:
     """The ASGI application; ``app.state.server`` is its :class:`Server`."""
-    from . import watson_routes
+    from . import watson_routes, websocket
 
     server = Server(config or ServerConfig())
-    routes = _health_routes(server) + _token_routes(server) + watson_routes.routes(server)
+    routes = (_health_routes(server) + _token_routes(server) + watson_routes.routes(server)
+              + websocket.routes(server))
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

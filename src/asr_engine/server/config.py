@@ -101,6 +101,10 @@ class ServerConfig:
     queue: int = 16
     #: Largest request body (the services' 100 MB).
     max_body_bytes: int = 100 * 1024 * 1024
+    #: Largest asynchronous job body (the service's 1 GB).
+    max_job_bytes: int = 1024 * 1024 * 1024
+    #: WebSocket recognitions open at once (further connections get 1013).
+    max_streams: int = 32
     #: Smallest recognition body (the service's 100 bytes).
     min_audio_bytes: int = 100
     #: Seconds a streaming upload may run slower than 15 s of audio per 30 s.

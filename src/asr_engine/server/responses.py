@@ -3,23 +3,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from http import HTTPStatus
 from typing import Any, Optional
 
 from starlette.responses import JSONResponse, Response
 
 from ..errors import AsrError
+from ..watson.errors import code_description
 
 
 def transaction_id() -> str:
     return uuid.uuid4().hex
-
-
-def code_description(code: int) -> str:
-    try:
-        return HTTPStatus(code).phrase
-    except ValueError:
-        return "Error"
 
 
 def ibm_error(code: int, message: str, headers: Optional[dict] = None) -> JSONResponse:

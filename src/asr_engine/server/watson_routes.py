@@ -19,8 +19,9 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from ..errors import AsrError, InvalidArgumentError, UnsupportedMediaTypeError
+from ..watson.parameters import RecognizeParameters
 from .body import read_body
-from .params import query_arguments
+from .params import convert, query_arguments
 from .responses import ibm_error_from, json_body
 
 
@@ -186,8 +187,8 @@ async def _recognize(server, request: Request) -> Response:
         instance = server.auth.ibm(request.headers, request.query_params)
         stt = server.watson(instance)
         ctype = request.headers.get("content-type")
-        query, unknown = query_arguments(stt.recognize, request.query_params.multi_items(),
-                                         exclude=TRANSPORT_QUERY | {"audio", "content_type"})
+        query, unknown = query_arguments(RecognizeParameters, request.query_params.multi_items(),
+                                         exclude=TRANSPORT_QUERY | {"audio", "content_type", "customer_id"})
         if ctype and ctype.lower().startswith("multipart/form-data"):
             audio, ctype, meta = await _multipart_audio(server, request, stt)
             for k in meta:
@@ -271,6 +272,31 @@ async def keepalive_response(server, work) -> Response:
     return StreamingResponse(body(), media_type="application/json")
 
 
+async def _create_job(server, request: Request) -> Response:
+    """``POST /v1/recognitions``: an asynchronous recognition (§1.9)."""
+    try:
+        instance = server.auth.ibm(request.headers, request.query_params)
+        stt = server.watson(instance)
+        ctype = request.headers.get("content-type")
+        job_fields = [("callback_url", "str"), ("events", "str"), ("user_token", "str"), ("results_ttl", "int")]
+        items = request.query_params.multi_items()
+        job = {name: convert(name, text, kind) for name, kind in job_fields
+               for key, text in items if key == name}
+        query, unknown = query_arguments(RecognizeParameters, [(k, v) for k, v in items if k not in job],
+                                         exclude=TRANSPORT_QUERY | {"audio", "content_type", "customer_id"})
+        audio = await read_body(request.stream(), max_bytes=server.config.max_job_bytes, content_type=ctype,
+                                window=server.config.session_window_seconds)
+        headers = metadata_headers(request)
+        if headers:
+            query["headers"] = headers
+        body = await run_in_threadpool(stt.create_job, audio, ctype, **job, **query)
+        if unknown:
+            body.setdefault("warnings", []).append(f"Unknown url query arguments: {', '.join(unknown)}.")
+        return json_body(body, 201)
+    except AsrError as exc:
+        return ibm_error_from(exc)
+
+
 def routes(server) -> list:
     """The Watson routes whose façade methods exist in this build."""
     from ..watson import SpeechToText
@@ -293,5 +319,17 @@ def routes(server) -> list:
     async def recognize(request: Request) -> Response:
         return await _recognize(server, request)
 
+    async def create_job(request: Request) -> Response:
+        return await _create_job(server, request)
+
     out.append(Route("/v1/recognize", recognize, methods=["POST"]))
+    jobs = next(r for r in out if r.path == "/v1/recognitions")
+    out.remove(jobs)
+
+    async def recognitions(request: Request) -> Response:
+        if request.method == "POST":
+            return await _create_job(server, request)
+        return await jobs.endpoint(request)
+
+    out.append(Route("/v1/recognitions", recognitions, methods=["GET", "POST"]))
     return out

@@ -1,0 +1,153 @@
+"""The WebSocket ``/v1/recognize`` route (§1.7) over
+:class:`~asr_engine.watson.websocket.RecognizeSession`.
+
+The session is the protocol; this module is the transport: it authenticates
+the handshake (``Authorization`` header or ``access_token`` query), feeds
+each frame to the session on a worker thread, sends back what the session
+answers, and closes with the service's codes: 1000 after an error message
+the client should act on (inactivity, session timeout), 1002 for protocol
+errors, 1009 for frames over 4 MB (uvicorn's ``ws_max_size``), 1011 for
+unexpected failures, 1013 when too many streams are open.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from ..errors import AsrError
+from ..watson.websocket import URL_PARAMETERS, RecognizeSession
+from ..watson.speech_to_text import customer_id_from_headers
+from .body import SessionClock, bytes_per_second
+from .responses import ibm_error
+
+#: How the session's protocol errors begin (closed with 1002; other errors,
+#: e.g. inactivity or a bad parameter, are answered and closed with 1000).
+_PROTOCOL_ERRORS = ("A text message", "Could not parse", "A binary message", "A start message",
+                    "No request to stop")
+
+#: Frames larger than this close the connection with 1009 (§1.5).
+MAX_FRAME_BYTES = 4 * 1024 * 1024
+
+
+class _Streams:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.open = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> bool:
+        with self._lock:
+            if self.open >= self.limit:
+                return False
+            self.open += 1
+            return True
+
+    def leave(self) -> None:
+        with self._lock:
+            self.open -= 1
+
+
+def routes(server) -> list:
+    streams = _Streams(server.config.max_streams)
+
+    async def recognize(ws: WebSocket) -> None:
+        query = dict(ws.query_params)
+        try:
+            instance = server.auth.ibm(ws.headers, query)
+            stt = server.watson(instance)
+            meta = query.get("x-watson-metadata")
+            customer_id = customer_id_from_headers({"X-Watson-Metadata": meta}) if meta else None
+            url_params = {k: v for k, v in query.items() if k in URL_PARAMETERS}
+            unknown = sorted(set(query) - set(URL_PARAMETERS) - {"access_token", "x-watson-metadata",
+                                                                  "x-watson-learning-opt-out"})
+            session = RecognizeSession(stt, url_params, customer_id=customer_id)
+        except AsrError as exc:
+            await _deny(ws, exc)
+            return
+        if not streams.enter():
+            await ws.accept()
+            await ws.send_text(json.dumps({"error": "Too many open recognition streams; retry later."}))
+            await ws.close(code=1013)
+            return
+        try:
+            await ws.accept()
+            await _serve(server, ws, session, unknown)
+        finally:
+            streams.leave()
+
+    return [WebSocketRoute("/v1/recognize", recognize)]
+
+
+async def _deny(ws: WebSocket, exc: AsrError) -> None:
+    """Refuse the handshake with the HTTP error the service gives."""
+    try:
+        await ws.send_denial_response(ibm_error(exc.code, exc.message))
+    except RuntimeError:  # the server has no denial-response support
+        await ws.close(code=1008, reason=exc.message[:120])
+
+
+async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list[str]) -> None:
+    window = server.config.session_window_seconds
+    clock = SessionClock(window)
+    rate = None
+    content_type = None
+    warned = not unknown
+    while True:
+        try:
+            message = await asyncio.wait_for(ws.receive(), timeout=window)
+        except asyncio.TimeoutError:
+            await _close_with(ws, {"error": "Session timed out."}, 1000)
+            return
+        if message["type"] == "websocket.disconnect":
+            return
+        try:
+            if message.get("text") is not None:
+                text = message["text"]
+                if len(text) > MAX_FRAME_BYTES:
+                    await _close_with(ws, {"error": "The message is larger than 4 MB."}, 1009)
+                    return
+                try:
+                    parsed = json.loads(text)
+                except ValueError:
+                    parsed = None
+                if isinstance(parsed, dict) and parsed.get("action") == "start":
+                    content_type = parsed.get("content-type") or parsed.get("content_type")
+                    rate = None
+                answers = await server.pool.run_admitted(session.receive_text, text)
+            else:
+                data = message.get("bytes") or b""
+                if rate is None and data:
+                    rate = bytes_per_second(content_type, data[:64])
+                if data:
+                    clock.add(len(data) / rate)
+                    clock.check(time.monotonic())
+                answers = await server.pool.run_admitted(session.receive_binary, data)
+        except AsrError as exc:  # the session clock
+            await _close_with(ws, {"error": "Session timed out."} if exc.code == 408 else {"error": exc.message},
+                              1000)
+            return
+        except Exception:  # never a traceback to the client
+            await _close_with(ws, {"error": "Internal error while recognizing."}, 1011)
+            return
+        for answer in answers:
+            if not warned and "results" in answer:
+                answer.setdefault("warnings", []).append(f"Unknown url query arguments: {', '.join(unknown)}.")
+                warned = True
+            await ws.send_text(json.dumps(answer, ensure_ascii=False))
+        if session.closed:
+            error = next((a.get("error", "") for a in answers if "error" in a), "")
+            await ws.close(code=1002 if error.startswith(_PROTOCOL_ERRORS) else 1000)
+            return
+
+
+async def _close_with(ws: WebSocket, message: dict, code: int) -> None:
+    try:
+        await ws.send_text(json.dumps(message))
+        await ws.close(code=code)
+    except (WebSocketDisconnect, RuntimeError):
+        pass
