@@ -3,6 +3,7 @@ server process (uvicorn), as a user of the service would run them."""
 from __future__ import annotations
 
 import base64
+import json
 import socket
 import time
 
@@ -210,3 +211,43 @@ def test_recognize_one_shot_chunked_and_multipart(server):
     r = httpx.post(server.url + "/v1/recognize?bogus_param=1", content=audio,
                    headers={**auth, "Content-Type": "audio/wav"}, timeout=120)
     assert r.status_code == 200 and "Unknown url query arguments: bogus_param." in r.json()["warnings"]
+
+
+def test_async_jobs_with_a_callback_and_user_data_through_the_sdk(server):
+    from ibm_watson.speech_to_text_v1 import RecognitionJob, RecognitionJobs, RegisterStatus
+
+    from test_watson_jobs import Listener
+
+    listener = Listener()
+    try:
+        stt = client(server)
+        url = listener.url + "/ok/server"
+        reg = RegisterStatus.from_dict(stt.register_callback(url, user_secret="s3cret").get_result())
+        assert reg.status in ("created", "already created") and reg.url == url
+        with open(DEV / "arctic_aew_a0003.wav", "rb") as f:
+            job = stt.create_job(f.read(), content_type="audio/wav", callback_url=url, user_token="tok-1",
+                                 events="recognitions.completed_with_results",
+                                 headers={"X-Watson-Metadata": "customer_id=job-owner"}).get_result()
+        assert RecognitionJob.from_dict(job).status == "waiting"
+        deadline = time.monotonic() + 180
+        while stt.check_job(job["id"]).get_result()["status"] not in ("completed", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+        done = stt.check_job(job["id"]).get_result()
+        assert done["status"] == "completed", done
+        assert SpeechRecognitionResults.from_dict(done["results"][0]).to_dict() == done["results"][0]
+        assert job["id"] in [j.id for j in RecognitionJobs.from_dict(stt.check_jobs().get_result()).recognitions]
+        deadline = time.monotonic() + 60
+        while not listener.posts("/ok/server"):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        headers, body = listener.posts("/ok/server")[-1]
+        assert json.loads(body)["user_token"] == "tok-1"
+        assert any(k.lower() == "x-callback-signature" for k in headers)
+        assert stt.delete_user_data("job-owner").get_status_code() == 200
+        with pytest.raises(ApiException) as err:
+            stt.check_job(job["id"])
+        assert err.value.status_code == 404
+        stt.unregister_callback(url)
+    finally:
+        listener.server.shutdown()
