@@ -55,12 +55,17 @@ class SessionClock:
         self.ratio = float(ratio)
         self.start = time.monotonic()
         self.audio_seconds = 0.0
+        self.processing = 0.0
 
     def add(self, seconds: float) -> None:
         self.audio_seconds += seconds
 
+    def exclude(self, seconds: float) -> None:
+        """Time the service spent processing: not held against the client (§1.5)."""
+        self.processing += seconds
+
     def check(self, now: Optional[float] = None) -> None:
-        elapsed = (time.monotonic() if now is None else now) - self.start
+        elapsed = (time.monotonic() if now is None else now) - self.start - self.processing
         if elapsed > self.window and self.audio_seconds < self.ratio * (elapsed - self.window):
             raise SessionTimeoutError("Request failed due to inactivity", 408)
 

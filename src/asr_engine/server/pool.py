@@ -58,32 +58,5 @@ class RecognitionPool:
         finally:
             self._release()
 
-    def admission(self) -> "_Admission":
-        """A held slot, for work that runs over a whole stream (WebSockets)."""
-        self._admit()
-        return _Admission(self)
-
-    async def run_admitted(self, fn: Callable[..., T], *args, **kwargs) -> T:
-        """Run ``fn`` on a worker under a slot already held."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
-
     def shutdown(self, wait: bool = True) -> None:
         self._executor.shutdown(wait=wait)
-
-
-class _Admission:
-    def __init__(self, pool: RecognitionPool) -> None:
-        self._pool = pool
-        self._held = True
-
-    def release(self) -> None:
-        if self._held:
-            self._held = False
-            self._pool._release()  # noqa: SLF001 - same module
-
-    def __enter__(self) -> "_Admission":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.release()

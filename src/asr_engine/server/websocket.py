@@ -15,6 +15,7 @@ import asyncio
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -35,10 +36,21 @@ MAX_FRAME_BYTES = 4 * 1024 * 1024
 
 
 class _Streams:
+    """Open streams, and the threads their frames are decoded on.
+
+    A stream's frames are small, incremental work that must not wait behind
+    whole HTTP recognitions in the recognition pool's queue, so streams get
+    threads of their own (one per open stream at most); the CPU is shared
+    by the operating system."""
+
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.open = 0
         self._lock = threading.Lock()
+        self.executor = ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="asr-stream")
+
+    async def run(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
     def enter(self) -> bool:
         with self._lock:
@@ -76,7 +88,7 @@ def routes(server) -> list:
             return
         try:
             await ws.accept()
-            await _serve(server, ws, session, unknown)
+            await _serve(server, ws, session, unknown, streams)
         finally:
             streams.leave()
 
@@ -91,7 +103,7 @@ async def _deny(ws: WebSocket, exc: AsrError) -> None:
         await ws.close(code=1008, reason=exc.message[:120])
 
 
-async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list[str]) -> None:
+async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list[str], streams: _Streams) -> None:
     window = server.config.session_window_seconds
     clock = SessionClock(window)
     rate = None
@@ -118,7 +130,9 @@ async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list
                 if isinstance(parsed, dict) and parsed.get("action") == "start":
                     content_type = parsed.get("content-type") or parsed.get("content_type")
                     rate = None
-                answers = await server.pool.run_admitted(session.receive_text, text)
+                started = time.monotonic()
+                answers = await streams.run(session.receive_text, text)
+                clock.exclude(time.monotonic() - started)
             else:
                 data = message.get("bytes") or b""
                 if rate is None and data:
@@ -126,7 +140,9 @@ async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list
                 if data:
                     clock.add(len(data) / rate)
                     clock.check(time.monotonic())
-                answers = await server.pool.run_admitted(session.receive_binary, data)
+                started = time.monotonic()
+                answers = await streams.run(session.receive_binary, data)
+                clock.exclude(time.monotonic() - started)
         except AsrError as exc:  # the session clock
             await _close_with(ws, {"error": "Session timed out."} if exc.code == 408 else {"error": exc.message},
                               1000)
