@@ -41,6 +41,11 @@ class RecognitionTarget:
         options: dict[str, Any] = {"max_alternatives": min(params.max_alternatives, MAX_ALTERNATIVES)}
         if self.grammar is not None:
             options["grammar"] = self.grammar
+        if params.spotting:
+            options["keywords"] = list(params.keywords)
+            options["keywords_threshold"] = params.keywords_threshold
+        if params.word_alternatives_threshold is not None:
+            options["word_alternatives_threshold"] = params.word_alternatives_threshold
         return options
 
 
