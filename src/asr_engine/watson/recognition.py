@@ -13,6 +13,7 @@ from typing import Optional
 from ..customization.base_models import lookup
 from ..customization.training import check_weight
 from ..errors import InvalidArgumentError
+from .acoustic_models import acoustic_adaptation, check_audio_rate
 
 DEFAULT_MODEL = "en-US_BroadbandModel"
 
@@ -33,14 +34,17 @@ def results_json(result) -> dict:
 
 def recognize_json(service, owner: str, audio, content_type: Optional[str] = None, *, model: Optional[str] = None,
                    language_customization_id: Optional[str] = None, customization_weight: Optional[float] = None,
-                   grammar_name: Optional[str] = None) -> dict:
+                   grammar_name: Optional[str] = None, acoustic=(None, None, None)) -> dict:
     base = lookup(service.base_models, model or DEFAULT_MODEL)
+    am_service, am_id, version = acoustic
+    adaptation = acoustic_adaptation(am_service, owner, base, am_id, version) if am_service else None
+    audio, content_type = check_audio_rate(base, audio, content_type), None
     if language_customization_id is None:
         if customization_weight is not None:
             raise InvalidArgumentError("Cannot specify customization weight when not using customization.")
         if grammar_name is not None:
             raise InvalidArgumentError("grammar_name needs a language_customization_id.")
-        return results_json(base.recognizer().recognize(audio, content_type))
+        return results_json(base.recognizer().recognize(audio, content_type, adaptation=adaptation))
     weight = check_weight(customization_weight)
     trained = service.trained_customization(owner, language_customization_id)
     if trained.base_model_name != base.name:
@@ -51,5 +55,5 @@ def recognize_json(service, owner: str, audio, content_type: Optional[str] = Non
         trained.custom_lm(), trained.customization_weight if weight is None else weight)
     grammar = trained.grammar(grammar_name) if grammar_name is not None else None
     if grammar is not None:
-        return results_json(recognizer.recognize(audio, content_type, grammar=grammar))
-    return results_json(recognizer.recognize(audio, content_type))
+        return results_json(recognizer.recognize(audio, content_type, grammar=grammar, adaptation=adaptation))
+    return results_json(recognizer.recognize(audio, content_type, adaptation=adaptation))

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO, List, Mapping, Optional
 
-from ..customization import CustomLanguageModels, Store
+from ..customization import CustomAcousticModels, CustomLanguageModels, Store
 from ..customization.base_models import BaseModel
 from ..errors import InvalidArgumentError
+from .acoustic_models import AcousticModelsMixin
 from .recognition import recognize_json
 
 
@@ -47,7 +48,7 @@ def _options(kwargs: dict, *, labelled: bool = False) -> Optional[str]:
     return customer_id if customer_id is not None else from_header
 
 
-class SpeechToText:
+class SpeechToText(AcousticModelsMixin):
     """An offline ``ibm_watson.SpeechToTextV1``.
 
     Args:
@@ -65,6 +66,7 @@ class SpeechToText:
             raise InvalidArgumentError("owner must be a non-empty string")
         self.owner = owner
         self.language_models = CustomLanguageModels(store, base_models)
+        self.acoustic_models = CustomAcousticModels(language_models=self.language_models)
 
     @property
     def store(self) -> Store:
@@ -185,6 +187,7 @@ class SpeechToText:
     def recognize(self, audio, content_type: Optional[str] = None, *, model: Optional[str] = None,
                   language_customization_id: Optional[str] = None,
                   customization_weight: Optional[float] = None, grammar_name: Optional[str] = None,
+                  acoustic_customization_id: Optional[str] = None, base_model_version: Optional[str] = None,
                   **kwargs) -> dict:
         """Transcribe ``audio`` (bytes, a file, a path); the basic result JSON
         (``results[].alternatives[].transcript``/``confidence``, ``final``,
@@ -192,4 +195,5 @@ class SpeechToText:
         _options(kwargs, labelled=True)
         return recognize_json(self.language_models, self.owner, audio, content_type, model=model,
                               language_customization_id=language_customization_id,
-                              customization_weight=customization_weight, grammar_name=grammar_name)
+                              customization_weight=customization_weight, grammar_name=grammar_name,
+                              acoustic=(self.acoustic_models, acoustic_customization_id, base_model_version))
