@@ -87,7 +87,12 @@ class Fuzz:
 
         add("Recognizer.recognize", rec.recognize, st.tuples(audio_like, content_types),
             st.tuples(kwargs_of({"sample_rate": rates, "grammar": grammars, "rejection_threshold": junk,
-                                 "max_alternatives": st.one_of(junk, st.integers(0, 5))}), option_values())
+                                 "max_alternatives": st.one_of(junk, st.integers(0, 5)),
+                                 "keywords": st.one_of(junk, st.lists(st.one_of(junk, st.text(max_size=20)),
+                                                                      max_size=4)),
+                                 "keywords_threshold": st.one_of(junk, st.floats(-1, 2)),
+                                 "word_alternatives_threshold": st.one_of(junk, st.floats(-1, 2))}),
+                       option_values())
             .map(lambda d: {**d[0], **d[1]}))
         add("Recognizer.stream+accept", self._stream, st.tuples(
             kwargs_of({"sample_rate": rates, "content_type": content_types}),
@@ -112,7 +117,7 @@ class Fuzz:
                    "compile_grammar", "matches", "recognize", "default_recognizer", "Stream"}
         # Results the engine builds and hands out (plain dataclasses, and a
         # Grammar from compile_grammar): users receive them, they are no input.
-        covered |= {"Result", "WordResult", "Alternative", "Alignment", "AlignedWord", "AlignedPhone",
+        covered |= {"Result", "WordResult", "Alternative", "KeywordMatch", "WordAlternatives", "Alignment", "AlignedWord", "AlignedPhone",
                     "AlignedState", "Grammar", "Audio"}
         for name in ae.__all__:
             obj = getattr(ae, name)

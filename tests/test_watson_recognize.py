@@ -13,7 +13,7 @@ from ibm_watson import speech_to_text_v1 as sdk
 
 from asr_engine import AsrError
 from asr_engine.customization import Store
-from asr_engine.results import Alternative, Result, WordResult
+from asr_engine.results import Alternative, KeywordMatch, Result, WordAlternatives, WordResult
 from asr_engine.watson import SpeechToText
 from asr_engine.watson.errors import error_body
 from asr_engine.watson.parameters import recognize_parameters
@@ -215,10 +215,8 @@ def test_profanity_hesitation_display_as():
 
 def test_keywords_and_word_alternatives_json():
     result = _result([("shit", 0.9), ("happens", 0.8)])
-    result.keywords = {"Shit": [{"normalized_text": "shit", "start_time": 0.0, "end_time": 0.09,
-                                 "confidence": 0.9}]}
-    result.word_alternatives = [{"start_time": 0.0, "end_time": 0.09, "alternatives": [
-        {"word": "sit", "confidence": 0.1}, {"word": "shit", "confidence": 0.9}]}]
+    result.keywords = {"Shit": [KeywordMatch("shit", 0.0, 0.09, 0.9)], "absent": []}
+    result.word_alternatives = [WordAlternatives(0.0, 0.09, [("sit", 0.1), ("shit", 0.9)])]
     params = recognize_parameters({"keywords": ["Shit", "absent"], "keywords_threshold": 0.5,
                                    "word_alternatives_threshold": 0.05})
     body = check(results_json(result, params))
@@ -228,6 +226,22 @@ def test_keywords_and_word_alternatives_json():
     assert entry["word_alternatives"][0]["alternatives"] == [{"word": "****", "confidence": 0.9},
                                                             {"word": "sit", "confidence": 0.1}]
     assert entry["alternatives"][0]["transcript"] == "**** happens "
+
+
+def test_keywords_and_word_alternatives_from_the_engine(stt, wav):
+    body = check(stt.recognize(wav, "audio/wav", keywords=["Evening", "shook hands", "zebra"],
+                               keywords_threshold=0.3, word_alternatives_threshold=0.1, timestamps=True))
+    (entry,) = body["results"]
+    found = entry["keywords_result"]
+    assert set(found) == {"Evening", "shook hands"}
+    words = {w: (s, e) for w, s, e in entry["alternatives"][0]["timestamps"]}
+    hit = found["shook hands"][0]
+    assert hit["normalized_text"] == "shook hands" and hit["start_time"] == words["shook"][0]
+    assert hit["end_time"] == words["hands"][1] and hit["confidence"] >= 0.3
+    bins = entry["word_alternatives"]
+    assert bins and all(b["alternatives"][0]["confidence"] >= 0.1 for b in bins)
+    best = [b["alternatives"][0]["word"] for b in bins]
+    assert "evening" in best and "hands" in best
 
 
 def test_silence_gives_no_results(stt):

@@ -9,7 +9,9 @@
 
 #include "bindings/bindings.h"
 #include "common/error.h"
+#include "search/confusion_network.h"
 #include "search/decoder.h"
+#include "search/keyword_spotter.h"
 #include "search/recognition_model.h"
 #include "search/search_options.h"
 #include "search/word_lattice.h"
@@ -55,7 +57,8 @@ void BindSearch(py::module_& m) {
       .def_readwrite("compute_all_senones", &SearchOptions::compute_all_senones)
       .def_readwrite("bestpath", &SearchOptions::bestpath)
       .def_readwrite("bestpath_language_weight", &SearchOptions::bestpath_language_weight)
-      .def_readwrite("acoustic_scale", &SearchOptions::acoustic_scale);
+      .def_readwrite("acoustic_scale", &SearchOptions::acoustic_scale)
+      .def_readwrite("consensus", &SearchOptions::consensus);
 
   py::class_<LatticeOptions>(m, "LatticeOptions")
       .def(py::init<>())
@@ -104,7 +107,62 @@ void BindSearch(py::module_& m) {
            },
            py::arg("path"),
            "Word confidence of each instance of `path`: the summed posterior of the same word's instances "
-           "covering its middle frame.");
+           "covering its middle frame.")
+      .def("path_score", [](const LatticeHandle& h, const std::vector<int>& path) { return h.lattice->PathScore(path); },
+           py::arg("path"), "Unscaled score of a complete path; -inf if `path` is not one.")
+      .def("spot_keywords",
+           [](const LatticeHandle& h, const std::vector<std::vector<std::string>>& keywords, int max_gap_frames,
+              double min_posterior) {
+             KeywordOptions o;
+             o.max_gap_frames = max_gap_frames;
+             o.min_posterior = min_posterior;
+             std::vector<KeywordHit> hits;
+             {
+               py::gil_scoped_release nogil;
+               hits = SpotKeywords(*h.lattice, keywords, o);
+             }
+             py::list out;
+             for (const KeywordHit& k : hits) out.append(py::make_tuple(k.keyword, k.start, k.end, k.posterior, k.chains));
+             return out;
+           },
+           py::arg("keywords"), py::arg("max_gap_frames") = KeywordOptions().max_gap_frames,
+           py::arg("min_posterior") = KeywordOptions().min_posterior,
+           "Keyword hits (keyword index, first frame, last frame, posterior, chains of instances); a keyword is "
+           "a list of words, matched case-insensitively.")
+      .def("confusion_network",
+           [](const LatticeHandle& h, double min_posterior) {
+             ConfusionOptions o;
+             o.min_posterior = min_posterior;
+             py::gil_scoped_release nogil;
+             return std::make_unique<ConfusionNetwork>(*h.lattice, o);
+           },
+           py::arg("min_posterior") = ConfusionOptions().min_posterior,
+           "The confusion network (consensus bins) of the lattice, by pivot alignment to its best path.");
+
+  py::class_<ConfusionNetwork>(m, "ConfusionNetwork")
+      .def_property_readonly("bins",
+                             [](const ConfusionNetwork& cn) {
+                               py::list out;
+                               for (const ConfusionBin& b : cn.bins()) {
+                                 py::list words;
+                                 for (const BinWord& w : b.words)
+                                   words.append(py::make_tuple(w.text, w.posterior, w.instance, w.start, w.end));
+                                 out.append(py::make_tuple(b.start, b.end, b.pivot, b.epsilon, words));
+                               }
+                               return out;
+                             },
+                             "Bins in time order: (first frame, last frame, pivot, epsilon, words), each word "
+                             "(text, posterior, best instance, first frame, last frame), most probable first.")
+      .def_property_readonly("bin_of", [](const ConfusionNetwork& cn) { return cn.bin_of(); },
+                             "The bin of each lattice instance, -1 for none.")
+      .def("best_path",
+           [](const ConfusionNetwork& cn) {
+             py::list out;
+             for (const ConsensusWord& w : cn.BestPath())
+               out.append(py::make_tuple(w.bin, w.word, w.start, w.end, w.posterior));
+             return out;
+           },
+           "The consensus hypothesis: (bin, word index, first frame, last frame, posterior) per word.");
 
   py::class_<RecognitionModel, std::shared_ptr<RecognitionModel>>(m, "RecognitionModel")
       .def(py::init([](std::shared_ptr<AcousticModel> am, std::shared_ptr<Dictionary> dict,

@@ -154,6 +154,31 @@ void WordLattice::ForwardBackward() {
   if (total == kNegInf) return;
   for (size_t i = 1; i < n; ++i)
     if (alpha[i] != kNegInf && beta[i] != kNegInf) posterior_[i] = std::exp(alpha[i] + beta[i] - total);
+  alpha_ = std::move(alpha);
+  beta_ = std::move(beta);
+}
+
+const std::vector<int>& WordLattice::Successors(int i) const {
+  static const std::vector<int> kNone;
+  if (i < 0 || i >= static_cast<int>(inst_.size())) throw InvalidArgument("lattice instance out of range");
+  const int next = i == 0 ? 0 : inst_[i].end + 1;
+  return next < num_frames_ ? by_start_[next] : kNone;
+}
+
+double WordLattice::PathScore(const std::vector<int>& path) const {
+  const int n = static_cast<int>(inst_.size());
+  if (path.empty() || best_final_ < 0) return kNegInf;
+  double score = 0;
+  int prev = 0;
+  for (int v : path) {
+    if (v <= 0 || v >= n) throw InvalidArgument("path instance out of range");
+    const int expected = prev == 0 ? 0 : inst_[prev].end + 1;
+    if (inst_[v].start != expected || viterbi_[prev] == kNegInf) return kNegInf;
+    score += LinkScore(prev, v) + inst_[v].acoustic;
+    prev = v;
+  }
+  if (inst_[prev].end != num_frames_ - 1) return kNegInf;
+  return score + final_[prev];
 }
 
 std::vector<double> WordLattice::Confidences(const std::vector<int>& path) const {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,26 @@ class WordLattice {
   // O(instances log instances) whatever the path's length.
   std::vector<double> Confidences(const std::vector<int>& path) const;
 
+  // For algorithms over the lattice (confusion network, keyword search):
+  // forward and backward log scores of each instance, scaled by the
+  // acoustic scale (LogForward includes the instance's own acoustic score,
+  // LogBackward only what follows it), so the posterior of a chain of
+  // instances u1..un that follow one another is
+  //   exp(LogForward(u1) + sum ScaledLink(u_i, u_i+1) + LogBackward(un) - LogTotal()).
+  const SearchVocabulary& vocabulary() const { return vocab_; }
+  int num_frames() const { return num_frames_; }
+  double LogForward(int i) const { return alpha_.empty() ? kNoScore : alpha_[i]; }
+  double LogBackward(int i) const { return beta_.empty() ? kNoScore : beta_[i]; }
+  // Instances that may follow instance `i` (those starting on the frame after it).
+  const std::vector<int>& Successors(int i) const;
+  // Scaled weight of the link from `from` to `to`, `to`'s acoustic score included.
+  double ScaledLink(int from, int to) const { return opts_.acoustic_scale * (LinkScore(from, to) + inst_[to].acoustic); }
+  // Unscaled score of a complete path (instances in time order, from frame 0
+  // to the last frame, sentence end included); -infinity if it is not one.
+  double PathScore(const std::vector<int>& path) const;
+
+  static constexpr double kNoScore = -std::numeric_limits<double>::infinity();
+
  private:
   float LinkScore(int from, int to) const;  // LM/penalty part of entering `to` after `from`
   void Viterbi();
@@ -86,6 +107,7 @@ class WordLattice {
   int best_final_ = -1;
   double best_score_ = 0;
   std::vector<double> posterior_;
+  std::vector<double> alpha_, beta_;         // scaled forward / backward log scores
   double log_total_ = 0;
 };
 

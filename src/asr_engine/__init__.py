@@ -33,7 +33,7 @@ from .dictionary import Dictionary
 from .align import (AlignedPhone, AlignedState, AlignedWord, Alignment, AlignOptions, ForcedAligner,
                     MissingWordsError, align)
 from .search import SearchOptions
-from .results import Alternative, Result, WordResult
+from .results import Alternative, KeywordMatch, Result, WordAlternatives, WordResult
 from .recognizer import Recognizer, default_recognizer, recognize
 from .stream import Stream
 from . import lm
@@ -68,6 +68,8 @@ __all__ = [
     "Alternative",
     "Stream",
     "WordResult",
+    "KeywordMatch",
+    "WordAlternatives",
     "recognize",
     "default_recognizer",
     "lm",

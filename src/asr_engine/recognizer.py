@@ -14,7 +14,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
@@ -32,6 +32,7 @@ from .network_cache import NetworkCache
 from .phone_loop import PhoneLoop
 from .results import Alternative, Result, WordResult
 from .search import SearchOptions
+from .spotting import SpottingRequest, check_spotting, keyword_matches, word_alternatives
 from .validation import check_keywords, checked_arguments, describe_value, field_names
 from . import vocabulary as _vocab
 
@@ -45,7 +46,8 @@ logger = logging.getLogger("asr_engine")
 DEFAULT_REJECTION_THRESHOLD = 1.0
 #: What a ``grammar=`` argument may be.
 GrammarSource = Union["Grammar", str, bytes, "os.PathLike[str]"]
-_CALL_ARGUMENTS = ("audio", "content_type", "sample_rate", "grammar", "rejection_threshold", "max_alternatives")
+_CALL_ARGUMENTS = ("audio", "content_type", "sample_rate", "grammar", "rejection_threshold", "max_alternatives",
+                   "keywords", "keywords_threshold", "word_alternatives_threshold")
 
 
 class _Timer:
@@ -349,8 +351,23 @@ class Recognizer:
             words.append(WordResult(text, round(start * step, 3), round((end + 1) * step, 3), round(conf, 4)))
         return words
 
+    def _consensus_words(self, network: Any, instances: list[Any],
+                         fit: Optional[Callable[[int, int, float], float]] = None) -> list[WordResult]:
+        """The confusion network's best path as words (posteriors as confidences)."""
+        step = 1.0 / self.frame_rate
+        bins = network.bins
+        words = []
+        for b, k, start, end, posterior in network.best_path():
+            text, _p, i, _s, _e = bins[b][4][k]
+            if fit is not None:
+                _t, s, e, ac, _f = instances[i]
+                posterior *= fit(s, e, ac)
+            words.append(WordResult(text, round(start * step, 3), round((end + 1) * step, 3), round(posterior, 4)))
+        return words
+
     def _result(self, decoder: Any, duration: float, final: bool, options: SearchOptions,
-                max_alternatives: int = 1, fit: Optional[Callable[[int, int, float], float]] = None) -> Result:
+                max_alternatives: int = 1, fit: Optional[Callable[[int, int, float], float]] = None,
+                spotting: Optional[SpottingRequest] = None) -> Result:
         step = 1.0 / self.frame_rate
         if not final or not options.bestpath:
             segments, _score = decoder.best_path(final)
@@ -361,8 +378,14 @@ class Recognizer:
         if lattice.empty:
             return Result("", 0.0, [], [], round(duration, 3), True)
         instances = lattice.instances
-        ids, _score = lattice.best_path()
-        words = self._words(lattice, instances, ids, fit)
+        network = None
+        if options.consensus or (spotting is not None and spotting.word_alternatives_threshold is not None):
+            network = lattice.confusion_network()
+        if options.consensus:
+            words = self._consensus_words(network, instances, fit)
+        else:
+            ids, _score = lattice.best_path()
+            words = self._words(lattice, instances, ids, fit)
         confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
         alternatives = []
         if max_alternatives > 1:
@@ -375,8 +398,14 @@ class Recognizer:
                 alt_words = self._words(lattice, instances, path, fit)
                 alternatives.append(Alternative(" ".join(w.word for w in alt_words), round(posterior, 4),
                                                 alt_words, round(float(score), 3)))
-        return Result(" ".join(w.word for w in words), round(confidence, 4), words, alternatives,
-                      round(duration, 3), True)
+        result = Result(" ".join(w.word for w in words), round(confidence, 4), words, alternatives,
+                        round(duration, 3), True)
+        if spotting is not None:
+            result.keywords = keyword_matches(lattice, spotting, self.frame_rate)
+            if spotting.word_alternatives_threshold is not None:
+                result.word_alternatives = word_alternatives(network, spotting.word_alternatives_threshold,
+                                                             self.frame_rate)
+        return result
 
     @checked_arguments
     def recognize(
@@ -390,6 +419,9 @@ class Recognizer:
         max_alternatives: int = 1,
         adaptation: Any = None,
         speaker_adaptation: bool = False,
+        keywords: Optional[Sequence[str]] = None,
+        keywords_threshold: Optional[float] = None,
+        word_alternatives_threshold: Optional[float] = None,
         **options: Any,
     ) -> Result:
         """Transcribe one utterance.
@@ -419,6 +451,14 @@ class Recognizer:
                 score the audio with.
             speaker_adaptation: decode twice: adapt a global MLLR transform to
                 the confident words of the first pass, then decode again with it.
+            keywords: words or phrases to spot (at most 1000, each at most
+                1024 characters, case-insensitive; a phrase matches only
+                without a pause inside it); the matches fill ``Result.keywords``
+                (see :mod:`asr_engine.spotting`). Needs ``keywords_threshold``.
+            keywords_threshold: minimum confidence (posterior, 0-1) of a
+                keyword match; needs ``keywords``.
+            word_alternatives_threshold: fill ``Result.word_alternatives`` with
+                the confusion network's words of at least this confidence (0-1).
             **options: :class:`SearchOptions` fields overriding the defaults.
 
         Raises:
@@ -429,6 +469,7 @@ class Recognizer:
         """
         timer = _Timer("recognize")
         opts = self._search_options(options, "recognize()")
+        spotting = check_spotting(keywords, keywords_threshold, word_alternatives_threshold)
         if isinstance(max_alternatives, bool) or not isinstance(max_alternatives, (int, np.integer)) \
                 or not 1 <= max_alternatives <= 100:
             raise InvalidArgumentError(f"max_alternatives must be an integer from 1 to 100, "
@@ -446,7 +487,9 @@ class Recognizer:
             narrow = self.narrowband()
             return narrow.recognize(decoded.samples, sample_rate=decoded.sample_rate, grammar=grammar,
                                     rejection_threshold=rejection_threshold, max_alternatives=max_alternatives,
-                                    speaker_adaptation=speaker_adaptation, **options)
+                                    speaker_adaptation=speaker_adaptation, keywords=keywords,
+                                    keywords_threshold=keywords_threshold,
+                                    word_alternatives_threshold=word_alternatives_threshold, **options)
         stream = FeatureStream(self.frontend_options, self.feature_options)
         feats = np.vstack([stream.accept(decoded.samples), stream.finish()])
         timer.lap("features")
@@ -458,11 +501,12 @@ class Recognizer:
             decoder = self._second_pass(decoder, feats, decoded.duration, opts, network, acoustic)
         timer.lap("search")
         if network is None:
-            result = self._result(decoder, decoded.duration, True, opts, int(max_alternatives))
+            result = self._result(decoder, decoded.duration, True, opts, int(max_alternatives),
+                                  spotting=None if spotting.empty else spotting)
             timer.lap("lattice")
         else:
             result = self._grammar_result(decoder, feats, decoded.duration, opts, int(max_alternatives),
-                                          rejection_threshold)
+                                          rejection_threshold, None if spotting.empty else spotting)
             timer.lap("phone loop and lattice")
         timer.log(decoded.duration)
         return self._displayed(result)
@@ -489,10 +533,15 @@ class Recognizer:
         result.transcript = " ".join(show.get(t, t) for t in result.transcript.split())
         result.alternatives = [replace(a, transcript=" ".join(show.get(t, t) for t in a.transcript.split()),
                                        words=words(a.words)) for a in result.alternatives]
+        result.keywords = {kw: [replace(m, text=" ".join(show.get(t, t) for t in m.text.split())) for m in ms]
+                           for kw, ms in result.keywords.items()}
+        result.word_alternatives = [replace(b, alternatives=[(show.get(w, w), c) for w, c in b.alternatives])
+                                    for b in result.word_alternatives]
         return result
 
     def _grammar_result(self, decoder: Any, feats: np.ndarray, duration: float, opts: SearchOptions,
-                        max_alternatives: int, threshold: Optional[float]) -> Result:
+                        max_alternatives: int, threshold: Optional[float],
+                        spotting: Optional[SpottingRequest] = None) -> Result:
         """Grammar output, checked against a free phone loop.
 
         The margin is the grammar's best path minus the loop, per frame of
@@ -532,7 +581,7 @@ class Recognizer:
                                                                                            + handicap))
             return cache[(start, end)]
 
-        result = self._result(decoder, duration, True, opts, max_alternatives, fit)
+        result = self._result(decoder, duration, True, opts, max_alternatives, fit, spotting)
         result.rejection_margin = round(margin, 4)
         return result
 

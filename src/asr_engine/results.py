@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
-__all__ = ["WordResult", "Alternative", "Result"]
+__all__ = ["WordResult", "Alternative", "KeywordMatch", "WordAlternatives", "Result"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,50 @@ class Alternative:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class KeywordMatch:
+    """One spotted occurrence of a keyword.
+
+    Attributes:
+        text: the words that matched, as the dictionary spells them (their
+            ``display_as`` for custom words), joined by spaces.
+        start: start time of its first word, in seconds.
+        end: end time of its last word, in seconds.
+        confidence: posterior probability of the keyword there: the summed
+            probability of the lattice paths that say it over that time, in [0, 1].
+    """
+
+    text: str
+    start: float
+    end: float
+    confidence: float
+
+    def to_dict(self) -> dict[str, object]:
+        """The match as a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class WordAlternatives:
+    """One bin of the confusion network: the words competing over a stretch of time.
+
+    Attributes:
+        start: start time of the bin in seconds.
+        end: end time in seconds.
+        alternatives: ``(word, confidence)`` pairs, most probable first, each
+            word's posterior probability of being said in this bin (words as
+            the dictionary spells them).
+    """
+
+    start: float
+    end: float
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        """The bin as a JSON-ready dict."""
+        return asdict(self)
+
+
 @dataclass
 class Result:
     """The result of recognising one utterance (or a stream so far).
@@ -81,6 +125,12 @@ class Result:
             rejected when it is below ``-rejection_threshold``. None without
             a grammar, or when no sentence of the grammar reached the end of
             the audio (then ``rejected`` is True).
+        keywords: with ``keywords=``, each keyword that matched, as given
+            (its key), with its matches at confidence >= ``keywords_threshold``
+            in time order; keywords that did not match are left out.
+        word_alternatives: with ``word_alternatives_threshold=``, the
+            confusion network's bins in time order, each with its words of
+            confidence >= the threshold (bins without one are left out).
     """
 
     transcript: str
@@ -91,6 +141,8 @@ class Result:
     final: bool = True
     rejected: bool = False
     rejection_margin: Optional[float] = None
+    keywords: dict[str, list[KeywordMatch]] = field(default_factory=dict)
+    word_alternatives: list[WordAlternatives] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         """The result as JSON-ready dicts and lists."""

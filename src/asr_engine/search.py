@@ -57,6 +57,8 @@ class SearchOptions:
                                              low_open=True)
     acoustic_scale: float = option(0.05, "scales log path scores into word posteriors (confidences)", low=0,
                                    high=10, low_open=True)
+    consensus: bool = option(False, "final words from the confusion network's best path (consensus decoding) "
+                             "instead of the lattice's", kind=bool)
 
     def __post_init__(self) -> None:
         check_fields(self)

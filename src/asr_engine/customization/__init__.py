@@ -5,16 +5,21 @@ SQLAlchemy Core, blobs in a directory, compare-and-set state changes, leased
 background jobs that a crash cannot leave stuck). :class:`CustomLanguageModels`
 implements IBM's custom language models on it: create/list/get/delete/
 reset/upgrade/train, corpora, words (``sounds_like``, ``display_as``) and
-grammars, returning the service's JSON bodies as plain data. The custom
-acoustic models of a later issue use the same store (``models.kind``,
-generic resources, blobs and leases).
+grammars, returning the service's JSON bodies as plain data.
+:class:`CustomAcousticModels` implements IBM's custom acoustic models on the
+same store (``models.kind``, generic resources, blobs and leases): audio
+resources (files and archives, read safely), background MLLR + MAP training
+(unsupervised, or lightly supervised with a custom language model), reset,
+upgrade, and the adapted models that recognition uses.
 
 May import: the engine below it (``asr_engine.lm``, ``asr_engine.grammar``,
-``asr_engine.g2p``, ``asr_engine.recognizer``, ``asr_engine.errors``) and
+``asr_engine.g2p``, ``asr_engine.adapt``, ``asr_engine.audio``,
+``asr_engine.recognizer``, ``asr_engine.errors``) and
 SQLAlchemy. Never the façades (``asr_engine.watson``, ``asr_engine.azure``).
 """
 from __future__ import annotations
 
+from .acoustic_models import CustomAcousticModels
 from .base_models import BaseModel, default_base_models
 from .language_models import MAX_MODELS_PER_OWNER, CustomLanguageModels
 from .store import DEFAULT_LEASE_SECONDS, JobContext, LeaseLost, Store, Transaction, default_home
@@ -31,6 +36,7 @@ __all__ = [
     "BaseModel",
     "default_base_models",
     "CustomLanguageModels",
+    "CustomAcousticModels",
     "MAX_MODELS_PER_OWNER",
     "TrainedCustomization",
     "DEFAULT_CUSTOMIZATION_WEIGHT",

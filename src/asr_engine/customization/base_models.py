@@ -4,8 +4,9 @@ A :class:`BaseModel` names the files of one Sphinx-format model (acoustic
 model directory, pronunciation dictionary, n-gram LM) under a service name
 such as ``en-US_BroadbandModel``. Its :attr:`~BaseModel.version` is derived
 from the files' content, so a changed model gets a new version and custom
-models built on the old one can be upgraded. ``en-US_NarrowbandModel`` uses
-the same files as the broadband model until a narrowband model exists.
+models built on the old one can be upgraded. ``en-US_NarrowbandModel`` is
+the broadband model's narrowband derivative (:mod:`asr_engine.adapt.narrowband`,
+8 kHz front end, channel-adapted Gaussians), sharing its dictionary and LM.
 """
 from __future__ import annotations
 
@@ -110,12 +111,19 @@ def default_base_models() -> dict[str, BaseModel]:
     broadband = BaseModel("en-US_BroadbandModel", "en-US", 16000,
                           description="US English broadband model.")
     narrowband = BaseModel("en-US_NarrowbandModel", "en-US", 8000,
-                           description="US English narrowband model (the broadband model's files for now).")
-    # One set of files: the narrowband name serves the broadband recognizer.
-    narrowband.recognizer = broadband.recognizer  # type: ignore[method-assign]
+                           description="US English narrowband model (8 kHz, derived from the broadband one).")
+    # The narrowband recognizer is the broadband one's 8 kHz derivative (same dictionary and LM).
+    narrowband.recognizer = lambda: broadband.recognizer().narrowband()  # type: ignore[method-assign]
+    narrowband.files = lambda: broadband.files() + _narrowband_files()  # type: ignore[method-assign]
     narrowband.vocabulary = broadband.vocabulary  # type: ignore[method-assign]
     narrowband.language_model_object = broadband.language_model_object  # type: ignore[method-assign]
     return {m.name: m for m in (broadband, narrowband)}
+
+
+def _narrowband_files() -> list[str]:
+    from ..adapt.narrowband import CLASSES_FILE, TRANSFORM_FILE
+
+    return [str(TRANSFORM_FILE), str(CLASSES_FILE)]
 
 
 _default: Optional[dict[str, BaseModel]] = None

@@ -72,7 +72,8 @@ class ResourcesMixin:
     def _add_resource(self, owner: str, customization_id: str, kind: str, name: str, raw: bytes, *,
                       allow_overwrite: bool, customer_id: Optional[str], content_type: Optional[str],
                       analyze: Callable[[JobContext, str], None],
-                      failed: Callable[[Transaction, object, BaseException], None]) -> dict:
+                      failed: Callable[[Transaction, object, BaseException], None],
+                      details: Optional[dict] = None) -> dict:
         """Store the upload and start its analysis; returns ``{}`` (201)."""
         customization_id = check_guid(customization_id)
         noun = RESOURCE_NOUNS[kind]
@@ -101,7 +102,7 @@ class ResourcesMixin:
                 tx.execute(insert(r).values(
                     id=resource_id, model_id=customization_id, owner=owner, kind=kind, name=name,
                     status="being_processed", customer_id=customer_id, content_type=content_type,
-                    total_words=0, oov_words=0, details={}, error=None, created=tx.now, updated=tx.now))
+                    total_words=0, oov_words=0, details=dict(details or {}), error=None, created=tx.now, updated=tx.now))
                 tx.add_blob(blob, size, customization_id, "source", resource_id)
         except BaseException:
             self.store.blobs.delete([blob])
@@ -147,8 +148,10 @@ class ResourcesMixin:
 
 
 def _busy_text(model_id: str, noun: str, verb: str = "add") -> str:
-    return (f"Cannot {verb} a {noun} now: another operation (training, or the analysis of a corpus, "
-            f"grammar or words) is in progress on customization '{model_id}'. Wait until the model's "
+    what = "audio" if noun == "audio resource" else "a corpus, grammar or words"
+    article = "an" if noun[0] in "aeiou" else "a"
+    return (f"Cannot {verb} {article} {noun} now: another operation (training, or the analysis of {what}) "
+            f"is in progress on customization '{model_id}'. Wait until the model's "
             "status is no longer 'pending', 'training' or 'upgrading' and try again.")
 
 

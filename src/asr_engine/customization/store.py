@@ -142,7 +142,10 @@ class Store:
             the metadata elsewhere; the blob directory stays under ``path``.
         lease_seconds: how long a background job's lease lasts without renewal.
         workers: background worker threads.
-        max_resource_bytes: largest corpus or grammar accepted (413 beyond).
+        max_resource_bytes: largest corpus, grammar or audio resource accepted (413 beyond).
+        min_acoustic_minutes: least audio a custom acoustic model trains on
+            (the service's 10 minutes; small set-ups and tests may lower it).
+        max_acoustic_hours: most audio a custom acoustic model may hold.
     """
 
     def __init__(
@@ -154,12 +157,16 @@ class Store:
         workers: int = 2,
         max_resource_bytes: int = 100 * 1024 * 1024,
         blob_grace_seconds: float = 600.0,
+        min_acoustic_minutes: float = 10.0,
+        max_acoustic_hours: float = 200.0,
     ) -> None:
         self.path = Path(os.fspath(path)) if path is not None else default_home()
         self.path.mkdir(parents=True, exist_ok=True)
         self.blobs = BlobDirectory(self.path / "blobs", grace_seconds=blob_grace_seconds)
         self.lease_seconds = float(lease_seconds)
         self.max_resource_bytes = int(max_resource_bytes)
+        self.min_acoustic_minutes = float(min_acoustic_minutes)
+        self.max_acoustic_hours = float(max_acoustic_hours)
         url = database_url or f"sqlite:///{self.path / 'store.db'}"
         self._engine, self._read_engine = _create_engines(url)
         self.holder = f"{this_host()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -488,7 +495,8 @@ def _busy_text(model_id: str) -> str:
 
 def _interrupted_text(job: str) -> str:
     what = {"training": "Training", "upgrading": "Upgrading", "corpus": "Analysis of a corpus",
-            "grammar": "Analysis of a grammar", "words": "Processing of added words"}.get(job, f"The {job} job")
+            "grammar": "Analysis of a grammar", "words": "Processing of added words",
+            "audio": "Analysis of an audio resource"}.get(job, f"The {job} job")
     return (f"{what} was interrupted because the process running it stopped; "
             f"the model was returned to a usable state. Submit the request again.")
 

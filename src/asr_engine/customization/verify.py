@@ -8,7 +8,9 @@
 * a model held by a job whose holder is gone (stuck), or a resource still
   ``being_processed`` on a model that no job holds;
 * a word source naming a missing resource, a non-user word with no source,
-  a row of a missing model.
+  a row of a missing model;
+* an ``available`` acoustic model without its trained artifact, scratch
+  directories of a dead training.
 """
 from __future__ import annotations
 
@@ -70,6 +72,15 @@ def verify_store(store: Store) -> list[str]:
             problems.append(f"word {word.word} belongs to missing model {word.model_id}")
         if not word.user and (word.model_id, word.word) not in sourced:
             problems.append(f"word {word.word} of {word.model_id} has no source")
+    from .acoustic_training import dead_work_dirs
+    from .am_state import ARTIFACT_ROLE, KIND as ACOUSTIC
+
+    trained = {row.model_id for row in blob_rows if row.role == ARTIFACT_ROLE}
+    for model in models.values():
+        if model.kind == ACOUSTIC and model.status == "available" and model.id not in trained:
+            problems.append(f"acoustic model {model.id} is available but has no trained artifact")
+    for entry in dead_work_dirs(store):
+        problems.append(f"scratch directory {entry.name} of a dead writer")
     return problems
 
 

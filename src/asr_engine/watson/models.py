@@ -1,9 +1,8 @@
 """``list_models`` / ``get_model``: the base models as ``SpeechModel`` JSON (§1.10).
 
 ``supported_features`` says what this engine does with each model, not what
-IBM's did: ``custom_language_model`` always; ``custom_acoustic_model`` when
-the façade has acoustic customization; ``speaker_labels`` when the engine
-labels speakers. ``low_latency`` is a next-generation feature and absent, as
+IBM's did: ``custom_language_model`` and ``custom_acoustic_model`` always;
+``speaker_labels`` when the engine labels speakers. ``low_latency`` is a next-generation feature and absent, as
 it is for the service's previous-generation models.
 """
 from __future__ import annotations

@@ -3,7 +3,8 @@ and back to the service's JSON.
 
 :class:`RecognitionTarget` resolves what one request recognizes with: the
 base model (404 ``Model {name} not found``), the custom language model
-(trained artifact, its base, its weight), the grammar, ``base_model_version``.
+(trained artifact, its base, its weight), the grammar, the custom acoustic
+model (:func:`.acoustic_models.acoustic_adaptation`), ``base_model_version``.
 The recognizer for a custom model comes from the engine
 (``Recognizer.customized``, cached per trained model and weight).
 :func:`decode_request_audio` applies the service's audio rules (at least
@@ -17,8 +18,10 @@ from typing import Any, Mapping, Optional
 
 from ..audio import Audio
 from ..audio.input import read_audio
+from ..customization.audio import below_rate_text
 from ..customization.base_models import BaseModel, lookup
-from ..errors import AsrError, AudioError, InvalidArgumentError, NotFoundError
+from ..errors import AsrError, AudioError, InvalidArgumentError
+from .acoustic_models import acoustic_adaptation
 from .parameters import MAX_ALTERNATIVES, RecognizeParameters
 from .result_json import results_json
 
@@ -34,6 +37,7 @@ class RecognitionTarget:
     recognizer: Any
     grammar: Any = None
     display_as: Mapping[str, str] = field(default_factory=dict)
+    adaptation: Any = None  #: the custom acoustic model's adapted model
     warnings: list[str] = field(default_factory=list)
 
     def engine_options(self, params: RecognizeParameters) -> dict[str, Any]:
@@ -41,23 +45,28 @@ class RecognitionTarget:
         options: dict[str, Any] = {"max_alternatives": min(params.max_alternatives, MAX_ALTERNATIVES)}
         if self.grammar is not None:
             options["grammar"] = self.grammar
+        if self.adaptation is not None:
+            options["adaptation"] = self.adaptation
+        if params.spotting:
+            options["keywords"] = list(params.keywords)
+            options["keywords_threshold"] = params.keywords_threshold
+        if params.word_alternatives_threshold is not None:
+            options["word_alternatives_threshold"] = params.word_alternatives_threshold
         return options
 
 
-def resolve_target(service: Any, owner: str, params: RecognizeParameters) -> RecognitionTarget:
-    """What ``params`` recognize with (models looked up, customizations loaded).
+def resolve_target(client: Any, params: RecognizeParameters) -> RecognitionTarget:
+    """What ``params`` recognize with, for ``client`` (a
+    :class:`~asr_engine.watson.SpeechToText`): models looked up,
+    customizations loaded.
 
     Raises:
         NotFoundError: unknown model, customization or grammar (404).
         InvalidArgumentError: a custom model of another base model, an
-            untrained one, or a ``base_model_version`` the model lacks (400).
+            untrained one, or a ``base_model_version`` the models lack (400).
     """
+    service, owner = client.language_models, client.owner
     base = lookup(service.base_models, params.model)
-    if params.acoustic_customization_id is not None:
-        acoustic = getattr(service, "acoustic_models", None)
-        if acoustic is None:
-            raise NotFoundError(f"No acoustic customization with ID '{params.acoustic_customization_id}' "
-                                f"was found for the requesting credentials.")
     versions = [base.version]
     if params.language_customization_id is None:
         target = RecognitionTarget(base, base.recognizer())
@@ -73,9 +82,13 @@ def resolve_target(service: Any, owner: str, params: RecognizeParameters) -> Rec
         grammar = trained.grammar(params.grammar_name) if params.grammar_name is not None else None
         display = {w: d for w, d in (trained.display_as or {}).items() if d and d != w}
         target = RecognitionTarget(base, recognizer, grammar, display)
-    if params.base_model_version is not None and params.base_model_version not in versions:
+    if params.acoustic_customization_id is not None:
+        # The acoustic model's own version rules (§3.3) apply to base_model_version.
+        target.adaptation = acoustic_adaptation(client.acoustic_models, owner, base,
+                                                params.acoustic_customization_id, params.base_model_version)
+    elif params.base_model_version is not None and params.base_model_version not in versions:
         raise InvalidArgumentError(f"The base model version '{params.base_model_version}' is not available for "
-                                   f"model {base.name}; available: {', '.join(dict.fromkeys(versions))}.")
+                                   f"{base.name}; its version is '{base.version}'.")
     return target
 
 
@@ -92,17 +105,16 @@ def decode_request_audio(audio: Any, content_type: Optional[str], base: BaseMode
                              f"({exc.message})") from None
         raise
     if decoded.original_rate < base.rate:
-        raise AudioError(f"This {decoded.original_rate}hz audio input requires a narrow band model.")
+        raise AudioError(below_rate_text(decoded.original_rate, base.rate, base.name))
     if decoded.original_rate != base.rate:
         # The model's own rate: a narrowband request is 8 kHz audio to the engine.
         decoded = Audio(decoded.samples, base.rate, base.rate, decoded.channels, decoded.duration, decoded.encoding)
     return decoded
 
 
-def recognize_json(service: Any, owner: str, audio: Any, content_type: Optional[str],
-                   params: RecognizeParameters) -> dict:
+def recognize_json(client: Any, audio: Any, content_type: Optional[str], params: RecognizeParameters) -> dict:
     """One synchronous recognition as ``SpeechRecognitionResults``."""
-    target = resolve_target(service, owner, params)
+    target = resolve_target(client, params)
     decoded = decode_request_audio(audio, content_type, target.base)
     result = target.recognizer.recognize(decoded, **target.engine_options(params))
     return results_json(result, params, display_as=target.display_as, warnings=target.warnings)

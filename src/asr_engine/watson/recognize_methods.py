@@ -44,9 +44,10 @@ class RecognitionMethods:
 
     @property
     def supported_features(self) -> dict[str, bool]:
-        """What the engine does with every base model (``SpeechModel.supported_features``)."""
+        """What the engine does with every base model (``SpeechModel.supported_features``);
+        speaker labels come with the engine's diarization (not yet built)."""
         return {"custom_language_model": True,
-                "custom_acoustic_model": getattr(self, "acoustic_models", None) is not None,
+                "custom_acoustic_model": True,
                 "speaker_labels": False}
 
     # -- models -------------------------------------------------------------------
@@ -95,7 +96,7 @@ class RecognitionMethods:
         """
         customer_id = request_labels(params)
         checked = recognize_parameters(params, interface="http", customer_id=customer_id)
-        return recognize_json(self.language_models, self.owner, audio, content_type, checked)
+        return recognize_json(self, audio, content_type, checked)
 
 
     def recognize_using_websocket(self, audio: Any, content_type: Optional[str], recognize_callback: Any,
@@ -175,6 +176,8 @@ class RecognitionMethods:
         lookup(self.language_models.base_models, checked.model)
         if checked.language_customization_id is not None:
             self.language_models.get_language_model(self.owner, checked.language_customization_id)
+        if checked.acoustic_customization_id is not None:
+            self.acoustic_models.get_acoustic_model(self.owner, checked.acoustic_customization_id)
         data = _audio_bytes(audio, MAX_JOB_AUDIO_BYTES)
         if len(data) < MIN_AUDIO_BYTES:
             raise AudioError(f"Stream was {len(data)} bytes but needs to be at least {MIN_AUDIO_BYTES} bytes.")

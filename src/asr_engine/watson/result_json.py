@@ -110,34 +110,27 @@ def result_json(phrase: Any, params: RecognizeParameters, *, final: bool = True,
     return entry
 
 
-def keywords_json(found: Any, params: RecognizeParameters) -> dict:
-    """``keywords_result``: ``{keyword: [matches]}`` for the keywords found
-    (the user's strings as keys, the spoken words unmasked)."""
-    out: dict[str, list[dict]] = {}
-    items = found.items() if isinstance(found, Mapping) else ((getattr(m, "keyword"), [m]) for m in found)
-    for keyword, matches in items:
-        for m in matches:
-            entry = {"normalized_text": _field(m, "normalized_text"), "start_time": _round(_field(m, "start_time")),
-                     "end_time": _round(_field(m, "end_time")), "confidence": _round(_field(m, "confidence"))}
-            out.setdefault(keyword, []).append(entry)
-    return out
+def keywords_json(found: Mapping[str, Iterable[Any]], params: RecognizeParameters) -> dict:
+    """``keywords_result``: ``{keyword: [matches]}`` for the keywords found,
+    keyed by the user's strings; ``normalized_text`` is what was said,
+    never masked (engine :class:`~asr_engine.results.KeywordMatch` items)."""
+    return {keyword: [{"normalized_text": m.text, "start_time": _round(m.start), "end_time": _round(m.end),
+                       "confidence": _round(m.confidence)} for m in matches]
+            for keyword, matches in found.items() if matches}
 
 
 def word_alternatives_json(bins: Iterable[Any], params: RecognizeParameters) -> list[dict]:
-    """``word_alternatives``: confusion-network bins, profanity masked,
-    alternatives above the threshold ordered by confidence."""
+    """``word_alternatives``: confusion-network bins (engine
+    :class:`~asr_engine.results.WordAlternatives`), profanity masked,
+    ordered by confidence."""
     mask = masker(params.profanity_filter)
     out = []
     for b in bins:
-        alternatives = sorted(((mask(_field(a, "word")), float(_field(a, "confidence")))
-                               for a in _field(b, "alternatives")), key=lambda a: -a[1])
-        out.append({"start_time": _round(_field(b, "start_time")), "end_time": _round(_field(b, "end_time")),
-                    "alternatives": [{"word": w, "confidence": _round(c)} for w, c in alternatives]})
+        alternatives = sorted(((mask(w), float(c)) for w, c in b.alternatives), key=lambda a: -a[1])
+        if alternatives:
+            out.append({"start_time": _round(b.start), "end_time": _round(b.end),
+                        "alternatives": [{"word": w, "confidence": _round(c)} for w, c in alternatives]})
     return out
-
-
-def _field(obj: Any, name: str) -> Any:
-    return obj[name] if isinstance(obj, Mapping) else getattr(obj, name)
 
 
 #: Requested features and the engine result attribute that carries each.

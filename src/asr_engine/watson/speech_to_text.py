@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO, List, Mapping, Optional
 
-from ..customization import CustomLanguageModels, Store
+from ..customization import CustomAcousticModels, CustomLanguageModels, Store
 from ..customization.base_models import BaseModel
 from ..errors import InvalidArgumentError
+from .acoustic_models import AcousticModelsMixin
 from .recognize_methods import RecognitionMethods
 
 
@@ -48,7 +49,7 @@ def _options(kwargs: dict, *, labelled: bool = False) -> Optional[str]:
     return customer_id if customer_id is not None else from_header
 
 
-class SpeechToText(RecognitionMethods):
+class SpeechToText(AcousticModelsMixin, RecognitionMethods):
     """An offline ``ibm_watson.SpeechToTextV1``.
 
     Args:
@@ -77,6 +78,7 @@ class SpeechToText(RecognitionMethods):
         if jobs is not None:
             self._job_manager = jobs
         self.language_models = CustomLanguageModels(store, base_models)
+        self.acoustic_models = CustomAcousticModels(language_models=self.language_models)
 
     @property
     def store(self) -> Store:

@@ -118,7 +118,7 @@ class RecognizeSession:
             raise InvalidArgumentError(f"{', '.join(url_in_start)} must be given in the connection URL.")
         params = recognize_parameters({**self._url, **fields}, interface="websocket",
                                       customer_id=self._customer_id)
-        target = resolve_target(self._service.language_models, self._service.owner, params)
+        target = resolve_target(self._service, params)
         self._request = _Request(params, target, content_type)
         return [{"state": "listening"}]
 
