@@ -33,7 +33,8 @@ class Server:
 
         config.check()
         self.config = config
-        self.store = Store(config.store, database_url=config.database_url)
+        self.store = Store(config.store, database_url=config.database_url,
+                           min_acoustic_minutes=config.min_acoustic_minutes)
         secret = config.token_secret or hashlib.sha256(b"asr-engine\0" + config.keys.fingerprint()
                                                        + str(self.store.path.resolve()).encode()).digest()
         self.signer = TokenSigner(secret, config.token_seconds)
@@ -56,6 +57,17 @@ class Server:
                 stt = self._facades[instance] = SpeechToText(self.store, owner=instance,
                                                              service_url=self.service_url, jobs=_LazyJobs(self))
             return stt
+
+    def azure(self, instance: str):
+        """The instance's :class:`~asr_engine.azure.SpeechService` (one per instance)."""
+        from ..azure import SpeechService
+
+        with self._lock:
+            key = "azure:" + instance
+            service = self._facades.get(key)
+            if service is None:
+                service = self._facades[key] = SpeechService(self.store, owner=instance)
+            return service
 
     def job_manager(self):
         from ..watson.jobs import JobManager

@@ -93,6 +93,9 @@ class ServerConfig:
     store: Optional[Path] = None
     #: SQLAlchemy URL of a shared database (PostgreSQL for several replicas).
     database_url: Optional[str] = None
+    #: Minutes of speech a custom acoustic model needs before training (the
+    #: service's 10; lower only for trials and tests).
+    min_acoustic_minutes: float = 10.0
     #: Keys and their instances; empty = unauthenticated, loopback only.
     keys: ApiKeys = field(default_factory=ApiKeys)
     #: Recognitions run at once (threads sharing the recognizers).

@@ -23,6 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="uploads must bring 15 s of audio per this many seconds, half of it (default 30)")
     p.add_argument("--keepalive", type=float, default=20.0, metavar="SECONDS",
                    help="a space is sent this often while a long HTTP recognition runs (default 20)")
+    p.add_argument("--min-acoustic-minutes", type=float, default=10.0, metavar="MINUTES",
+                   help="speech a custom acoustic model needs before training (default: the service's 10)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
 
@@ -31,7 +33,8 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
     return ServerConfig(host=args.host, port=args.port, store=Path(args.store) if args.store else None,
                         database_url=args.database_url or os.environ.get("ASR_ENGINE_DATABASE_URL"),
                         keys=keys, workers=args.workers, queue=args.queue,
-                        session_window_seconds=args.session_window, keepalive_seconds=args.keepalive)
+                        session_window_seconds=args.session_window, keepalive_seconds=args.keepalive,
+                        min_acoustic_minutes=args.min_acoustic_minutes)
 
 
 def serve(args: argparse.Namespace) -> int:
