@@ -86,3 +86,26 @@ def test_long_recognition_sends_keepalive_spaces_then_the_json(server):
     assert r.content.startswith(b" "), "a recognition longer than the keep-alive period starts with spaces"
     body = json.loads(r.content)
     assert body["results"][0]["alternatives"][0]["transcript"].strip()
+
+
+def test_sigterm_finishes_the_recognitions_in_flight(tmp_path):
+    import signal
+
+    proc = ServerProcess(tmp_path / "store", keys=f"{KEY}=x")
+    with open(DEV / "arctic_aew_a0003.wav", "rb") as f:
+        audio = f.read()
+    result = {}
+
+    def post():
+        result["r"] = httpx.post(proc.url + "/v1/recognize", content=audio, timeout=300,
+                                 headers={**AUTH, "Content-Type": "audio/wav"})
+
+    t = threading.Thread(target=post)
+    t.start()
+    time.sleep(0.5)  # the request is in flight
+    proc.proc.send_signal(signal.SIGTERM)
+    t.join()
+    assert result["r"].status_code == 200
+    assert result["r"].json()["results"][0]["alternatives"][0]["transcript"].strip()
+    assert proc.proc.wait(120) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once drained
+    proc.stop()
