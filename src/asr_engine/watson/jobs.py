@@ -146,8 +146,9 @@ class JobManager:
             self._expire()
             self._jobs[job.id] = job
         self._pending.put(job.id)
-        body = {"id": job.id, "status": "waiting", "url": f"{service_url.rstrip('/')}/v1/recognitions/{job.id}",
-                "created": _timestamp(now)}
+        body: dict[str, Any] = {"id": job.id, "status": "waiting",
+                                "url": f"{service_url.rstrip('/')}/v1/recognitions/{job.id}",
+                                "created": _timestamp(now)}
         if job.warnings:
             body["warnings"] = list(job.warnings)
         return body
