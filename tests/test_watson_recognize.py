@@ -165,6 +165,8 @@ def test_errors(stt, wav):
     e = error_of(stt.recognize, wav, "audio/l16")
     assert (e.code, e.message) == (400, "rate parameter missing in mimetype audio/l16")
     assert error_of(stt.recognize, wav, "video/mp4").code == 415
+    e = error_of(stt.recognize, bytes(100 * 1024 * 1024 + 1), "audio/wav")
+    assert (e.code, e.message) == (413, "Request failed because the input stream is larger than 100 MB")
     e = error_of(stt.recognize, wav, "audio/wav", language_customization_id=str(uuid.uuid4()))
     assert e.code == 404
     e = error_of(stt.recognize, wav, "audio/wav", acoustic_customization_id=str(uuid.uuid4()))

@@ -146,8 +146,9 @@ class JobManager:
             self._expire()
             self._jobs[job.id] = job
         self._pending.put(job.id)
-        body = {"id": job.id, "status": "waiting", "url": f"{service_url.rstrip('/')}/v1/recognitions/{job.id}",
-                "created": _timestamp(now)}
+        body: dict[str, Any] = {"id": job.id, "status": "waiting",
+                                "url": f"{service_url.rstrip('/')}/v1/recognitions/{job.id}",
+                                "created": _timestamp(now)}
         if job.warnings:
             body["warnings"] = list(job.warnings)
         return body
@@ -329,15 +330,23 @@ class _WorkerSlot:
             job_id = self.manager._pending.get()
             if job_id is None:
                 return
-            if self.process is None or not self.process.is_alive():
-                self._spawn()
+            try:
+                if self.process is None or not self.process.is_alive():
+                    self._spawn()
+            except Exception as exc:  # no worker: the job fails rather than waiting forever
+                job = self.manager._take(job_id, 0)
+                if job is not None:
+                    job.attempts = self.manager.max_attempts
+                    self.manager._finish(job, "failed", f"The recognition job failed: no worker process could "
+                                                        f"be started ({type(exc).__name__}: {exc}).")
+                continue
             job = self.manager._take(job_id, self.process.pid)
             if job is None:
                 continue
             try:
                 self.conn.send((job.owner, job.audio, job.content_type, job.params))
                 outcome, payload = self._receive()
-            except (EOFError, OSError, BrokenPipeError):
+            except (EOFError, OSError):
                 self.process.join(timeout=1)
                 logger.warning("recognition worker %s ended during job %s; %s", self.process.pid, job.id,
                                "retrying" if job.attempts < self.manager.max_attempts else "failing it")

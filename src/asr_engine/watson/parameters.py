@@ -21,7 +21,7 @@ Nothing here recognizes anything; the façade hands the checked values on.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from ..customization.names import check_guid
@@ -87,17 +87,6 @@ class RecognizeParameters:
     def spotting(self) -> bool:
         """Whether keyword spotting runs (keywords given and not redacted)."""
         return bool(self.keywords) and self.keywords_threshold is not None
-
-    @property
-    def engine_phrase_options(self) -> dict[str, Any]:
-        """The phrase parameters that differ from the defaults (for the engine)."""
-        defaults = RecognizeParameters()
-        names = ("end_of_phrase_silence_time", "split_transcript_at_phrase_end", "speech_detector_sensitivity",
-                 "background_audio_suppression", "inactivity_timeout", "audio_metrics", "speaker_labels")
-        return {n: getattr(self, n) for n in names if getattr(self, n) != getattr(defaults, n)}
-
-
-_NAMES = frozenset(f.name for f in fields(RecognizeParameters)) - {"warnings", "customer_id"}
 
 
 # -- value checks -----------------------------------------------------------------

@@ -20,13 +20,15 @@ from ..audio import Audio
 from ..audio.input import read_audio
 from ..customization.audio import below_rate_text
 from ..customization.base_models import BaseModel, lookup
-from ..errors import AsrError, AudioError, InvalidArgumentError
+from ..errors import AsrError, AudioError, InvalidArgumentError, PayloadTooLargeError
+from ..limits import MAX_AUDIO_BYTES
 from .acoustic_models import acoustic_adaptation
 from .parameters import MAX_ALTERNATIVES, RecognizeParameters
 from .result_json import results_json
 
 #: Smallest request the service accepts, in bytes.
 MIN_AUDIO_BYTES = 100
+TOO_LARGE_TEXT = "Request failed because the input stream is larger than 100 MB"
 
 
 @dataclass
@@ -94,10 +96,17 @@ def resolve_target(client: Any, params: RecognizeParameters) -> RecognitionTarge
 
 def decode_request_audio(audio: Any, content_type: Optional[str], base: BaseModel) -> Audio:
     """The request's audio at the model's rate, with the service's checks and texts."""
-    if isinstance(audio, (bytes, bytearray, memoryview)) and len(audio) < MIN_AUDIO_BYTES:
-        raise AudioError(f"Stream was {len(audio)} bytes but needs to be at least {MIN_AUDIO_BYTES} bytes.")
+    if isinstance(audio, (bytes, bytearray, memoryview)):
+        if len(audio) < MIN_AUDIO_BYTES:
+            raise AudioError(f"Stream was {len(audio)} bytes but needs to be at least {MIN_AUDIO_BYTES} bytes.")
+        if len(audio) > MAX_AUDIO_BYTES:
+            raise PayloadTooLargeError(TOO_LARGE_TEXT)
     try:
         decoded = read_audio(audio, content_type, target_rate=base.rate)
+    except PayloadTooLargeError as exc:
+        if "larger than the limit" in exc.message:
+            raise PayloadTooLargeError(TOO_LARGE_TEXT) from None
+        raise
     except AsrError as exc:
         if type(exc) is AudioError and "rate parameter missing" not in exc.message:
             declared = (content_type or "application/octet-stream").split(";")[0].strip()

@@ -41,6 +41,8 @@ class RecognitionMethods:
 
     owner: str
     service_url: str
+    language_models: Any  # CustomLanguageModels
+    acoustic_models: Any  # CustomAcousticModels
 
     @property
     def supported_features(self) -> dict[str, bool]:
@@ -139,7 +141,7 @@ class RecognitionMethods:
                 specs = None if models is shared_base_models() else [
                     (m.name, m.language, m.rate, m.model_dir, m.dictionary, m.language_model, m.description)
                     for m in models.values()]
-                manager = self.__dict__["_job_manager"] = JobManager(str(self.store.path), base_models=specs)
+                manager = self.__dict__["_job_manager"] = JobManager(str(self.language_models.store.path), base_models=specs)
             return manager
 
     def register_callback(self, callback_url: str, *, user_secret: Optional[str] = None, **kwargs: Any) -> dict:

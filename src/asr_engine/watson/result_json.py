@@ -138,7 +138,8 @@ _FEATURES = (("keywords", "spotting", "keywords"),
              ("word_alternatives_threshold", "word_alternatives_threshold", "word_alternatives"),
              ("speaker_labels", "speaker_labels", "speaker_labels"),
              ("audio_metrics", "audio_metrics", "audio_metrics"),
-             ("split_transcript_at_phrase_end", "split_transcript_at_phrase_end", "end_of_utterance"))
+             ("split_transcript_at_phrase_end", "split_transcript_at_phrase_end", "end_of_utterance"),
+             ("processing_metrics", "processing_metrics", "processing_metrics"))
 
 
 def _unavailable(result: Any, params: RecognizeParameters) -> list[str]:

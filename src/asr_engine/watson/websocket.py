@@ -32,7 +32,7 @@ from ..errors import AsrError, InvalidArgumentError, PayloadTooLargeError
 from ..limits import MAX_AUDIO_BYTES
 from .errors import websocket_error
 from .parameters import RecognizeParameters, recognize_parameters
-from .recognition import RecognitionTarget, decode_request_audio, resolve_target
+from .recognition import TOO_LARGE_TEXT, RecognitionTarget, decode_request_audio, resolve_target
 from .result_json import result_json, results_json
 
 #: Parameters of the connection URL (fixed for a session).
@@ -174,7 +174,7 @@ class _Request:
     def accept(self, data: bytes, result_index: int) -> list[dict]:
         self.received += len(data)
         if self.received > MAX_AUDIO_BYTES:
-            raise PayloadTooLargeError("Request failed because the input stream is larger than 100 MB")
+            raise PayloadTooLargeError(TOO_LARGE_TEXT)
         self.audio += data
         if self._live is None:
             return []
