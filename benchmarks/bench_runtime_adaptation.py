@@ -8,6 +8,25 @@ machine load.
 
 ``--every K`` keeps every K-th utterance of each source (a smaller run with
 every source still in it); progress goes to stderr.
+
+Last run (2026-12-02, whole dev set, 205 utterances, load 9-20 on 2 cores;
+RTF is wall clock, so only the ratio counts):
+
+    source         WER  WER+SA    RTF RTF+SA
+    arctic      0.4419  0.3953  1.358  1.926
+    cathy       0.1961  0.2010  2.094  3.901
+    cv          2.0000  2.0000  1.757  1.681
+    fsdd        0.2857  0.2857  1.215  1.226
+    ieee        0.1258  0.1258  0.876  1.482
+    libri       0.2353  0.2353  1.303  2.608
+    mfa         0.5443  0.5570  0.962  1.478
+    osr         0.7347  0.7347  1.672  1.860
+    psx         0.2396  0.1979  1.371  2.232
+    sb          0.3333  0.3333  1.219  2.191
+    sonnet      0.6413  0.6682  2.275  3.450
+    speechcmd   0.3387  0.3387  3.191  3.260
+    vctk        0.3182  0.3409  1.179  1.871
+    all         0.3604  0.3636  1.862  2.809   (x1.51 time, +0.9 % relative WER)
 """
 from __future__ import annotations
 
