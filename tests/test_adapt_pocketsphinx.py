@@ -22,8 +22,8 @@ from conftest import DATA, DEV
 pocketsphinx = pytest.importorskip("pocketsphinx")
 
 KATHLEEN = DATA / "adapt" / "kathleen"
-ADAPT_UTTERANCES = 40  # about 2 minutes of the speaker
-TEST_UTTERANCES = 3  # her dev recordings decoded by both engines
+ADAPT_UTTERANCES = 20  # about a minute of the speaker
+TEST_UTTERANCES = 2  # her dev recordings decoded by both engines
 
 
 def _errors(ref: str, hyp: str) -> int:

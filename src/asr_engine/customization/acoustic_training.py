@@ -30,8 +30,6 @@ import os
 import shutil
 import tarfile
 import tempfile
-import threading
-from collections import OrderedDict
 from typing import Iterator, Optional
 
 from sqlalchemy import select, update
@@ -42,6 +40,7 @@ from . import am_state, schema
 from .archives import iter_members
 from .names import check_guid
 from .blobs import process_alive, this_host
+from .models import artifact_cache
 from .store import JobContext
 
 #: Adapted models kept loaded per service (each a few MB of parameters).
@@ -241,12 +240,10 @@ class AcousticTrainingMixin:
                 f"The custom acoustic model '{row.id}' is not trained (its status is '{row.status}'); "
                 "train it before using it for recognition.")
         key = found.name
-        cache = _cache(self)
-        with cache.lock:
-            model = cache.items.get(key)
-            if model is not None:
-                cache.items.move_to_end(key)
-                return model
+        cache = artifact_cache(self, "_adapted", CACHE_SIZE)
+        model = cache.get(key)
+        if model is not None:
+            return model
         directory = self.store.path / "acoustic" / key
         if not directory.is_dir():
             directory.parent.mkdir(exist_ok=True)
@@ -270,10 +267,7 @@ class AcousticTrainingMixin:
                 raise
         model = AdaptedAcousticModel.load(str(directory))
         model.info["customization_id"] = row.id
-        with cache.lock:
-            cache.items[key] = model
-            while len(cache.items) > CACHE_SIZE:
-                cache.items.popitem(last=False)
+        cache.put(key, model)
         _remove_stale(directory.parent, keep=key, referenced=self._artifact_names())
         return model
 
@@ -316,19 +310,6 @@ def _remove_stale(parent, keep: str, referenced: set[str]) -> None:
     for entry in parent.iterdir():
         if entry.name != keep and not entry.name.startswith(".") and entry.name not in referenced:
             shutil.rmtree(entry, ignore_errors=True)
-
-
-class _Cache:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.items: "OrderedDict[str, object]" = OrderedDict()
-
-
-def _cache(service) -> _Cache:
-    cache = service.__dict__.get("_adapted")
-    if cache is None:
-        cache = service.__dict__.setdefault("_adapted", _Cache())
-    return cache
 
 
 def _training_failed(ctx: JobContext, exc: BaseException) -> None:

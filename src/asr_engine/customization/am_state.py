@@ -13,10 +13,10 @@ an archive is ``{"name", "duration", "details", "status", "error"?}``.
 """
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from . import schema
-from .lm_state import iso_time
+from .lm_state import iso_time, settle_with
 
 KIND = "acoustic"
 #: The role of a trained acoustic model's blob (a tar of its model directory).
@@ -45,15 +45,7 @@ def derived_status(conn, row) -> str:
 
 def settle(tx, model_id: str, **values) -> None:
     """Apply ``values`` to the (idle) model, then re-derive its status."""
-    m = schema.models
-    if values:
-        tx.execute(update(m).where(m.c.id == model_id).values(updated=tx.now, **values))
-    row = tx.execute(select(m).where(m.c.id == model_id)).first()
-    if row is None or row.job is not None:
-        return
-    status = derived_status(tx.conn, row)
-    tx.execute(update(m).where(m.c.id == model_id).values(
-        status=status, progress=100 if status == "available" else 0))
+    settle_with(derived_status, tx, model_id, **values)
 
 
 def mark_changed(tx, model_id: str) -> None:

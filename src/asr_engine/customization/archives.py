@@ -84,6 +84,21 @@ class _Counter:
                     "the archive was refused.")
 
 
+def _entries(raw: bytes, compression: str):
+    """``(name, is_dir, is_regular, open)`` of each entry, in archive order."""
+    if compression == "zip":
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            for info in z.infolist():
+                regular = stat.S_IFMT(info.external_attr >> 16) in (0, stat.S_IFREG)
+                yield info.filename, info.is_dir(), regular, lambda info=info: z.open(info)
+    elif compression == "gzip":
+        with tarfile.open(fileobj=io.BytesIO(raw), mode="r:gz") as t:
+            while (info := t.next()) is not None:
+                yield info.name, info.isdir(), info.isreg(), lambda info=info: t.extractfile(info) or io.BytesIO()
+    else:
+        raise InvalidArgumentError(f"unknown archive compression {compression!r}")
+
+
 def iter_members(raw: bytes, compression: str, limits: ArchiveLimits = ArchiveLimits()
                  ) -> Iterator[tuple[str, bytes]]:
     """``(name, bytes)`` of each regular file of the archive, in archive
@@ -92,52 +107,24 @@ def iter_members(raw: bytes, compression: str, limits: ArchiveLimits = ArchiveLi
     counter = _Counter(limits)
     count = 0
     try:
-        if compression == "zip":
-            with zipfile.ZipFile(io.BytesIO(raw)) as z:
-                for info in z.infolist():
-                    mode = info.external_attr >> 16
-                    if info.is_dir():
-                        continue
-                    name = _check_name(info.filename, seen)
-                    if stat.S_IFMT(mode) not in (0, stat.S_IFREG):
-                        raise InvalidArgumentError(
-                            f"The archive member '{name}' is a link or special file; only regular audio files "
-                            "may be in an archive.")
-                    count += 1
-                    if count > MAX_MEMBERS:
-                        raise InvalidArgumentError(f"The archive has more than {MAX_MEMBERS} members.")
-                    with z.open(info) as f:
-                        data = counter.read(f, name)
-                    if _nested(data[:512]):
-                        raise InvalidArgumentError(
-                            f"The archive member '{name}' is itself an archive or compressed file; "
-                            "nested archives are not accepted.")
-                    yield name, data
-        elif compression == "gzip":
-            with tarfile.open(fileobj=io.BytesIO(raw), mode="r:gz") as t:
-                while True:
-                    info = t.next()
-                    if info is None:
-                        break
-                    if info.isdir():
-                        continue
-                    name = _check_name(info.name, seen)
-                    if not info.isreg():
-                        raise InvalidArgumentError(
-                            f"The archive member '{name}' is a link or special file; only regular audio files "
-                            "may be in an archive.")
-                    count += 1
-                    if count > MAX_MEMBERS:
-                        raise InvalidArgumentError(f"The archive has more than {MAX_MEMBERS} members.")
-                    f = t.extractfile(info)
-                    data = counter.read(f, name) if f is not None else b""
-                    if _nested(data[:512]):
-                        raise InvalidArgumentError(
-                            f"The archive member '{name}' is itself an archive or compressed file; "
-                            "nested archives are not accepted.")
-                    yield name, data
-        else:
-            raise InvalidArgumentError(f"unknown archive compression {compression!r}")
+        for raw_name, is_dir, regular, open_member in _entries(raw, compression):
+            if is_dir:
+                continue
+            name = _check_name(raw_name, seen)
+            if not regular:
+                raise InvalidArgumentError(
+                    f"The archive member '{name}' is a link or special file; only regular audio files "
+                    "may be in an archive.")
+            count += 1
+            if count > MAX_MEMBERS:
+                raise InvalidArgumentError(f"The archive has more than {MAX_MEMBERS} members.")
+            with open_member() as f:
+                data = counter.read(f, name)
+            if _nested(data[:512]):
+                raise InvalidArgumentError(
+                    f"The archive member '{name}' is itself an archive or compressed file; "
+                    "nested archives are not accepted.")
+            yield name, data
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, NotImplementedError, RuntimeError) as e:
         kind = "zip" if compression == "zip" else "gzip-compressed tar"
         raise InvalidArgumentError(f"The archive is not a valid {kind} file ({type(e).__name__}: {e}).") from None

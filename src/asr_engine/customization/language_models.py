@@ -18,27 +18,24 @@ no longer ``available`` until it is trained again on what remains, and its
 """
 from __future__ import annotations
 
-import uuid
 from typing import Mapping, Optional
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, select, update
 
 from ..errors import InvalidArgumentError
 from . import base_models as _base
 from . import lm_state, schema
 from .corpora import CorporaMixin
 from .grammars import GrammarsMixin
-from .names import check_description, check_guid, check_model_name
+from .models import MAX_MODELS_PER_OWNER, CustomModels
 from .store import Store, Transaction, register_recovery, register_user_data_purger
 from .training import TrainingMixin
 from .words import WordsMixin
 
 KIND = lm_state.KIND
-#: Custom models one owner may have (the service's limit).
-MAX_MODELS_PER_OWNER = 1024
 
 
-class CustomLanguageModels(CorporaMixin, WordsMixin, GrammarsMixin, TrainingMixin):
+class CustomLanguageModels(CustomModels, CorporaMixin, WordsMixin, GrammarsMixin, TrainingMixin):
     """Custom language models of all owners in one store.
 
     Args:
@@ -48,6 +45,7 @@ class CustomLanguageModels(CorporaMixin, WordsMixin, GrammarsMixin, TrainingMixi
     """
 
     KIND = KIND
+    NOUN = "language"
 
     def __init__(self, store: Optional[Store] = None,
                  base_models: Optional[Mapping[str, _base.BaseModel]] = None) -> None:
@@ -57,21 +55,6 @@ class CustomLanguageModels(CorporaMixin, WordsMixin, GrammarsMixin, TrainingMixi
 
     # -- helpers shared by the mixins ------------------------------------------
 
-    def _row(self, conn, owner: str, customization_id) -> object:
-        return self.store.model_row(conn, check_guid(customization_id), owner, KIND)
-
-    def _fresh_row(self, owner: str, customization_id):
-        """The model's row, after recovering it if its job was abandoned."""
-        with self.store.reading() as conn:
-            row = self._row(conn, owner, customization_id)
-        if row.job is not None and self.store.recover(row.id):
-            with self.store.reading() as conn:
-                row = self._row(conn, owner, customization_id)
-        return row
-
-    def _base(self, row) -> _base.BaseModel:
-        return _base.lookup(self.base_models, row.base_model_name)
-
     def _pronouncer(self, base: _base.BaseModel):
         from .pronunciation import Pronouncer
 
@@ -79,12 +62,6 @@ class CustomLanguageModels(CorporaMixin, WordsMixin, GrammarsMixin, TrainingMixi
         if p is None:
             p = self._pronouncers[base.name] = Pronouncer(base.vocabulary())
         return p
-
-    def _claim(self, tx: Transaction, owner: str, customization_id: str, job: str, **kw) -> str:
-        return self.store.claim(tx, customization_id, owner, KIND, job, **kw)
-
-    def _idle(self, tx: Transaction, owner: str, customization_id: str):
-        return self.store.require_idle(tx, check_guid(customization_id), owner, KIND)
 
     def _changed(self, tx: Transaction, customization_id: str) -> None:
         lm_state.mark_changed(tx, customization_id)
@@ -100,66 +77,26 @@ class CustomLanguageModels(CorporaMixin, WordsMixin, GrammarsMixin, TrainingMixi
     def create_language_model(self, owner: str, name: str, base_model_name: str, *,
                               dialect: Optional[str] = None, description: Optional[str] = None) -> dict:
         """Create a model; returns ``{"customization_id": ...}`` (201)."""
-        name = check_model_name(name)
-        description = check_description(description)
         base = _base.lookup(self.base_models, base_model_name)
         if dialect is not None and dialect != base.language:
             raise InvalidArgumentError(
                 f"The dialect '{dialect}' is not supported for base model {base.name}; use '{base.language}'.")
-        model_id = str(uuid.uuid4())
-        version = base.version
-        with self.store.transaction() as tx:
-            m = schema.models
-            count = tx.execute(select(func.count()).select_from(m).where(
-                m.c.owner == owner, m.c.kind == KIND)).scalar_one()
-            if count >= MAX_MODELS_PER_OWNER:
-                raise InvalidArgumentError(
-                    f"The maximum number of {MAX_MODELS_PER_OWNER} custom language models has been reached; "
-                    "delete one before creating another.")
-            tx.execute(insert(m).values(
-                id=model_id, kind=KIND, owner=owner, name=name, description=description,
-                base_model_name=base.name, language=base.language, dialect=base.language,
-                versions=[version], status="pending", progress=0, settings={}, dirty=False,
-                failed=False, revision=0, created=tx.now, updated=tx.now))
-        return {"customization_id": model_id}
+        return self._create_model(owner, name, base_model_name, description)
 
     def list_language_models(self, owner: str, *, language: Optional[str] = None) -> dict:
         """``{"customizations": [LanguageModel, ...]}``, optionally of one language."""
-        if language is not None and (not isinstance(language, str) or not language):
-            raise InvalidArgumentError("language must be a language identifier such as 'en-US'")
-        m = schema.models
-        q = select(m).where(m.c.owner == owner, m.c.kind == KIND).order_by(m.c.created, m.c.id)
-        if language is not None:
-            q = q.where(m.c.language == language)
-        with self.store.reading() as conn:
-            rows = list(conn.execute(q))
-        if any(r.job is not None for r in rows) and self.store.recover():
-            with self.store.reading() as conn:
-                rows = list(conn.execute(q))
-        return {"customizations": [lm_state.model_json(r) for r in rows]}
+        return {"customizations": [lm_state.model_json(r) for r in self._list_rows(owner, language)]}
 
     def get_language_model(self, owner: str, customization_id: str) -> dict:
         return lm_state.model_json(self._fresh_row(owner, customization_id))
 
     def delete_language_model(self, owner: str, customization_id: str) -> dict:
         """Delete the model and everything in it (409 while an operation runs)."""
-        customization_id = check_guid(customization_id)
-        with self.store.transaction() as tx:
-            self._idle(tx, owner, customization_id)
-            _delete_contents(tx, customization_id)
-            tx.execute(delete(schema.models).where(schema.models.c.id == customization_id))
-        return {}
+        return self._delete_model(owner, customization_id, _delete_contents)
 
     def reset_language_model(self, owner: str, customization_id: str) -> dict:
         """Remove corpora, grammars, words and the trained model; keep name and base."""
-        customization_id = check_guid(customization_id)
-        with self.store.transaction() as tx:
-            self._idle(tx, owner, customization_id)
-            _delete_contents(tx, customization_id)
-            tx.execute(update(schema.models).where(schema.models.c.id == customization_id).values(
-                status="pending", progress=0, error=None, settings={}, dirty=False, failed=False,
-                trained_version=None, updated=tx.now))
-        return {}
+        return self._reset_model(owner, customization_id, _delete_contents)
 
     def delete_user_data(self, owner: str, customer_id: str) -> dict:
         """Delete all data of ``owner`` labelled with ``customer_id`` (one transaction)."""

@@ -49,17 +49,23 @@ def derived_status(conn, row) -> str:
     return "ready" if has_valid_data(conn, row.id) else "pending"
 
 
-def settle(tx, model_id: str, **values) -> None:
-    """Apply ``values`` to the (idle) model, then re-derive its status."""
+def settle_with(derive, tx, model_id: str, **values) -> None:
+    """Apply ``values`` to the model, then, if no job holds it, set the
+    status ``derive(conn, row)`` gives (progress 100 when ``available``)."""
     m = schema.models
     if values:
         tx.execute(update(m).where(m.c.id == model_id).values(updated=tx.now, **values))
     row = tx.execute(select(m).where(m.c.id == model_id)).first()
     if row is None or row.job is not None:
         return
-    status = derived_status(tx.conn, row)
+    status = derive(tx.conn, row)
     tx.execute(update(m).where(m.c.id == model_id).values(
         status=status, progress=100 if status == "available" else 0))
+
+
+def settle(tx, model_id: str, **values) -> None:
+    """Apply ``values`` to the (idle) model, then re-derive its status."""
+    settle_with(derived_status, tx, model_id, **values)
 
 
 def mark_changed(tx, model_id: str) -> None:
@@ -133,5 +139,5 @@ def word_json(row, sources: list[tuple[str, str, int]]) -> dict:
     return out
 
 
-__all__ = ["KIND", "STATUSES", "iso_time", "settle", "mark_changed", "derived_status", "model_json",
+__all__ = ["KIND", "STATUSES", "iso_time", "settle", "settle_with", "mark_changed", "derived_status", "model_json",
            "corpus_json", "grammar_json", "word_json", "word_sources", "has_artifact", "has_valid_data"]

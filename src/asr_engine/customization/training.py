@@ -22,7 +22,6 @@ import math
 import os
 import tempfile
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -30,6 +29,7 @@ from sqlalchemy import select, update
 
 from ..errors import InvalidArgumentError, NotFoundError
 from . import lm_state, schema
+from .models import artifact_cache
 from .names import check_guid
 from .store import JobContext
 
@@ -267,12 +267,10 @@ class TrainingMixin:
                 f"The custom language model '{row.id}' is not trained (its status is '{row.status}'); "
                 "train it before using it for recognition.")
         key = blobs["lexicon"]
-        cache = _trained_cache(self)
-        with cache.lock:
-            found = cache.items.get(key)
-            if found is not None:
-                cache.items.move_to_end(key)
-                return found
+        cache = artifact_cache(self, "_trained", 16)
+        found = cache.get(key)
+        if found is not None:
+            return found
         try:
             lexicon = json.loads(self.store.blobs.read(key))
         except FileNotFoundError:  # retrained between our read and now
@@ -285,24 +283,8 @@ class TrainingMixin:
             {k: tuple(v) for k, v in lexicon["grammars"].items()},
             DEFAULT_CUSTOMIZATION_WEIGHT if weight is None else float(weight), key)
         trained.custom_lm()  # load now, while the file certainly exists
-        with cache.lock:
-            cache.items[key] = trained
-            while len(cache.items) > 16:
-                cache.items.popitem(last=False)
+        cache.put(key, trained)
         return trained
-
-
-class _Cache:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.items: "OrderedDict[str, TrainedCustomization]" = OrderedDict()
-
-
-def _trained_cache(service) -> _Cache:
-    cache = service.__dict__.get("_trained")
-    if cache is None:
-        cache = service.__dict__.setdefault("_trained", _Cache())
-    return cache
 
 
 def _training_failed(ctx: JobContext, exc: BaseException) -> None:
