@@ -239,3 +239,18 @@ def test_spotting_arguments_are_checked(recognizer, goforward, args):
     with pytest.raises(ae.InvalidArgumentError) as err:
         recognizer.recognize(goforward, **args)
     assert err.value.code == 400
+
+
+def test_stream_final_result_spots_like_recognize(recognizer, goforward):
+    args = {"keywords": ["forward", "ten meters"], "keywords_threshold": 0.2, "word_alternatives_threshold": 0.2}
+    stream = recognizer.stream(sample_rate=goforward.sample_rate, **args)
+    samples = goforward.samples
+    for i in range(0, len(samples), 4000):
+        partial = stream.accept(samples[i:i + 4000])
+        assert partial.keywords == {} and partial.word_alternatives == []
+    final = stream.finish()
+    one_shot = recognizer.recognize(goforward, **args)
+    assert final.keywords == one_shot.keywords and final.keywords
+    assert final.word_alternatives == one_shot.word_alternatives
+    with pytest.raises(ae.InvalidArgumentError):
+        recognizer.stream(keywords=["go"])

@@ -587,19 +587,26 @@ class Recognizer:
 
     @checked_arguments
     def stream(self, *, sample_rate: Optional[int] = None, content_type: Optional[str] = None,
-               **options: Any) -> "Stream":
+               keywords: Optional[Sequence[str]] = None, keywords_threshold: Optional[float] = None,
+               word_alternatives_threshold: Optional[float] = None, **options: Any) -> "Stream":
         """Start a streaming recognition (see :class:`Stream`).
 
         Args:
             sample_rate: rate of the numpy chunks, in Hz (default: the model's);
                 other rates are resampled as the audio arrives.
             content_type: for headerless byte chunks, e.g. ``audio/l16;rate=8000``.
+            keywords, keywords_threshold, word_alternatives_threshold: as in
+                :meth:`recognize`, for the final result (interim results
+                have no lattice, so no keywords nor alternatives).
             **options: :class:`SearchOptions` fields overriding the defaults.
         """
         from .stream import Stream
 
+        check_spotting(keywords, keywords_threshold, word_alternatives_threshold)
+        spotting = {"keywords": keywords, "keywords_threshold": keywords_threshold,
+                    "word_alternatives_threshold": word_alternatives_threshold}
         return Stream(self, self._search_options(options, "stream()"), sample_rate=sample_rate,
-                      content_type=content_type)
+                      content_type=content_type, spotting=spotting)
 
 
 def _against_loop(x: float) -> float:
