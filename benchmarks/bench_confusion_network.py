@@ -23,7 +23,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dev_set import load_dev_set, normalize, wer_table  # noqa: E402
+from dev_set import decoded, every_kth, load_dev_set, normalize, wer_table  # noqa: E402
 
 import asr_engine as ae  # noqa: E402
 from asr_engine.spotting import check_spotting  # noqa: E402
@@ -46,9 +46,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--limit", type=int, default=0, help="every k-th utterance, about this many")
     args = p.parse_args()
-    utts = load_dev_set()
-    if args.limit:
-        utts = utts[:: max(1, len(utts) // args.limit)]
+    utts = every_kth(load_dev_set(), args.limit)
     rec = ae.Recognizer()
     best_opts = rec.search_options.with_overrides(consensus=False)
     cons_opts = rec.search_options.with_overrides(consensus=True)
@@ -57,14 +55,11 @@ def main() -> int:
     found = {t: 0 for t in THRESHOLDS}
     one_best = ref_words = 0
     t_lattice = t_network = 0.0
-    for u in utts:
-        audio = ae.load_audio(u.path)
-        feats = ae.compute_features(audio, rec.frontend_options, rec.feature_options)
-        decoder = rec._decode(feats, best_opts)
+    for u, duration, decoder in decoded(rec, best_opts, utts):
         t0 = time.perf_counter()
-        r_best = rec._result(decoder, audio.duration, True, best_opts)
+        r_best = rec._result(decoder, duration, True, best_opts)
         t1 = time.perf_counter()
-        r_cons = rec._result(decoder, audio.duration, True, cons_opts, spotting=spotting)
+        r_cons = rec._result(decoder, duration, True, cons_opts, spotting=spotting)
         t2 = time.perf_counter()
         t_lattice += t1 - t0
         t_network += t2 - t1

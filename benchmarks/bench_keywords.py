@@ -21,7 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dev_set import load_dev_set, normalize  # noqa: E402
+from dev_set import decoded, every_kth, load_dev_set, normalize  # noqa: E402
 
 import asr_engine as ae  # noqa: E402
 from asr_engine.spotting import check_spotting  # noqa: E402
@@ -40,9 +40,7 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=13)
     args = p.parse_args()
     rng = random.Random(args.seed)
-    utts = load_dev_set()
-    if args.limit:
-        utts = utts[:: max(1, len(utts) // args.limit)]
+    utts = every_kth(load_dev_set(), args.limit)
     rec = ae.Recognizer()
     opts = rec.search_options
     pool = sorted({w for u in load_dev_set() for w in normalize(u.reference) if w in rec.language_model})
@@ -52,7 +50,7 @@ def main() -> int:
     tp_pair = {t: 0 for t in THRESHOLDS}
     occurring = pairs = present_kw = absent_kw = 0
     t_plain = t_spot = 0.0
-    for u in utts:
+    for u, duration, decoder in decoded(rec, opts, utts):
         reference = normalize(u.reference)
         present = list(dict.fromkeys(reference))
         if len(reference) >= 2:
@@ -64,13 +62,10 @@ def main() -> int:
         counts = {kw: occurrences(reference, kw.split()) for kw in present}
         occurring += sum(counts.values())
         pairs += sum(c for kw, c in counts.items() if " " in kw)
-        audio = ae.load_audio(u.path)
-        feats = ae.compute_features(audio, rec.frontend_options, rec.feature_options)
-        decoder = rec._decode(feats, opts)
         t0 = time.perf_counter()
-        rec._result(decoder, audio.duration, True, opts)
+        rec._result(decoder, duration, True, opts)
         t1 = time.perf_counter()
-        result = rec._result(decoder, audio.duration, True, opts,
+        result = rec._result(decoder, duration, True, opts,
                              spotting=check_spotting(present + absent, 0.0))
         t2 = time.perf_counter()
         t_plain += t1 - t0
