@@ -121,6 +121,7 @@ def test_confusion_bins_match_brute_force(tiny):
         if b not in shared:
             assert epsilon == pytest.approx(empty_prob[b], abs=1e-6)
     assert checked >= 4
+    assert not any(bins[b][2] for b in shared)  # a pivot bin never holds two words of one path
 
 
 def test_consensus_of_a_single_path_lattice_is_that_path(recognizer, features):
