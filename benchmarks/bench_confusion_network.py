@@ -1,14 +1,15 @@
 """Confusion networks on the dev set: do the word alternatives recover the
 1-best's errors, and does consensus decoding beat the lattice's best path?
 
-    python benchmarks/bench_confusion_network.py [--limit N]
+    python benchmarks/bench_confusion_network.py [--limit N] [--scales 0.05,0.08,0.2]
 
 Each utterance is decoded once; its lattice gives the best path, the
 confusion network, its consensus path and its bins' alternatives.
 
 * **WER**: dev WER of the lattice best path (``consensus=False``) and of the
   confusion network's best path (``consensus=True``), scored with
-  ``dev_set.wer_table``.
+  ``dev_set.wer_table``; ``--scales`` adds consensus at other
+  ``consensus_acoustic_scale`` values (the default is 0.12).
 * **Alternatives**: reference words are aligned monotonically, one to one,
   to the bins (a longest common subsequence where a reference word matches
   a bin when it is among the bin's alternatives at the threshold); the share
@@ -45,7 +46,10 @@ def matched(reference: list[str], slots: list[set[str]]) -> int:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--limit", type=int, default=0, help="every k-th utterance, about this many")
+    p.add_argument("--scales", default="", help="other consensus_acoustic_scale values, comma-separated")
     args = p.parse_args()
+    scales = [float(x) for x in args.scales.split(",") if x]
+    others: dict[float, dict[str, str]] = {sc: {} for sc in scales}
     utts = every_kth(load_dev_set(), args.limit)
     rec = ae.Recognizer()
     best_opts = rec.search_options.with_overrides(consensus=False)
@@ -64,6 +68,9 @@ def main() -> int:
         t_lattice += t1 - t0
         t_network += t2 - t1
         best[u.id], cons[u.id] = r_best.transcript, r_cons.transcript
+        for sc in scales:
+            others[sc][u.id] = rec._result(decoder, duration, True,
+                                           cons_opts.with_overrides(consensus_acoustic_scale=sc)).transcript
         reference = normalize(u.reference)
         ref_words += len(reference)
         one_best += matched(reference, [{w} for w in normalize(r_best.transcript)])
@@ -73,7 +80,10 @@ def main() -> int:
     wer_best, per_best = wer_table(best, utts)
     wer_cons, per_cons = wer_table(cons, utts)
     print(f"dev set: {len(utts)} utterances, {ref_words} reference words; load {os.getloadavg()[0]:.1f}")
-    print(f"WER lattice best path {100 * wer_best:.2f} %, consensus {100 * wer_cons:.2f} %")
+    print(f"WER lattice best path {100 * wer_best:.2f} %, consensus {100 * wer_cons:.2f} % "
+          f"(consensus_acoustic_scale {cons_opts.consensus_acoustic_scale})")
+    for sc in scales:
+        print(f"    consensus at scale {sc}: {100 * wer_table(others[sc], utts)[0]:.2f} %")
     for src in per_best:
         (eb, n), (ec, _) = per_best[src], per_cons[src]
         print(f"    {src:10s} {n:5d} words: best path {100 * eb / n:6.2f} %  consensus {100 * ec / n:6.2f} %")

@@ -59,6 +59,8 @@ class SearchOptions:
                                    high=10, low_open=True)
     consensus: bool = option(False, "final words from the confusion network's best path (consensus decoding) "
                              "instead of the lattice's", kind=bool)
+    consensus_acoustic_scale: float = option(0.12, "posterior scale of the consensus confusion network", low=0,
+                                             high=10, low_open=True)
 
     def __post_init__(self) -> None:
         check_fields(self)
