@@ -74,3 +74,20 @@ def wer_table(results: dict[str, str], utts: list[Utterance]) -> tuple[float, di
     errors = sum(v[0] for v in per.values())
     words = sum(v[1] for v in per.values())
     return errors / max(1, words), {k: (v[0], v[1]) for k, v in sorted(per.items())}
+
+
+def every_kth(utts: list[Utterance], limit: int) -> list[Utterance]:
+    """About ``limit`` utterances spread over the set (all with 0)."""
+    return utts[:: max(1, len(utts) // limit)] if limit else utts
+
+
+def decoded(rec, options, utts: list[Utterance]):
+    """Each utterance decoded once by ``rec`` (an asr_engine.Recognizer):
+    yields (utterance, audio duration in seconds, native decoder), whose
+    lattice the caller reads as Recognizer._result does."""
+    import asr_engine as ae
+
+    for u in utts:
+        audio = ae.load_audio(u.path)
+        feats = ae.compute_features(audio, rec.frontend_options, rec.feature_options)
+        yield u, audio.duration, rec._decode(feats, options)

@@ -58,7 +58,8 @@ void BindSearch(py::module_& m) {
       .def_readwrite("bestpath", &SearchOptions::bestpath)
       .def_readwrite("bestpath_language_weight", &SearchOptions::bestpath_language_weight)
       .def_readwrite("acoustic_scale", &SearchOptions::acoustic_scale)
-      .def_readwrite("consensus", &SearchOptions::consensus);
+      .def_readwrite("consensus", &SearchOptions::consensus)
+      .def_readwrite("consensus_acoustic_scale", &SearchOptions::consensus_acoustic_scale);
 
   py::class_<LatticeOptions>(m, "LatticeOptions")
       .def(py::init<>())

@@ -22,35 +22,26 @@ ConfusionNetwork::ConfusionNetwork(const WordLattice& lattice, const ConfusionOp
   for (int i : lattice.BestPath().instances)
     if (!hidden(i)) pivot.push_back(i);
   const int m = static_cast<int>(pivot.size());
-  // Slot 2k is the gap before pivot word k, slot 2k+1 the word itself.
+  // Slot 2k is the gap before pivot word k, slot 2k+1 the word itself. An
+  // instance joins a pivot word's slot when it covers that word's middle
+  // frame (of the middles it covers, the word it overlaps most): the
+  // instances of one path never overlap, so a path puts at most one word in
+  // a pivot slot and the slot's posteriors never count a path twice. An
+  // instance that covers no middle joins the gap between the middles around it.
   std::vector<int> slot_of(n, -1);
-  std::vector<int> pivot_ends(m);
-  for (int k = 0; k < m; ++k) pivot_ends[k] = inst[pivot[k]].end;
+  std::vector<int> middles(m);
+  for (int k = 0; k < m; ++k) middles[k] = (inst[pivot[k]].start + inst[pivot[k]].end) / 2;
   for (int i = 1; i < n; ++i) {
     if (hidden(i) || post[i] < options.min_posterior) continue;
     const WordInstance& w = inst[i];
-    const int middle = (w.start + w.end) / 2;
-    // First pivot word ending at or after the middle frame.
-    const int k = static_cast<int>(std::lower_bound(pivot_ends.begin(), pivot_ends.end(), middle) - pivot_ends.begin());
-    if (k == m || inst[pivot[k]].start > middle) {
-      // The middle falls in the gap before pivot word k, unless the instance
-      // overlaps a neighbouring pivot word by more than half its length.
-      int best = -1, best_overlap = 0;
-      for (int j : {k - 1, k}) {
-        if (j < 0 || j >= m) continue;
-        const int o = Overlap(w.start, w.end, inst[pivot[j]].start, inst[pivot[j]].end);
-        if (o > best_overlap) best = j, best_overlap = o;
-      }
-      slot_of[i] = 2 * best_overlap > w.end - w.start + 1 ? 2 * best + 1 : 2 * k;
+    // First pivot middle at or after the instance's start.
+    const int k = static_cast<int>(std::lower_bound(middles.begin(), middles.end(), w.start) - middles.begin());
+    if (k == m || middles[k] > w.end) {
+      slot_of[i] = 2 * k;
       continue;
     }
-    // The middle lies inside pivot word k: join the pivot word overlapped most.
-    int best = k, best_overlap = Overlap(w.start, w.end, inst[pivot[k]].start, inst[pivot[k]].end);
-    for (int j = k - 1; j >= 0 && inst[pivot[j]].end >= w.start; --j) {
-      const int o = Overlap(w.start, w.end, inst[pivot[j]].start, inst[pivot[j]].end);
-      if (o > best_overlap) best = j, best_overlap = o;
-    }
-    for (int j = k + 1; j < m && inst[pivot[j]].start <= w.end; ++j) {
+    int best = k, best_overlap = -1;
+    for (int j = k; j < m && middles[j] <= w.end; ++j) {
       const int o = Overlap(w.start, w.end, inst[pivot[j]].start, inst[pivot[j]].end);
       if (o > best_overlap) best = j, best_overlap = o;
     }

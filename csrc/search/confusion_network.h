@@ -1,11 +1,13 @@
 // Confusion network (word-level consensus bins) of a word lattice, by pivot
-// alignment (Hakkani-Tür et al., "Beyond ASR 1-best", 2006): the lattice's
-// best path is the pivot; each of its words opens a bin and so does each
-// gap around them. Every other word instance joins the pivot bin it overlaps
-// most, or the gap bin its middle frame falls in, and a bin's words are the
+// alignment (after Hakkani-Tür et al., "Beyond ASR 1-best", 2006): the
+// lattice's best path is the pivot; each of its words opens a bin and so
+// does each gap between them. A word instance that covers a pivot word's
+// middle frame joins that word's bin (no path has two such instances, so
+// a pivot bin's posteriors are exact path probabilities); any other joins
+// the gap bin between the middles around it. A bin's words are the
 // distinct texts of its instances with their summed lattice posteriors (at
-// most 1). What a bin's words leave of probability one is the posterior of
-// "no word here" (epsilon). Silence and noise instances are epsilon.
+// most 1); what they leave of probability one is the posterior of "no word
+// here" (epsilon). Silence and noise instances are epsilon.
 //
 // Consensus decoding (Mangu et al., 2000) takes, bin by bin, the word with
 // the highest posterior when it beats epsilon: it minimises the expected

@@ -24,6 +24,7 @@ struct SearchOptions {
   double bestpath_language_weight = 9.5;  // LM weight of that rescoring
   double acoustic_scale = 0.05;     // path scores are scaled by this for posteriors
   bool consensus = false;           // final hypothesis from the confusion network (else the lattice's best path)
+  double consensus_acoustic_scale = 0.12;  // posterior scale of that confusion network
 };
 
 }  // namespace asr

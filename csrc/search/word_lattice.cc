@@ -146,7 +146,7 @@ void WordLattice::ForwardBackward() {
     if (u != 0 && inst_[u].end == num_frames_ - 1) b = k * final_[u];
     if (next < num_frames_)
       for (int v : by_start_[next])
-        if (beta[v] != kNegInf) b = LogAdd(b, k * (LinkScore(u, v) + inst_[v].acoustic) + beta[v]);
+        if (beta[v] != kNegInf) b = LogAdd(b, k * (static_cast<double>(LinkScore(u, v)) + inst_[v].acoustic) + beta[v]);
     beta[u] = b;
   }
   posterior_.assign(n, 0.0);
@@ -174,7 +174,7 @@ double WordLattice::PathScore(const std::vector<int>& path) const {
     if (v <= 0 || v >= n) throw InvalidArgument("path instance out of range");
     const int expected = prev == 0 ? 0 : inst_[prev].end + 1;
     if (inst_[v].start != expected || viterbi_[prev] == kNegInf) return kNegInf;
-    score += LinkScore(prev, v) + inst_[v].acoustic;
+    score += static_cast<double>(LinkScore(prev, v)) + inst_[v].acoustic;
     prev = v;
   }
   if (inst_[prev].end != num_frames_ - 1) return kNegInf;

@@ -79,7 +79,9 @@ class WordLattice {
   // Instances that may follow instance `i` (those starting on the frame after it).
   const std::vector<int>& Successors(int i) const;
   // Scaled weight of the link from `from` to `to`, `to`'s acoustic score included.
-  double ScaledLink(int from, int to) const { return opts_.acoustic_scale * (LinkScore(from, to) + inst_[to].acoustic); }
+  double ScaledLink(int from, int to) const {
+    return opts_.acoustic_scale * (static_cast<double>(LinkScore(from, to)) + inst_[to].acoustic);
+  }
   // Unscaled score of a complete path (instances in time order, from frame 0
   // to the last frame, sentence end included); -infinity if it is not one.
   double PathScore(const std::vector<int>& path) const;

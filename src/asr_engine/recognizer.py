@@ -351,18 +351,34 @@ class Recognizer:
             words.append(WordResult(text, round(start * step, 3), round((end + 1) * step, 3), round(conf, 4)))
         return words
 
-    def _consensus_words(self, network: Any, instances: list[Any],
+    @staticmethod
+    def _lattice_options(options: SearchOptions, acoustic_scale: float) -> Any:
+        """The native lattice weights of ``options`` (as the decoder's own lattice) at another posterior scale."""
+        lo = _core.LatticeOptions()
+        lo.language_weight = options.bestpath_language_weight
+        lo.word_insertion_penalty = options.word_insertion_penalty
+        lo.silence_probability = options.silence_probability
+        lo.filler_probability = options.filler_probability
+        lo.garbage_phone_probability = options.garbage_phone_probability
+        lo.acoustic_scale = acoustic_scale
+        return lo
+
+    def _consensus_words(self, decoder: Any, lattice: Any, options: SearchOptions,
                          fit: Optional[Callable[[int, int, float], float]] = None) -> list[WordResult]:
-        """The confusion network's best path as words (posteriors as confidences)."""
+        """The best path of a confusion network built at ``consensus_acoustic_scale``,
+        as words with their confidences in ``lattice`` (the usual scale)."""
         step = 1.0 / self.frame_rate
-        bins = network.bins
+        sharp = decoder.lattice(self._lattice_options(options, options.consensus_acoustic_scale))
+        network = sharp.confusion_network()
+        bins, best = network.bins, network.best_path()
+        ids = [bins[b][4][k][2] for b, k, *_ in best]
+        instances = lattice.instances
         words = []
-        for b, k, start, end, posterior in network.best_path():
-            text, _p, i, _s, _e = bins[b][4][k]
+        for (_b, _k, start, end, _p), i, conf in zip(best, ids, lattice.confidences(ids) if ids else []):
+            text, s, e, ac, _f = instances[i]
             if fit is not None:
-                _t, s, e, ac, _f = instances[i]
-                posterior *= fit(s, e, ac)
-            words.append(WordResult(text, round(start * step, 3), round((end + 1) * step, 3), round(posterior, 4)))
+                conf *= fit(s, e, ac)
+            words.append(WordResult(text, round(start * step, 3), round((end + 1) * step, 3), round(conf, 4)))
         return words
 
     def _result(self, decoder: Any, duration: float, final: bool, options: SearchOptions,
@@ -378,11 +394,8 @@ class Recognizer:
         if lattice.empty:
             return Result("", 0.0, [], [], round(duration, 3), True)
         instances = lattice.instances
-        network = None
-        if options.consensus or (spotting is not None and spotting.word_alternatives_threshold is not None):
-            network = lattice.confusion_network()
         if options.consensus:
-            words = self._consensus_words(network, instances, fit)
+            words = self._consensus_words(decoder, lattice, options, fit)
         else:
             ids, _score = lattice.best_path()
             words = self._words(lattice, instances, ids, fit)
@@ -403,8 +416,8 @@ class Recognizer:
         if spotting is not None:
             result.keywords = keyword_matches(lattice, spotting, self.frame_rate)
             if spotting.word_alternatives_threshold is not None:
-                result.word_alternatives = word_alternatives(network, spotting.word_alternatives_threshold,
-                                                             self.frame_rate)
+                result.word_alternatives = word_alternatives(lattice.confusion_network(),
+                                                             spotting.word_alternatives_threshold, self.frame_rate)
         return result
 
     @checked_arguments
@@ -587,19 +600,26 @@ class Recognizer:
 
     @checked_arguments
     def stream(self, *, sample_rate: Optional[int] = None, content_type: Optional[str] = None,
-               **options: Any) -> "Stream":
+               keywords: Optional[Sequence[str]] = None, keywords_threshold: Optional[float] = None,
+               word_alternatives_threshold: Optional[float] = None, **options: Any) -> "Stream":
         """Start a streaming recognition (see :class:`Stream`).
 
         Args:
             sample_rate: rate of the numpy chunks, in Hz (default: the model's);
                 other rates are resampled as the audio arrives.
             content_type: for headerless byte chunks, e.g. ``audio/l16;rate=8000``.
+            keywords, keywords_threshold, word_alternatives_threshold: as in
+                :meth:`recognize`, for the final result (interim results
+                have no lattice, so no keywords nor alternatives).
             **options: :class:`SearchOptions` fields overriding the defaults.
         """
         from .stream import Stream
 
+        check_spotting(keywords, keywords_threshold, word_alternatives_threshold)
+        spotting = {"keywords": keywords, "keywords_threshold": keywords_threshold,
+                    "word_alternatives_threshold": word_alternatives_threshold}
         return Stream(self, self._search_options(options, "stream()"), sample_rate=sample_rate,
-                      content_type=content_type)
+                      content_type=content_type, spotting=spotting)
 
 
 def _against_loop(x: float) -> float:

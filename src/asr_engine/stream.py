@@ -41,9 +41,10 @@ class Stream:
     """
 
     def __init__(self, recognizer: Recognizer, options: SearchOptions, *, sample_rate: Optional[int] = None,
-                 content_type: Optional[str] = None) -> None:
+                 content_type: Optional[str] = None, spotting: Optional[dict[str, Any]] = None) -> None:
         self._rec = recognizer
         self._options = options
+        self._spotting = dict(spotting or {})  # keywords and word alternatives of the final result
         self._input = StreamInput(recognizer.sample_rate, sample_rate, content_type)
         live = FeatureOptions(recognizer.feature_options.feature_type, "live",
                               recognizer.feature_options.cmn_init, False)
@@ -102,7 +103,7 @@ class Stream:
         audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.float32)
         rate = self._rec.sample_rate
         return self._rec.recognize(Audio(audio, rate, rate, 1, audio.size / rate, "stream"),
-                                   **_changed_fields(self._rec.search_options, self._options))
+                                   **self._spotting, **_changed_fields(self._rec.search_options, self._options))
 
 
 def _changed_fields(base: SearchOptions, options: SearchOptions) -> dict[str, Any]:
