@@ -172,6 +172,7 @@ class Transcriber:
         self._described = job.describe()
         self._call = dict(job.options)
         self._error: Optional[AsrError] = None
+        self._store: Any = None  # a custom model's store, kept open: its trained files are in use
         try:
             self.recognizer = self._build()
         except AsrError as exc:  # every input of the job reports it (a worker must not crash)
@@ -184,7 +185,6 @@ class Transcriber:
         if job.language_customization_id is not None:
             from ..customization import CustomLanguageModels, Store
 
-            # The store stays open: trained artifacts are memory-mapped files in it.
             self._store = Store(job.store, database_url=job.database_url, workers=1)
             models = CustomLanguageModels(self._store)
             recognizer = models.customized_recognizer(job.owner, job.language_customization_id,
