@@ -11,7 +11,7 @@ import pytest
 
 from asr_engine.cli import main
 from asr_engine.cli.formats import subtitle_cues
-from asr_engine.cli.inputs import collect_inputs, parse_extensions
+from asr_engine.batch.inputs import collect_inputs, parse_extensions
 from conftest import DEV, PSX
 
 SHORT = ["arctic_aew_a0003.wav", "arctic_axb_a0004.wav"]

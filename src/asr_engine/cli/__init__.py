@@ -5,17 +5,20 @@ stack: it may import any part of ``asr_engine``, and nothing imports it.
 
 Commands:
     transcribe INPUT...  transcribe audio files, directories (recursively, files
-                         with an ``--ext`` extension) or ``-`` (stdin), on
-                         ``--jobs`` threads sharing one model, as
-                         ``--format text|json|jsonl|srt|vtt|tsv``; with
-                         ``--grammar FILE`` only the grammar's sentences.
+                         with an ``--ext`` extension), manifests (.tsv, .jsonl)
+                         or ``-`` (stdin) with :func:`asr_engine.batch.transcribe`:
+                         on ``--jobs`` processes or a Dask cluster (``--dask``),
+                         records in ``--output`` (resumable JSONL) and/or
+                         printed as ``--format text|json|jsonl|srt|vtt|tsv``;
+                         with ``--grammar FILE`` only the grammar's sentences.
     align INPUT...       force-align audio to its transcript (``--text``,
                          ``--transcripts refs.tsv`` or a ``.txt`` beside each file).
     features INPUT...    decode each file and print its duration, format and
                          acoustic features (as the model computes them).
 
-Progress (stderr, on a terminal or with ``--progress``) counts seconds of
-audio. Exit status: 0 when every input succeeded, 1 when any failed or the
+Progress (stderr, on a terminal or with ``--progress``; drawn by tqdm) counts
+seconds of audio, with the ETA and the speed in times real time; a batch
+ends with a summary line (files, hours, real-time factor, failures). Exit status: 0 when every input succeeded, 1 when any failed or the
 command could not run (the message says why), 2 for a malformed command line.
 """
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Optional, Sequence
 from .. import errors
 from . import commands
 from .formats import FORMATS
-from .inputs import DEFAULT_EXTENSIONS
+from ..batch import DEFAULT_EXTENSIONS, EXECUTORS
 
 
 def _version() -> str:
@@ -36,7 +39,7 @@ def _version() -> str:
     return f"asr-engine {__version__} (native kernels: {_core.build_info()['kernels']})"
 
 
-def _add_inputs(p: argparse.ArgumentParser, *, jobs: bool = True, formats: Sequence[str] = FORMATS) -> None:
+def _add_inputs(p: argparse.ArgumentParser, *, jobs: "bool | str" = True, formats: Sequence[str] = FORMATS) -> None:
     p.add_argument("files", nargs="+", metavar="INPUT",
                    help="audio file, directory (searched recursively) or - for standard input")
     p.add_argument("--ext", action="append", default=[], metavar="EXT[,EXT]",
@@ -44,11 +47,12 @@ def _add_inputs(p: argparse.ArgumentParser, *, jobs: bool = True, formats: Seque
     p.add_argument("--content-type", default=None,
                    help="MIME type for headerless audio, e.g. audio/l16;rate=16000")
     p.add_argument("--model", default=None, help="Sphinx acoustic model directory (default: en-us)")
-    p.add_argument("--format", choices=formats, default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=formats, default=None,
+                   help="what is printed on standard output (default: text; none with --output)")
     p.add_argument("--json", dest="format", action="store_const", const="jsonl", help="same as --format jsonl")
     if jobs:
         p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                       help="threads sharing one model (default 1; 0: one per CPU)")
+                       help=jobs if isinstance(jobs, str) else "threads sharing one model (default 1; 0: one per CPU)")
     p.add_argument("--progress", action="store_true", default=None,
                    help="always show progress (default: on a terminal, for several inputs)")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="never show progress")
@@ -61,7 +65,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     tr = sub.add_parser("transcribe", help="transcribe audio files")
-    _add_inputs(tr)
+    _add_inputs(tr, jobs="worker processes, each with the model (default 1; 0: one per CPU); "
+                         "with --dask and no address, the LocalCluster's size")
+    tr.add_argument("--output", "-o", default=None, metavar="FILE.jsonl",
+                    help="the JSONL record file, one record per input; a rerun skips the inputs it holds")
+    tr.add_argument("--retry-failed", action="store_true",
+                    help="with --output: transcribe again the inputs whose record is an error")
+    tr.add_argument("--executor", choices=EXECUTORS, default="local",
+                    help="local processes (default), threads sharing one model, or a Dask cluster")
+    tr.add_argument("--dask", default=None, metavar="ADDRESS",
+                    help="run on the Dask scheduler at ADDRESS (tcp://host:8786); 'local' for a LocalCluster")
+    tr.add_argument("--language-customization-id", default=None, metavar="ID",
+                    help="a trained custom language model in --store")
+    tr.add_argument("--customization-weight", type=float, default=None, metavar="W",
+                    help="its weight, 0 to 1 (default: the one it was trained with)")
+    tr.add_argument("--store", default=None, metavar="DIR",
+                    help="the customization store (default: $ASR_ENGINE_HOME)")
+    tr.add_argument("--owner", default="default", help="whose custom models (default: default)")
     tr.add_argument("--dictionary", default=None, help="pronunciation dictionary (default: cmudict-en-us)")
     tr.add_argument("--lm", default=None, help="language model: ARPA, Sphinx lm.bin or our binary")
     tr.add_argument("--grammar", default=None, metavar="FILE",

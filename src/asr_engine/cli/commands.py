@@ -1,8 +1,11 @@
 """The batch commands: ``transcribe``, ``align`` and ``features``.
 
-Each command first checks everything it was given — search options,
-formats, grammar, transcripts, the list of inputs — and only then loads the
-model, once, and shares it between ``--jobs`` threads. Every input gets an
+``transcribe`` is :func:`asr_engine.batch.transcribe` (``--jobs`` worker
+processes, or a Dask cluster with ``--dask``; ``--output`` is its resumable
+JSONL record file) with records also printed in ``--format``. ``align``
+and ``features`` check everything they were given — formats, transcripts,
+the list of inputs — and only then load the model, once, and share it
+between ``--jobs`` threads. Every input gets an
 outcome: its record, or its own error (a failed file never stops the batch).
 The exit status is 0 when every input succeeded and 1 otherwise.
 """
@@ -19,9 +22,9 @@ import numpy as np
 from .. import errors
 from ..audio import load_audio
 from ..audio.content_type import parse_content_type
+from ..batch.inputs import Input, collect_inputs, parse_extensions
+from ..batch.progress import AudioProgress
 from .formats import make_writer
-from .inputs import Input, collect_inputs, parse_extensions
-from .progress import AudioProgress
 from .runner import Outcome, Task, run_ordered
 
 #: Most threads ``--jobs`` may ask for; 0 means one per CPU.
@@ -29,44 +32,49 @@ MAX_JOBS = 64
 
 
 def transcribe(args: argparse.Namespace) -> int:
-    from ..search import SearchOptions
+    """``asr-engine transcribe``: a thin layer over :func:`asr_engine.batch.transcribe`."""
+    from ..batch import transcribe as run_batch
 
     options = dict(parse_option(o) for o in args.option)
-    try:
-        SearchOptions().with_overrides(**options).to_native()
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, errors.AsrError):
-            raise
-        raise errors.InvalidArgumentError(f"bad search option value: {exc}") from None
     if not 1 <= args.max_alternatives <= 100:
         raise errors.InvalidArgumentError("--max-alternatives must be from 1 to 100")
-    grammar = None
+    options["max_alternatives"] = args.max_alternatives
     if args.grammar is not None:
-        from ..grammar import compile_grammar
+        options["rejection_threshold"] = args.rejection_threshold
+    jobs = _jobs(args)
+    executor = "dask" if args.dask else args.executor
+    fmt = args.format or ("text" if args.output is None else None)
+    several = len(args.files) > 1 or any(os.path.isdir(f) or f.endswith((".tsv", ".jsonl", ".ndjson"))
+                                         for f in args.files)
+    writer = make_writer(fmt, "transcribe", several) if fmt else None
+    show = args.progress if args.progress is not None else (sys.stderr.isatty() and several)
 
-        if not os.path.isfile(args.grammar):
-            raise errors.NotFoundError(f"grammar file not found: {args.grammar}")
-        grammar = compile_grammar(args.grammar)
-    inputs, jobs = _prepare(args)
+    def on_record(record: dict, resumed: bool) -> None:
+        if "error" in record:
+            if not resumed:
+                _stderr(f"{record['file']}: error {record['code']}: {record['error']}")
+            if writer is not None:
+                writer.error(record["file"], errors.AsrError(record["error"], record["code"]))
+        elif writer is not None:
+            writer.record(record)
 
-    from ..recognizer import Recognizer, default_recognizer
-
-    if args.model is None and args.dictionary is None and args.lm is None:
-        recognizer = default_recognizer()  # the process's shared default, loaded once
-    else:
-        recognizer = Recognizer(args.model, args.dictionary, args.lm)
-    if grammar is not None:
-        missing = recognizer.dictionary.missing(grammar.words)
-        if missing:
-            raise errors.NotFoundError("grammar words not in the pronunciation dictionary: " + ", ".join(missing))
-    extra = {"grammar": grammar, "rejection_threshold": args.rejection_threshold} if grammar is not None else {}
-
-    def task(item: Input) -> tuple[dict, float]:
-        audio = load_audio(item.source(), args.content_type, sample_rate=recognizer.sample_rate)
-        result = recognizer.recognize(audio, max_alternatives=args.max_alternatives, **extra, **options)
-        return result.to_dict(), audio.duration
-
-    return _run(args, "transcribe", "transcribing", task, inputs, jobs)
+    if writer is not None:
+        writer.begin()
+    try:
+        summary = run_batch(
+            args.files, output=args.output, executor=executor, workers=jobs,
+            scheduler=args.dask if args.dask and args.dask != "local" else None,
+            extensions=parse_extensions(args.ext), retry_failed=args.retry_failed, progress=show,
+            on_record=on_record, model_dir=args.model, dictionary=args.dictionary, language_model=args.lm,
+            grammar=args.grammar, content_type=args.content_type,
+            language_customization_id=args.language_customization_id,
+            customization_weight=args.customization_weight, store=args.store, owner=args.owner, **options)
+    finally:
+        if writer is not None:
+            writer.end()
+    if several or args.output is not None:
+        _stderr(str(summary))
+    return 1 if summary.failed else 0
 
 
 def align(args: argparse.Namespace) -> int:
@@ -181,20 +189,26 @@ def _transcript_keys(name: str) -> list[str]:
     return [name, base, os.path.splitext(base)[0]]
 
 
-def _prepare(args: argparse.Namespace) -> tuple[list[Input], int]:
-    """Checks shared by the commands; returns the inputs and the thread count."""
-    parse_content_type(args.content_type)
+def _jobs(args: argparse.Namespace) -> int:
+    """``--jobs``, checked; 0 is one per CPU."""
     jobs = getattr(args, "jobs", 1)
     if not 0 <= jobs <= MAX_JOBS:
         raise errors.InvalidArgumentError(f"--jobs must be from 0 (one per CPU) to {MAX_JOBS}")
     if jobs == 0:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return jobs
+
+
+def _prepare(args: argparse.Namespace) -> tuple[list[Input], int]:
+    """Checks shared by ``align`` and ``features``; returns the inputs and the thread count."""
+    parse_content_type(args.content_type)
+    jobs = _jobs(args)
     inputs = collect_inputs(args.files, parse_extensions(args.ext), args.content_type)
     return inputs, jobs
 
 
 def _run(args: argparse.Namespace, command: str, label: str, task: Task, inputs: list[Input], jobs: int) -> int:
-    writer = make_writer(args.format, command, several=len(inputs) > 1)
+    writer = make_writer(args.format or "text", command, several=len(inputs) > 1)
     total = sum(i.duration or 0.0 for i in inputs)
     show = args.progress if args.progress is not None else (sys.stderr.isatty() and len(inputs) > 1)
     progress = AudioProgress(total, label, show, sys.stderr)
@@ -202,7 +216,7 @@ def _run(args: argparse.Namespace, command: str, label: str, task: Task, inputs:
     writer.begin()
     try:
         for outcome in run_ordered(task, inputs, jobs):
-            status |= _emit(outcome, writer, progress)
+            status |= _emit(outcome, writer)
             progress.advance(outcome.seconds, outcome.input.duration)
     finally:
         writer.end()
@@ -210,13 +224,20 @@ def _run(args: argparse.Namespace, command: str, label: str, task: Task, inputs:
     return status
 
 
-def _emit(outcome: Outcome, writer, progress: AudioProgress) -> int:
+def _emit(outcome: Outcome, writer) -> int:
     if outcome.error is not None:
-        progress.message(f"{outcome.input.name}: error {outcome.error.code}: {outcome.error.message}")
+        _stderr(f"{outcome.input.name}: error {outcome.error.code}: {outcome.error.message}")
         writer.error(outcome.input.name, outcome.error)
         return 1
     writer.record(outcome.record)
     return 0
+
+
+def _stderr(text: str) -> None:
+    """A line on stderr that does not break a progress bar."""
+    from tqdm import tqdm
+
+    tqdm.write(text, file=sys.stderr)
 
 
 def report_error(name: Optional[str], exc: errors.AsrError) -> None:

@@ -4,7 +4,7 @@ Every writer works from a command's JSON record (``Result.to_dict()`` or an
 alignment, plus ``"file"``), so what the formats show cannot drift from what
 the API returns. Records are written in input order as they complete.
 
-* ``text`` — the transcript (prefixed by ``file<TAB>`` when there are several
+* ``text`` (or ``txt``) — the transcript (prefixed by ``file<TAB>`` when there are several
   inputs); for ``align``, one ``start end word`` line per word.
 * ``json`` — one JSON array of all records; ``jsonl`` — one record per line.
   A file that failed gives ``{"file", "error", "code"}`` in its place.
@@ -25,7 +25,7 @@ from typing import Optional, TextIO
 
 from ..errors import AsrError
 
-FORMATS = ("text", "json", "jsonl", "srt", "vtt", "tsv")
+FORMATS = ("text", "txt", "json", "jsonl", "srt", "vtt", "tsv")
 
 #: Subtitle cue limits (the usual broadcast guidance: two lines of 42
 #: characters, at most 7 seconds on screen); a pause this long starts a cue.
@@ -137,7 +137,7 @@ class TsvWriter(Writer):
         self.out.write(f"{name}\t{record['duration']:.3f}\t{conf}\t{_tsv_field(record['transcript'])}\n")
 
 
-_WRITERS = {"text": TextWriter, "json": JsonWriter, "jsonl": JsonLinesWriter, "srt": SubtitleWriter,
+_WRITERS = {"text": TextWriter, "txt": TextWriter, "json": JsonWriter, "jsonl": JsonLinesWriter, "srt": SubtitleWriter,
             "vtt": VttWriter, "tsv": TsvWriter}
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Sequence
 
 from ..errors import AsrError
-from .inputs import Input
+from ..batch.inputs import Input
 
 #: A task turns one input into its JSON record and the seconds of audio it held.
 Task = Callable[[Input], "tuple[dict, float]"]

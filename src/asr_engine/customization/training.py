@@ -286,6 +286,37 @@ class TrainingMixin:
         cache.put(key, trained)
         return trained
 
+    def resolve_customization(self, owner: str, customization_id: str, base_model_name: Optional[str] = None):
+        """``(trained, base)``: the trained model ``customization_id`` and the
+        base model it is used with (``base_model_name``, default its own).
+
+        Raises:
+            NotFoundError: an unknown id or base model (404).
+            InvalidArgumentError: an untrained model, or a base model other
+                than the one the custom model is built on (400).
+        """
+        from .base_models import lookup
+
+        trained = self.trained_customization(owner, customization_id)
+        base = lookup(self.base_models, base_model_name or trained.base_model_name)
+        if base.name != trained.base_model_name:
+            raise InvalidArgumentError(
+                f"The custom language model '{trained.customization_id}' is based on {trained.base_model_name}; "
+                f"it cannot be used with {base.name}.")
+        return trained, base
+
+    def customized_recognizer(self, owner: str, customization_id: str, *, base_model_name: Optional[str] = None,
+                              customization_weight: Optional[float] = None):
+        """The base model's :class:`~asr_engine.Recognizer` customized by the
+        trained model ``customization_id`` at ``customization_weight`` (None:
+        the weight it was trained with); what a batch worker resolves an id
+        to. Errors as :meth:`resolve_customization`, and 400 for a bad weight.
+        """
+        trained, base = self.resolve_customization(owner, customization_id, base_model_name)
+        weight = check_weight(customization_weight)
+        return base.recognizer().customized(trained.custom_lm(),
+                                            trained.customization_weight if weight is None else weight)
+
 
 def _training_failed(ctx: JobContext, exc: BaseException) -> None:
     detail = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"

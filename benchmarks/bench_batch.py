@@ -1,0 +1,183 @@
+"""Scaling of asr_engine.batch on this machine: 1 against 2 local workers, a
+Dask LocalCluster of 2 single-threaded workers against the local pool, and
+the memory of each worker (RSS against PSS: how much of the model the
+worker processes share).
+
+The same >= 20 minutes of dev audio (the dev set repeated under distinct
+paths) goes through each configuration once, from a fresh output file; wall
+time includes starting the workers and loading the model, as a user sees
+it. Memory is sampled from /proc/PID/smaps_rollup every 0.2 s for every
+process that wrote a record; the figure is each worker's peak, averaged.
+
+    python benchmarks/bench_batch.py [--minutes 20] [--threads]
+
+Targets (issue 16): local 2 / local 1 >= 1.8x; dask 2x1 / local 2 >= 0.9x.
+Run it on a quiet machine (the load average is printed beside the figures).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dev_set import load_dev_set  # noqa: E402
+
+from asr_engine.batch import transcribe  # noqa: E402
+
+
+def make_corpus(root: Path, minutes: float) -> tuple[list[str], float]:
+    """Dev utterances linked under pass1/, pass2/, ... until ``minutes`` of audio."""
+    utts = load_dev_set()
+    files, total, k = [], 0.0, 0
+    while total < minutes * 60:
+        k += 1
+        (root / f"pass{k}").mkdir()
+        for u in utts:
+            if total >= minutes * 60:
+                break
+            link = root / f"pass{k}" / u.path.name
+            link.symlink_to(u.path)
+            files.append(str(link))
+            total += u.duration
+    return files, total
+
+
+def _kb(pid: int) -> tuple[int, int]:
+    """(Rss, Pss) in kB from /proc/PID/smaps_rollup; (0, 0) once it is gone."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+def _descendants(pid: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    out, frontier = set(), {pid}
+    while frontier:
+        frontier = {c for c, p in parents.items() if p in frontier} - out
+        out |= frontier
+    return out
+
+
+class MemorySampler(threading.Thread):
+    """Peak (Rss, Pss) of this process and its descendants while it runs."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peaks: dict[int, tuple[int, int]] = {}
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.wait(0.2):
+            for pid in _descendants(os.getpid()) | {os.getpid()}:
+                rss, pss = _kb(pid)
+                old = self.peaks.get(pid, (0, 0))
+                self.peaks[pid] = (max(old[0], rss), max(old[1], pss))
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+def run_config(name: str, files: list[str], out: Path, **kwargs) -> dict:
+    sampler = MemorySampler()
+    sampler.start()
+    client = cluster = None
+    start = time.perf_counter()
+    try:
+        if kwargs.pop("dask", False):
+            from distributed import Client, LocalCluster
+
+            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   silence_logs=40)
+            client = Client(cluster)
+            kwargs.update(executor="dask", scheduler=client)
+        summary = transcribe(files, output=out, **kwargs)
+        wall = time.perf_counter() - start
+    finally:
+        if client is not None:
+            client.close()
+            cluster.close()
+        sampler.stop()
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    pids = {int(r["timing"]["worker"].rsplit(":", 1)[1]) for r in records if "timing" in r}
+    peaks = [sampler.peaks[p] for p in pids if p in sampler.peaks]
+    decode = sum(r["timing"]["seconds"] for r in records if "timing" in r)
+    return {"name": name, "workers": summary.workers, "wall": wall, "audio": summary.audio_seconds,
+            "speed": summary.audio_seconds / wall, "decode_speed": summary.audio_seconds / decode,
+            "failed": summary.failed, "rss": sum(p[0] for p in peaks) / max(1, len(peaks)) / 1024,
+            "pss": sum(p[1] for p in peaks) / max(1, len(peaks)) / 1024,
+            "records": [{k: v for k, v in r.items() if k != "timing"} for r in records]}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--minutes", type=float, default=20.0, help="minutes of audio (default 20)")
+    p.add_argument("--threads", action="store_true", help="also run 2 threads sharing one model")
+    args = p.parse_args()
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
+        root = Path(tmp)
+        files, total = make_corpus(root, args.minutes)
+        print(f"{len(files)} files, {total / 60:.1f} min of dev audio; load average {load_before[0]:.2f} "
+              f"{load_before[1]:.2f} {load_before[2]:.2f} at start", flush=True)
+        configs = [("local, 1 worker (in-process)", dict(workers=1)),
+                   ("local pool, 2 processes", dict(workers=2)),
+                   ("dask LocalCluster 2x1", dict(dask=True))]
+        if args.threads:
+            configs.append(("threads, 2 sharing a model", dict(executor="threads", workers=2)))
+        results = []
+        for i, (name, kwargs) in enumerate(configs):
+            r = run_config(name, files, root / f"out{i}.jsonl", **kwargs)
+            results.append(r)
+            print(f"  done: {name}: {r['wall']:.1f} s", flush=True)
+    load_after = os.getloadavg()
+    one, pool = results[0], results[1]
+    print()
+    print(f"{'configuration':32s} {'workers':>7s} {'wall s':>8s} {'x real time':>11s} {'per worker':>10s} "
+          f"{'decode-only':>11s} {'vs 1 worker':>11s} {'vs pool':>8s} {'RSS MB':>7s} {'PSS MB':>7s} {'failed':>6s}")
+    for r in results:
+        print(f"{r['name']:32s} {r['workers']:7d} {r['wall']:8.1f} {r['speed']:11.2f} {r['speed'] / r['workers']:10.2f} "
+              f"{r['decode_speed']:11.2f} {r['speed'] / one['speed']:10.2f}x {r['speed'] / pool['speed']:7.2f}x "
+              f"{r['rss']:7.0f} {r['pss']:7.0f} {r['failed']:6d}")
+    print()
+    dask = results[2]
+    same = all(r["records"] == one["records"] for r in results[1:])
+    print(f"records equal across configurations (timing aside): {same}")
+    print(f"2 local workers vs 1: {pool['speed'] / one['speed']:.2f}x (target >= 1.8)")
+    print(f"dask 2x1 vs local pool: {dask['speed'] / pool['speed']:.2f}x (target >= 0.9)")
+    print(f"memory per worker: peak RSS {pool['rss']:.0f} MB, PSS {pool['pss']:.0f} MB "
+          f"({pool['rss'] - pool['pss']:.0f} MB of each worker's pages are shared with the other)")
+    per_core = pool["speed"] / pool["workers"]
+    need = 10_000 / 24  # hours of audio per hour of wall time
+    print(f"per-core throughput: {per_core:.2f}x real time; 10,000 h of audio in 24 h needs "
+          f"{need / per_core:.0f} single-threaded workers")
+    print(f"load average at end: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
