@@ -39,8 +39,10 @@ What the service does, and what was chosen where the documentation is silent:
   caller from silently losing the end). The whole audio is recognized as
   one utterance.
 * ``RecognitionStatus`` follows §5.4 (see :mod:`.status`): timeouts from the
-  speech detector, ``NoMatch`` from the rejection margin against the phone
-  loop, ``Error`` (200, ``Offset`` and ``Duration`` 0) when the service
+  speech detector (and ``BabbleTimeout`` for stationary noise it took for
+  speech when nothing in it fits the language), ``NoMatch`` from the
+  rejection margin against the phone loop, ``Error`` (200, ``Offset`` and
+  ``Duration`` 0) when the service
   itself fails after the request was accepted (for instance a custom model
   whose stored files are damaged); the failure is logged on
   ``asr_engine.azure``. With ``profanity=removed``, audio that is only
@@ -252,6 +254,9 @@ class SpeechService:
                 pronunciation_assessment=head.get(ASSESSMENT_HEADER.lower()))
         except AsrError as e:
             return e.code, e.to_dict()
+        except Exception:  # a defect here, not in the request
+            logger.exception("short-audio request failed")
+            return 500, {"error": "Internal error of the speech service; the request may be retried.", "code": 500}
 
     # -- steps ----------------------------------------------------------------
 
@@ -322,7 +327,7 @@ class SpeechService:
         n = NBEST if fmt == "detailed" and assessment is None else 1
         result = recognizer.recognize(decoded, max_alternatives=n, score_against_phone_loop=True)
         lexical_of = {shown: word for word, shown in display_as.items()}
-        hypotheses = result.alternatives or [result]
+        hypotheses = [result, *result.alternatives]  # the best path first, whatever the n-best order
         entries: list[tuple[Any, dict[str, Any]]] = []
         seen: set[str] = set()
         for hyp in hypotheses:
@@ -333,8 +338,7 @@ class SpeechService:
             seen.add(forms.lexical)
             entries.append((hyp, response.nbest_entry(forms, hyp.words, lexical, profanity, word_timestamps)))
         best_words = result.words
-        matched = bool(entries) and entries[0][0].words == best_words and (
-            assessment is not None or fits_language(result))
+        matched = bool(entries) and entries[0][0] is result and (assessment is not None or fits_language(result))
         if not matched:
             if start.stationary:  # noise the detector took for speech
                 return response.status_body("BabbleTimeout", min(self.initial_silence_timeout, decoded.duration), 0.0)
