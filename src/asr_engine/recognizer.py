@@ -47,7 +47,7 @@ DEFAULT_REJECTION_THRESHOLD = 1.0
 #: What a ``grammar=`` argument may be.
 GrammarSource = Union["Grammar", str, bytes, "os.PathLike[str]"]
 _CALL_ARGUMENTS = ("audio", "content_type", "sample_rate", "grammar", "rejection_threshold", "max_alternatives",
-                   "keywords", "keywords_threshold", "word_alternatives_threshold")
+                   "keywords", "keywords_threshold", "word_alternatives_threshold", "score_against_phone_loop")
 
 
 class _Timer:
@@ -435,6 +435,7 @@ class Recognizer:
         keywords: Optional[Sequence[str]] = None,
         keywords_threshold: Optional[float] = None,
         word_alternatives_threshold: Optional[float] = None,
+        score_against_phone_loop: bool = False,
         **options: Any,
     ) -> Result:
         """Transcribe one utterance.
@@ -472,6 +473,12 @@ class Recognizer:
                 keyword match; needs ``keywords``.
             word_alternatives_threshold: fill ``Result.word_alternatives`` with
                 the confusion network's words of at least this confidence (0-1).
+            score_against_phone_loop: without a grammar, also set the result's
+                ``rejection_margin``: the best path's acoustic score minus a
+                free phone loop's over the frames from its first word to its
+                last, per frame (None when no word was recognized). Speech in
+                the language scores near or above the loop; speech the
+                vocabulary cannot fit (another language, babble) below it.
             **options: :class:`SearchOptions` fields overriding the defaults.
 
         Raises:
@@ -502,7 +509,8 @@ class Recognizer:
                                     rejection_threshold=rejection_threshold, max_alternatives=max_alternatives,
                                     speaker_adaptation=speaker_adaptation, keywords=keywords,
                                     keywords_threshold=keywords_threshold,
-                                    word_alternatives_threshold=word_alternatives_threshold, **options)
+                                    word_alternatives_threshold=word_alternatives_threshold,
+                                    score_against_phone_loop=score_against_phone_loop, **options)
         stream = FeatureStream(self.frontend_options, self.feature_options)
         feats = np.vstack([stream.accept(decoded.samples), stream.finish()])
         timer.lap("features")
@@ -517,12 +525,27 @@ class Recognizer:
             result = self._result(decoder, decoded.duration, True, opts, int(max_alternatives),
                                   spotting=None if spotting.empty else spotting)
             timer.lap("lattice")
+            if score_against_phone_loop:
+                result.rejection_margin = self._loop_margin(decoder, feats, opts)
+                timer.lap("phone loop")
         else:
             result = self._grammar_result(decoder, feats, decoded.duration, opts, int(max_alternatives),
                                           rejection_threshold, None if spotting.empty else spotting)
             timer.lap("phone loop and lattice")
         timer.log(decoded.duration)
         return self._displayed(result)
+
+    def _loop_margin(self, decoder: Any, feats: np.ndarray, opts: SearchOptions) -> Optional[float]:
+        """Best path minus the phone loop, acoustic nats per frame, over the
+        span of the recognized words (silence around them fits both alike)."""
+        segments, _ = decoder.best_path(True)
+        spoken = [s for s in segments if not s[5]]
+        if not spoken:
+            return None
+        a, b = int(spoken[0][1]), int(spoken[-1][2]) + 1
+        path = sum(float(s[3]) for s in segments if s[1] >= a and s[2] < b)
+        loop = self._phone_loop.acoustic_score(feats[a:b], opts)
+        return round((path - loop) / max(1, b - a), 4)
 
     def _second_pass(self, decoder: Any, feats: np.ndarray, duration: float, opts: SearchOptions, network: Any,
                      acoustic: Any) -> Any:

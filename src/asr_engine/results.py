@@ -124,7 +124,9 @@ class Result:
             minus a free phone loop's, in nats per frame; the result is
             rejected when it is below ``-rejection_threshold``. None without
             a grammar, or when no sentence of the grammar reached the end of
-            the audio (then ``rejected`` is True).
+            the audio (then ``rejected`` is True). Without a grammar it is set
+            when ``score_against_phone_loop`` asks (the recognized words'
+            span against the loop; never rejected).
         keywords: with ``keywords=``, each keyword that matched, as given
             (its key), with its matches at confidence >= ``keywords_threshold``
             in time order; keywords that did not match are left out.
