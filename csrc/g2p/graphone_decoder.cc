@@ -1,4 +1,5 @@
-// GraphoneModel::Pronounce: beam search over the spelling, left to right.
+// GraphoneModel::Pronounce: beam search over the spelling, left to right
+// (Decode), then the right-to-left model's rescoring of the n best.
 //
 // A hypothesis has consumed the first i letters with some graphone sequence;
 // its n-gram state is all that matters for the future. Hypotheses at
@@ -11,6 +12,8 @@
 // are merged (keeping the best path's score).
 #include <algorithm>
 #include <cmath>
+#include <future>
+#include <limits>
 #include <string>
 #include <unordered_map>
 
@@ -44,19 +47,76 @@ inline float LogAdd(float a, float b) {
   return hi + std::log1p(std::exp(lo - hi));
 }
 
+constexpr float kUnspellablePenalty = 1000.f;  // nats
+
 }  // namespace
 
-std::vector<ScoredPronunciation> GraphoneModel::Pronounce(std::string_view spelling,
-                                                          const PronounceOptions& o) const {
+void GraphoneModel::CheckSpelling(std::string_view spelling) const {
   if (spelling.empty()) throw InvalidArgument("cannot pronounce an empty spelling");
   if (spelling.size() > kMaxSpellingBytes)
     throw InvalidArgument("cannot pronounce a spelling of more than " + std::to_string(kMaxSpellingBytes) + " letters");
-  if (o.nbest < 1 || o.nbest > 1000) throw InvalidArgument("nbest must be from 1 to 1000");
-  if (o.beam < 1 || o.beam > 100000) throw InvalidArgument("beam must be from 1 to 100000");
-  if (!(o.beam_width > 0)) throw InvalidArgument("beam_width must be positive");
   for (unsigned char c : spelling)
     if (!IsLetter(c))
       throw InvalidArgument("'" + std::string(spelling) + "' has a character the G2P model does not know");
+}
+
+std::vector<ScoredPronunciation> GraphoneModel::Pronounce(std::string_view spelling,
+                                                          const PronounceOptions& o) const {
+  if (o.nbest < 1 || o.nbest > 1000) throw InvalidArgument("nbest must be from 1 to 1000");
+  if (o.beam < 1 || o.beam > 100000) throw InvalidArgument("beam must be from 1 to 100000");
+  if (!(o.beam_width > 0)) throw InvalidArgument("beam_width must be positive");
+  if (o.rescore < 0 || o.rescore > 1000) throw InvalidArgument("rescore must be from 0 to 1000");
+  CheckSpelling(spelling);
+  if (reverse_ == nullptr || o.rescore == 0) return Decode(spelling, o);
+
+  PronounceOptions wide = o;
+  wide.nbest = std::max(o.nbest, o.rescore);
+  std::vector<ScoredPronunciation> out = Decode(spelling, wide);
+  const std::string reversed(spelling.rbegin(), spelling.rend());
+  std::vector<std::string> phones;
+  for (ScoredPronunciation& p : out) {
+    phones.assign(p.phones.rbegin(), p.phones.rend());
+    const float backward = reverse_->Score(reversed, phones, o.sum_segmentations);
+    // A candidate the other direction cannot spell at all ranks last.
+    p.log_prob = std::isfinite(backward) ? 0.5f * (p.log_prob + backward) : p.log_prob - kUnspellablePenalty;
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ScoredPronunciation& a, const ScoredPronunciation& b) { return a.log_prob > b.log_prob; });
+  if (out.size() > static_cast<size_t>(o.nbest)) out.resize(o.nbest);
+  return out;
+}
+
+std::vector<std::vector<ScoredPronunciation>> GraphoneModel::PronounceMany(const std::vector<std::string>& spellings,
+                                                                           const PronounceOptions& o,
+                                                                           int threads) const {
+  if (threads < 1 || threads > 256) throw InvalidArgument("threads must be from 1 to 256");
+  constexpr size_t kMinPerThread = 32;  // below this a thread costs more than it saves
+  const size_t n = spellings.size();
+  const size_t parts = std::max<size_t>(1, std::min<size_t>(threads, n / kMinPerThread));
+  std::vector<std::vector<ScoredPronunciation>> out(n);
+  const auto run = [&](size_t part) {
+    for (size_t i = part; i < n; i += parts) out[i] = Pronounce(spellings[i], o);
+  };
+  std::vector<std::future<void>> helpers;
+  for (size_t part = 1; part < parts; ++part) helpers.push_back(std::async(std::launch::async, run, part));
+  std::exception_ptr error;
+  try {
+    run(0);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  for (auto& h : helpers) {  // wait for all before rethrowing: they use `out`
+    try {
+      h.get();
+    } catch (...) {
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return out;
+}
+
+std::vector<ScoredPronunciation> GraphoneModel::Decode(std::string_view spelling, const PronounceOptions& o) const {
   const int L = static_cast<int>(spelling.size());
 
   // Candidate graphones per (position, spelling length).
@@ -151,6 +211,57 @@ std::vector<ScoredPronunciation> GraphoneModel::Pronounce(std::string_view spell
                    [](const ScoredPronunciation& a, const ScoredPronunciation& b) { return a.log_prob > b.log_prob; });
   if (out.size() > static_cast<size_t>(o.nbest)) out.resize(o.nbest);
   return out;
+}
+
+// Score: the same lattice as Decode, restricted to graphones whose phones
+// continue the given pronunciation, searched exhaustively. A cell (i, j) holds,
+// per n-gram state, the segmentations that spell i letters with j phones;
+// letters always advance, so cells are complete when visited in order of i.
+float GraphoneModel::Score(std::string_view spelling, const std::vector<std::string>& phones,
+                           bool sum_segmentations) const {
+  CheckSpelling(spelling);
+  constexpr float kNone = -std::numeric_limits<float>::infinity();
+  std::vector<uint16_t> target;
+  target.reserve(phones.size());
+  for (const std::string& name : phones) {  // phone_names_ is sorted
+    auto it = std::lower_bound(phone_names_.begin(), phone_names_.end(), name);
+    if (it == phone_names_.end() || *it != name) return kNone;
+    target.push_back(static_cast<uint16_t>(it - phone_names_.begin()));
+  }
+  const int L = static_cast<int>(spelling.size()), P = static_cast<int>(target.size());
+  using Cell = std::unordered_map<lm::State, float, lm::StateHash>;
+  std::vector<Cell> cells(static_cast<size_t>(L + 1) * (P + 1));
+  const auto cell = [&](int i, int j) -> Cell& { return cells[static_cast<size_t>(i) * (P + 1) + j]; };
+  const auto combine = [&](float a, float b) { return sum_segmentations ? LogAdd(a, b) : std::max(a, b); };
+  cell(0, 0).emplace(lm_->BeginState(), 0.f);
+  for (int i = 0; i < L; ++i)
+    for (int j = 0; j <= P; ++j) {
+      const Cell& here = cell(i, j);
+      if (here.empty()) continue;
+      for (int k = 1; k <= max_letters_ && i + k <= L; ++k) {
+        auto span = by_spelling_.find(std::string(spelling.substr(i, k)));
+        if (span == by_spelling_.end()) continue;
+        for (uint32_t c = span->second.begin; c < span->second.end; ++c) {
+          const Candidate& cand = candidates_[c];
+          if (j + static_cast<int>(cand.phone_count) > P) continue;
+          const auto first = phones_.begin() + cand.phone_begin;
+          if (!std::equal(first, first + cand.phone_count, target.begin() + j)) continue;
+          Cell& there = cell(i + k, j + static_cast<int>(cand.phone_count));
+          for (const auto& [state, score] : here) {
+            lm::State next;
+            const float s = score + lm_->Score(state, cand.word, &next);
+            auto [it, fresh] = there.emplace(next, s);
+            if (!fresh) it->second = combine(it->second, s);
+          }
+        }
+      }
+    }
+  float total = kNone;
+  for (const auto& [state, score] : cell(L, P)) {
+    const float s = score + lm_->Final(state);
+    total = total == kNone ? s : combine(total, s);
+  }
+  return total;
 }
 
 }  // namespace asr::g2p

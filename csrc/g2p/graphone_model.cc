@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <future>
 #include <map>
 
 #include "common/error.h"
@@ -23,8 +24,10 @@ struct FileHeader {
   uint32_t version;
   uint32_t header_bytes;     // sizeof(FileHeader)
   uint64_t file_bytes;       // whole file, guards against truncation
-  uint64_t image_offset;     // the n-gram image, 8-byte aligned
+  uint64_t image_offset;     // the left-to-right n-gram image, 8-byte aligned
   uint64_t image_bytes;
+  uint64_t reverse_offset;   // the right-to-left one (both 0 if none), 8-byte aligned
+  uint64_t reverse_bytes;
   uint64_t header_checksum;  // of this header with this field zero
 };
 static_assert(sizeof(FileHeader) % 8 == 0, "the image must stay 8-byte aligned");
@@ -40,7 +43,8 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 
 }  // namespace
 
-GraphoneModel::GraphoneModel(std::shared_ptr<const lm::NgramModel> lm) : lm_(std::move(lm)) {
+GraphoneModel::GraphoneModel(std::shared_ptr<const lm::NgramModel> lm, std::shared_ptr<const GraphoneModel> right_to_left)
+    : lm_(std::move(lm)), reverse_(std::move(right_to_left)) {
   const lm::Vocabulary& v = lm_->vocab();
   // Group the graphones by spelling; phone names get dense ids.
   std::map<std::string, std::vector<std::pair<lm::WordId, std::vector<uint16_t>>>> groups;
@@ -82,6 +86,22 @@ GraphoneModel::GraphoneModel(std::shared_ptr<const lm::NgramModel> lm) : lm_(std
 std::shared_ptr<GraphoneModel> GraphoneModel::Train(const std::vector<LexiconEntry>& entries,
                                                     const G2pTrainOptions& options, G2pTrainReport* report) {
   if (options.order < 1 || options.order > lm::kMaxOrder) throw InvalidArgument("order must be from 1 to 6");
+  // The right-to-left model trains on another core meanwhile (its own EM:
+  // the alignments of the two directions differ where ties break).
+  std::future<std::shared_ptr<GraphoneModel>> backward;
+  G2pTrainReport backward_report;
+  if (options.right_to_left) {
+    std::vector<LexiconEntry> reversed;
+    reversed.reserve(entries.size());
+    for (const LexiconEntry& e : entries)
+      reversed.push_back({std::string(e.spelling.rbegin(), e.spelling.rend()),
+                          std::vector<std::string>(e.phones.rbegin(), e.phones.rend())});
+    G2pTrainOptions one_way = options;
+    one_way.right_to_left = false;
+    backward = std::async(std::launch::async, [reversed = std::move(reversed), one_way, &backward_report] {
+      return Train(reversed, one_way, &backward_report);
+    });
+  }
   auto t0 = std::chrono::steady_clock::now();
   AlignmentResult aligned = AlignLexicon(entries, options.align);
   if (aligned.sentences.empty()) throw InvalidArgument("no lexicon entry could be aligned");
@@ -92,32 +112,43 @@ std::shared_ptr<GraphoneModel> GraphoneModel::Train(const std::vector<LexiconEnt
   lm::NgramSet set = lm::EstimateMkn(aligned.sentences, mkn);
   set.source = "graphone n-gram";
   auto ngram = std::make_shared<lm::NgramModel>(lm::BuildNgramImage(set), "graphone n-gram");
-  auto model = std::make_shared<GraphoneModel>(ngram);
+  const double estimate_seconds = Seconds(t0);
+  std::shared_ptr<GraphoneModel> reverse = options.right_to_left ? backward.get() : nullptr;
+  auto model = std::make_shared<GraphoneModel>(ngram, reverse);
   if (report != nullptr) {
     report->entries = entries.size();
     report->unaligned = aligned.unaligned;
     report->graphones = aligned.graphones;
     report->ngrams.clear();
     for (int k = 1; k <= ngram->order(); ++k) report->ngrams.push_back(ngram->count(k));
-    report->align_seconds = align_seconds;
-    report->estimate_seconds = Seconds(t0);
+    report->align_seconds = align_seconds + backward_report.align_seconds;
+    report->estimate_seconds = estimate_seconds + backward_report.estimate_seconds;
   }
   return model;
 }
 
 void GraphoneModel::Save(const std::string& path) const {
   const lm::NgramImage& img = lm_->image();
+  const lm::NgramImage* rev = reverse_ != nullptr ? &reverse_->lm().image() : nullptr;
+  static const char kPad[8] = {};
   FileHeader h{};
   std::memcpy(h.magic, kMagic, sizeof(kMagic));
   h.version = kG2pFormatVersion;
   h.header_bytes = sizeof(FileHeader);
   h.image_offset = sizeof(FileHeader);
   h.image_bytes = img.size;
-  h.file_bytes = h.image_offset + img.size;
+  const size_t pad = rev != nullptr ? (8 - img.size % 8) % 8 : 0;
+  if (rev != nullptr) {
+    h.reverse_offset = h.image_offset + img.size + pad;
+    h.reverse_bytes = rev->size;
+  }
+  h.file_bytes = rev != nullptr ? h.reverse_offset + rev->size : h.image_offset + img.size;
   h.header_checksum = HeaderChecksum(h);
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) throw InvalidArgument(path + ": cannot create: " + std::strerror(errno));
   bool ok = std::fwrite(&h, sizeof(h), 1, f) == 1 && std::fwrite(img.data, 1, img.size, f) == img.size;
+  if (rev != nullptr)
+    ok = ok && std::fwrite(kPad, 1, pad, f) == pad && std::fwrite(rev->data, 1, rev->size, f) == rev->size;
   ok = std::fflush(f) == 0 && ok;
   ok = std::fclose(f) == 0 && ok;
   if (!ok) throw InvalidArgument(path + ": write failed");
@@ -133,15 +164,28 @@ std::shared_ptr<GraphoneModel> GraphoneModel::Load(const std::string& path) {
     throw FormatError(path + ": G2P model format version " + std::to_string(h.version) + ", expected " +
                       std::to_string(kG2pFormatVersion));
   if (h.header_checksum != HeaderChecksum(h)) throw FormatError(path + ": corrupt G2P model header");
-  if (h.header_bytes != sizeof(FileHeader) || h.image_offset < sizeof(FileHeader) || h.image_offset % 8 != 0 ||
-      h.file_bytes != file.size || h.image_offset > file.size || h.image_bytes != file.size - h.image_offset)
+  const bool two_way = h.reverse_bytes != 0;
+  bool ok = h.header_bytes == sizeof(FileHeader) && h.file_bytes == file.size &&
+            h.image_offset >= sizeof(FileHeader) && h.image_offset % 8 == 0 && h.image_offset <= file.size &&
+            h.image_bytes <= file.size - h.image_offset;
+  const uint64_t first_end = ok ? h.image_offset + h.image_bytes : 0;
+  if (two_way)  // the second image follows the first after at most 7 bytes of padding
+    ok = ok && h.reverse_offset % 8 == 0 && h.reverse_offset >= first_end && h.reverse_offset - first_end < 8 &&
+         h.reverse_offset <= file.size && h.reverse_bytes == file.size - h.reverse_offset;
+  else
+    ok = ok && h.reverse_offset == 0 && first_end == file.size;
+  if (!ok)
     throw FormatError(path + ": truncated or malformed G2P model");
-  lm::NgramImage img;
-  img.owner = file.owner;
-  img.data = file.data + h.image_offset;
-  img.size = h.image_bytes;
-  auto ngram = std::make_shared<lm::NgramModel>(std::move(img), path, /*verify_checksum=*/true);
-  return std::make_shared<GraphoneModel>(ngram);
+  const auto image = [&](uint64_t offset, uint64_t bytes) {
+    lm::NgramImage img;
+    img.owner = file.owner;
+    img.data = file.data + offset;
+    img.size = bytes;
+    return std::make_shared<lm::NgramModel>(std::move(img), path, /*verify_checksum=*/true);
+  };
+  std::shared_ptr<const GraphoneModel> reverse;
+  if (two_way) reverse = std::make_shared<GraphoneModel>(image(h.reverse_offset, h.reverse_bytes));
+  return std::make_shared<GraphoneModel>(image(h.image_offset, h.image_bytes), reverse);
 }
 
 std::string GraphoneModel::Letters() const {

@@ -6,9 +6,18 @@
 // modified Kneser-Ney estimator over the aligned graphone sentences. The
 // model is immutable after construction and safe to share between threads.
 //
-// File: a small header, then the n-gram image in our LM binary format
-// (lm/ngram_binary_format.h) at an 8-byte aligned offset; it is memory-mapped
-// and fully checksummed on load, so a corrupt file raises FormatError.
+// Right-to-left rescoring: a second graphone model trained on the reversed
+// spellings and pronunciations sees each word from its end (suffixes like
+// "-tion", "-ed" are its early context). Pronounce takes the left-to-right
+// model's n best and ranks them by the mean of both models' ln P, each
+// computed exactly over the candidate's graphone segmentations (Score). The
+// two directions make different errors, so their agreement is a better
+// ranking than either alone (-0.3 points of word error on CMUdict).
+//
+// File: a small header, then the n-gram image(s) in our LM binary format
+// (lm/ngram_binary_format.h) at 8-byte aligned offsets (left-to-right, then
+// the optional right-to-left one); memory-mapped and fully checksummed on
+// load, so a corrupt file raises FormatError.
 #pragma once
 
 #include <cstdint>
@@ -25,18 +34,19 @@ namespace asr::g2p {
 
 struct G2pTrainOptions {
   AlignerOptions align;
-  int order = 6;  // graphone n-gram order (the estimator allows 1..6)
+  int order = 6;             // graphone n-gram order (the estimator allows 1..6)
+  bool right_to_left = true;  // also train the right-to-left model that rescores the n best
 };
 
 // What training did (for progress messages and the benchmark).
 struct G2pTrainReport {
   size_t entries = 0, unaligned = 0, graphones = 0;
   std::vector<uint64_t> ngrams;  // per order
-  double align_seconds = 0, estimate_seconds = 0;
+  double align_seconds = 0, estimate_seconds = 0;  // both directions together
 };
 
 // Version of the model file format (bump on any layout change; caches are keyed by it).
-inline constexpr uint32_t kG2pFormatVersion = 1;
+inline constexpr uint32_t kG2pFormatVersion = 2;
 
 // Longer spellings are refused (search memory grows with the length; the
 // longest word in CMUdict has 34 letters).
@@ -50,6 +60,9 @@ struct PronounceOptions {
   // search meets (merging hypotheses with equal n-gram state and phones),
   // not by its best segmentation alone.
   bool sum_segmentations = false;
+  // Left-to-right candidates that the right-to-left model rescores (at
+  // least nbest are taken; 0 = no rescoring; ignored without that model).
+  int rescore = 3;
 };
 
 struct ScoredPronunciation {
@@ -61,7 +74,8 @@ class GraphoneModel {
  public:
   // Throws FormatError if a word of `lm` (other than <s>, </s>, <unk>) is not
   // a graphone token.
-  explicit GraphoneModel(std::shared_ptr<const lm::NgramModel> lm);
+  explicit GraphoneModel(std::shared_ptr<const lm::NgramModel> lm,
+                         std::shared_ptr<const GraphoneModel> right_to_left = nullptr);
 
   static std::shared_ptr<GraphoneModel> Train(const std::vector<LexiconEntry>& entries,
                                               const G2pTrainOptions& options, G2pTrainReport* report = nullptr);
@@ -75,6 +89,19 @@ class GraphoneModel {
   // InvalidArgument otherwise or for an empty spelling. Empty result only if
   // no graphone path covers the spelling.
   std::vector<ScoredPronunciation> Pronounce(std::string_view spelling, const PronounceOptions& options) const;
+
+  // Pronounce for each spelling, the batch split between `threads` threads
+  // (at least 1; fewer for small batches). Results in input order.
+  std::vector<std::vector<ScoredPronunciation>> PronounceMany(const std::vector<std::string>& spellings,
+                                                              const PronounceOptions& options, int threads) const;
+
+  // ln P(spelling, phones) under this model alone: the best graphone
+  // segmentation (or the sum over all, `sum_segmentations`); -infinity if
+  // none spells both. Exact (no beam). Same checks on `spelling` as Pronounce.
+  float Score(std::string_view spelling, const std::vector<std::string>& phones, bool sum_segmentations) const;
+
+  // The right-to-left model (reversed spellings and phones), or null.
+  const std::shared_ptr<const GraphoneModel>& right_to_left() const { return reverse_; }
 
   bool IsLetter(unsigned char c) const { return letters_[c]; }
   std::string Letters() const;              // the alphabet, sorted
@@ -91,7 +118,12 @@ class GraphoneModel {
     uint32_t begin = 0, end = 0;  // into candidates_
   };
 
+  // The n best of this model alone (the beam search of graphone_decoder.cc).
+  std::vector<ScoredPronunciation> Decode(std::string_view spelling, const PronounceOptions& options) const;
+  void CheckSpelling(std::string_view spelling) const;
+
   std::shared_ptr<const lm::NgramModel> lm_;
+  std::shared_ptr<const GraphoneModel> reverse_;    // right-to-left model, optional
   std::vector<Candidate> candidates_;               // grouped by spelling
   std::unordered_map<std::string, Range> by_spelling_;
   std::vector<uint16_t> phones_;                    // phone ids of all candidates

@@ -29,6 +29,25 @@ SCHEMA_VERSION = 1
 
 metadata = MetaData()
 
+
+def _model_ref(**kwargs) -> Column:
+    """The ``model_id`` column of a table whose rows belong to one model."""
+    return Column("model_id", String(36), ForeignKey("models.id"), nullable=False, **kwargs)
+
+
+def _owner() -> Column:
+    return Column("owner", String(256), nullable=False)
+
+
+def _customer_id() -> Column:
+    """The ``customer_id`` that ``delete_user_data`` removes by."""
+    return Column("customer_id", String(256))
+
+
+def _times() -> tuple[Column, Column]:
+    """``created`` and ``updated``, in UNIX seconds."""
+    return Column("created", Float, nullable=False), Column("updated", Float, nullable=False)
+
 #: Store-wide settings (``schema_version``).
 settings = Table(
     "settings",
@@ -42,7 +61,7 @@ models = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("kind", String(16), nullable=False),  # "language" | "acoustic"
-    Column("owner", String(256), nullable=False),
+    _owner(),
     Column("name", String(256), nullable=False),
     Column("description", String(128), nullable=False, default=""),
     Column("base_model_name", String(64), nullable=False),
@@ -64,8 +83,7 @@ models = Table(
     Column("prior_status", String(16)),
     Column("lease_holder", String(200)),
     Column("lease_expires", Float),
-    Column("created", Float, nullable=False),
-    Column("updated", Float, nullable=False),
+    *_times(),
     Index("ix_models_owner", "owner"),
     Index("ix_models_job", "job"),
 )
@@ -74,19 +92,18 @@ resources = Table(
     "resources",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("model_id", String(36), ForeignKey("models.id"), nullable=False),
-    Column("owner", String(256), nullable=False),
+    _model_ref(),
+    _owner(),
     Column("kind", String(16), nullable=False),  # "corpus" | "grammar" | "audio"
     Column("name", String(128), nullable=False),
     Column("status", String(24), nullable=False),
-    Column("customer_id", String(256)),
+    _customer_id(),
     Column("content_type", String(128)),
     Column("total_words", Integer, nullable=False, default=0),
     Column("oov_words", Integer, nullable=False, default=0),
     Column("details", JSON, nullable=False),
     Column("error", Text),
-    Column("created", Float, nullable=False),
-    Column("updated", Float, nullable=False),
+    *_times(),
     # Names are unique across kinds: a corpus and a grammar may not share one.
     UniqueConstraint("model_id", "name", name="uq_resources_model_name"),
     Index("ix_resources_customer", "customer_id"),
@@ -96,7 +113,7 @@ blobs = Table(
     "blobs",
     metadata,
     Column("name", String(120), primary_key=True),
-    Column("model_id", String(36), ForeignKey("models.id"), nullable=False),
+    _model_ref(),
     Column("resource_id", String(36), ForeignKey("resources.id")),
     Column("role", String(32), nullable=False),  # "source", "analysis", "lm", "lexicon", ...
     Column("size", Integer, nullable=False),
@@ -108,18 +125,17 @@ blobs = Table(
 words = Table(
     "words",
     metadata,
-    Column("model_id", String(36), ForeignKey("models.id"), primary_key=True),
+    _model_ref(primary_key=True),
     Column("word", String(256), primary_key=True),
-    Column("owner", String(256), nullable=False),
+    _owner(),
     Column("sounds_like", JSON, nullable=False),
     Column("display_as", String(512), nullable=False),
     Column("mapping_only", JSON(none_as_null=True)),
     Column("user", Boolean, nullable=False, default=False),  # added or modified by the user
-    Column("customer_id", String(256)),  # of the user's definition
+    _customer_id(),  # of the user's definition
     Column("error", JSON(none_as_null=True)),  # [{sounds_like: message}, ...] or NULL
     Column("pronunciations", JSON(none_as_null=True)),  # ["AY T R IH P AH L IY", ...]; NULL: derive at training
-    Column("created", Float, nullable=False),
-    Column("updated", Float, nullable=False),
+    *_times(),
     Index("ix_words_customer", "customer_id"),
 )
 
@@ -127,7 +143,7 @@ words = Table(
 word_sources = Table(
     "word_sources",
     metadata,
-    Column("model_id", String(36), ForeignKey("models.id"), primary_key=True),
+    _model_ref(primary_key=True),
     Column("word", String(256), primary_key=True),
     Column("resource_id", String(36), ForeignKey("resources.id"), primary_key=True),
     Column("count", Integer, nullable=False),

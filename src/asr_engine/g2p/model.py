@@ -32,6 +32,7 @@ class G2pTrainOptions:
     many_to_many: bool = True  #: allow graphones of 2 letters and 2 phones
     iterations: int = 10       #: EM iterations of the alignment
     penalize_long: bool = True  #: final alignment prefers short graphones (-2.5 points of word error on CMUdict)
+    right_to_left: bool = True  #: also train the right-to-left model that rescores the n best (twice the training)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class PronounceOptions:
     beam: int = 16           #: hypotheses kept per letter position (at least 4 n)
     beam_width: float = 10.0  #: and only those within this many nats of the best
     sum_segmentations: bool = False  #: score a pronunciation by all its segmentations, not the best
+    rescore: int = 3          #: left-to-right candidates the right-to-left model rescores (0: none)
+    threads: int = 2          #: threads that share a :meth:`GraphoneModel.pronounce_many` batch
 
 
 def _entries(lexicon: LexiconLike) -> list[tuple[str, list[str]]]:
@@ -97,7 +100,9 @@ class GraphoneModel:
 
     def pronounce(self, word: str, n: int = 1) -> list[tuple[str, float]]:
         """Up to ``n`` distinct pronunciations of ``word``, best first, as
-        ``(space-separated phones, ln P(word, pronunciation))``.
+        ``(space-separated phones, ln P(word, pronunciation))``; with a
+        right-to-left model (:attr:`bidirectional`), the score is the mean of
+        the two directions' ln P.
 
         ``word`` is normalised as :mod:`asr_engine.g2p.spelling` says
         (InvalidArgumentError for what cannot be pronounced).
@@ -112,8 +117,20 @@ class GraphoneModel:
             raise InvalidArgumentError(f"n must be an integer from 1 to 1000, not {n!r}")
         spellings = [normalize_spelling(w, self._letters) for w in words]
         o = self.options
-        results = self._native.pronounce_many(spellings, n, o.beam, o.beam_width, o.sum_segmentations)
+        results = self._native.pronounce_many(spellings, n, o.beam, o.beam_width, o.sum_segmentations, o.rescore,
+                                               o.threads)
         return [[(" ".join(phones), score) for phones, score in r] for r in results]
+
+    def score(self, word: str, phones: Union[str, Sequence[str]]) -> float:
+        """ln P(word, pronunciation) under the left-to-right model alone (the
+        best graphone segmentation); ``-inf`` if no segmentation spells both."""
+        phones = phones.split() if isinstance(phones, str) else list(phones)
+        return self._native.score(normalize_spelling(word, self._letters), phones, self.options.sum_segmentations)
+
+    @property
+    def bidirectional(self) -> bool:
+        """Whether a right-to-left model rescores the n best."""
+        return self._native.right_to_left is not None
 
     @property
     def letters(self) -> str:
