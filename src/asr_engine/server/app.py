@@ -199,11 +199,11 @@ def _health_routes(server: Server) -> list:
 
 def create_app(config: Optional[ServerConfig] = None) -> Starlette:
     """The ASGI application; ``app.state.server`` is its :class:`Server`."""
-    from . import watson_routes, websocket
+    from . import azure_routes, watson_routes, websocket
 
     server = Server(config or ServerConfig())
     routes = (_health_routes(server) + _token_routes(server) + watson_routes.routes(server)
-              + websocket.routes(server))
+              + websocket.routes(server) + azure_routes.routes(server))
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
