@@ -12,7 +12,7 @@ import typing
 from . import lm
 from . import grammar
 from . import g2p
-__all__: list[str] = ['AcousticModel', 'AdaptationStatistics', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'MllrTransform', 'RecognitionModel', 'RegressionTree', 'SearchOptions', 'SenoneScorer', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'build_info', 'g2p', 'grammar', 'lm', 'map_adapt', 'parse_feat_params', 'write_model_parameters']
+__all__: list[str] = ['AcousticModel', 'AdaptationStatistics', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'MllrTransform', 'RecognitionModel', 'RegressionTree', 'SearchOptions', 'SenoneScorer', 'SpeakerDiarizer', 'SpeakerDiarizerOptions', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'build_info', 'g2p', 'grammar', 'lm', 'map_adapt', 'parse_feat_params', 'write_model_parameters']
 class FrontendOptions:
     dither: bool
     double_bandwidth: bool
@@ -481,6 +481,7 @@ class Decoder:
     def num_word_exits(self) -> int:
         ...
 class SpeechDetectorOptions:
+    noise_tracking: bool
     def __init__(self) -> None:
         ...
     @property
@@ -500,6 +501,12 @@ class SpeechDetectorOptions:
         ...
     @densities.setter
     def densities(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def floor_rise(self) -> float:
+        ...
+    @floor_rise.setter
+    def floor_rise(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def hangover(self) -> int:
@@ -548,6 +555,80 @@ class SpeechDetector:
         ...
     @property
     def frame_dim(self) -> int:
+        ...
+class SpeakerDiarizerOptions:
+    def __init__(self) -> None:
+        ...
+    @property
+    def change_penalty(self) -> float:
+        ...
+    @change_penalty.setter
+    def change_penalty(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def change_step(self) -> int:
+        ...
+    @change_step.setter
+    def change_step(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def change_window(self) -> int:
+        ...
+    @change_window.setter
+    def change_window(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def cluster_penalty(self) -> float:
+        ...
+    @cluster_penalty.setter
+    def cluster_penalty(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_speakers(self) -> int:
+        ...
+    @max_speakers.setter
+    def max_speakers(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def min_segment(self) -> int:
+        ...
+    @min_segment.setter
+    def min_segment(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def min_speakers(self) -> int:
+        ...
+    @min_speakers.setter
+    def min_speakers(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def pause_switch_penalty(self) -> float:
+        ...
+    @pause_switch_penalty.setter
+    def pause_switch_penalty(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def resegment_iterations(self) -> int:
+        ...
+    @resegment_iterations.setter
+    def resegment_iterations(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def switch_penalty(self) -> float:
+        ...
+    @switch_penalty.setter
+    def switch_penalty(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def variance_floor(self) -> float:
+        ...
+    @variance_floor.setter
+    def variance_floor(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class SpeakerDiarizer:
+    def __init__(self, options: SpeakerDiarizerOptions = ...) -> None:
+        ...
+    def run(self, features: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], speech: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> tuple[int, numpy.typing.NDArray[numpy.int32], numpy.typing.NDArray[numpy.float32], numpy.typing.NDArray[numpy.int32]]:
         ...
 class AdaptationStatistics:
     def __init__(self, model: AcousticModel) -> None:
