@@ -69,7 +69,7 @@ def main() -> None:
     model = AcousticModel.load()
     aligner = ForcedAligner(model)
     rng = np.random.default_rng(12)
-    raw = SpeechDetectorOptions(window=1, hangover=0, noise_tracking=False, densities=128)
+    raw = SpeechDetectorOptions(window=1, hangover=0, noise_tracking=False, densities=256)
     X, Y, even = {}, {}, np.arange(len(items)) % 2 == 0
     for snr in (None, 20, 10, 5):
         X[snr], Y[snr] = [], []
