@@ -21,5 +21,6 @@ void BindGrammar(pybind11::module_& m);
 void BindG2p(pybind11::module_& m);
 void BindAdapt(pybind11::module_& m);  // after BindAcoustic
 void BindVad(pybind11::module_& m);
+void BindDiarization(pybind11::module_& m);
 
 }  // namespace asr::bindings

@@ -17,6 +17,7 @@ PYBIND11_MODULE(_core, m) {
   asr::bindings::BindGrammar(m);
   asr::bindings::BindG2p(m);
   asr::bindings::BindVad(m);
+  asr::bindings::BindDiarization(m);
   m.def(
       "build_info",
       [] {

@@ -39,7 +39,9 @@ void BindVad(py::module_& m) {
       .def_readwrite("hangover", &SpeechDetectorOptions::hangover)
       .def_readwrite("threshold", &SpeechDetectorOptions::threshold)
       .def_readwrite("sensitivity_scale", &SpeechDetectorOptions::sensitivity_scale)
-      .def_readwrite("background_range", &SpeechDetectorOptions::background_range);
+      .def_readwrite("background_range", &SpeechDetectorOptions::background_range)
+      .def_readwrite("noise_tracking", &SpeechDetectorOptions::noise_tracking)
+      .def_readwrite("floor_rise", &SpeechDetectorOptions::floor_rise);
 
   py::class_<SpeechDetector>(m, "SpeechDetector")
       .def(py::init([](std::shared_ptr<AcousticModel> model, const SpeechDetectorOptions& options) {

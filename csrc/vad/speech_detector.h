@@ -12,6 +12,16 @@
 // are not cut. With `background_suppression` on, speech quieter than the
 // loudest speech heard so far (by the frame's c0) is treated as background.
 //
+// Noise tracking (on by default): acoustic-model likelihoods alone degrade
+// fast in noise (noise frames look like fricatives), so the score becomes a
+// log-odds of speech that also weighs how far the frame's energy and eight
+// mel-band levels (from c0 and the cepstra) rise above noise floors tracked
+// per band (a floor follows the minimum down at once and rises slowly),
+// and how far the loudest recent level is above the floor (a proxy of the
+// SNR that tells how much to trust each cue). The combination is a
+// logistic regression fitted on half of the dev utterances, clean and with
+// added noise (benchmarks/train_vad.py); scores are then log-odds.
+//
 // Streaming: Accept() takes feature frames as they come and returns the
 // decisions that are final; each frame's decision is known `delay()` frames
 // after it arrived (a fixed look-ahead). Finish() returns the rest.
@@ -29,12 +39,14 @@ namespace asr {
 struct SpeechDetectorOptions {
   float sensitivity = 0.5f;             // 0 suppresses everything, 1 suppresses nothing
   float background_suppression = 0.0f;  // 0 off; 1 suppresses all but the loudest speech
-  int densities = 256;                   // Gaussians kept per stream and class
+  int densities = 128;                  // Gaussians kept per stream and class
   int window = 21;                      // frames averaged, centred (odd); look-ahead (window-1)/2
-  int hangover = 15;                    // frames kept as speech after the score drops
-  float threshold = -0.5f;              // smoothed LLR (nats/frame) at sensitivity 0.5
+  int hangover = 4;                     // frames kept as speech after the score drops
+  float threshold = 2.0f;               // smoothed score at sensitivity 0.5 (log-odds; LLR nats/frame without noise tracking)
   float sensitivity_scale = 3.0f;       // threshold shift per unit of logit(sensitivity)
-  float background_range = 24.0f;       // c0 (about 40 dB) below the loudest speech kept at suppression 0+
+  float background_range = 30.0f;       // c0 below the loudest speech kept at suppression 0+ (shrinks to 4 at 1)
+  bool noise_tracking = true;           // log-odds with noise-floor tracking (false: the plain LLR)
+  float floor_rise = 0.005f;            // noise floors rise this much (c0 units) per frame
 };
 
 // Decisions for a run of frames, in frame order.
@@ -72,6 +84,9 @@ class SpeechDetector {
   Mixture Distill(const std::vector<int>& senones, int stream) const;
   float MixtureLogLikelihood(const Mixture& m, const float* x);
   float Threshold() const;
+  // Per-frame cues before smoothing (kCues values) and the log-odds of their smoothed means.
+  void FrameCues(const float* frame, float llr, float* cues);
+  float LogOdds(const float* mean_cues) const;
   // Turns raw scores up to `end` (exclusive; all when flushing) into decisions.
   void Advance(bool flush, SpeechFrames* out);
 
@@ -82,13 +97,20 @@ class SpeechDetector {
   std::vector<std::vector<int>> stream_dims_;
   std::vector<Mixture> speech_, noise_;  // per stream
   std::vector<float> x_, terms_;         // scratch
+  bool tracking_ = false;                // noise tracking in use (the model's features allow it)
+  int cues_ = 1;                         // values per frame in raw_
+  std::vector<float> band_basis_;        // [kBands+1][ncep]: c0 and mel-band levels from cepstra
+  int ncep_ = 0;
 
   // Streaming state.
   int n_in_ = 0;               // frames received
   int n_smoothed_ = 0;         // frames whose smoothed score is known
   int n_out_ = 0;              // frames decided
   int raw_first_ = 0;          // frame of raw_[0] and level_[0]
-  std::deque<float> raw_;      // raw scores of frames still inside a window
+  std::deque<float> raw_;      // cues (cues_ per frame) of frames still inside a window
+  std::deque<float> recent_;   // levels of the last few frames (floor tracker input)
+  std::vector<float> floor_, peak_;  // tracked per level
+  bool tracker_started_ = false;
   std::deque<float> level_;    // their c0
   std::deque<float> smoothed_; // smoothed scores from frame n_out_ on
   int above_first_ = 0;        // frame of above_[0]

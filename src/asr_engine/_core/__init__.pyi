@@ -12,7 +12,7 @@ import typing
 from . import lm
 from . import grammar
 from . import g2p
-__all__: list[str] = ['AcousticModel', 'AdaptationStatistics', 'ConfusionNetwork', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'MllrTransform', 'RecognitionModel', 'RegressionTree', 'SearchOptions', 'SenoneScorer', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'build_info', 'g2p', 'grammar', 'lm', 'map_adapt', 'parse_feat_params', 'write_model_parameters']
+__all__: list[str] = ['AcousticModel', 'AdaptationStatistics', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'MllrTransform', 'RecognitionModel', 'RegressionTree', 'SearchOptions', 'SenoneScorer', 'SpeakerDiarizer', 'SpeakerDiarizerOptions', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'build_info', 'g2p', 'grammar', 'lm', 'map_adapt', 'parse_feat_params', 'write_model_parameters']
 class FrontendOptions:
     dither: bool
     double_bandwidth: bool
@@ -302,7 +302,6 @@ class ForcedAligner:
 class SearchOptions:
     bestpath: bool
     compute_all_senones: bool
-    consensus: bool
     lm_lookahead: bool
     def __init__(self) -> None:
         ...
@@ -323,12 +322,6 @@ class SearchOptions:
         ...
     @bestpath_language_weight.setter
     def bestpath_language_weight(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-    @property
-    def consensus_acoustic_scale(self) -> float:
-        ...
-    @consensus_acoustic_scale.setter
-    def consensus_acoustic_scale(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def filler_probability(self) -> float:
@@ -430,20 +423,8 @@ class WordLattice:
         """
         Word confidence of each instance of `path`: the summed posterior of the same word's instances covering its middle frame.
         """
-    def confusion_network(self, min_posterior: typing.SupportsFloat | typing.SupportsIndex = 0.0001) -> ...:
-        """
-        The confusion network (consensus bins) of the lattice, by pivot alignment to its best path.
-        """
     def nbest(self, n: typing.SupportsInt | typing.SupportsIndex) -> list:
         ...
-    def path_score(self, path: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> float:
-        """
-        Unscaled score of a complete path; -inf if `path` is not one.
-        """
-    def spot_keywords(self, keywords: collections.abc.Sequence[collections.abc.Sequence[str]], max_gap_frames: typing.SupportsInt | typing.SupportsIndex = 10, min_posterior: typing.SupportsFloat | typing.SupportsIndex = 0.0001) -> list:
-        """
-        Keyword hits (keyword index, first frame, last frame, posterior, chains of instances); a keyword is a list of words, matched case-insensitively.
-        """
     @property
     def empty(self) -> bool:
         ...
@@ -456,21 +437,6 @@ class WordLattice:
     @property
     def posteriors(self) -> list[float]:
         ...
-class ConfusionNetwork:
-    def best_path(self) -> list:
-        """
-        The consensus hypothesis: (bin, word index, first frame, last frame, posterior) per word.
-        """
-    @property
-    def bin_of(self) -> list[int]:
-        """
-        The bin of each lattice instance, -1 for none.
-        """
-    @property
-    def bins(self) -> list:
-        """
-        Bins in time order: (first frame, last frame, pivot, epsilon, words), each word (text, posterior, best instance, first frame, last frame), most probable first.
-        """
 class RecognitionModel:
     def __init__(self, acoustic_model: AcousticModel, dictionary: Dictionary, word_model: lm.WordSequenceModel, words: collections.abc.Sequence[str] = []) -> None:
         ...
@@ -515,6 +481,7 @@ class Decoder:
     def num_word_exits(self) -> int:
         ...
 class SpeechDetectorOptions:
+    noise_tracking: bool
     def __init__(self) -> None:
         ...
     @property
@@ -534,6 +501,12 @@ class SpeechDetectorOptions:
         ...
     @densities.setter
     def densities(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def floor_rise(self) -> float:
+        ...
+    @floor_rise.setter
+    def floor_rise(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def hangover(self) -> int:
@@ -582,6 +555,80 @@ class SpeechDetector:
         ...
     @property
     def frame_dim(self) -> int:
+        ...
+class SpeakerDiarizerOptions:
+    def __init__(self) -> None:
+        ...
+    @property
+    def change_penalty(self) -> float:
+        ...
+    @change_penalty.setter
+    def change_penalty(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def change_step(self) -> int:
+        ...
+    @change_step.setter
+    def change_step(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def change_window(self) -> int:
+        ...
+    @change_window.setter
+    def change_window(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def cluster_penalty(self) -> float:
+        ...
+    @cluster_penalty.setter
+    def cluster_penalty(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_speakers(self) -> int:
+        ...
+    @max_speakers.setter
+    def max_speakers(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def min_segment(self) -> int:
+        ...
+    @min_segment.setter
+    def min_segment(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def min_speakers(self) -> int:
+        ...
+    @min_speakers.setter
+    def min_speakers(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def pause_switch_penalty(self) -> float:
+        ...
+    @pause_switch_penalty.setter
+    def pause_switch_penalty(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def resegment_iterations(self) -> int:
+        ...
+    @resegment_iterations.setter
+    def resegment_iterations(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def switch_penalty(self) -> float:
+        ...
+    @switch_penalty.setter
+    def switch_penalty(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def variance_floor(self) -> float:
+        ...
+    @variance_floor.setter
+    def variance_floor(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class SpeakerDiarizer:
+    def __init__(self, options: SpeakerDiarizerOptions = ...) -> None:
+        ...
+    def run(self, features: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], speech: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> tuple[int, numpy.typing.NDArray[numpy.int32], numpy.typing.NDArray[numpy.float32], numpy.typing.NDArray[numpy.int32]]:
         ...
 class AdaptationStatistics:
     def __init__(self, model: AcousticModel) -> None:

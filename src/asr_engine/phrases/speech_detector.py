@@ -43,21 +43,28 @@ class SpeechDetectorOptions:
         densities: Gaussians kept per feature stream for each class.
         window: frames (odd) the per-frame score is averaged over, centred.
         hangover: frames still marked speech after the score drops.
-        threshold: smoothed log-likelihood ratio (nats/frame) at sensitivity 0.5,
+        threshold: smoothed score at sensitivity 0.5 (log-odds of speech with
+            noise tracking, log-likelihood ratio in nats/frame without),
             tuned on the dev set's forced alignments.
         sensitivity_scale: threshold shift per unit of logit(sensitivity).
         background_range: c0 range below the loudest speech that suppression
-            0+ still keeps (about 40 dB; shrinks to 4, about 7 dB, as suppression goes to 1).
+            0+ still keeps (shrinks to 4 as suppression goes to 1).
+        noise_tracking: score frames by a log-odds of speech that also weighs
+            energy and mel-band levels above tracked noise floors (robust in
+            noise); False gives the plain acoustic-model log-likelihood ratio.
+        floor_rise: how fast (c0 units per frame) the tracked noise floors rise.
     """
 
     sensitivity: float = 0.5
     background_suppression: float = 0.0
-    densities: int = 256
+    densities: int = 128
     window: int = 21
-    hangover: int = 15
-    threshold: float = -0.5
+    hangover: int = 4
+    threshold: float = 2.0
     sensitivity_scale: float = 3.0
-    background_range: float = 24.0
+    background_range: float = 30.0
+    noise_tracking: bool = True
+    floor_rise: float = 0.005
 
     def __post_init__(self) -> None:
         check_sensitivity("speech_detector_sensitivity", self.sensitivity)
@@ -72,6 +79,11 @@ class SpeechDetectorOptions:
             raise InvalidArgumentError("window must be a positive odd number of frames")
         if self.hangover < 0:
             raise InvalidArgumentError("hangover must not be negative")
+        if not isinstance(self.noise_tracking, bool):
+            raise InvalidArgumentError("noise_tracking must be True or False")
+        if isinstance(self.floor_rise, bool) or not isinstance(self.floor_rise, (int, float)) \
+                or not math.isfinite(self.floor_rise) or self.floor_rise < 0:
+            raise InvalidArgumentError("floor_rise must be a finite number, not negative")
 
     def to_native(self) -> "_core.SpeechDetectorOptions":
         n = _core.SpeechDetectorOptions()
