@@ -12,7 +12,7 @@ import typing
 from . import lm
 from . import grammar
 from . import g2p
-__all__: list[str] = ['AcousticModel', 'AdaptationStatistics', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'MllrTransform', 'RecognitionModel', 'RegressionTree', 'SearchOptions', 'SenoneScorer', 'SpeakerDiarizer', 'SpeakerDiarizerOptions', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'build_info', 'g2p', 'grammar', 'lm', 'map_adapt', 'parse_feat_params', 'write_model_parameters']
+__all__: list[str] = ['AcousticModel', 'AdaptationStatistics', 'ConfusionNetwork', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'MllrTransform', 'RecognitionModel', 'RegressionTree', 'SearchOptions', 'SenoneScorer', 'SpeakerDiarizer', 'SpeakerDiarizerOptions', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'build_info', 'g2p', 'grammar', 'lm', 'map_adapt', 'parse_feat_params', 'write_model_parameters']
 class FrontendOptions:
     dither: bool
     double_bandwidth: bool
@@ -302,6 +302,7 @@ class ForcedAligner:
 class SearchOptions:
     bestpath: bool
     compute_all_senones: bool
+    consensus: bool
     lm_lookahead: bool
     def __init__(self) -> None:
         ...
@@ -322,6 +323,12 @@ class SearchOptions:
         ...
     @bestpath_language_weight.setter
     def bestpath_language_weight(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def consensus_acoustic_scale(self) -> float:
+        ...
+    @consensus_acoustic_scale.setter
+    def consensus_acoustic_scale(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def filler_probability(self) -> float:
@@ -423,8 +430,20 @@ class WordLattice:
         """
         Word confidence of each instance of `path`: the summed posterior of the same word's instances covering its middle frame.
         """
+    def confusion_network(self, min_posterior: typing.SupportsFloat | typing.SupportsIndex = 0.0001) -> ...:
+        """
+        The confusion network (consensus bins) of the lattice, by pivot alignment to its best path.
+        """
     def nbest(self, n: typing.SupportsInt | typing.SupportsIndex) -> list:
         ...
+    def path_score(self, path: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> float:
+        """
+        Unscaled score of a complete path; -inf if `path` is not one.
+        """
+    def spot_keywords(self, keywords: collections.abc.Sequence[collections.abc.Sequence[str]], max_gap_frames: typing.SupportsInt | typing.SupportsIndex = 10, min_posterior: typing.SupportsFloat | typing.SupportsIndex = 0.0001) -> list:
+        """
+        Keyword hits (keyword index, first frame, last frame, posterior, chains of instances); a keyword is a list of words, matched case-insensitively.
+        """
     @property
     def empty(self) -> bool:
         ...
@@ -437,6 +456,21 @@ class WordLattice:
     @property
     def posteriors(self) -> list[float]:
         ...
+class ConfusionNetwork:
+    def best_path(self) -> list:
+        """
+        The consensus hypothesis: (bin, word index, first frame, last frame, posterior) per word.
+        """
+    @property
+    def bin_of(self) -> list[int]:
+        """
+        The bin of each lattice instance, -1 for none.
+        """
+    @property
+    def bins(self) -> list:
+        """
+        Bins in time order: (first frame, last frame, pivot, epsilon, words), each word (text, posterior, best instance, first frame, last frame), most probable first.
+        """
 class RecognitionModel:
     def __init__(self, acoustic_model: AcousticModel, dictionary: Dictionary, word_model: lm.WordSequenceModel, words: collections.abc.Sequence[str] = []) -> None:
         ...
