@@ -59,6 +59,8 @@ HF_CENTRE_DB = -45.0
 HF_WIDTH_DB = 3.0
 #: Below this mean power (about -80 dBFS) the bands say nothing: loss 0.5.
 HF_MIN_POWER = 1e-8
+#: Segments buffered before they are cut and measured together.
+_BATCH_SEGMENTS = 10
 _LOW_BAND, _HIGH_BAND = (0.05, 0.45), (0.6, 0.95)
 
 
@@ -166,14 +168,15 @@ class AudioMetricsAccumulator:
         self._high = (rel >= _HIGH_BAND[0]) & (rel < _HIGH_BAND[1])
         self._window = np.hanning(n_fft)
         self._spectrum_scale = 2.0 / (n_fft * float(np.sum(self._window ** 2)))
-        self._buffer = np.zeros(0, dtype=np.float32)
+        self._chunks: list[np.ndarray] = []  # samples not yet cut into segments
+        self._buffered = 0
         self._samples = 0
         self._dc = np.zeros(len(DC_OFFSET_EDGES) - 1, dtype=np.int64)
         self._clip = np.zeros(len(CLIPPING_EDGES) - 1, dtype=np.int64)
         self._speech_level = np.zeros(len(LEVEL_EDGES) - 1, dtype=np.int64)
         self._non_speech_level = np.zeros(len(LEVEL_EDGES) - 1, dtype=np.int64)
-        # Segments waiting for their speech decision: (index, power, low band, high band).
-        self._pending: deque[tuple[int, float, float, float]] = deque()
+        # Segments waiting for their speech decision: (index, power, low band, high band, level bin).
+        self._pending: deque[tuple[int, float, float, float, int]] = deque()
         self._segments = 0
         # Speech frames decided so far, per segment still open: {segment: [speech, frames]}.
         self._votes: dict[int, list[int]] = {}
@@ -195,11 +198,25 @@ class AudioMetricsAccumulator:
         if x.size and not np.all(np.isfinite(x)):
             raise InvalidArgumentError("samples must be finite numbers")
         self._samples += x.size
-        buf = np.concatenate([self._buffer, x]) if self._buffer.size else x
+        if x.size:
+            self._chunks.append(x.copy())
+            self._buffered += x.size
+        # Segments are cut a second at a time: numpy's per-call cost would
+        # otherwise dominate with the 0.1 s chunks of a live stream.
+        if self._buffered >= _BATCH_SEGMENTS * self._seg:
+            self._cut()
+
+    def _cut(self) -> None:
+        """Cuts the buffered samples into whole segments (the rest waits)."""
+        if not self._chunks:
+            return
+        buf = np.concatenate(self._chunks) if len(self._chunks) > 1 else self._chunks[0]
         whole = buf.size // self._seg
         if whole:
             self._segments_of(buf[:whole * self._seg].reshape(whole, self._seg))
-        self._buffer = buf[whole * self._seg:].copy()
+        rest = buf[whole * self._seg:]
+        self._chunks = [rest] if rest.size else []
+        self._buffered = rest.size
         self._settle()
 
     def accept_speech(self, speech: np.ndarray) -> None:
@@ -233,25 +250,25 @@ class AudioMetricsAccumulator:
         # Band powers in mean-square units (Parseval, Hann-window energy removed).
         spectrum = np.abs(np.fft.rfft(centred, axis=1)) ** 2 * self._spectrum_scale
         low, high = spectrum[:, self._low].sum(axis=1), spectrum[:, self._high].sum(axis=1)
-        np.add.at(self._dc, _bin_index(DC_OFFSET_EDGES, dc), 1)
-        np.add.at(self._clip, _bin_index(CLIPPING_EDGES, clip), 1)
-        for p, lo, hi in zip(power.tolist(), low.tolist(), high.tolist()):
-            self._pending.append((self._segments, p, lo, hi))
+        self._dc += np.bincount(_bin_index(DC_OFFSET_EDGES, dc), minlength=self._dc.size)
+        self._clip += np.bincount(_bin_index(CLIPPING_EDGES, clip), minlength=self._clip.size)
+        levels = _bin_index(LEVEL_EDGES, level_of(power))
+        for p, lo, hi, lv in zip(power.tolist(), low.tolist(), high.tolist(), levels.tolist()):
+            self._pending.append((self._segments, p, lo, hi, lv))
             self._segments += 1
 
     def _settle(self, flush: bool = False) -> None:
         """Bins the segments whose speech decision is complete (all, when flushing)."""
         while self._pending:
-            index, power, low, high = self._pending[0]
+            index, power, low, high, level = self._pending[0]
             end_frame = (index + 1) * self._frames_per_seg
             if not flush and self._frames_decided < math.ceil(end_frame - 1e-9):
                 break
             self._pending.popleft()
             speech, frames = self._votes.pop(index, [0, 0])
-            self._bin(power, low, high, frames > 0 and 2 * speech >= frames)
+            self._bin(power, low, high, level, frames > 0 and 2 * speech >= frames)
 
-    def _bin(self, power: float, low: float, high: float, is_speech: bool) -> None:
-        level = int(_bin_index(LEVEL_EDGES, level_of(np.array([power])))[0])
+    def _bin(self, power: float, low: float, high: float, level: int, is_speech: bool) -> None:
         s = self._sums
         s["all_low"] += low
         s["all_high"] += high
@@ -277,18 +294,18 @@ class AudioMetricsAccumulator:
         """Ends the stream: a last partial segment of at least half the
         interval counts; segments without decisions are decided with the
         frames they have (non-speech without any)."""
-        if self._buffer.size * 2 >= self._seg:
-            tail = np.zeros(self._seg, dtype=np.float32)
-            tail[:self._buffer.size] = self._buffer
-            # The padding must not dilute the tail's statistics: repeat it instead.
-            tail[self._buffer.size:] = np.resize(self._buffer, self._seg - self._buffer.size)
-            self._segments_of(tail[None, :])
-        self._buffer = np.zeros(0, dtype=np.float32)
+        self._cut()
+        rest = self._chunks[0] if self._chunks else np.zeros(0, dtype=np.float32)
+        if rest.size * 2 >= self._seg:
+            # Padding must not dilute the tail's statistics: repeat it instead.
+            self._segments_of(np.resize(rest, self._seg)[None, :])
+        self._chunks, self._buffered = [], 0
         self._settle(flush=True)
 
     def metrics(self, final: bool = True) -> AudioMetrics:
         """The ``AudioMetrics`` of the audio so far (call :meth:`finish`
         first for a whole stream)."""
+        self._cut()
         s = self._sums
         total = s["speech"] + s["noise"]
         snr: Optional[float] = None
