@@ -56,6 +56,10 @@ class RecognitionTarget:
             options["keywords_threshold"] = params.keywords_threshold
         if params.word_alternatives_threshold is not None:
             options["word_alternatives_threshold"] = params.word_alternatives_threshold
+        if params.audio_metrics:
+            options["audio_metrics"] = True
+        if params.speaker_labels:
+            options["speaker_labels"] = True
         return options
 
 
