@@ -24,6 +24,7 @@ from . import _core
 from .acoustic import AcousticModel
 from .audio import Audio
 from .audio.input import AudioInput, read_audio
+from .audio.bandwidth import is_narrowband
 from .dictionary import Dictionary
 from .errors import InvalidArgumentError, NotFoundError
 from .frontend import FeatureOptions, FeatureStream, model_feature_options
@@ -120,7 +121,9 @@ class Recognizer:
         feature_options: feature settings (default: the model's ``feat.params``).
         pick_model_by_rate: with the default model, send audio recorded at
             8 kHz or less to the narrowband model (``en-US_NarrowbandModel``,
-            derived from the wideband one; see :mod:`asr_engine.adapt.narrowband`).
+            derived from the wideband one; see :mod:`asr_engine.adapt.narrowband`),
+            and so 8 kHz recordings stored at a higher rate, told by their empty
+            band above 4 kHz (:mod:`asr_engine.audio.bandwidth`).
 
     Raises:
         NotFoundError: a model, dictionary or LM path that does not exist.
@@ -516,7 +519,8 @@ class Recognizer:
         timer.lap("grammar")
         decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=self.sample_rate)
         timer.lap("audio")
-        if self._pick_by_rate and decoded.original_rate <= 8000 and adaptation is None:
+        if self._pick_by_rate and adaptation is None and (decoded.original_rate <= 8000
+                                                          or is_narrowband(decoded.samples, decoded.sample_rate)):
             narrow = self.narrowband()
             return narrow.recognize(decoded.samples, sample_rate=decoded.sample_rate, grammar=grammar,
                                     rejection_threshold=rejection_threshold, max_alternatives=max_alternatives,
