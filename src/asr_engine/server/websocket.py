@@ -16,6 +16,7 @@ import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Optional
 
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -33,6 +34,12 @@ _PROTOCOL_ERRORS = ("A text message", "Could not parse", "A binary message", "A 
 
 #: Frames larger than this close the connection with 1009 (§1.5).
 MAX_FRAME_BYTES = 4 * 1024 * 1024
+#: Seconds of audio gathered from small frames before the session gets
+#: them (the SDK sends 32 ms frames; the session's interim hypotheses come
+#: every 0.25 s of audio anyway), and seconds without a frame after which
+#: what was gathered is given to the session all the same.
+COALESCE_SECONDS = 0.25
+COALESCE_WAIT = 0.1
 
 
 class _Streams:
@@ -106,13 +113,15 @@ async def _deny(ws: WebSocket, exc: AsrError) -> None:
 async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list[str], streams: _Streams) -> None:
     window = server.config.session_window_seconds
     clock = SessionClock(window)
-    rate = None
-    content_type = None
-    warned = not unknown
+    conn = _Connection(ws, session, unknown, streams, clock)
     while True:
         try:
-            message = await asyncio.wait_for(ws.receive(), timeout=window)
+            message = await asyncio.wait_for(ws.receive(), timeout=COALESCE_WAIT if conn.pending else window)
         except asyncio.TimeoutError:
+            if conn.pending:  # the client paused: decode what came
+                if not await conn.step(session.receive_binary, conn.take()):
+                    return
+                continue
             await _close_with(ws, {"error": "Session timed out."}, 1000)
             return
         if message["type"] == "websocket.disconnect":
@@ -123,26 +132,36 @@ async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list
                 if len(text) > MAX_FRAME_BYTES:
                     await _close_with(ws, {"error": "The message is larger than 4 MB."}, 1009)
                     return
+                if conn.pending and not await conn.step(session.receive_binary, conn.take()):
+                    return
                 try:
                     parsed = json.loads(text)
                 except ValueError:
                     parsed = None
                 if isinstance(parsed, dict) and parsed.get("action") == "start":
-                    content_type = parsed.get("content-type") or parsed.get("content_type")
-                    rate = None
-                started = time.monotonic()
-                answers = await streams.run(session.receive_text, text)
-                clock.exclude(time.monotonic() - started)
+                    conn.content_type = parsed.get("content-type") or parsed.get("content_type")
+                    conn.rate = None
+                if not await conn.step(session.receive_text, text):
+                    return
             else:
                 data = message.get("bytes") or b""
-                if rate is None and data:
-                    rate = bytes_per_second(content_type, data[:64])
+                if conn.rate is None and data:
+                    conn.rate = bytes_per_second(conn.content_type, data[:64])
                 if data:
-                    clock.add(len(data) / rate)
+                    clock.add(len(data) / conn.rate)
                     clock.check(time.monotonic())
-                started = time.monotonic()
-                answers = await streams.run(session.receive_binary, data)
-                clock.exclude(time.monotonic() - started)
+                    conn.pending += data
+                    # Frames are coalesced: one hand-over to a decoding
+                    # thread per COALESCE_SECONDS of audio, not per frame.
+                    if len(conn.pending) < conn.rate * COALESCE_SECONDS:
+                        continue
+                    if not await conn.step(session.receive_binary, conn.take()):
+                        return
+                else:  # the empty frame ends the request, after the audio that waited
+                    if conn.pending and not await conn.step(session.receive_binary, conn.take()):
+                        return
+                    if not await conn.step(session.receive_binary, b""):
+                        return
         except AsrError as exc:  # the session clock
             await _close_with(ws, {"error": "Session timed out."} if exc.code == 408 else {"error": exc.message},
                               1000)
@@ -150,15 +169,45 @@ async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list
         except Exception:  # never a traceback to the client
             await _close_with(ws, {"error": "Internal error while recognizing."}, 1011)
             return
+
+
+class _Connection:
+    """The state of one WebSocket connection between frames."""
+
+    def __init__(self, ws: WebSocket, session: RecognizeSession, unknown: list[str], streams: _Streams,
+                 clock: SessionClock) -> None:
+        self.ws = ws
+        self.session = session
+        self.unknown = unknown
+        self.warned = not unknown
+        self.streams = streams
+        self.clock = clock
+        self.rate: Optional[float] = None
+        self.content_type: Optional[str] = None
+        self.pending = bytearray()  # audio frames not yet given to the session
+
+    def take(self) -> bytes:
+        data = bytes(self.pending)
+        self.pending.clear()
+        return data
+
+    async def step(self, fn, arg) -> bool:
+        """Run a session call on a stream thread (its time does not count
+        against the client's session clock) and send what it answers;
+        False once the connection is closed."""
+        started = time.monotonic()
+        answers = await self.streams.run(fn, arg)
+        self.clock.exclude(time.monotonic() - started)
         for answer in answers:
-            if not warned and "results" in answer:
-                answer.setdefault("warnings", []).append(f"Unknown url query arguments: {', '.join(unknown)}.")
-                warned = True
-            await ws.send_text(json.dumps(answer, ensure_ascii=False))
-        if session.closed:
+            if not self.warned and "results" in answer:
+                answer.setdefault("warnings", []).append(f"Unknown url query arguments: {', '.join(self.unknown)}.")
+                self.warned = True
+            await self.ws.send_text(json.dumps(answer, ensure_ascii=False))
+        if self.session.closed:
             error = next((a.get("error", "") for a in answers if "error" in a), "")
-            await ws.close(code=1002 if error.startswith(_PROTOCOL_ERRORS) else 1000)
-            return
+            await self.ws.close(code=1002 if error.startswith(_PROTOCOL_ERRORS) else 1000)
+            return False
+        return True
 
 
 async def _close_with(ws: WebSocket, message: dict, code: int) -> None:

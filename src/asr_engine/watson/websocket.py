@@ -206,7 +206,12 @@ class _LiveDecoder:
         self._stream: Any = None
         self._head = b""
         self._dead = False
-        self._pending = 0.0
+        # Audio waits here until it makes INTERIM_INTERVAL seconds: each
+        # Stream.accept builds a whole partial result, which per 1024-byte
+        # frame (32 ms) would cost more than decoding the audio itself.
+        self._batch = bytearray()
+        self._batch_bytes = 1
+        self._frame_bytes = 1
         raw = (content_type or "").split(";")[0].strip().lower()
         if raw in ("audio/l16", "audio/mulaw", "audio/alaw"):
             self._open(content_type)
@@ -215,6 +220,8 @@ class _LiveDecoder:
 
     def _open(self, content_type: Optional[str]) -> None:
         self._stream = self._recognizer.stream(content_type=content_type)
+        per_second, self._frame_bytes = _raw_layout(content_type)
+        self._batch_bytes = max(1, int(INTERIM_INTERVAL * per_second))
 
     def accept(self, data: bytes) -> Any:
         if self._dead:
@@ -232,19 +239,29 @@ class _LiveDecoder:
             ctype, offset = found
             self._open(ctype)
             data, self._head = self._head[offset:], b""
+        self._batch += data
+        if len(self._batch) < self._batch_bytes:
+            return None
+        cut = len(self._batch) - len(self._batch) % self._frame_bytes  # whole frames; the rest waits
+        chunk, self._batch = bytes(self._batch[:cut]), self._batch[cut:]
         try:
-            before = self._stream.duration
-            partial = self._stream.accept(data) if data else None
+            return self._stream.accept(chunk) if chunk else None
         except AsrError:
             self._dead = True  # the final recognition reports the error
             return None
-        if partial is None:
-            return None
-        self._pending += self._stream.duration - before
-        if self._pending < INTERIM_INTERVAL:
-            return None
-        self._pending = 0.0
-        return partial
+
+
+def _raw_layout(content_type: Optional[str]) -> tuple[float, int]:
+    """Bytes a second and bytes a frame of a raw stream type (L16: 2 a sample, G.711: 1)."""
+    ct = (content_type or "").lower()
+    fields = dict(p.strip().split("=", 1) for p in ct.split(";")[1:] if "=" in p)
+    try:
+        rate = int(fields.get("rate", "8000" if ct.startswith(("audio/mulaw", "audio/alaw")) else "16000"))
+        channels = int(fields.get("channels", "1"))
+    except ValueError:
+        rate, channels = 16000, 1
+    frame = (2 if ct.startswith("audio/l16") else 1) * max(1, channels)
+    return float(max(1, rate) * frame), frame
 
 
 def _wav_pcm_header(head: bytes):
