@@ -86,6 +86,26 @@ class RecognizeSession:
         """A binary frame of audio; an empty one ends the request."""
         return self._guarded(self._binary, data)
 
+    def receive_audio(self, data: bytes, interim: bool = True) -> list[dict]:
+        """Audio of the open request (never its end). With ``interim=False``
+        it only joins the request's audio for the final result, without the
+        live pass of interim hypotheses: a server that falls behind a client
+        skips interim work the final result makes moot."""
+        return self._guarded(self._audio, (data, interim))
+
+    def _audio(self, arg: tuple[bytes, bool]) -> list[dict]:
+        data, interim = arg
+        if not data:
+            return []
+        if interim:
+            return self._binary(data)
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InvalidArgumentError("A binary message must be bytes.")
+        if self._request is None:
+            self._message({"action": "start"})
+        assert self._request is not None
+        return self._request.accept(bytes(data), self.result_index, interim=False)
+
     def _guarded(self, fn, arg) -> list[dict]:
         if self.closed:
             return [{"error": "The connection is closed."}]
@@ -171,12 +191,15 @@ class _Request:
         self._live = _LiveDecoder(target, content_type) if interim else None
         self._last = ""
 
-    def accept(self, data: bytes, result_index: int) -> list[dict]:
+    def accept(self, data: bytes, result_index: int, interim: bool = True) -> list[dict]:
         self.received += len(data)
         if self.received > MAX_AUDIO_BYTES:
             raise PayloadTooLargeError(TOO_LARGE_TEXT)
         self.audio += data
         if self._live is None:
+            return []
+        if not interim:
+            self._live.skip(data)
             return []
         partial = self._live.accept(data)
         if partial is None:
@@ -222,6 +245,11 @@ class _LiveDecoder:
         self._stream = self._recognizer.stream(content_type=content_type)
         per_second, self._frame_bytes = _raw_layout(content_type)
         self._batch_bytes = max(1, int(INTERIM_INTERVAL * per_second))
+
+    def skip(self, data: bytes) -> None:
+        """Audio the live pass will not see: the live pass ends here (its
+        hypotheses would have a hole); the final result still has it."""
+        self._dead = True
 
     def accept(self, data: bytes) -> Any:
         if self._dead:
