@@ -42,7 +42,7 @@ MAX_FRAME_BYTES = 4 * 1024 * 1024
 COALESCE_SECONDS = 0.25
 COALESCE_WAIT = 0.1
 #: Niceness of the live passes' threads (relative to the final recognitions').
-LIVE_NICENESS = 10
+LIVE_NICENESS = 19
 
 
 class _Streams:

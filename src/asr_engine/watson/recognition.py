@@ -69,7 +69,9 @@ def resolve_target(client: Any, params: RecognizeParameters) -> RecognitionTarge
     """
     service, owner = client.language_models, client.owner
     base = lookup(service.base_models, params.model)
-    versions = [base.version]
+    # Versions of a custom model's base; the base model's own is computed
+    # only when base_model_version asks (it digests the model's files).
+    versions: list[str] = []
     if params.language_customization_id is None:
         target = RecognitionTarget(base, base.recognizer())
     else:
@@ -88,7 +90,7 @@ def resolve_target(client: Any, params: RecognizeParameters) -> RecognitionTarge
         # The acoustic model's own version rules (§3.3) apply to base_model_version.
         target.adaptation = acoustic_adaptation(client.acoustic_models, owner, base,
                                                 params.acoustic_customization_id, params.base_model_version)
-    elif params.base_model_version is not None and params.base_model_version not in versions:
+    elif params.base_model_version is not None and params.base_model_version not in [base.version, *versions]:
         raise InvalidArgumentError(f"The base model version '{params.base_model_version}' is not available for "
                                    f"{base.name}; its version is '{base.version}'.")
     return target
