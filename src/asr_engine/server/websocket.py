@@ -41,6 +41,8 @@ MAX_FRAME_BYTES = 4 * 1024 * 1024
 #: what was gathered is given to the session all the same.
 COALESCE_SECONDS = 0.25
 COALESCE_WAIT = 0.1
+#: Most audio one step of a live pass decodes.
+LIVE_STEP_SECONDS = 0.5
 #: Niceness of the live passes' threads (relative to the final recognitions').
 LIVE_NICENESS = 19
 
@@ -217,9 +219,15 @@ class _Connection:
         self.live: Optional[asyncio.Task] = None  # the live pass's step in flight
         self.closed = False
 
-    def take(self) -> bytes:
-        data = bytes(self.pending)
-        self.pending.clear()
+    def take(self, limit: Optional[int] = None) -> bytes:
+        """The gathered audio, at most ``limit`` bytes (the session's live
+        decoder keeps a partial sample for the next step)."""
+        if limit is None or len(self.pending) <= limit:
+            data = bytes(self.pending)
+            self.pending.clear()
+            return data
+        data = bytes(self.pending[:limit])
+        del self.pending[:limit]
         return data
 
     def start_live(self, force: bool = False) -> None:
@@ -232,7 +240,11 @@ class _Connection:
     async def _live_loop(self) -> None:
         try:
             while self.pending and not self.closed:
-                if not await self.step(self.streams.run, self.session.receive_audio, self.take(), exclude=False):
+                # A bounded step: a request that ends waits for at most
+                # this much live decoding (the rest goes to the final only).
+                limit = None if self.rate is None else int(self.rate * LIVE_STEP_SECONDS)
+                if not await self.step(self.streams.run, self.session.receive_audio, self.take(limit),
+                                       exclude=False):
                     return
                 if self.rate is not None and len(self.pending) < self.rate * COALESCE_SECONDS:
                     return  # the reader starts the next step when enough came
