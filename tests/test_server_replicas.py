@@ -138,3 +138,42 @@ def test_two_replicas_share_jobs_and_recover_a_dead_replicas_job(postgres, tmp_p
         a.stop()
         b.stop()
         listener.server.shutdown()
+
+
+def test_two_job_managers_on_postgresql_run_each_job_once(postgres, tmp_path):
+    """The claim is a compare-and-set on PostgreSQL too: two managers (each
+    with its own Store, as two replicas have) run every job exactly once."""
+    import json
+
+    from asr_engine.customization import Store, schema
+    from asr_engine.watson.jobs import JobManager
+    from sqlalchemy import select
+    from test_watson_jobs import Listener
+
+    url = postgres.create_database("replica_managers")
+    stores = [Store(tmp_path / "shared", database_url=url) for _ in range(2)]
+    managers = [JobManager(s, workers=1, poll_seconds=0.1) for s in stores]
+    listener = Listener()
+    try:
+        hook = listener.url + "/ok/managers"
+        managers[0].callbacks.register("tenant", hook)
+        audio = (DEV / "fsdd_1_nicolas_11.wav").read_bytes()
+        ids = [managers[i % 2].create("tenant", audio, "audio/wav", {}, callback_url=hook)["id"] for i in range(10)]
+        assert managers[0].wait_idle(300)
+        assert all(managers[1].get("tenant", j)["status"] == "completed" for j in ids)
+        with stores[1].reading() as conn:
+            T = schema.recognition_jobs
+            rows = list(conn.execute(select(T.c.attempts, T.c.lease_holder).where(T.c.id.in_(ids))))
+        assert [r.attempts for r in rows] == [1] * 10
+        assert {r.lease_holder for r in rows} <= {m.holder for m in managers}
+        for m in managers:
+            m.callbacks.flush()
+        started = [json.loads(b)["id"] for _h, b in listener.posts("/ok/managers")
+                   if json.loads(b)["event"] == "recognitions.started"]
+        assert sorted(started) == sorted(ids)
+    finally:
+        for m in managers:
+            m.close()
+        for s in stores:
+            s.close()
+        listener.server.shutdown()
