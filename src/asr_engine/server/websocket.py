@@ -81,6 +81,10 @@ class _Streams:
             self.open -= 1
 
 
+async def _run_in_thread(fn, *args):
+    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+
 def _lower_priority() -> None:
     """Lower this thread's priority (Linux: niceness is per thread)."""
     try:
@@ -175,8 +179,9 @@ async def _read_frames(server, ws: WebSocket, session: RecognizeSession, conn: "
                 if action == "start":
                     conn.content_type = parsed.get("content-type") or parsed.get("content_type")
                     conn.rate = None
-                # A stop makes the final recognition: on the recognition pool, with the HTTP ones.
-                run = server.pool.run_queued if action == "stop" else conn.streams.run
+                # A stop makes the final recognition: on the recognition pool, with the HTTP ones;
+                # other messages (a start resolves the models) on a thread of normal priority.
+                run = server.pool.run_queued if action == "stop" else _run_in_thread
                 if not await conn.step(run, session.receive_text, text):
                     return
             else:
