@@ -102,6 +102,10 @@ class Transaction:
             self._unlink.extend(names)
         return names
 
+    def unlink_after_commit(self, names: list[str]) -> None:
+        """Unlink these blob files (not in the ``blobs`` table) once this commits."""
+        self._unlink.extend(n for n in names if n)
+
     def blob_name(self, model_id: str, role: str, resource_id: Optional[str] = None) -> Optional[str]:
         b = schema.blobs
         cond = [b.c.model_id == model_id, b.c.role == role]
@@ -179,6 +183,8 @@ class Store:
                 raise InvalidArgumentError(f"{name} must be a positive integer, not {value!r}")
         self.max_total_words = max_total_words
         self.max_custom_words = max_custom_words
+        #: The database URL given (None: SQLite in ``path``), for processes that open this store too.
+        self.database_url = database_url
         url = database_url or f"sqlite:///{self.path / 'store.db'}"
         self._engine, self._read_engine = _create_engines(url)
         self.holder = f"{this_host()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -270,6 +276,10 @@ class Store:
         """Remove blob files that no row references (see :class:`BlobDirectory`)."""
         with self.reading() as conn:
             referenced = {r.name for r in conn.execute(select(schema.blobs.c.name))}
+            # The audio of unfinished recognition jobs lives in the blob directory too.
+            jobs = schema.recognition_jobs
+            referenced.update(r.audio_blob for r in conn.execute(
+                select(jobs.c.audio_blob).where(jobs.c.audio_blob.is_not(None))))
         removed = self.blobs.sweep(referenced)
         if removed:
             log.info("store %s: removed %d unreferenced blob file(s)", self.path, len(removed))
