@@ -140,6 +140,7 @@ def lower_bound_words(text: str, chunk_chars: int = 1 << 20) -> int:
     if _BRACKET_CHARS.search(text):
         text = "\n".join(strip_brackets(line) for line in text.splitlines())
     text = unicodedata.normalize("NFKC", text)
+    chunk_chars = max(1, int(chunk_chars))
     count, start = 0, 0
     while start < len(text):
         end = min(len(text), start + chunk_chars)
