@@ -3,15 +3,17 @@
 The pipeline behind :class:`~asr_engine.Stream` and the long-audio path of
 :meth:`~asr_engine.Recognizer.recognize`:
 
-samples → features (live CMN, one running mean over the whole audio: it
-starts from the model's ``cmninit`` prior and then follows the audio heard
-so far, previous phrases included) → speech detector → :class:`Segmenter`
+samples → features (without CMN; each decoding unit is normalised by
+:class:`~asr_engine.phrases.phrase_cmn.PhraseCmn`: its own mean so far,
+blended with a prior that starts as the model's ``cmninit`` and then
+carries the previous units' mean) → speech detector → :class:`Segmenter`
 → one :class:`PhraseDecoder` per phrase (its own native decoder, started at
 the phrase's first frame and finished at its last), whose final result is
 built as soon as the segmenter closes the phrase.
 
 Memory is bounded by the longest phrase (at most 2 minutes): features wait
-in a buffer only until the segmenter has placed them, and a closed phrase
+in a buffer only until the segmenter has placed them (and, for the open
+unit, until it closes), and a closed phrase
 keeps only its words. Every call does work proportional to the audio it
 brings, never to the audio so far (an interim hypothesis is a backtrace of
 the open phrase only).
@@ -28,6 +30,7 @@ import numpy as np
 from . import _core
 from .frontend import FeatureOptions, FeatureStream
 from .phrases import SpeechDetector, SpeechDetectorOptions
+from .phrases.phrase_cmn import PhraseCmn
 from .phrases.segmenter import PhraseSpan, Segmenter, SegmenterOptions
 from .phrases.sentence_ends import split_at_sentence_ends
 from .results import Alternative, KeywordMatch, Phrase, Result, WordAlternatives, WordResult
@@ -201,20 +204,21 @@ class PhrasePipeline:
         self._rec = recognizer
         self._opts = options
         self.settings = settings
-        live = FeatureOptions(recognizer.feature_options.feature_type, "live",
-                              recognizer.feature_options.cmn_init, False)
-        self._features = FeatureStream(recognizer.frontend_options, live)
-        # The detector gets its own features, normalised by the fixed prior
-        # mean: live CMN moves its mean in steps, and each step of c0 looks
-        # to the detector's noise-floor tracking like an onset (quiet noise
-        # was taken for speech after ~3 s). Against batch CMN its decisions
-        # agree on 97 % of dev frames.
-        self._detector_features = FeatureStream(recognizer.frontend_options, FeatureOptions(
-            recognizer.feature_options.feature_type, "none", recognizer.feature_options.cmn_init, False))
+        # Features without CMN: each unit's decoder gets them normalised by
+        # PhraseCmn; the speech detector gets them less the fixed prior mean
+        # (a moving mean steps c0, and each step looks to the detector's
+        # noise-floor tracking like an onset: with live CMN quiet noise was
+        # taken for speech after ~3 s). Against batch CMN the detector's
+        # decisions agree on 97 % of dev frames.
+        raw = FeatureOptions(recognizer.feature_options.feature_type, "none",
+                             recognizer.feature_options.cmn_init, False)
+        self._features = FeatureStream(recognizer.frontend_options, raw)
+        cepstra = int(recognizer.frontend_options.num_cepstra)
         prior = np.zeros(self._features.dim, np.float32)
-        init = list(recognizer.feature_options.cmn_init)[:self._features.dim]
+        init = list(recognizer.feature_options.cmn_init)[:cepstra]
         prior[:len(init)] = init
         self._prior = prior
+        self._cmn = PhraseCmn(cepstra, init)
         self._detector = SpeechDetector(recognizer.acoustic_model, settings.detector)
         self.segmenter = Segmenter(settings.segmenter)
         seg = settings.segmenter
@@ -249,11 +253,11 @@ class PhrasePipeline:
         if samples.size == 0:
             return []
         self.samples += samples.size
-        return self._frames(self._features.accept(samples), self._detector_features.accept(samples), final=False)
+        return self._frames(self._features.accept(samples), final=False)
 
     def finish(self) -> list[Phrase]:
         """Flushes the audio still held and closes the last phrase."""
-        return self._frames(self._features.finish(), self._detector_features.finish(), final=True)
+        return self._frames(self._features.finish(), final=True)
 
     def interim(self, duration: float) -> Optional[Result]:
         """The open phrase's hypothesis so far, or None between phrases."""
@@ -265,11 +269,10 @@ class PhrasePipeline:
         words = [replace(w, confidence=None) for w in words]
         return Result(" ".join(w.word for w in words), None, words, [], round(duration, 3), False)
 
-    def _frames(self, feats: np.ndarray, detector_feats: np.ndarray, final: bool) -> list[Phrase]:
+    def _frames(self, feats: np.ndarray, final: bool) -> list[Phrase]:
         if len(feats):
             self._buffer = np.concatenate([self._buffer, feats]) if len(self._buffer) else np.array(feats)
-        speech = self._detector.accept(detector_feats - self._prior).speech if len(detector_feats) \
-            else np.zeros(0, bool)
+        speech = self._detector.accept(feats - self._prior).speech if len(feats) else np.zeros(0, bool)
         if final:
             speech = np.concatenate([np.asarray(speech, bool), self._detector.finish().speech])
         out: list[Phrase] = []
@@ -299,11 +302,13 @@ class PhrasePipeline:
         if self._unit is None or self._unit.start_frame != start:
             self._unit = PhraseDecoder(self._rec, self._opts, self.settings, start)
             self._fed = start
+            self._cmn.start_unit()
 
     def _feed_to(self, end: int) -> None:
         if end > self._fed and self._unit is not None:
-            a, b = self._fed - self._buffer_start, end - self._buffer_start
-            self._unit.feed(self._buffer[a:b])
+            s = self._unit.start_frame
+            unit = self._buffer[s - self._buffer_start:]
+            self._unit.feed(self._cmn.normalise(unit, self._fed - s, end - s))
             self._fed = end
 
     def _close_unit(self, span: PhraseSpan) -> None:
@@ -312,6 +317,7 @@ class PhrasePipeline:
         assert self._unit is not None
         self._done.append(self._unit.finish(span, self._samples_per_frame))
         self._unit = None
+        self._cmn.end_unit()
 
     def _close_phrase(self, span: PhraseSpan) -> list[Phrase]:
         units, self._done = self._done, []
@@ -322,7 +328,7 @@ class PhrasePipeline:
         """Drops the frames no unit can take any more (keeping the lead-in
         padding a unit starting at the next speech frame may reach back to)."""
         seg = self._units
-        keep_from = self._fed if seg.open_start is not None else seg.frames - seg._lead
+        keep_from = self._unit.start_frame if self._unit is not None else seg.frames - seg._lead
         keep_from = max(self._buffer_start, keep_from)
         drop = keep_from - self._buffer_start
         if drop > 0:

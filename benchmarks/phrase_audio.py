@@ -1,0 +1,109 @@
+"""Long audio with known truth for the phrase benchmarks: dev utterances
+(wideband sources, so one model decodes them all) joined by pauses of
+0.3-3 s of quiet noise (-70 dBFS white noise: a room, not digital silence).
+
+True speech edges of each utterance are the speech detector's trimmed edges
+of that utterance decoded alone with batch CMN (its first and last speech
+frame): dev recordings carry their own leading and trailing silence, so the
+edges of the file pieces are not speech edges. A true phrase boundary is a
+gap between consecutive utterances' speech of at least
+``end_of_phrase_silence_time``; shorter gaps are not boundaries (the
+utterances form one true phrase).
+"""
+from __future__ import annotations
+
+import wave
+from dataclasses import dataclass
+
+import numpy as np
+
+from dev_set import load_dev_set  # noqa: E402
+
+
+@dataclass
+class Piece:
+    id: str
+    reference: str
+    start: float  # seconds in the file of the utterance's audio
+    end: float
+    speech_start: float  # its true speech edges in the file
+    speech_end: float
+
+
+def _edges(rec, samples: np.ndarray) -> tuple[float, float]:
+    import asr_engine as ae
+    from asr_engine.phrases import detect_speech
+
+    feats = ae.compute_features(ae.Audio(samples, 16000, 16000, 1, samples.size / 16000, "x"),
+                                rec.frontend_options, rec.feature_options)
+    speech = np.flatnonzero(detect_speech(feats, rec.acoustic_model).speech)
+    if not len(speech):
+        return 0.0, samples.size / 16000
+    return speech[0] / 100.0, (speech[-1] + 1) / 100.0
+
+
+def build(rec, minutes: float, path: str, seed: int = 5) -> list[Piece]:
+    """Writes the file (16 kHz 16-bit WAV) and returns its pieces."""
+    from asr_engine.audio.input import read_audio
+
+    utts = [u for u in load_dev_set() if _wideband(u)]
+    rng = np.random.default_rng(seed)
+    cache: dict[str, tuple[np.ndarray, float, float]] = {}
+    pieces: list[Piece] = []
+    t = 0.0
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        k = 0
+        while t < minutes * 60:
+            u = utts[k % len(utts)]
+            k += 1
+            if u.id not in cache:
+                x = read_audio(str(u.path), target_rate=16000).samples
+                cache[u.id] = (x, *_edges(rec, x))
+            x, a, b = cache[u.id]
+            pause = (rng.standard_normal(int(16000 * rng.uniform(0.3, 3.0))) * 3e-4).astype(np.float32)
+            block = np.concatenate([x, pause])
+            w.writeframes((np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
+            pieces.append(Piece(u.id, u.reference, t, t + x.size / 16000, t + a, t + b))
+            t += block.size / 16000
+    return pieces
+
+
+def _wideband(u) -> bool:
+    return not u.id.startswith(("osr", "fsdd", "speechcmd"))
+
+
+def true_boundaries(pieces: list[Piece], silence: float) -> list[tuple[float, float]]:
+    """(speech end, next speech start) of each true phrase boundary."""
+    return [(p.speech_end, q.speech_start) for p, q in zip(pieces, pieces[1:])
+            if q.speech_start - p.speech_end >= silence]
+
+
+def boundary_scores(hyp: list[tuple[float, float]], truth: list[tuple[float, float]],
+                    tolerance: float) -> tuple[float, float]:
+    """Precision and recall of hypothesized (end, start) boundaries: a match
+    has both edges within ``tolerance`` of a true boundary's (each used once)."""
+    used, hits = set(), 0
+    j = 0
+    for e, s in hyp:
+        while j < len(truth) and truth[j][1] < e - 5:
+            j += 1
+        for k in range(j, min(len(truth), j + 20)):
+            if k not in used and abs(truth[k][0] - e) <= tolerance and abs(truth[k][1] - s) <= tolerance:
+                used.add(k)
+                hits += 1
+                break
+    return hits / max(1, len(hyp)), hits / max(1, len(truth))
+
+
+def words_by_piece(words, pieces: list[Piece]) -> dict[int, list[str]]:
+    """Hypothesis words given to the piece whose audio holds their middle."""
+    starts = np.array([p.start for p in pieces])
+    out: dict[int, list[str]] = {}
+    for w in words:
+        m = (w.start + w.end) / 2
+        i = int(np.searchsorted(starts, m, side="right")) - 1
+        out.setdefault(max(0, i), []).append(w.word)
+    return out
