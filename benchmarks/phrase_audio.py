@@ -1,6 +1,11 @@
 """Long audio with known truth for the phrase benchmarks: dev utterances
 (wideband sources, so one model decodes them all) joined by pauses of
-0.3-3 s of quiet noise (-70 dBFS white noise: a room, not digital silence).
+0.3-3 s of room tone: the pause after an utterance repeats that utterance's
+own non-speech (its samples before the detected speech start, tiled), so the
+pause sounds like the recording's silence (synthetic noise far quieter than
+the recording's own would make the recording's silence look like speech to
+any detector that tracks a noise floor); white noise at the level of that
+non-speech when it is shorter than 0.1 s.
 
 True speech edges of each utterance are the speech detector's trimmed edges
 of that utterance decoded alone with batch CMN (its first and last speech
@@ -63,12 +68,22 @@ def build(rec, minutes: float, path: str, seed: int = 5) -> list[Piece]:
                 x = read_audio(str(u.path), target_rate=16000).samples
                 cache[u.id] = (x, *_edges(rec, x))
             x, a, b = cache[u.id]
-            pause = (rng.standard_normal(int(16000 * rng.uniform(0.3, 3.0))) * 3e-4).astype(np.float32)
+            pause = _room_tone(x, a, int(16000 * rng.uniform(0.3, 3.0)), rng)
             block = np.concatenate([x, pause])
             w.writeframes((np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
             pieces.append(Piece(u.id, u.reference, t, t + x.size / 16000, t + a, t + b))
             t += block.size / 16000
     return pieces
+
+
+def _room_tone(x: np.ndarray, speech_start: float, n: int, rng) -> np.ndarray:
+    lead = x[:max(0, int(speech_start * 16000) - 800)]  # 50 ms clear of the onset
+    if lead.size >= 1600:
+        reps = -(-n // lead.size) + 1
+        off = int(rng.integers(0, lead.size))
+        return np.tile(lead, reps)[off:off + n].astype(np.float32)
+    level = float(np.sqrt(np.mean(lead.astype(np.float64) ** 2))) if lead.size else 3e-4
+    return (rng.standard_normal(n) * max(level, 3e-4)).astype(np.float32)
 
 
 def _wideband(u) -> bool:

@@ -104,7 +104,7 @@ def test_streaming_resampler_equals_batch_resampling():
 def test_stream_takes_int16_bytes_and_other_rates(rec, raw, pcm):
     # Streams decode phrase by phrase with live CMN: the reference is the
     # phrase-wise one-shot decoding of the same audio.
-    expected = rec.recognize(pcm, sample_rate=16000, phrase_decoding=True).transcript
+    expected = rec.recognize(pcm, sample_rate=16000, phrase_decoding="live").transcript
     assert expected.startswith("go forward ten")
     s = rec.stream()
     for i in range(0, pcm.size, 1600):

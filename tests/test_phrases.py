@@ -110,7 +110,7 @@ def test_recognize_lists_phrases_and_stream_equals_phrase_wise(rec, joined):
     whole = rec.recognize(joined, sample_rate=16000)
     assert len(whole.phrases) == 3
     assert " ".join(p.transcript for p in whole.phrases) == whole.transcript
-    phrase_wise = rec.recognize(joined, sample_rate=16000, phrase_decoding=True, max_alternatives=3)
+    phrase_wise = rec.recognize(joined, sample_rate=16000, phrase_decoding="live", max_alternatives=3)
     assert len(phrase_wise.phrases) == 3
     assert [w.word for w in phrase_wise.words] == [w.word for p in phrase_wise.phrases for w in p.words]
     for p, q in zip(phrase_wise.phrases, phrase_wise.phrases[1:]):
@@ -131,6 +131,15 @@ def test_recognize_lists_phrases_and_stream_equals_phrase_wise(rec, joined):
     assert finals == stream.phrases[:len(finals)] and len(finals) >= 2  # finals before finish()
     assert last.phrases == phrase_wise.phrases
     assert last.transcript == phrase_wise.transcript and interims > 10
+
+
+def test_one_shot_phrases_use_each_units_own_mean(rec, joined, utterances):
+    # phrase_decoding=True decodes each unit when it closes with batch CMN
+    # of the unit: a lone utterance gives exactly the whole-file decoding.
+    alone = rec.recognize(utterances[0], sample_rate=16000)
+    assert rec.recognize(utterances[0], sample_rate=16000, phrase_decoding=True).transcript == alone.transcript
+    wise = rec.recognize(joined, sample_rate=16000, phrase_decoding=True)
+    assert len(wise.phrases) == 3 and wise.phrases[0].transcript == alone.transcript
 
 
 def test_stream_memory_is_bounded(rec, utterances):

@@ -9,7 +9,10 @@ grouped into the phrases the segmenter finds. Longer audio is decoded phrase
 by phrase (:class:`~asr_engine.phrase_decoding.PhrasePipeline`, the same
 pipeline as a :class:`~asr_engine.Stream`), in constant memory: a PCM WAV
 path is even read block by block, so the samples of an hour never sit in
-memory at once.
+memory at once. As it need not answer before a unit ends, each unit is
+decoded when it closes with its own mean (batch CMN of the unit, as the unit
+recorded alone would be); ``phrase_decoding="live"`` decodes exactly as a
+stream does instead (causal CMN), giving a stream's finals.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import os
 import wave
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 
@@ -43,9 +46,10 @@ LONG_AUDIO_SECONDS = 120.0
 BLOCK_SECONDS = 10.0
 
 
-def check_phrase_decoding(value: object) -> Optional[bool]:
-    if value is not None and not isinstance(value, bool):
-        raise InvalidArgumentError(f"phrase_decoding must be True, False or None (by length), "
+def check_phrase_decoding(value: object) -> Union[bool, str, None]:
+    """``phrase_decoding``: True, False, None (by length) or ``"live"``."""
+    if value is not None and not isinstance(value, bool) and value != "live":
+        raise InvalidArgumentError(f"phrase_decoding must be True, False, 'live' or None (by length), "
                                    f"got {describe_value(value)}")
     return value
 

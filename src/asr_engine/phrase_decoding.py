@@ -58,6 +58,11 @@ class PhraseSettings:
         split_at_sentence_ends: also cut at LM sentence ends (``full_stop``).
         score_against_phone_loop: set each phrase's ``rejection_margin``.
         acoustic: an adapted native acoustic model to score with, or None.
+        live: decode each unit as its frames arrive, normalised by
+            :class:`PhraseCmn` (a stream's way, interim results possible);
+            False: decode each unit when it closes, with its own mean (batch
+            CMN of the unit, as a recording decoded on its own): the
+            one-shot long-audio path, which can wait for the unit's end.
     """
 
     segmenter: SegmenterOptions = SegmenterOptions()
@@ -69,6 +74,7 @@ class PhraseSettings:
     split_at_sentence_ends: bool = False
     score_against_phone_loop: bool = False
     acoustic: Any = None
+    live: bool = True
 
 
 def loop_margin(recognizer: "Recognizer", decoder: Any, feats: np.ndarray, opts: SearchOptions) -> Optional[float]:
@@ -304,7 +310,18 @@ class PhrasePipeline:
             self._fed = start
             self._cmn.start_unit()
 
-    def _feed_to(self, end: int) -> None:
+    def _feed_to(self, end: int, closing: bool = False) -> None:
+        if not self.settings.live:
+            if closing and self._unit is not None and end > self._fed:
+                s = self._unit.start_frame
+                frames = np.array(self._buffer[s - self._buffer_start:end - self._buffer_start], np.float32)
+                statics = frames[:, :self._cmn.n].astype(np.float64)
+                ok = statics[:, 0] >= 0
+                mean = statics[ok].mean(axis=0) if ok.any() else statics.mean(axis=0)
+                frames[:, :self._cmn.n] -= mean.astype(np.float32)
+                self._unit.feed(frames)
+                self._fed = end
+            return
         if end > self._fed and self._unit is not None:
             s = self._unit.start_frame
             unit = self._buffer[s - self._buffer_start:]
@@ -313,7 +330,7 @@ class PhrasePipeline:
 
     def _close_unit(self, span: PhraseSpan) -> None:
         self._open(span.start)
-        self._feed_to(span.end)
+        self._feed_to(span.end, closing=True)
         assert self._unit is not None
         self._done.append(self._unit.finish(span, self._samples_per_frame))
         self._unit = None

@@ -444,7 +444,7 @@ class Recognizer:
         split_transcript_at_phrase_end: bool = False,
         speech_detector_sensitivity: float = 0.5,
         background_audio_suppression: float = 0.0,
-        phrase_decoding: Optional[bool] = None,
+        phrase_decoding: Union[bool, str, None] = None,
         progress: Optional[Callable[[float], None]] = None,
         **options: Any,
     ) -> Result:
@@ -497,8 +497,9 @@ class Recognizer:
                 speech detector's controls (0-1), as the services define them.
             phrase_decoding: decode phrase by phrase (True), in one piece
                 (False), or by length (None: phrase by phrase beyond
-                :data:`asr_engine.long_audio.LONG_AUDIO_SECONDS`); see
-                :mod:`asr_engine.long_audio`.
+                :data:`asr_engine.long_audio.LONG_AUDIO_SECONDS`); ``"live"``:
+                phrase by phrase exactly as a :class:`Stream` does (its finals);
+                see :mod:`asr_engine.long_audio`.
             progress: called with the seconds of audio decoded so far, on
                 the phrase-by-phrase path.
             **options: :class:`SearchOptions` fields overriding the defaults.
@@ -534,7 +535,7 @@ class Recognizer:
             background_audio_suppression=background_audio_suppression, max_alternatives=int(max_alternatives),
             grammar=network, rejection_threshold=rejection_threshold,
             spotting=None if spotting.empty else spotting, score_against_phone_loop=bool(score_against_phone_loop),
-            acoustic=None if acoustic is None else acoustic.native)
+            acoustic=None if acoustic is None else acoustic.native, live=phrase_decoding == "live")
         if phrase_decoding and speaker_adaptation:
             raise InvalidArgumentError("speaker_adaptation decodes the whole audio twice; it cannot be "
                                        "combined with phrase_decoding=True")
