@@ -7,10 +7,14 @@ the recording's own would make the recording's silence look like speech to
 any detector that tracks a noise floor); white noise at the level of that
 non-speech when it is shorter than 0.1 s.
 
-True speech edges of each utterance are the speech detector's trimmed edges
-of that utterance decoded alone with batch CMN (its first and last speech
-frame): dev recordings carry their own leading and trailing silence, so the
-edges of the file pieces are not speech edges. A true phrase boundary is a
+True speech edges of each utterance are its first word's start and last
+word's end in a forced alignment of its reference transcript
+(:func:`asr_engine.align`; ``--truth pipeline``: the speech detector's
+trimmed edges of the utterance alone, fed as the phrase pipeline feeds it;
+``--truth batch``: the same on batch-CMN features): dev recordings
+carry their own leading and trailing silence, so the edges of the file
+pieces are not speech edges. The score then says whether cutting a long
+recording reproduces each utterance's own speech edges. A true phrase boundary is a
 gap between consecutive utterances' speech of at least
 ``end_of_phrase_silence_time``; shorter gaps are not boundaries (the
 utterances form one true phrase).
@@ -35,12 +39,28 @@ class Piece:
     speech_end: float
 
 
+TRUTH = {"mode": "align"}
+
+
 def _edges(rec, samples: np.ndarray) -> tuple[float, float]:
     import asr_engine as ae
     from asr_engine.phrases import detect_speech
 
-    feats = ae.compute_features(ae.Audio(samples, 16000, 16000, 1, samples.size / 16000, "x"),
-                                rec.frontend_options, rec.feature_options)
+    audio = ae.Audio(samples, 16000, 16000, 1, samples.size / 16000, "x")
+    if TRUTH["mode"] == "align":
+        try:
+            words = [w for w in ae.align(audio, TRUTH["text"]).words if not w.filler]
+        except ae.AsrError:
+            words = []
+        if words:
+            return words[0].start, words[-1].end
+    if TRUTH["mode"] == "batch":
+        feats = ae.compute_features(audio, rec.frontend_options, rec.feature_options)
+    else:
+        raw = ae.FeatureOptions(rec.feature_options.feature_type, "none", rec.feature_options.cmn_init, False)
+        feats = ae.compute_features(audio, rec.frontend_options, raw)
+        init = list(rec.feature_options.cmn_init)
+        feats[:, :len(init)] -= np.array(init, np.float32)
     speech = np.flatnonzero(detect_speech(feats, rec.acoustic_model).speech)
     if not len(speech):
         return 0.0, samples.size / 16000
@@ -66,6 +86,7 @@ def build(rec, minutes: float, path: str, seed: int = 5) -> list[Piece]:
             k += 1
             if u.id not in cache:
                 x = read_audio(str(u.path), target_rate=16000).samples
+                TRUTH["text"] = u.reference
                 cache[u.id] = (x, *_edges(rec, x))
             x, a, b = cache[u.id]
             pause = _room_tone(x, a, int(16000 * rng.uniform(0.3, 3.0)), rng)
@@ -97,9 +118,14 @@ def true_boundaries(pieces: list[Piece], silence: float) -> list[tuple[float, fl
 
 
 def boundary_scores(hyp: list[tuple[float, float]], truth: list[tuple[float, float]],
-                    tolerance: float) -> tuple[float, float]:
+                    tolerance: float, midpoints: bool = False) -> tuple[float, float]:
     """Precision and recall of hypothesized (end, start) boundaries: a match
-    has both edges within ``tolerance`` of a true boundary's (each used once)."""
+    has both edges within ``tolerance`` of a true boundary's (each used
+    once); with ``midpoints``, the cut point (middle of the pause) within
+    ``tolerance`` of the true pause's middle."""
+    if midpoints:
+        hyp = [((e + s) / 2, (e + s) / 2) for e, s in hyp]
+        truth = [((e + s) / 2, (e + s) / 2) for e, s in truth]
     used, hits = set(), 0
     j = 0
     for e, s in hyp:
