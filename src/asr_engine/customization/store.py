@@ -33,8 +33,9 @@ from typing import Any, Callable, Iterator, Optional, Union
 from sqlalchemy import create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from ..errors import AsrError, ConflictError, NotFoundError
+from ..errors import AsrError, ConflictError, InvalidArgumentError, NotFoundError
 from . import schema
+from .lm_limits import MAX_CUSTOM_WORDS, MAX_TOTAL_WORDS
 from .blobs import BlobDirectory, process_alive, this_host
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,10 @@ class Store:
         min_acoustic_minutes: least audio a custom acoustic model trains on
             (the service's 10 minutes; small set-ups and tests may lower it).
         max_acoustic_hours: most audio a custom acoustic model may hold.
+        max_total_words: most words from all sources one custom language model
+            may hold (the service's 10 million; see :mod:`.lm_limits`).
+        max_custom_words: most custom (OOV) words one custom language model may
+            hold (the service's 90,000).
     """
 
     def __init__(
@@ -163,6 +168,8 @@ class Store:
         blob_grace_seconds: float = 600.0,
         min_acoustic_minutes: float = 10.0,
         max_acoustic_hours: float = 200.0,
+        max_total_words: int = MAX_TOTAL_WORDS,
+        max_custom_words: int = MAX_CUSTOM_WORDS,
     ) -> None:
         self.path = Path(os.fspath(path)) if path is not None else default_home()
         self.path.mkdir(parents=True, exist_ok=True)
@@ -171,6 +178,11 @@ class Store:
         self.max_resource_bytes = int(max_resource_bytes)
         self.min_acoustic_minutes = float(min_acoustic_minutes)
         self.max_acoustic_hours = float(max_acoustic_hours)
+        for name, value in (("max_total_words", max_total_words), ("max_custom_words", max_custom_words)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidArgumentError(f"{name} must be a positive integer, not {value!r}")
+        self.max_total_words = max_total_words
+        self.max_custom_words = max_custom_words
         #: The database URL given (None: SQLite in ``path``), for processes that open this store too.
         self.database_url = database_url
         url = database_url or f"sqlite:///{self.path / 'store.db'}"

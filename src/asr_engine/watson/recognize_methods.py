@@ -48,10 +48,10 @@ class RecognitionMethods:
     @property
     def supported_features(self) -> dict[str, bool]:
         """What the engine does with every base model (``SpeechModel.supported_features``);
-        speaker labels come with the engine's diarization (not yet built)."""
+        speaker labels come from the engine's diarization."""
         return {"custom_language_model": True,
                 "custom_acoustic_model": True,
-                "speaker_labels": False}
+                "speaker_labels": True}
 
     # -- models -------------------------------------------------------------------
 
