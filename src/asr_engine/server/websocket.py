@@ -261,16 +261,17 @@ class _Connection:
 
     async def settle(self) -> bool:
         """Before a message that ends or starts a request: wait for the live
-        step in flight; the audio it has not reached joins the request
-        without a live pass (the final result makes it moot). False once closed."""
+        step in flight; the audio it has not reached is decoded without an
+        interim hypothesis. False once closed."""
         if self.live is not None:
             await asyncio.shield(self.live)
             self.live = None
         if self.closed:
             return False
         if self.pending:
-            answers = self.session.receive_audio(self.take(), False)  # no decoding: in the loop
-            return await self._send(answers)
+            # The session's stream decodes it (its finals come from no other
+            # pass): on a stream thread, not in the loop; no interim built.
+            return await self.step(self.streams.run, self.session.receive_audio, self.take(), False)
         return True
 
     async def step(self, run, fn, *args, exclude: bool = True) -> bool:

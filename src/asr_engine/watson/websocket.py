@@ -12,11 +12,15 @@ hypotheses as audio arrives (``final: false``, no ``confidence``) and one
 message per final result, ``result_index`` advancing by one after each; without,
 one message with every final result at the current index.
 
-Final results are the one-shot recognition of the request's audio, so a
-stream gives exactly what :meth:`SpeechToText.recognize` gives. Interim
-hypotheses come from the engine's :class:`~asr_engine.Stream` where the audio
-can be decoded as it arrives (``audio/l16``, ``audio/mulaw``,
-``audio/alaw``, PCM ``audio/wav``); other containers get final results only.
+Audio goes through the engine's :class:`~asr_engine.Stream` as it arrives
+where it can be decoded in pieces (``audio/l16``, ``audio/mulaw``,
+``audio/alaw``, PCM ``audio/wav``; see :mod:`.ws_request`): with
+``interim_results`` each phrase's final result is sent as soon as the phrase
+ends (``result_index`` advancing), never decoded again, and ``stop`` flushes
+the last phrase; the stream's inactivity timeout ends the connection with
+``{"error": "No speech detected for 30s"}``. Other containers, and requests
+with speaker labels, audio metrics or a custom acoustic model, are
+recognized once at ``stop``.
 
 :func:`recognize_using_websocket` drives a session from an audio source and
 calls the SDK's ``RecognizeCallback`` methods as the SDK's listener does.
@@ -25,23 +29,19 @@ from __future__ import annotations
 
 import json
 import queue
-import struct
 from typing import Any, Iterable, Iterator, Mapping, Optional
 
-from ..errors import AsrError, InvalidArgumentError, PayloadTooLargeError
-from ..limits import MAX_AUDIO_BYTES
+from ..errors import AsrError, InvalidArgumentError
 from .errors import websocket_error
-from .parameters import RecognizeParameters, recognize_parameters
-from .recognition import TOO_LARGE_TEXT, RecognitionTarget, decode_request_audio, resolve_target
-from .result_json import result_json, results_json
+from .parameters import recognize_parameters
+from .recognition import resolve_target
+from .ws_request import Request as _Request
 
 #: Parameters of the connection URL (fixed for a session).
 URL_PARAMETERS = ("model", "language_customization_id", "customization_id", "acoustic_customization_id",
                   "base_model_version")
 #: The SDK sends 1024-byte chunks.
 CHUNK_BYTES = 1024
-#: Seconds of new audio between two interim hypotheses.
-INTERIM_INTERVAL = 0.25
 #: The prefix by which the SDK tells an inactivity timeout from other errors.
 INACTIVITY_PREFIX = "No speech detected for"
 
@@ -88,9 +88,8 @@ class RecognizeSession:
 
     def receive_audio(self, data: bytes, interim: bool = True) -> list[dict]:
         """Audio of the open request (never its end). With ``interim=False``
-        it only joins the request's audio for the final result, without the
-        live pass of interim hypotheses: a server that falls behind a client
-        skips interim work the final result makes moot."""
+        it is decoded for the final results but no interim hypothesis is
+        built: a server that falls behind a client skips the interim work."""
         return self._guarded(self._audio, (data, interim))
 
     def _audio(self, arg: tuple[bytes, bool]) -> list[dict]:
@@ -158,7 +157,9 @@ class RecognizeSession:
         if request is None:
             raise InvalidArgumentError("No request to stop: send a start message first.")
         self._request = None
-        body = request.finish(self._service, self.result_index)
+        # Finals already sent as their phrases ended took their indexes.
+        self.result_index += request.emitted
+        body = request.finish(self.result_index)
         out: list[dict] = []
         results = body["results"]
         extra = {k: v for k, v in body.items() if k not in ("result_index", "results")}
@@ -176,148 +177,6 @@ class RecognizeSession:
             self.result_index += len(results)
         out.append({"state": "listening"})
         return out
-
-
-class _Request:
-    """The audio and interim decoding of one start..stop request."""
-
-    def __init__(self, params: RecognizeParameters, target: RecognitionTarget, content_type: Optional[str]):
-        self.params = params
-        self.target = target
-        self.content_type = content_type
-        self.audio = bytearray()
-        self.received = 0
-        interim = params.interim_results and target.grammar is None
-        self._live = _LiveDecoder(target, content_type) if interim else None
-        self._last = ""
-
-    def accept(self, data: bytes, result_index: int, interim: bool = True) -> list[dict]:
-        self.received += len(data)
-        if self.received > MAX_AUDIO_BYTES:
-            raise PayloadTooLargeError(TOO_LARGE_TEXT)
-        self.audio += data
-        if self._live is None:
-            return []
-        if not interim:
-            self._live.skip(data)
-            return []
-        partial = self._live.accept(data)
-        if partial is None:
-            return []
-        entry = result_json(partial, self.params, final=False, display_as=self.target.display_as)
-        if entry is None or entry["alternatives"][0]["transcript"] == self._last:
-            return []
-        self._last = entry["alternatives"][0]["transcript"]
-        return [{"result_index": result_index, "results": [entry]}]
-
-    def finish(self, service: Any, result_index: int) -> dict:
-        if not self.audio:
-            return {"result_index": result_index, "results": []}
-        decoded = decode_request_audio(bytes(self.audio), self.content_type, self.target.base)
-        result = self.target.recognizer.recognize(decoded, **self.target.engine_options(self.params))
-        return results_json(result, self.params, display_as=self.target.display_as, result_index=result_index,
-                            warnings=self.target.warnings)
-
-
-class _LiveDecoder:
-    """Interim hypotheses from the engine's Stream, for audio it can decode
-    chunk by chunk (raw PCM/G.711 types, and PCM WAV once its header is in)."""
-
-    def __init__(self, target: RecognitionTarget, content_type: Optional[str]) -> None:
-        self._recognizer = target.recognizer
-        self._content_type = content_type
-        self._stream: Any = None
-        self._head = b""
-        self._dead = False
-        # Audio waits here until it makes INTERIM_INTERVAL seconds: each
-        # Stream.accept builds a whole partial result, which per 1024-byte
-        # frame (32 ms) would cost more than decoding the audio itself.
-        self._batch = bytearray()
-        self._batch_bytes = 1
-        self._frame_bytes = 1
-        raw = (content_type or "").split(";")[0].strip().lower()
-        if raw in ("audio/l16", "audio/mulaw", "audio/alaw"):
-            self._open(content_type)
-        elif raw not in ("", "audio/wav", "audio/x-wav", "audio/wave", "application/octet-stream"):
-            self._dead = True  # a compressed container: final results only
-
-    def _open(self, content_type: Optional[str]) -> None:
-        self._stream = self._recognizer.stream(content_type=content_type)
-        per_second, self._frame_bytes = _raw_layout(content_type)
-        self._batch_bytes = max(1, int(INTERIM_INTERVAL * per_second))
-
-    def skip(self, data: bytes) -> None:
-        """Audio the live pass will not see: the live pass ends here (its
-        hypotheses would have a hole); the final result still has it."""
-        self._dead = True
-
-    def accept(self, data: bytes) -> Any:
-        if self._dead:
-            return None
-        if self._stream is None:
-            self._head += data
-            found = _wav_pcm_header(self._head)
-            if found is None:
-                if len(self._head) > 65536:
-                    self._dead = True
-                return None
-            if found is False:
-                self._dead = True
-                return None
-            ctype, offset = found
-            self._open(ctype)
-            data, self._head = self._head[offset:], b""
-        self._batch += data
-        if len(self._batch) < self._batch_bytes:
-            return None
-        cut = len(self._batch) - len(self._batch) % self._frame_bytes  # whole frames; the rest waits
-        chunk, self._batch = bytes(self._batch[:cut]), self._batch[cut:]
-        try:
-            return self._stream.accept(chunk) if chunk else None
-        except AsrError:
-            self._dead = True  # the final recognition reports the error
-            return None
-
-
-def _raw_layout(content_type: Optional[str]) -> tuple[float, int]:
-    """Bytes a second and bytes a frame of a raw stream type (L16: 2 a sample, G.711: 1)."""
-    ct = (content_type or "").lower()
-    fields = dict(p.strip().split("=", 1) for p in ct.split(";")[1:] if "=" in p)
-    try:
-        rate = int(fields.get("rate", "8000" if ct.startswith(("audio/mulaw", "audio/alaw")) else "16000"))
-        channels = int(fields.get("channels", "1"))
-    except ValueError:
-        rate, channels = 16000, 1
-    frame = (2 if ct.startswith("audio/l16") else 1) * max(1, channels)
-    return float(max(1, rate) * frame), frame
-
-
-def _wav_pcm_header(head: bytes):
-    """``(content type, data offset)`` of a 16-bit PCM
-    WAV whose header is complete in ``head``; None if more bytes are needed;
-    False if it is not 16-bit PCM WAV."""
-    if len(head) < 12:
-        return None
-    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-        return False
-    pos, fmt = 12, None
-    while pos + 8 <= len(head):
-        cid, size = head[pos:pos + 4], struct.unpack("<I", head[pos + 4:pos + 8])[0]
-        if cid == b"data":
-            if fmt is None:
-                return False
-            tag, channels, rate, bits = fmt
-            if tag not in (1, 0xFFFE) or bits != 16 or not 1 <= channels <= 16:
-                return False
-            return f"audio/l16;rate={rate};channels={channels};endianness=little-endian", pos + 8
-        if cid == b"fmt ":
-            if pos + 8 + 16 > len(head):
-                return None
-            tag, channels, rate = struct.unpack("<HHI", head[pos + 8:pos + 16])
-            bits = struct.unpack("<H", head[pos + 22:pos + 24])[0]
-            fmt = (tag, channels, rate, bits)
-        pos += 8 + size + (size & 1)
-    return None
 
 
 # -- the SDK-style driver ------------------------------------------------------------
