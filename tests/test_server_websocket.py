@@ -122,3 +122,26 @@ def test_handshake_without_credentials_is_refused(server):
     with pytest.raises(InvalidStatus) as err:
         websockets_sync.connect(server.url.replace("http://", "ws://") + "/v1/recognize", open_timeout=30)
     assert err.value.response.status_code == 401
+
+
+def test_inactivity_timeout_is_the_error_message_then_close(server):
+    """The engine's inactivity timeout over the wire: the service's text, then close (1000)."""
+    import numpy as np
+
+    quiet = np.round(np.random.default_rng(0).normal(0.0, 20.0, 16000 * 4)).astype("<i2").tobytes()
+    with _raw(server) as c:
+        c.send(json.dumps({"action": "start", "content-type": "audio/l16;rate=16000;endianness=little-endian",
+                           "inactivity_timeout": 1}))
+        assert json.loads(c.recv(timeout=30)) == {"state": "listening"}
+        for i in range(0, len(quiet), 8000):
+            try:
+                c.send(quiet[i:i + 8000])
+            except Exception:  # already closed by the server
+                break
+        replies = []
+        with pytest.raises(Exception):
+            while True:
+                replies.append(json.loads(c.recv(timeout=60)))
+        assert replies and replies[-1] == {"error": "No speech detected for 1s"}
+        assert all("results" in r for r in replies[:-1])
+        assert c.close_code == 1000

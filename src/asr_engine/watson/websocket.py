@@ -103,7 +103,7 @@ class RecognizeSession:
         if self._request is None:
             self._message({"action": "start"})
         assert self._request is not None
-        return self._request.accept(bytes(data), self.result_index, interim=False)
+        return self._timed_out(self._request.accept(bytes(data), self.result_index, interim=False))
 
     def _guarded(self, fn, arg) -> list[dict]:
         if self.closed:
@@ -150,7 +150,18 @@ class RecognizeSession:
             # Audio before any start: the service starts a request with defaults.
             self._message({"action": "start"})
         assert self._request is not None
-        return self._request.accept(bytes(data), self.result_index)
+        return self._timed_out(self._request.accept(bytes(data), self.result_index))
+
+    def _timed_out(self, out: list[dict]) -> list[dict]:
+        """``out``, then the error and the end of the connection if the
+        engine's inactivity timeout came (as the service: error, close)."""
+        request = self._request
+        if request is None or request.timed_out is None:
+            return out
+        self.result_index += request.emitted
+        self._request = None
+        self.closed = True
+        return [*out, websocket_error(request.timed_out)]
 
     def _stop(self) -> list[dict]:
         request = self._request

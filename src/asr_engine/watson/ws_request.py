@@ -18,7 +18,7 @@ from __future__ import annotations
 import struct
 from typing import Any, Optional
 
-from ..errors import AsrError, AudioError, PayloadTooLargeError
+from ..errors import AudioError, PayloadTooLargeError, SpeechTimeoutError
 from ..customization.audio import below_rate_text
 from ..limits import MAX_AUDIO_BYTES
 from .parameters import RecognizeParameters
@@ -46,6 +46,10 @@ class Request:
         self.audio = bytearray()
         self._last = ""
         self._emitted = 0  # final entries already sent (interim mode)
+        self._taken = 0  # phrases of the stream already turned into finals
+        #: The stream's inactivity timeout, once it came: the session sends
+        #: the finals it finished, then the error, and closes.
+        self.timed_out: Optional[SpeechTimeoutError] = None
         self._live: Optional[_LiveDecoder] = None
         if target.adaptation is None and not params.speaker_labels and not params.audio_metrics:
             self._live = _LiveDecoder(target, params, content_type)
@@ -64,7 +68,12 @@ class Request:
             return []
         if not live.opened:
             self.audio += data
-        result = live.accept(data)
+        try:
+            result = live.accept(data)
+        except SpeechTimeoutError as exc:
+            # The phrases the last audio finished are final all the same (no lost data).
+            self.timed_out = exc
+            return self._finals(live.phrases[self._taken:], result_index, one_message=not self.params.interim_results)
         if live.dead:  # not PCM WAV after all: one-shot at stop
             self._live = None
             return []
@@ -72,7 +81,7 @@ class Request:
             self.audio.clear()  # the stream has it
         if result is None:
             return []
-        out = self._finals(result.phrases, result_index) if self.params.interim_results else []
+        out = self._finals(live.phrases[self._taken:], result_index) if self.params.interim_results else []
         if not (self.params.interim_results and interim) or self.target.grammar is not None:
             return out
         entry = result_json(result, self.params, final=False, display_as=self.target.display_as)
@@ -81,14 +90,22 @@ class Request:
         self._last = entry["alternatives"][0]["transcript"]
         return [*out, {"result_index": result_index + self._emitted, "results": [entry]}]
 
-    def _finals(self, phrases: list[Any], result_index: int) -> list[dict]:
+    def _finals(self, phrases: list[Any], result_index: int, one_message: bool = False) -> list[dict]:
+        """Messages of the final results of ``phrases`` (one each, or all in one)."""
+        self._taken += len(phrases)
+        entries = [e for e in (result_json(p, self.params, final=True, display_as=self.target.display_as)
+                               for p in phrases) if e is not None]
+        if not entries:
+            return []
+        self._last = ""
+        if one_message:
+            message = {"result_index": result_index + self._emitted, "results": entries}
+            self._emitted += len(entries)
+            return [message]
         out = []
-        for phrase in phrases:
-            entry = result_json(phrase, self.params, final=True, display_as=self.target.display_as)
-            if entry is not None:
-                out.append({"result_index": result_index + self._emitted, "results": [entry]})
-                self._emitted += 1
-                self._last = ""
+        for entry in entries:
+            out.append({"result_index": result_index + self._emitted, "results": [entry]})
+            self._emitted += 1
         return out
 
     @property
@@ -137,6 +154,11 @@ class _LiveDecoder:
     @property
     def opened(self) -> bool:
         return self._stream is not None
+
+    @property
+    def phrases(self) -> list[Any]:
+        """The phrases the stream finished so far."""
+        return self._stream.phrases if self._stream is not None else []
 
     def _open(self, content_type: Optional[str]) -> None:
         per_second, self._frame_bytes, rate = _raw_layout(content_type)
