@@ -222,3 +222,24 @@ def test_alignment_is_dataclasses_with_json_shape(aligner, goforward):
     assert set(d) == {"words", "phones", "states", "duration", "score", "acoustic_score", "quality"}
     assert d["words"][1]["word"] == "go" or d["words"][0]["word"] == "go"
     assert "go forward ten meters" in repr(result)
+
+
+def test_score_all_senones_scores_the_path_with_the_full_senone_matrix(aligner, goforward):
+    """With ``score_all_senones`` the acoustic score of the path is the sum,
+    over its states' frames, of the scorer's full senone matrix (the scores a
+    broad search sees); scoring only live states raises the density floor
+    less, so the full-scored best path scores at least as well."""
+    from asr_engine import _core
+
+    feats = aligner.features(goforward)
+    model = aligner.model
+    words = ["go", "forward", "ten", "meters"]
+    full = _core.ForcedAligner(model.native, beam=0.0, score_all_senones=True)
+    live = _core.ForcedAligner(model.native, beam=0.0)
+    raw = full.align(aligner.dictionary.native, words, feats, model.frame_dim)
+    matrix = _core.SenoneScorer(model.native).score(feats)
+    summed = sum(float(matrix[start:end, senone].sum()) for senone, _s, _p, start, end, _sc in raw["states"])
+    assert summed == pytest.approx(raw["acoustic_score"], rel=1e-5)
+    assert raw["path_score"] >= live.align(aligner.dictionary.native, words, feats, model.frame_dim)["path_score"] - 1e-3
+    with pytest.raises(TypeError):
+        _core.ForcedAligner(model.native, score_all_senones="yes")

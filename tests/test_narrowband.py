@@ -81,3 +81,58 @@ def test_runtime_speaker_adaptation(recognizer):
     a = load_audio(path, sample_rate=16000)
     short = type(a)(a.samples[:8000], 16000, 16000, 1, 0.5, a.encoding)
     assert recognizer.recognize(short, speaker_adaptation=True).transcript == recognizer.recognize(short).transcript
+
+
+def test_band_limited_audio_is_told_from_wideband_audio():
+    """The dev set's 8 kHz recordings stored at 16 kHz (osr, fsdd) are
+    narrowband; recordings made at 16 kHz or more are not; and a wideband
+    recording sent through an 8 kHz round trip loses its upper band."""
+    from asr_engine.audio.bandwidth import high_band_ratio, is_narrowband
+    from asr_engine.audio.resample import resample
+
+    with open(DEV / "refs.tsv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    narrow = [r for r in rows if r["orig_rate"] == "8000"][::4]
+    wide = [r for r in rows if int(r["orig_rate"]) >= 16000][::12]
+    assert narrow and len(wide) > 10
+    for r in narrow:
+        a = load_audio(str(DEV / f"{r['id']}.wav"))
+        assert is_narrowband(a.samples, a.sample_rate), r["id"]
+    for r in wide:
+        a = load_audio(str(DEV / f"{r['id']}.wav"))
+        assert not is_narrowband(a.samples, a.sample_rate), r["id"]
+        trip = resample(resample(a.samples, a.sample_rate, 8000), 8000, a.sample_rate)
+        assert high_band_ratio(trip, a.sample_rate) < high_band_ratio(a.samples, a.sample_rate) / 10, r["id"]
+    # Nothing to decide at 8 kHz, for silence or for a fragment.
+    assert high_band_ratio(np.zeros(16000, np.float32), 16000) == 1.0
+    assert high_band_ratio(np.ones(100, np.float32), 16000) == 1.0
+    assert high_band_ratio(np.ones(16000, np.float32), 8000) == 1.0
+
+
+@pytest.mark.parametrize("samples, rate", [
+    (np.zeros((2, 100), np.float32), 16000),
+    ([0.0] * 1000, 16000),
+    (np.zeros(1000, np.float32), 0),
+    (np.zeros(1000, np.float32), True),
+    (np.zeros(1000, np.float32), 16000.5),
+    (np.full(20000, np.nan, np.float32), 16000),
+])
+def test_band_check_refuses_malformed_input(samples, rate):
+    from asr_engine.audio.bandwidth import high_band_ratio
+    from asr_engine.errors import InvalidArgumentError
+
+    with pytest.raises(InvalidArgumentError):
+        high_band_ratio(samples, rate)
+
+
+def test_recognizer_picks_the_narrowband_model_for_upsampled_8khz_audio(recognizer, osr_8k):
+    """An 8 kHz recording stored at 16 kHz goes to the narrowband model too."""
+    from asr_engine.audio.resample import resample
+    from asr_engine.recognizer import Recognizer
+
+    a = load_audio(str(osr_8k))
+    up = resample(a.samples, 8000, 16000)
+    picked = recognizer.recognize(up, sample_rate=16000)
+    assert picked.transcript == recognizer.narrowband().recognize(up, sample_rate=16000).transcript
+    wide_only = Recognizer(pick_model_by_rate=False).recognize(up, sample_rate=16000)
+    assert wide_only.duration == picked.duration

@@ -158,7 +158,10 @@ Alignment ForcedAligner::Align(const AlignmentGraph& graph, const float* feature
         active_senones.push_back(sen);
       }
     }
-    scorer.ScoreActive(x, active_senones.data(), static_cast<int>(active_senones.size()), senscr.data());
+    if (options_.score_all_senones)
+      scorer.ScoreAll(x, senscr.data());
+    else
+      scorer.ScoreActive(x, active_senones.data(), static_cast<int>(active_senones.size()), senscr.data());
 
     // `cur` still holds frame t-2 in [cur_lo, cur_hi): clear it first.
     std::fill(cur.begin() + cur_lo, cur.begin() + cur_hi, kNegInf);

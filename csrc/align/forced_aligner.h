@@ -31,6 +31,12 @@ struct AlignerOptions {
   // -fillprob 1e-8, each with -wip 0.65, scaled by -lw 6.5.
   float silence_penalty = -37.24f;
   float noise_penalty = -122.5f;
+  // Score every senone each frame instead of the live states' only. The
+  // density floor of a tied-mixture model is relative to the best density
+  // of the scored codebooks, so scoring all of them gives the scores the
+  // decoder sees when its search is broad (benchmarks/error_analysis.py
+  // compares alignment scores with the search's this way).
+  bool score_all_senones = false;
 };
 
 struct AlignedWord {

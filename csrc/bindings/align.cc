@@ -37,7 +37,7 @@ py::dict ToPython(const Alignment& al) {
 void BindAlign(py::module_& m) {
   py::class_<ForcedAligner>(m, "ForcedAligner")
       .def(py::init([](std::shared_ptr<AcousticModel> model, float beam, int top_n, bool allow_silence,
-                       bool allow_noise, float silence_penalty, float noise_penalty) {
+                       bool allow_noise, float silence_penalty, float noise_penalty, bool score_all_senones) {
              Required(model, "the acoustic model");
              AlignerOptions o;
              o.beam = beam;
@@ -46,12 +46,13 @@ void BindAlign(py::module_& m) {
              o.allow_noise = allow_noise;
              o.silence_penalty = silence_penalty;
              o.noise_penalty = noise_penalty;
+             o.score_all_senones = score_all_senones;
              return new ForcedAligner(model, o);
            }),
            py::arg("model"), py::arg("beam") = AlignerOptions().beam, py::arg("top_n") = AlignerOptions().top_n,
            py::arg("allow_silence") = true, py::arg("allow_noise") = true,
            py::arg("silence_penalty") = AlignerOptions().silence_penalty,
-           py::arg("noise_penalty") = AlignerOptions().noise_penalty)
+           py::arg("noise_penalty") = AlignerOptions().noise_penalty, py::arg("score_all_senones") = false)
       .def(
           "align",
           [](const ForcedAligner& a, const Dictionary& dict, const std::vector<std::string>& words,

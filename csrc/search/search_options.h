@@ -23,7 +23,8 @@ struct SearchOptions {
   bool bestpath = true;             // rescore the word lattice for the final hypothesis
   double bestpath_language_weight = 9.5;  // LM weight of that rescoring
   double acoustic_scale = 0.05;     // path scores are scaled by this for posteriors
-  bool consensus = false;           // final hypothesis from the confusion network (else the lattice's best path)
+  bool consensus = true;            // final hypothesis from the confusion network (else the lattice's best path):
+                                    // 35.48 % dev WER against 36.04 %
   double consensus_acoustic_scale = 0.12;  // posterior scale of that confusion network
 };
 
