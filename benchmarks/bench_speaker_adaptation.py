@@ -30,6 +30,12 @@ Last run (2026-12-02, whole adapt set, 179 dev utterances at 16 kHz, load
     training: 1438 s / 1450 s for 1079 s of audio each, both at once under
     load ~18 (0.67 x audio for the two); 0.18 x on a quieter machine earlier
     scoring time adapted vs base: +9.2 % under load (-0.9 % earlier, quieter)
+
+That run weighted the unsupervised words 0/1. Training now weights a kept
+word's frames by its posterior (AdaptationOptions.confidence_weighting):
+benchmarks/bench_unsupervised_weights.py, from the same recognition pass,
+gives (a) cathy WER 0.1814 with 0/1 weights and 0.1765 (-10.0 %) with
+posterior weights; (b) and (c) have not been re-run with it.
 """
 from __future__ import annotations
 

@@ -18,7 +18,10 @@ unsupervised adaptation), for each weighting.
 
 Last run (2026-12-02, load 10-18 on 2 cores): adapt-set WER of the pass
 0.2541; cathy WER base 0.1961, 0/1 0.1814 (-7.5 %), posterior all 0.1838
-(-6.3 %), posterior kept 0.1765 (-10.0 %).
+(-6.3 %), posterior kept 0.1765 (-10.0 %). A second pass recognized with
+the 0/1 model (adapt-set WER 0.2165) gave 0/1 0.1789 (-8.8 %) and posterior
+all 0.1740 (-11.3 %): an iterated pass helps under both weightings, at
+twice the training's recognition time (not in the library yet).
 """
 from __future__ import annotations
 
