@@ -79,7 +79,8 @@ def _pocketsphinx_errors(model_dir, dev, mllr=None):
 
 
 def _our_errors(rec, dev, model=None):
-    hyps = [rec.recognize(str(DEV / f"{r['id']}.wav"), adaptation=model).transcript for r in dev]
+    # Best-path decoding, as PocketSphinx decodes: the comparison is like for like.
+    hyps = [rec.recognize(str(DEV / f"{r['id']}.wav"), adaptation=model, consensus=False).transcript for r in dev]
     return sum(_errors(r["transcript"], h) for r, h in zip(dev, hyps)), hyps
 
 
