@@ -11,7 +11,6 @@ import tarfile
 import uuid
 import zipfile
 
-import numpy as np
 import pytest
 import soundfile as sf
 from ibm_watson import speech_to_text_v1 as sdk
@@ -283,27 +282,6 @@ def test_training_failures(stt):
     assert e.code == 400 and "same version of the same base model" in e.message
     assert error_of(stt.train_acoustic_model, cid, custom_language_model_id=str(uuid.uuid4()), strict=False).code == 404
     assert error_of(stt.upgrade_acoustic_model, cid).code == 400  # failed: neither ready nor available
-
-
-def test_the_training_minimum_counts_speech_not_silence(stt):
-    """§3.3: training needs minutes "of speech (not silence)": 20 s of
-    silence and of faint noise are valid audio that lists in
-    total_minutes_of_audio, but they are no speech to train on."""
-    cid = new_model(stt)
-    quiet = np.random.default_rng(0).standard_normal(16000 * 20).astype(np.float32) * 1e-3
-    for name, samples in (("silence", np.zeros(16000 * 20, np.float32)), ("hiss", quiet)):
-        buf = io.BytesIO()
-        sf.write(buf, samples, 16000, format="WAV", subtype="PCM_16")
-        stt.add_audio(cid, name, buf.getvalue(), content_type="audio/wav")
-        assert stt.store.wait_idle(900)  # one analysis at a time (409 otherwise)
-    stt.add_audio(cid, "speech", WAV.read_bytes(), content_type="audio/wav")  # about 3 s of speech
-    assert settled(stt, cid)["status"] == "ready"
-    listed = sdk_check(sdk.AudioResources, stt.list_audio(cid))
-    assert listed["total_minutes_of_audio"] > 0.6 and {a["status"] for a in listed["audio"]} == {"ok"}
-    e = error_of(stt.train_acoustic_model, cid)
-    assert e.code == 400 and "less than 0.2 minutes of audio that includes speech" in e.message
-    assert "(it has 0.05 minutes of speech" in e.message
-    assert settled(stt, cid)["status"] == "failed"
 
 
 @pytest.fixture(scope="module")

@@ -10,21 +10,15 @@ ones), the 100 MB size limit (413), and an archive is read completely by
 stored. The analysis then runs in the background (status
 ``being_processed``): every file is decoded to learn its duration, codec and
 sampling rate; audio below the base model's rate, or that cannot be decoded,
-is ``invalid``, and so is an archive with any invalid member. The analysis
-also counts the seconds of speech in each valid file (the base model's
-speech detector, at the services' default sensitivity): training needs 10
-minutes "of speech (not silence)" (§3.3), while ``total_minutes_of_audio``
-stays the duration of the valid audio.
+is ``invalid``, and so is an archive with any invalid member.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
-import numpy as np
 from sqlalchemy import select
 
-from ..audio import Audio, load_audio
-from ..audio.resample import resample
+from ..audio import load_audio
 from ..audio.content_type import parse_content_type
 from ..errors import AsrError, InvalidArgumentError, UnsupportedMediaTypeError
 from . import am_state, schema
@@ -57,46 +51,19 @@ def below_rate_text(rate: int, minimum: int, model: str) -> str:
             else f"The audio is sampled at {rate} Hz, below the {minimum} Hz that {model} needs.")
 
 
-def speech_seconds(recognizer: Any, audio: Audio) -> float:
-    """Seconds of speech in ``audio``: the frames that ``recognizer``'s
-    acoustic model's speech detector marks as speech (default options)."""
-    from ..frontend import FeatureStream
-    from ..phrases import detect_speech
-
-    samples = audio.samples if audio.sample_rate == recognizer.sample_rate else \
-        resample(audio.samples, audio.sample_rate, recognizer.sample_rate)
-    stream = FeatureStream(recognizer.frontend_options, recognizer.feature_options)
-    feats = np.vstack([stream.accept(samples), stream.finish()])
-    if len(feats) == 0:
-        return 0.0
-    speech = detect_speech(feats, recognizer.acoustic_model).speech
-    return float(np.count_nonzero(speech)) / float(recognizer.frontend_options.frame_rate)
-
-
-def analyze_file(data: bytes, content_type: Optional[str], min_rate: int, model: str,
-                 recognizer: Any = None) -> dict:
-    """``{"duration", "speech", "details", "status", "error"?}`` of one audio
-    file; ``speech`` (seconds) is counted for valid audio when the base
-    model's ``recognizer`` is given, else it is the whole duration."""
+def analyze_file(data: bytes, content_type: Optional[str], min_rate: int, model: str) -> dict:
+    """``{"duration", "details", "status", "error"?}`` of one audio file."""
     try:
         audio = load_audio(data, content_type, sample_rate=None, max_bytes=None)
     except AsrError as e:
-        return {"duration": 0.0, "speech": 0.0, "details": {"type": "undetermined"}, "status": "invalid",
+        return {"duration": 0.0, "details": {"type": "undetermined"}, "status": "invalid",
                 "error": f"The audio cannot be decoded: {e.message}"}
     details = {"codec": codec_name(audio.encoding, data, content_type), "type": "audio",
                "frequency": int(audio.original_rate)}
-    out = {"duration": float(audio.duration), "speech": float(audio.duration), "details": details, "status": "ok"}
+    out = {"duration": float(audio.duration), "details": details, "status": "ok"}
     if audio.original_rate < min_rate:
-        out.update(status="invalid", speech=0.0, error=below_rate_text(audio.original_rate, min_rate, model))
-    elif recognizer is not None:
-        out["speech"] = round(speech_seconds(recognizer, audio), 2)
+        out.update(status="invalid", error=below_rate_text(audio.original_rate, min_rate, model))
     return out
-
-
-def usable_seconds(info: dict) -> float:
-    """Seconds of speech of a valid resource's analysis (its duration when
-    it was analysed before speech was counted)."""
-    return float(info.get("speech", info.get("duration", 0.0)))
 
 
 def check_audio_types(content_type, contained_content_type) -> Optional[str]:
@@ -171,26 +138,24 @@ class AudioMixin(ResourcesMixin):
             model = conn.execute(select(schema.models).where(schema.models.c.id == ctx.model_id)).first()
             res = conn.execute(select(schema.resources).where(schema.resources.c.id == resource_id)).first()
         base = self._base(model)
-        recognizer = base.recognizer()  # its speech detector counts the speech
         raw = self._read_source(resource_id)
         info = dict(res.details or {})
         compression = info.get("archive")
         if compression:
             members = []
             for name, data in iter_members(raw, compression, self._archive_limits()):
-                m = analyze_file(data, info.get("contained_content_type"), base.rate, base.name, recognizer)
+                m = analyze_file(data, info.get("contained_content_type"), base.rate, base.name)
                 members.append(dict(m, name=name))
             ok = bool(members) and all(m["status"] == "ok" for m in members)
-            info.update(duration=sum(m["duration"] for m in members), speech=sum(m["speech"] for m in members),
-                        members=members,
+            info.update(duration=sum(m["duration"] for m in members), members=members,
                         details={"type": "archive", "compression": compression})
             status = "ok" if ok else "invalid"
             bad = [m["name"] for m in members if m["status"] != "ok"]
             error = None if ok else "Invalid members: " + ", ".join(
                 f"{m['name']} ({m.get('error', 'invalid')})" for m in members if m["name"] in bad)
         else:
-            m = analyze_file(raw, res.content_type, base.rate, base.name, recognizer)
-            info.update(duration=m["duration"], speech=m["speech"], details=m["details"])
+            m = analyze_file(raw, res.content_type, base.rate, base.name)
+            info.update(duration=m["duration"], details=m["details"])
             status, error = m["status"], m.get("error")
         with ctx.finish() as tx:
             if tx.execute(select(schema.resources.c.id).where(schema.resources.c.id == resource_id)).first():
@@ -205,4 +170,4 @@ def _audio_failed(tx: Transaction, res, exc: BaseException) -> None:
     am_state.settle(tx, res.model_id)
 
 
-__all__ = ["AudioMixin", "analyze_file", "speech_seconds", "usable_seconds", "check_audio_types", "codec_name", "below_rate_text", "HEADERLESS"]
+__all__ = ["AudioMixin", "analyze_file", "check_audio_types", "codec_name", "below_rate_text", "HEADERLESS"]
