@@ -250,7 +250,7 @@ def test_stream_final_result_spots_like_recognize(recognizer, goforward):
         partial = stream.accept(samples[i:i + 4000])
         assert partial.keywords == {} and partial.word_alternatives == []
     final = stream.finish()
-    one_shot = recognizer.recognize(goforward, **args)
+    one_shot = recognizer.recognize(goforward, phrase_decoding="live", **args)
     assert final.keywords == one_shot.keywords and final.keywords
     assert final.word_alternatives == one_shot.word_alternatives
     with pytest.raises(ae.InvalidArgumentError):

@@ -167,7 +167,7 @@ def test_audio_skipped_by_the_live_pass_still_reaches_the_final_result(stt):
     one_shot = stt.recognize(data, "audio/wav")
     session = RecognizeSession(stt)
     session.receive_text('{"action": "start", "content-type": "audio/wav", "interim_results": true}')
-    head, rest = data[:16044], data[16044:]  # the header and 0.5 s live, the rest skipped
+    head, rest = data[:32044], data[32044:]  # the header and 1 s live (a phrase decodes from its first speech), the rest skipped
     live = [a for c in chunks(head, 4096) for a in session.receive_audio(c)]
     assert any(not m["results"][0]["final"] for m in live)  # the live pass ran on the head
     assert session.receive_audio(rest, interim=False) == []

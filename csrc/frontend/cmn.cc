@@ -92,8 +92,11 @@ void CepstralMeanNormalizer::NormalizeLive(float* cep, int n) {
       c[i] -= mean_[i];
     }
     num_frames_ += 1;
+    // Checked per frame, not per call, so the output does not depend on
+    // how the audio was chunked (a whole file in one call would otherwise
+    // be normalised entirely by the initial mean).
+    if (num_frames_ > kLiveHighWater) Decay();
   }
-  if (num_frames_ > kLiveHighWater) Decay();
 }
 
 void CepstralMeanNormalizer::EndUtterance() {

@@ -70,6 +70,26 @@ class PayloadTooLargeError(AsrError):
     default_code = 413
 
 
+class SpeechTimeoutError(AsrError):
+    """A stream heard no speech for too long.
+
+    Attributes:
+        status: ``InactivityTimeout`` (the services' ``inactivity_timeout``:
+            the message is their exact ``No speech detected for {n}s``),
+            ``InitialSilenceTimeout`` or ``BabbleTimeout`` (Azure's statuses
+            for a start of only silence, or only noise).
+        waited: seconds of audio without speech.
+    """
+
+    default_code = 400
+
+    def __init__(self, message: str, code: int | None = None, *, status: str = "InactivityTimeout",
+                 waited: float = 0.0) -> None:
+        super().__init__(message, code)
+        self.status = status
+        self.waited = waited
+
+
 __all__ = [
     "AsrError",
     "InvalidArgumentError",
@@ -79,4 +99,5 @@ __all__ = [
     "NotFoundError",
     "ConflictError",
     "PayloadTooLargeError",
+    "SpeechTimeoutError",
 ]

@@ -27,16 +27,17 @@ from .audio.input import AudioInput, read_audio
 from .audio.bandwidth import is_narrowband
 from .dictionary import Dictionary
 from .errors import InvalidArgumentError, NotFoundError
-from .frontend import FeatureOptions, FeatureStream, model_feature_options
+from .frontend import FeatureOptions, FeatureStream, compute_features, model_feature_options
 from .model import default_model_dir
 from .network_cache import NetworkCache
 from .phone_loop import PhoneLoop
-from .recognition_reports import add_reports
+from .recognition_reports import add_reports, metrics_of, speech_frames
 from .results import Alternative, Result, WordResult
 from .search import SearchOptions
 from .spotting import SpottingRequest, check_spotting, keyword_matches, word_alternatives
 from .validation import check_keywords, checked_arguments, describe_value, field_names
 from . import vocabulary as _vocab
+from . import long_audio as _long
 
 if TYPE_CHECKING:
     from .grammar import Grammar
@@ -50,7 +51,9 @@ DEFAULT_REJECTION_THRESHOLD = 1.0
 GrammarSource = Union["Grammar", str, bytes, "os.PathLike[str]"]
 _CALL_ARGUMENTS = ("audio", "content_type", "sample_rate", "grammar", "rejection_threshold", "max_alternatives",
                    "keywords", "keywords_threshold", "word_alternatives_threshold", "score_against_phone_loop",
-                   "audio_metrics", "speaker_labels")
+                   "end_of_phrase_silence_time", "split_transcript_at_phrase_end", "speech_detector_sensitivity",
+                   "background_audio_suppression", "phrase_decoding", "progress", "inactivity_timeout",
+                   "initial_silence_timeout", "audio_metrics", "speaker_labels")
 
 
 class _Timer:
@@ -441,6 +444,12 @@ class Recognizer:
         keywords_threshold: Optional[float] = None,
         word_alternatives_threshold: Optional[float] = None,
         score_against_phone_loop: bool = False,
+        end_of_phrase_silence_time: Optional[float] = None,
+        split_transcript_at_phrase_end: bool = False,
+        speech_detector_sensitivity: float = 0.5,
+        background_audio_suppression: float = 0.0,
+        phrase_decoding: Union[bool, str, None] = None,
+        progress: Optional[Callable[[float], None]] = None,
         audio_metrics: bool = False,
         speaker_labels: bool = False,
         **options: Any,
@@ -486,6 +495,19 @@ class Recognizer:
                 last, per frame (None when no word was recognized). Speech in
                 the language scores near or above the loop; speech the
                 vocabulary cannot fit (another language, babble) below it.
+            end_of_phrase_silence_time: seconds of non-speech that end a
+                phrase (0.0-120.0; None or 0 = 0.8); see ``Result.phrases``.
+            split_transcript_at_phrase_end: also end phrases at sentence
+                ends (``end_of_utterance`` ``full_stop``).
+            speech_detector_sensitivity, background_audio_suppression: the
+                speech detector's controls (0-1), as the services define them.
+            phrase_decoding: decode phrase by phrase (True), in one piece
+                (False), or by length (None: phrase by phrase beyond
+                :data:`asr_engine.long_audio.LONG_AUDIO_SECONDS`); ``"live"``:
+                phrase by phrase exactly as a :class:`Stream` does (its finals);
+                see :mod:`asr_engine.long_audio`.
+            progress: called with the seconds of audio decoded so far, on
+                the phrase-by-phrase path.
             audio_metrics: fill ``Result.audio_metrics`` with the services'
                 signal statistics of the audio (see
                 :mod:`asr_engine.phrases.audio_metrics`).
@@ -517,18 +539,65 @@ class Recognizer:
                 raise InvalidArgumentError(f"{name} must be True or False, got {describe_value(flag)}")
         network = self._grammar_model(grammar) if grammar is not None else None
         timer.lap("grammar")
+        phrase_decoding = _long.check_phrase_decoding(phrase_decoding)
+        if progress is not None and not callable(progress):
+            raise InvalidArgumentError(f"progress must be a callable or None, got {describe_value(progress)}")
+        acoustic = getattr(adaptation, "model", adaptation)
+        settings = _long.phrase_settings(
+            end_of_phrase_silence_time=end_of_phrase_silence_time,
+            split_transcript_at_phrase_end=split_transcript_at_phrase_end,
+            speech_detector_sensitivity=speech_detector_sensitivity,
+            background_audio_suppression=background_audio_suppression, max_alternatives=int(max_alternatives),
+            grammar=network, rejection_threshold=rejection_threshold,
+            spotting=None if spotting.empty else spotting, score_against_phone_loop=bool(score_against_phone_loop),
+            acoustic=None if acoustic is None else acoustic.native, live=phrase_decoding == "live")
+        if phrase_decoding and speaker_adaptation:
+            raise InvalidArgumentError("speaker_adaptation decodes the whole audio twice; it cannot be "
+                                       "combined with phrase_decoding=True")
+        long_wav = _long.wav_duration(audio) if phrase_decoding is not False and content_type is None else None
+        if long_wav is not None and not speaker_adaptation and (phrase_decoding or long_wav > _long.LONG_AUDIO_SECONDS) \
+                and not self._pick_by_rate_for(audio) and not (audio_metrics or speaker_labels):
+            # A long PCM WAV: read block by block, never whole.
+            result = _long.decode_phrases(self, _long.wav_blocks(audio, self.sample_rate), opts, settings, progress)
+            timer.log(result.duration)
+            return self._displayed(result)
         decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=self.sample_rate)
         timer.lap("audio")
         if self._pick_by_rate and adaptation is None and (decoded.original_rate <= 8000
                                                           or is_narrowband(decoded.samples, decoded.sample_rate)):
             narrow = self.narrowband()
-            return narrow.recognize(decoded.samples, sample_rate=decoded.sample_rate, grammar=grammar,
-                                    rejection_threshold=rejection_threshold, max_alternatives=max_alternatives,
-                                    speaker_adaptation=speaker_adaptation, keywords=keywords,
-                                    keywords_threshold=keywords_threshold,
-                                    word_alternatives_threshold=word_alternatives_threshold,
-                                    score_against_phone_loop=score_against_phone_loop,
-                                    audio_metrics=audio_metrics, speaker_labels=speaker_labels, **options)
+            # Audio metrics describe the audio as given: an 8 kHz recording at
+            # its own rate, an up-sampled one at the rate it came in (where its
+            # missing upper band is what high_frequency_loss reports).
+            inner_metrics = bool(audio_metrics) and decoded.original_rate <= 8000
+            result = narrow.recognize(decoded.samples, sample_rate=decoded.sample_rate, grammar=grammar,
+                                      rejection_threshold=rejection_threshold, max_alternatives=max_alternatives,
+                                      speaker_adaptation=speaker_adaptation, keywords=keywords,
+                                      keywords_threshold=keywords_threshold,
+                                      word_alternatives_threshold=word_alternatives_threshold,
+                                      score_against_phone_loop=score_against_phone_loop,
+                                      end_of_phrase_silence_time=end_of_phrase_silence_time,
+                                      split_transcript_at_phrase_end=split_transcript_at_phrase_end,
+                                      speech_detector_sensitivity=speech_detector_sensitivity,
+                                      background_audio_suppression=background_audio_suppression,
+                                      phrase_decoding=phrase_decoding, progress=progress,
+                                      audio_metrics=inner_metrics, speaker_labels=speaker_labels, **options)
+            if audio_metrics and not inner_metrics:
+                feats = compute_features(decoded, self.frontend_options, self.feature_options)
+                result.audio_metrics = metrics_of(decoded, speech_frames(feats, self.acoustic_model), self.frame_rate)
+            return result
+        if not speaker_adaptation and (phrase_decoding or (phrase_decoding is None
+                                                           and decoded.duration > _long.LONG_AUDIO_SECONDS)):
+            result = _long.decode_phrases(self, _long.array_blocks(decoded.samples, self.sample_rate), opts,
+                                          settings, progress)
+            result.duration = round(decoded.duration, 3)
+            if audio_metrics or speaker_labels:
+                # Reports over the whole audio (its features are computed once more for them).
+                feats = compute_features(decoded, self.frontend_options, self.feature_options)
+                add_reports(result, decoded, feats, self.acoustic_model, self.frontend_options, self.frame_rate,
+                            metrics=bool(audio_metrics), labels=bool(speaker_labels))
+            timer.log(decoded.duration)
+            return self._displayed(result)
         stream = FeatureStream(self.frontend_options, self.feature_options)
         feats = np.vstack([stream.accept(decoded.samples), stream.finish()])
         timer.lap("features")
@@ -536,7 +605,6 @@ class Recognizer:
         if len(feats) == 0:
             return add_reports(Result("", 0.0, [], [], round(decoded.duration, 3), True), decoded, feats,
                                self.acoustic_model, self.frontend_options, self.frame_rate, **reports)
-        acoustic = getattr(adaptation, "model", adaptation)
         decoder = self._decode(feats, opts, network, acoustic)
         if speaker_adaptation:
             decoder = self._second_pass(decoder, feats, decoded.duration, opts, network, acoustic)
@@ -552,22 +620,27 @@ class Recognizer:
             result = self._grammar_result(decoder, feats, decoded.duration, opts, int(max_alternatives),
                                           rejection_threshold, None if spotting.empty else spotting)
             timer.lap("phone loop and lattice")
+        result.phrases = _long.phrases_of_whole(self, result, feats, settings, decoded.duration)
+        timer.lap("phrases")
         add_reports(result, decoded, feats, self.acoustic_model, self.frontend_options, self.frame_rate, **reports)
         timer.lap("audio metrics and speaker labels")
         timer.log(decoded.duration)
         return self._displayed(result)
 
     def _loop_margin(self, decoder: Any, feats: np.ndarray, opts: SearchOptions) -> Optional[float]:
-        """Best path minus the phone loop, acoustic nats per frame, over the
-        span of the recognized words (silence around them fits both alike)."""
-        segments, _ = decoder.best_path(True)
-        spoken = [s for s in segments if not s[5]]
-        if not spoken:
-            return None
-        a, b = int(spoken[0][1]), int(spoken[-1][2]) + 1
-        path = sum(float(s[3]) for s in segments if s[1] >= a and s[2] < b)
-        loop = self._phone_loop.acoustic_score(feats[a:b], opts)
-        return round((path - loop) / max(1, b - a), 4)
+        """Best path minus the phone loop (see :func:`asr_engine.phrase_decoding.loop_margin`)."""
+        from .phrase_decoding import loop_margin
+
+        return loop_margin(self, decoder, feats, opts)
+
+    def _pick_by_rate_for(self, path: object) -> bool:
+        """Whether a WAV file goes to the narrowband model (8 kHz or less)."""
+        if not self._pick_by_rate:
+            return False
+        import wave
+
+        with wave.open(os.fspath(path), "rb") as w:  # type: ignore[arg-type]
+            return w.getframerate() <= 8000
 
     def _second_pass(self, decoder: Any, feats: np.ndarray, duration: float, opts: SearchOptions, network: Any,
                      acoustic: Any) -> Any:
@@ -595,6 +668,8 @@ class Recognizer:
                            for kw, ms in result.keywords.items()}
         result.word_alternatives = [replace(b, alternatives=[(show.get(w, w), c) for w, c in b.alternatives])
                                     for b in result.word_alternatives]
+        result.phrases = [replace(p, words=words(p.words), transcript=" ".join(show.get(t, t) for t in p.transcript.split()))
+                          for p in result.phrases]
         return result
 
     def _grammar_result(self, decoder: Any, feats: np.ndarray, duration: float, opts: SearchOptions,
@@ -645,26 +720,63 @@ class Recognizer:
 
     @checked_arguments
     def stream(self, *, sample_rate: Optional[int] = None, content_type: Optional[str] = None,
+               grammar: Optional[GrammarSource] = None,
+               rejection_threshold: Optional[float] = DEFAULT_REJECTION_THRESHOLD, max_alternatives: int = 1,
                keywords: Optional[Sequence[str]] = None, keywords_threshold: Optional[float] = None,
-               word_alternatives_threshold: Optional[float] = None, **options: Any) -> "Stream":
-        """Start a streaming recognition (see :class:`Stream`).
+               word_alternatives_threshold: Optional[float] = None, score_against_phone_loop: bool = False,
+               end_of_phrase_silence_time: Optional[float] = None, split_transcript_at_phrase_end: bool = False,
+               speech_detector_sensitivity: float = 0.5, background_audio_suppression: float = 0.0,
+               inactivity_timeout: int = 30, initial_silence_timeout: Optional[float] = None,
+               **options: Any) -> "Stream":
+        """Start a streaming recognition (see :class:`Stream`): each phrase
+        is decoded as its audio arrives and finished when it ends.
 
         Args:
             sample_rate: rate of the numpy chunks, in Hz (default: the model's);
                 other rates are resampled as the audio arrives.
             content_type: for headerless byte chunks, e.g. ``audio/l16;rate=8000``.
-            keywords, keywords_threshold, word_alternatives_threshold: as in
-                :meth:`recognize`, for the final result (interim results
-                have no lattice, so no keywords nor alternatives).
+            grammar, rejection_threshold, max_alternatives, keywords,
+                keywords_threshold, word_alternatives_threshold,
+                score_against_phone_loop, end_of_phrase_silence_time,
+                split_transcript_at_phrase_end, speech_detector_sensitivity,
+                background_audio_suppression: as in :meth:`recognize`, for
+                each final phrase (interim results have no lattice, so no
+                keywords, alternatives nor confidences).
+            inactivity_timeout: seconds of audio without speech after which
+                ``accept`` raises :class:`SpeechTimeoutError` (``No speech
+                detected for 30s``); -1 = never; 0 or below -1 is refused.
+            initial_silence_timeout: seconds to wait for the first speech
+                (Azure's ``InitialSilenceTimeout`` / ``BabbleTimeout``); None = no limit.
             **options: :class:`SearchOptions` fields overriding the defaults.
         """
-        from .stream import Stream
+        from .stream import Stream, check_inactivity_timeout, check_initial_silence_timeout
 
-        check_spotting(keywords, keywords_threshold, word_alternatives_threshold)
-        spotting = {"keywords": keywords, "keywords_threshold": keywords_threshold,
-                    "word_alternatives_threshold": word_alternatives_threshold}
-        return Stream(self, self._search_options(options, "stream()"), sample_rate=sample_rate,
-                      content_type=content_type, spotting=spotting)
+        opts = self._search_options(options, "stream()")
+        spotting = check_spotting(keywords, keywords_threshold, word_alternatives_threshold)
+        if isinstance(max_alternatives, bool) or not isinstance(max_alternatives, (int, np.integer)) \
+                or not 1 <= max_alternatives <= 100:
+            raise InvalidArgumentError(f"max_alternatives must be an integer from 1 to 100, "
+                                       f"got {describe_value(max_alternatives)}")
+        if rejection_threshold is not None:
+            if isinstance(rejection_threshold, bool) or not isinstance(rejection_threshold, (int, float, np.number)) \
+                    or not math.isfinite(float(rejection_threshold)) or rejection_threshold < 0:
+                raise InvalidArgumentError(f"rejection_threshold must be a finite number >= 0 (nats per frame) "
+                                           f"or None, got {describe_value(rejection_threshold)}")
+        if not isinstance(score_against_phone_loop, bool):
+            raise InvalidArgumentError(f"score_against_phone_loop must be True or False, "
+                                       f"got {describe_value(score_against_phone_loop)}")
+        check_inactivity_timeout(inactivity_timeout)
+        check_initial_silence_timeout(initial_silence_timeout)
+        network = self._grammar_model(grammar) if grammar is not None else None
+        settings = _long.phrase_settings(
+            end_of_phrase_silence_time=end_of_phrase_silence_time,
+            split_transcript_at_phrase_end=split_transcript_at_phrase_end,
+            speech_detector_sensitivity=speech_detector_sensitivity,
+            background_audio_suppression=background_audio_suppression, max_alternatives=int(max_alternatives),
+            grammar=network, rejection_threshold=rejection_threshold,
+            spotting=None if spotting.empty else spotting, score_against_phone_loop=score_against_phone_loop)
+        return Stream(self, opts, sample_rate=sample_rate, content_type=content_type, settings=settings,
+                      inactivity_timeout=inactivity_timeout, initial_silence_timeout=initial_silence_timeout)
 
 
 def _against_loop(x: float) -> float:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Optional
 if TYPE_CHECKING:
     from .phrases.audio_metrics import AudioMetrics
 
-__all__ = ["WordResult", "Alternative", "KeywordMatch", "WordAlternatives", "SpeakerLabel", "Result"]
+__all__ = ["WordResult", "Alternative", "KeywordMatch", "WordAlternatives", "SpeakerLabel", "Phrase", "Result"]
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,50 @@ class SpeakerLabel:
 
 
 @dataclass
+class Phrase:
+    """One phrase: a stretch of speech between pauses, decoded on its own.
+
+    Attributes:
+        start: start of the phrase's audio in seconds (its speech less a
+            little leading silence).
+        end: end of the phrase's audio in seconds.
+        transcript: its best hypothesis, words joined by spaces.
+        confidence: mean word confidence in [0, 1] (0.0 without words).
+        words: its words, times in seconds from the start of the audio.
+        alternatives: its n-best hypotheses when ``max_alternatives`` > 1.
+        end_of_utterance: why it ended: ``silence`` (a pause of at least
+            ``end_of_phrase_silence_time``), ``reset`` (2 minutes of
+            continuous speech), ``end_of_data``, or ``full_stop`` (a sentence
+            end inside a pause, with ``split_transcript_at_phrase_end``).
+        start_sample: first sample of the phrase at the recognizer's rate
+            (for per-phrase hooks: audio metrics, speaker labels).
+        end_sample: one past its last sample.
+        rejected: with a grammar, the phrase was rejected as out of grammar.
+        rejection_margin: as :attr:`Result.rejection_margin`, for this phrase.
+        keywords: as :attr:`Result.keywords`, within this phrase.
+        word_alternatives: as :attr:`Result.word_alternatives`, within this phrase.
+    """
+
+    start: float
+    end: float
+    transcript: str
+    confidence: float
+    words: list[WordResult] = field(default_factory=list)
+    alternatives: list[Alternative] = field(default_factory=list)
+    end_of_utterance: str = "end_of_data"
+    start_sample: int = 0
+    end_sample: int = 0
+    rejected: bool = False
+    rejection_margin: Optional[float] = None
+    keywords: dict[str, list[KeywordMatch]] = field(default_factory=dict)
+    word_alternatives: list[WordAlternatives] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        """The phrase as JSON-ready dicts and lists."""
+        return asdict(self)
+
+
+@dataclass
 class Result:
     """The result of recognising one utterance (or a stream so far).
 
@@ -160,6 +204,9 @@ class Result:
         word_alternatives: with ``word_alternatives_threshold=``, the
             confusion network's bins in time order, each with its words of
             confidence >= the threshold (bins without one are left out).
+        phrases: the audio's phrases in time order (see :class:`Phrase`);
+            ``transcript`` and ``words`` are their concatenation. Interim
+            results carry the phrases that became final with that chunk.
         audio_metrics: with ``audio_metrics=True``, the services' signal
             statistics of the whole audio (:mod:`asr_engine.phrases.audio_metrics`).
         speaker_labels: with ``speaker_labels=True``, one label per word of
@@ -176,6 +223,7 @@ class Result:
     rejection_margin: Optional[float] = None
     keywords: dict[str, list[KeywordMatch]] = field(default_factory=dict)
     word_alternatives: list[WordAlternatives] = field(default_factory=list)
+    phrases: list[Phrase] = field(default_factory=list)
     audio_metrics: Optional["AudioMetrics"] = None
     speaker_labels: Optional[list[SpeakerLabel]] = None
 

@@ -5,7 +5,10 @@ alignment, plus ``"file"``), so what the formats show cannot drift from what
 the API returns. Records are written in input order as they complete.
 
 * ``text`` (or ``txt``) — the transcript (prefixed by ``file<TAB>`` when there are several
-  inputs); for ``align``, one ``start end word`` line per word.
+  inputs); long audio (over 2 minutes) gives one ``start end transcript`` line per
+  phrase (under a ``==> file <==`` line when there are several inputs); for
+  ``align``, one ``start end word`` line per word. JSON records carry the
+  phrase list (``phrases``).
 * ``json`` — one JSON array of all records; ``jsonl`` — one record per line.
   A file that failed gives ``{"file", "error", "code"}`` in its place.
 * ``srt`` / ``vtt`` — subtitles: words grouped into cues at pauses, at 84
@@ -24,6 +27,7 @@ import sys
 from typing import Optional, TextIO
 
 from ..errors import AsrError
+from ..long_audio import LONG_AUDIO_SECONDS
 
 FORMATS = ("text", "txt", "json", "jsonl", "srt", "vtt", "tsv")
 
@@ -63,6 +67,12 @@ class TextWriter(Writer):
             self._header(record["file"])
             for w in _spoken(record):
                 self.out.write(f"{w['start']:.2f} {w['end']:.2f} {w['word']}\n")
+        elif len(record.get("phrases") or []) > 1 and record.get("duration", 0.0) > LONG_AUDIO_SECONDS:
+            # Long audio: one ``start end transcript`` line per phrase.
+            self._header(record["file"])
+            for p in record["phrases"]:
+                if p["transcript"]:
+                    self.out.write(f"{p['start']:.2f} {p['end']:.2f} {p['transcript']}\n")
         elif self.several:
             self.out.write(f"{record['file']}\t{record['transcript']}\n")
         else:

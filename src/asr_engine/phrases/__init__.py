@@ -15,8 +15,26 @@ from .speech_detector import (
     check_sensitivity,
     detect_speech,
 )
+from .segmenter import (
+    DEFAULT_END_OF_PHRASE_SILENCE,
+    END_OF_UTTERANCE_REASONS,
+    MAX_PHRASE_TIME,
+    PhraseSpan,
+    Segmenter,
+    SegmenterOptions,
+    check_silence_time,
+    segment,
+)
 
 __all__ = [
+    "DEFAULT_END_OF_PHRASE_SILENCE",
+    "END_OF_UTTERANCE_REASONS",
+    "MAX_PHRASE_TIME",
+    "PhraseSpan",
+    "Segmenter",
+    "SegmenterOptions",
+    "check_silence_time",
+    "segment",
     "SpeechDecisions",
     "SpeechDetector",
     "SpeechDetectorOptions",

@@ -1,0 +1,133 @@
+"""Long audio decoded phrase by phrase, against per-utterance decoding.
+
+Builds an N-minute file from dev utterances with pauses of 0.3-3 s (see
+phrase_audio.py for the truth), decodes it with ``Recognizer.recognize``
+(the long-audio path: PCM WAV read in blocks, phrase by phrase) and prints:
+
+* peak RSS of decoding it, against a 1-minute file (each in a fresh process);
+* RTF against decoding the same utterances one by one (same process);
+* WER against per-utterance decoding (hypothesis words go to the utterance
+  whose audio holds their middle);
+* segmentation precision / recall of phrase boundaries at 0.2 s tolerance,
+  two ways: both speech edges of the pause (a phrase's speech end and the
+  next one's speech start: the phrase edges less the segmenter's 0.25 s
+  padding) within 0.2 s of the true ones, and the cut point (middle of the
+  pause) within 0.2 s of the true pause's middle. True edges: forced
+  alignment (see phrase_audio.py).
+
+    python benchmarks/bench_phrases.py --minutes 60
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dev_set import word_errors  # noqa: E402
+from phrase_audio import boundary_scores, build, true_boundaries, words_by_piece  # noqa: E402
+
+PAD = 0.25
+TOLERANCE = 0.2
+
+
+def _seg_report(result, pieces, silence: float) -> None:
+    bounds = [(a.end - PAD, b.start + PAD) for a, b in zip(result.phrases, result.phrases[1:])]
+    truth = true_boundaries(pieces, silence)
+    for name, mid in (("speech edges", False), ("cut points (pause middles)", True)):
+        precision, recall = boundary_scores(bounds, truth, TOLERANCE, midpoints=mid)
+        print(f"segmentation, {name} at {TOLERANCE} s: precision {100 * precision:.1f} %, "
+              f"recall {100 * recall:.1f} % ({len(result.phrases)} phrases, {len(truth) + 1} true)")
+
+
+def _rss_child(path: str) -> None:
+    import asr_engine as ae
+
+    rec = ae.Recognizer()
+    t = time.perf_counter()
+    r = rec.recognize(path, phrase_decoding=True)
+    print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "seconds": time.perf_counter() - t, "phrases": len(r.phrases)}))
+
+
+def _child(path: str) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1] / "src")
+    out = subprocess.run([sys.executable, __file__, "--rss-child", path], capture_output=True, text=True, env=env,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--minutes", type=float, default=60.0, help="length of the long file (default 60)")
+    ap.add_argument("--silence", type=float, default=0.8, help="end_of_phrase_silence_time (default 0.8)")
+    ap.add_argument("--no-rss", action="store_true", help="skip the peak-RSS children")
+    ap.add_argument("--segmentation-only", action="store_true", help="only the segmentation scores")
+    ap.add_argument("--truth", choices=("align", "pipeline", "batch"), default="align",
+                    help="features the true speech edges are detected on (see phrase_audio.py)")
+    ap.add_argument("--rss-child", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.rss_child:
+        _rss_child(args.rss_child)
+        return
+    import asr_engine as ae
+    import phrase_audio
+
+    phrase_audio.TRUTH["mode"] = args.truth
+    rec = ae.Recognizer()
+    tmp = tempfile.mkdtemp(prefix="bench-phrases-")
+    long_path, short_path = os.path.join(tmp, "long.wav"), os.path.join(tmp, "one.wav")
+    pieces = build(rec, args.minutes, long_path)
+    build(rec, 1.0, short_path)
+    duration = pieces[-1].end
+    print(f"file: {args.minutes:g} min requested, {len(pieces)} utterances, {duration / 60:.1f} min")
+
+    if args.segmentation_only:
+        result = rec.recognize(long_path, phrase_decoding=True)
+        _seg_report(result, pieces, args.silence)
+        return
+    # Per-utterance decoding (the reference), then the long file, same process.
+    t = time.perf_counter()
+    from asr_engine.audio.input import read_audio
+    from dev_set import DEV
+    seen: dict[str, str] = {}
+    utt_audio = 0.0
+    for p in pieces:
+        if p.id in seen:
+            continue
+        x = read_audio(str(DEV / f"{p.id}.wav"), target_rate=16000)
+        seen[p.id] = rec.recognize(x.samples, sample_rate=16000).transcript
+        utt_audio += x.duration
+    per_utt_time = time.perf_counter() - t
+    t = time.perf_counter()
+    result = rec.recognize(long_path, phrase_decoding=True)
+    long_time = time.perf_counter() - t
+    rtf_utt, rtf_long = per_utt_time / utt_audio, long_time / duration
+
+    errs_u = errs_l = words = 0
+    hyp = words_by_piece(result.words, pieces)
+    for i, p in enumerate(pieces):
+        e, n = word_errors(p.reference, seen[p.id])
+        errs_u += e
+        words += n
+        errs_l += word_errors(p.reference, " ".join(hyp.get(i, [])))[0]
+    print(f"RTF: per-utterance {rtf_utt:.3f}, long file {rtf_long:.3f} (ratio {rtf_long / rtf_utt:.3f})")
+    print(f"WER: per-utterance {100 * errs_u / words:.2f} %, long file {100 * errs_l / words:.2f} % "
+          f"({words} words)")
+    _seg_report(result, pieces, args.silence)
+    if not args.no_rss:
+        one, big = _child(short_path), _child(long_path)
+        print(f"peak RSS: 1-minute file {one['rss_mb']:.0f} MB, {duration / 60:.0f}-minute file "
+              f"{big['rss_mb']:.0f} MB (ratio {big['rss_mb'] / one['rss_mb']:.3f})")
+    print(f"load: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,388 @@
+"""Phrase-by-phrase decoding: audio in, one final :class:`Phrase` per pause.
+
+The pipeline behind :class:`~asr_engine.Stream` and the long-audio path of
+:meth:`~asr_engine.Recognizer.recognize`:
+
+samples → features (without CMN; each decoding unit is normalised by
+:class:`~asr_engine.phrases.phrase_cmn.PhraseCmn`: its own mean so far,
+blended with a prior that starts as the model's ``cmninit`` and then
+carries the previous units' mean) → speech detector → :class:`Segmenter`
+→ one :class:`PhraseDecoder` per phrase (its own native decoder, started at
+the phrase's first frame and finished at its last), whose final result is
+built as soon as the segmenter closes the phrase.
+
+Memory is bounded by the longest phrase (at most 2 minutes): features wait
+in a buffer only until the segmenter has placed them (and, for the open
+unit, until it closes), and a closed phrase
+keeps only its words. Every call does work proportional to the audio it
+brings, never to the audio so far (an interim hypothesis is a backtrace of
+the open phrase only).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Optional
+
+import numpy as np
+
+from . import _core
+from .frontend import FeatureOptions, FeatureStream
+from .phrases import SpeechDetector, SpeechDetectorOptions
+from .phrases.phrase_cmn import PhraseCmn
+from .phrases.segmenter import PhraseSpan, Segmenter, SegmenterOptions
+from .phrases.sentence_ends import split_at_sentence_ends
+from .results import Alternative, KeywordMatch, Phrase, Result, WordAlternatives, WordResult
+from .search import SearchOptions
+from .spotting import SpottingRequest
+
+if TYPE_CHECKING:
+    from .recognizer import Recognizer
+
+__all__ = ["DECODE_SPLIT_SILENCE", "PhraseSettings", "PhraseDecoder", "PhrasePipeline", "loop_margin", "join_phrases",
+           "merge_units"]
+
+
+@dataclass(frozen=True)
+class PhraseSettings:
+    """What one phrase-wise recognition decodes with (all checked by the caller).
+
+    Attributes:
+        segmenter: endpointing settings.
+        detector: speech detector settings.
+        max_alternatives: n-best per phrase.
+        grammar: the grammar's native search network, or None.
+        rejection_threshold: with a grammar, as in ``recognize``.
+        spotting: keywords / word alternatives of each final phrase.
+        split_at_sentence_ends: also cut at LM sentence ends (``full_stop``).
+        score_against_phone_loop: set each phrase's ``rejection_margin``.
+        acoustic: an adapted native acoustic model to score with, or None.
+        live: decode each unit as its frames arrive, normalised by
+            :class:`PhraseCmn` (a stream's way, interim results possible);
+            False: decode each unit when it closes, with its own mean (batch
+            CMN of the unit, as a recording decoded on its own): the
+            one-shot long-audio path, which can wait for the unit's end.
+    """
+
+    segmenter: SegmenterOptions = SegmenterOptions()
+    detector: SpeechDetectorOptions = SpeechDetectorOptions()
+    max_alternatives: int = 1
+    grammar: Any = None
+    rejection_threshold: Optional[float] = None
+    spotting: Optional[SpottingRequest] = None
+    split_at_sentence_ends: bool = False
+    score_against_phone_loop: bool = False
+    acoustic: Any = None
+    live: bool = True
+
+
+def loop_margin(recognizer: "Recognizer", decoder: Any, feats: np.ndarray, opts: SearchOptions) -> Optional[float]:
+    """Best path minus the phone loop, acoustic nats per frame, over the
+    span of the recognized words (silence around them fits both alike)."""
+    segments, _ = decoder.best_path(True)
+    spoken = [s for s in segments if not s[5]]
+    if not spoken:
+        return None
+    a, b = int(spoken[0][1]), int(spoken[-1][2]) + 1
+    path = sum(float(s[3]) for s in segments if s[1] >= a and s[2] < b)
+    loop = recognizer._phone_loop.acoustic_score(feats[a:b], opts)
+    return round((path - loop) / max(1, b - a), 4)
+
+
+def _shift_words(words: list[WordResult], dt: float) -> list[WordResult]:
+    return [replace(w, start=round(w.start + dt, 3), end=round(w.end + dt, 3)) for w in words]
+
+
+def _shifted(result: Result, dt: float) -> Result:
+    """``result`` with every time moved by ``dt`` seconds."""
+    if dt == 0.0:
+        return result
+    result.words = _shift_words(result.words, dt)
+    result.alternatives = [replace(a, words=_shift_words(a.words, dt)) for a in result.alternatives]
+    result.keywords = {k: [KeywordMatch(m.text, round(m.start + dt, 3), round(m.end + dt, 3), m.confidence)
+                           for m in ms] for k, ms in result.keywords.items()}
+    result.word_alternatives = [WordAlternatives(round(b.start + dt, 3), round(b.end + dt, 3), b.alternatives)
+                                for b in result.word_alternatives]
+    return result
+
+
+class PhraseDecoder:
+    """Decodes one phrase: frames in as they are placed, a final Phrase out.
+
+    Its feature frames are kept (at most one phrase: the 2-minute cap) for
+    the grammar check and the phone-loop margin, which score them again.
+    """
+
+    def __init__(self, recognizer: "Recognizer", options: SearchOptions, settings: PhraseSettings,
+                 start_frame: int) -> None:
+        self._rec = recognizer
+        self._opts = options
+        self._settings = settings
+        self.start_frame = start_frame
+        self.frames = 0
+        self._keep = settings.grammar is not None or settings.score_against_phone_loop
+        self._feats: list[np.ndarray] = []
+        self._decoder = _core.Decoder(settings.grammar or recognizer._native, options.to_native(),
+                                      settings.acoustic)
+        self._decoder.start()
+
+    def feed(self, frames: np.ndarray) -> None:
+        if len(frames) == 0:
+            return
+        self._decoder.process(frames)
+        self.frames += len(frames)
+        if self._keep:
+            self._feats.append(np.array(frames, copy=True))
+
+    def interim(self, duration: float) -> Result:
+        """The open phrase's current hypothesis (times from the start of the audio)."""
+        r = self._rec._result(self._decoder, duration, False, self._opts)
+        return _shifted(r, self.start_frame / self._rec.frame_rate)
+
+    def finish(self, span: PhraseSpan, samples_per_frame: float) -> Phrase:
+        """The final phrase (the decoder has been fed frames ``span.start`` to ``span.end``)."""
+        rec, s = self._rec, self._settings
+        step = 1.0 / rec.frame_rate
+        duration = self.frames * step
+        feats = np.vstack(self._feats) if self._feats else np.zeros((0, 1), np.float32)
+        self._feats = []
+        if self.frames == 0:
+            result = Result("", 0.0, [], [], 0.0, True)
+        elif s.grammar is not None:
+            result = rec._grammar_result(self._decoder, feats, duration, self._opts, s.max_alternatives,
+                                         s.rejection_threshold, s.spotting)
+        else:
+            result = rec._result(self._decoder, duration, True, self._opts, s.max_alternatives,
+                                 spotting=s.spotting)
+            if s.score_against_phone_loop:
+                result.rejection_margin = loop_margin(rec, self._decoder, feats, self._opts)
+        self._decoder = None  # the lattice and search state go now
+        result = _shifted(result, self.start_frame * step)
+        return Phrase(round(span.start * step, 3), round(span.end * step, 3), result.transcript,
+                      float(result.confidence or 0.0), result.words, result.alternatives, span.reason,
+                      int(round(span.start * samples_per_frame)), int(round(span.end * samples_per_frame)),
+                      result.rejected, result.rejection_margin, result.keywords, result.word_alternatives)
+
+
+#: Non-speech (seconds) at which decoding restarts inside a phrase.
+DECODE_SPLIT_SILENCE = 0.4
+
+
+def merge_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float, frame_rate: float) -> Phrase:
+    """One reported phrase from the decoding units inside it."""
+    step = 1.0 / frame_rate
+    words = [w for u in units for w in u.words]
+    conf = [w.confidence for w in words if w.confidence is not None]
+    keywords: dict[str, list[KeywordMatch]] = {}
+    for u in units:
+        for k, ms in u.keywords.items():
+            keywords.setdefault(k, []).extend(ms)
+    margins = [(u.rejection_margin, u.end - u.start) for u in units if u.rejection_margin is not None]
+    margin = None
+    if margins:
+        total = sum(w for _m, w in margins)
+        margin = round(sum(m * w for m, w in margins) / total, 4) if total > 0 else margins[0][0]
+    alternatives = list(units[0].alternatives) if len(units) == 1 else []
+    return Phrase(round(span.start * step, 3), round(span.end * step, 3), " ".join(w.word for w in words),
+                  round(float(np.mean(conf)), 4) if conf else 0.0, words, alternatives, span.reason,
+                  int(round(span.start * samples_per_frame)), int(round(span.end * samples_per_frame)),
+                  bool(units) and all(u.rejected for u in units), margin, keywords,
+                  [b for u in units for b in u.word_alternatives])
+
+
+class PhrasePipeline:
+    """Samples in, final phrases out as soon as each one ends.
+
+    Two endpointers watch the same speech decisions: one reports phrases
+    (pauses of ``end_of_phrase_silence_time``), the other cuts decoding
+    units at shorter pauses (:data:`DECODE_SPLIT_SILENCE`), so that each
+    spoken sentence starts a fresh LM sentence (``<s>``) as it would when
+    decoded on its own; a reported phrase is the units inside it.
+
+    Args:
+        recognizer: the recognizer whose models are used (never changed).
+        options: search options.
+        settings: see :class:`PhraseSettings`.
+    """
+
+    def __init__(self, recognizer: "Recognizer", options: SearchOptions, settings: PhraseSettings) -> None:
+        self._rec = recognizer
+        self._opts = options
+        self.settings = settings
+        # Features without CMN: each unit's decoder gets them normalised by
+        # PhraseCmn; the speech detector gets them less the fixed prior mean
+        # (a moving mean steps c0, and each step looks to the detector's
+        # noise-floor tracking like an onset: with live CMN quiet noise was
+        # taken for speech after ~3 s). Against batch CMN the detector's
+        # decisions agree on 97 % of dev frames.
+        raw = FeatureOptions(recognizer.feature_options.feature_type, "none",
+                             recognizer.feature_options.cmn_init, False)
+        self._features = FeatureStream(recognizer.frontend_options, raw)
+        cepstra = int(recognizer.frontend_options.num_cepstra)
+        prior = np.zeros(self._features.dim, np.float32)
+        init = list(recognizer.feature_options.cmn_init)[:cepstra]
+        prior[:len(init)] = init
+        self._prior = prior
+        self._cmn = PhraseCmn(cepstra, init)
+        self._detector = SpeechDetector(recognizer.acoustic_model, settings.detector)
+        self.segmenter = Segmenter(settings.segmenter)
+        seg = settings.segmenter
+        split = seg.end_of_phrase_silence_time if settings.grammar is not None \
+            else min(DECODE_SPLIT_SILENCE, seg.end_of_phrase_silence_time)
+        self._units = Segmenter(SegmenterOptions(split, seg.max_phrase_time, min(seg.padding, split / 2),
+                                                 seg.frame_rate))
+        self._samples_per_frame = recognizer.sample_rate / recognizer.frame_rate
+        # Feature frames [buffer_start, buffer_start + len) not yet given to a unit or dropped.
+        self._buffer = np.zeros((0, self._features.dim), np.float32)
+        self._buffer_start = 0
+        self._unit: Optional[PhraseDecoder] = None
+        self._done: list[Phrase] = []  # closed units of the open phrase
+        self._fed = 0  # frames of the open unit given to its decoder (absolute index)
+        self.samples = 0
+
+    @property
+    def frames_decided(self) -> int:
+        """Frames the speech detector has decided (the segmenter has placed)."""
+        return self.segmenter.frames
+
+    @property
+    def last_speech_frame(self) -> int:
+        return self.segmenter.last_speech
+
+    @property
+    def in_phrase(self) -> bool:
+        return self.segmenter.open_start is not None
+
+    def accept(self, samples: np.ndarray) -> list[Phrase]:
+        """Feeds samples (float32 at the recognizer's rate); returns the phrases they closed."""
+        if samples.size == 0:
+            return []
+        self.samples += samples.size
+        return self._frames(self._features.accept(samples), final=False)
+
+    def finish(self) -> list[Phrase]:
+        """Flushes the audio still held and closes the last phrase."""
+        return self._frames(self._features.finish(), final=True)
+
+    def interim(self, duration: float) -> Optional[Result]:
+        """The open phrase's hypothesis so far, or None between phrases."""
+        if self.segmenter.open_start is None:
+            return None
+        words = [w for u in self._done for w in u.words]
+        if self._unit is not None:
+            words += self._unit.interim(duration).words
+        words = [replace(w, confidence=None) for w in words]
+        return Result(" ".join(w.word for w in words), None, words, [], round(duration, 3), False)
+
+    def _frames(self, feats: np.ndarray, final: bool) -> list[Phrase]:
+        if len(feats):
+            self._buffer = np.concatenate([self._buffer, feats]) if len(self._buffer) else np.array(feats)
+        speech = self._detector.accept(feats - self._prior).speech if len(feats) else np.zeros(0, bool)
+        if final:
+            speech = np.concatenate([np.asarray(speech, bool), self._detector.finish().speech])
+        out: list[Phrase] = []
+        # Decision by decision, so several phrases closing in one call each
+        # take their own frames (the buffer holds every frame not yet placed).
+        for s in speech:
+            units = self._units.accept((s,))
+            spans = self.segmenter.accept((s,))
+            if spans:
+                units += self._units.cut(spans[0].reason)
+            for u in units:
+                self._close_unit(u)
+            for span in spans:
+                out.extend(self._close_phrase(span))
+        if final:
+            for u in self._units.finish():
+                self._close_unit(u)
+            for span in self.segmenter.finish():
+                out.extend(self._close_phrase(span))
+        if self._units.open_start is not None:
+            self._open(self._units.open_start)
+            self._feed_to(self._units.committed)
+        self._trim()
+        return out
+
+    def _open(self, start: int) -> None:
+        if self._unit is None or self._unit.start_frame != start:
+            self._unit = PhraseDecoder(self._rec, self._opts, self.settings, start)
+            self._fed = start
+            self._cmn.start_unit()
+
+    def _feed_to(self, end: int, closing: bool = False) -> None:
+        if not self.settings.live:
+            if closing and self._unit is not None and end > self._fed:
+                s = self._unit.start_frame
+                frames = np.array(self._buffer[s - self._buffer_start:end - self._buffer_start], np.float32)
+                statics = frames[:, :self._cmn.n].astype(np.float64)
+                ok = statics[:, 0] >= 0
+                mean = statics[ok].mean(axis=0) if ok.any() else statics.mean(axis=0)
+                frames[:, :self._cmn.n] -= mean.astype(np.float32)
+                self._unit.feed(frames)
+                self._fed = end
+            return
+        if end > self._fed and self._unit is not None:
+            s = self._unit.start_frame
+            unit = self._buffer[s - self._buffer_start:]
+            self._unit.feed(self._cmn.normalise(unit, self._fed - s, end - s))
+            self._fed = end
+
+    def _close_unit(self, span: PhraseSpan) -> None:
+        self._open(span.start)
+        self._feed_to(span.end, closing=True)
+        assert self._unit is not None
+        self._done.append(self._unit.finish(span, self._samples_per_frame))
+        self._unit = None
+        self._cmn.end_unit()
+
+    def _close_phrase(self, span: PhraseSpan) -> list[Phrase]:
+        units, self._done = self._done, []
+        phrase = merge_units(units, span, self._samples_per_frame, self._rec.frame_rate)
+        return self.split([phrase])
+
+    def _trim(self) -> None:
+        """Drops the frames no unit can take any more (keeping the lead-in
+        padding a unit starting at the next speech frame may reach back to)."""
+        seg = self._units
+        keep_from = self._unit.start_frame if self._unit is not None else seg.frames - seg._lead
+        keep_from = max(self._buffer_start, keep_from)
+        drop = keep_from - self._buffer_start
+        if drop > 0:
+            self._buffer = self._buffer[drop:]
+            self._buffer_start = keep_from
+            if len(self._buffer) < 1024:  # don't let a slice pin a large old array
+                self._buffer = np.array(self._buffer)
+
+    def split(self, phrases: Iterable[Phrase]) -> list[Phrase]:
+        """Phrases cut at their sentence ends when the settings ask."""
+        if not self.settings.split_at_sentence_ends or self.settings.grammar is not None:
+            return list(phrases)
+        out: list[Phrase] = []
+        for p in phrases:
+            out.extend(split_at_sentence_ends(p, self._rec.language_model))
+        return out
+
+
+def join_phrases(phrases: list[Phrase], duration: float, final: bool = True) -> Result:
+    """The whole audio's result: the phrases' words and transcripts joined."""
+    words = [w for p in phrases for w in p.words]
+    conf = [w.confidence for w in words if w.confidence is not None]
+    keywords: dict[str, list[KeywordMatch]] = {}
+    for p in phrases:
+        for k, ms in p.keywords.items():
+            keywords.setdefault(k, []).extend(ms)
+    margins = [(p.rejection_margin, p.end - p.start) for p in phrases if p.rejection_margin is not None]
+    margin = None
+    if margins:
+        total = sum(w for _m, w in margins)
+        margin = round(sum(m * w for m, w in margins) / total, 4) if total > 0 else margins[0][0]
+    alternatives: list[Alternative] = list(phrases[0].alternatives) if len(phrases) == 1 else []
+    result = Result(" ".join(p.transcript for p in phrases if p.transcript),
+                    round(float(np.mean(conf)), 4) if conf else 0.0, words, alternatives, round(duration, 3), final,
+                    rejected=bool(phrases) and all(p.rejected for p in phrases), rejection_margin=margin,
+                    keywords=keywords, word_alternatives=[b for p in phrases for b in p.word_alternatives],
+                    phrases=list(phrases))
+    if not math.isfinite(result.confidence or 0.0):
+        result.confidence = 0.0
+    return result

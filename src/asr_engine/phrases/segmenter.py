@@ -1,0 +1,164 @@
+"""Endpointing: cutting a stream of speech / non-speech frame decisions into phrases.
+
+A phrase starts at the first speech frame (less :attr:`SegmenterOptions.padding`
+of the silence before it) and ends once non-speech has lasted
+``end_of_phrase_silence_time`` after its last speech frame; it keeps
+``padding`` of that silence, so the decoder sees a little silence context on
+each side, as in a recorded utterance. Continuous speech is cut at
+``max_phrase_time`` (the services' 2-minute ``reset``). Pauses shorter than
+``end_of_phrase_silence_time`` stay inside the phrase.
+
+The segmenter is pure bookkeeping over frame indices (no audio, no model):
+it streams, its state is a few integers, and a phrase boundary is known as
+soon as the deciding frame arrives.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from ..errors import InvalidArgumentError
+
+__all__ = ["SegmenterOptions", "Segmenter", "PhraseSpan", "check_silence_time", "segment", "DEFAULT_END_OF_PHRASE_SILENCE",
+           "MAX_PHRASE_TIME", "END_OF_UTTERANCE_REASONS"]
+
+#: The services' default ``end_of_phrase_silence_time`` (seconds).
+DEFAULT_END_OF_PHRASE_SILENCE = 0.8
+#: Continuous speech is cut after this many seconds (``end_of_utterance`` ``reset``).
+MAX_PHRASE_TIME = 120.0
+#: Why a phrase ended, as the services name it.
+END_OF_UTTERANCE_REASONS = ("full_stop", "silence", "end_of_data", "reset")
+
+
+def check_silence_time(value: object, name: str = "end_of_phrase_silence_time") -> float:
+    """``value`` as seconds in [0, 120] (0 means the default, 0.8, as in the
+    services), or a 400 naming the parameter."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidArgumentError(f"{name} must be a number of seconds between 0.0 and 120.0, "
+                                   f"not {type(value).__name__}")
+    v = float(value)
+    if not math.isfinite(v) or not 0.0 <= v <= 120.0:
+        raise InvalidArgumentError(f"{name} must be between 0.0 and 120.0 seconds, not {value!r}")
+    return DEFAULT_END_OF_PHRASE_SILENCE if v == 0.0 else v
+
+
+@dataclass(frozen=True)
+class SegmenterOptions:
+    """Endpointing settings.
+
+    Attributes:
+        end_of_phrase_silence_time: seconds of non-speech that end a phrase
+            (0.0-120.0; 0 = the default 0.8, as the services take it).
+        max_phrase_time: seconds of continuous phrase after which it is cut
+            (``end_of_utterance`` ``reset``).
+        padding: seconds of silence kept on each side of the speech (at most
+            the silence there is; the trailing pad at most
+            ``end_of_phrase_silence_time``).
+        frame_rate: decision frames per second.
+    """
+
+    end_of_phrase_silence_time: float = DEFAULT_END_OF_PHRASE_SILENCE
+    max_phrase_time: float = MAX_PHRASE_TIME
+    padding: float = 0.25
+    frame_rate: float = 100.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "end_of_phrase_silence_time", check_silence_time(self.end_of_phrase_silence_time))
+        for name, low in (("max_phrase_time", 0.05), ("padding", 0.0), ("frame_rate", 1.0)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < low:
+                raise InvalidArgumentError(f"{name} must be a finite number >= {low}, not {v!r}")
+
+    def frames(self, seconds: float) -> int:
+        return max(1, int(round(seconds * self.frame_rate)))
+
+
+@dataclass(frozen=True)
+class PhraseSpan:
+    """Frames ``[start, end)`` of one phrase and why it ended."""
+
+    start: int
+    end: int
+    reason: str
+
+
+class Segmenter:
+    """Streaming endpointer: feed frame decisions in order, get closed phrases.
+
+    :attr:`open_start` is the first frame of the phrase in progress (None
+    between phrases) and :attr:`committed` the end of the frames that belong
+    to it whatever comes next, so a decoder can be fed while the phrase lasts.
+    """
+
+    def __init__(self, options: Optional[SegmenterOptions] = None) -> None:
+        if options is not None and not isinstance(options, SegmenterOptions):
+            raise InvalidArgumentError(f"options must be SegmenterOptions, not {type(options).__name__}")
+        self.options = options or SegmenterOptions()
+        o = self.options
+        self._silence = o.frames(o.end_of_phrase_silence_time)
+        self._pad = min(int(round(o.padding * o.frame_rate)), self._silence)
+        self._lead = int(round(o.padding * o.frame_rate))
+        self._cap = o.frames(o.max_phrase_time)
+        self.frames = 0  # decisions consumed
+        self.open_start: Optional[int] = None
+        self._last_speech = -1
+        self._prev_end = 0
+        self.speech_frames = 0  # total speech frames seen
+
+    @property
+    def committed(self) -> int:
+        """End (exclusive) of the frames surely inside the open phrase."""
+        if self.open_start is None:
+            return self.frames
+        return min(self.frames, self._last_speech + 1 + self._pad)
+
+    @property
+    def last_speech(self) -> int:
+        """Index of the last speech frame seen (-1 before any)."""
+        return self._last_speech
+
+    def accept(self, speech: Iterable[bool]) -> list[PhraseSpan]:
+        """Feeds the next decisions; returns the phrases they closed."""
+        closed = []
+        for s in speech:
+            t = self.frames
+            self.frames += 1
+            if s:
+                self.speech_frames += 1
+                if self.open_start is None:
+                    self.open_start = max(self._prev_end, t - self._lead)
+                self._last_speech = t
+            elif self.open_start is not None and t - self._last_speech >= self._silence:
+                closed.append(self._close(self._last_speech + 1 + self._pad, "silence"))
+                continue
+            if self.open_start is not None and self.frames - self.open_start >= self._cap:
+                closed.append(self._close(self.frames, "reset"))
+        return closed
+
+    def cut(self, reason: str = "reset") -> list[PhraseSpan]:
+        """Closes the open phrase at the frames seen so far (another
+        segmenter's cap, kept in step)."""
+        if self.open_start is None or self.frames <= self.open_start:
+            return []
+        return [self._close(self.frames, reason)]
+
+    def finish(self) -> list[PhraseSpan]:
+        """Closes the open phrase at the end of the data (with its trailing pad
+        of what silence there is)."""
+        if self.open_start is None:
+            return []
+        return [self._close(min(self.frames, self._last_speech + 1 + self._lead), "end_of_data")]
+
+    def _close(self, end: int, reason: str) -> PhraseSpan:
+        assert self.open_start is not None
+        span = PhraseSpan(self.open_start, end, reason)
+        self._prev_end = end
+        self.open_start = None
+        return span
+
+
+def segment(speech: Iterable[bool], options: Optional[SegmenterOptions] = None) -> list[PhraseSpan]:
+    """All phrases of a whole utterance's decisions."""
+    seg = Segmenter(options)
+    return seg.accept(speech) + seg.finish()

@@ -1,0 +1,209 @@
+"""Phrases: the endpointer on constructed decisions, phrase-wise decoding on
+constructed audio (dev utterances joined by pauses), streams against the
+phrase-wise one-shot, timeouts and bad parameters."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import asr_engine as ae
+from asr_engine.audio.input import read_audio
+from asr_engine.phrases import Segmenter, SegmenterOptions, segment
+from asr_engine.phrases.sentence_ends import sentence_breaks
+from asr_engine.results import WordResult
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
+IDS = ["ieee_s01_02", "ieee_s01_03", "ieee_s01_04"]
+
+
+@pytest.fixture(scope="module")
+def rec():
+    return ae.Recognizer()
+
+
+def _quiet(seconds: float, seed: int, level: float = 3e-4) -> np.ndarray:
+    return (np.random.default_rng(seed).standard_normal(int(16000 * seconds)) * level).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def utterances():
+    paths = sorted(DEV.glob("ieee_*.wav"))[:3]
+    assert len(paths) == 3
+    return [read_audio(str(p), target_rate=16000).samples for p in paths]
+
+
+@pytest.fixture(scope="module")
+def joined(utterances):
+    """Three utterances with 1.5 s pauses between them."""
+    parts = []
+    for k, u in enumerate(utterances):
+        parts += [u, _quiet(1.5, k)]
+    return np.concatenate(parts)
+
+
+# -- the endpointer -----------------------------------------------------------------
+
+
+def _decisions(*runs: tuple[bool, int]) -> list[bool]:
+    return [s for s, n in runs for _ in range(n)]
+
+
+def test_segmenter_cuts_at_pauses_with_padding():
+    d = _decisions((False, 50), (True, 100), (False, 100), (True, 50), (False, 30))
+    spans = segment(d)  # 0.8 s pause, 0.25 s padding
+    assert [(s.start, s.end, s.reason) for s in spans] == [(25, 175, "silence"), (225, 325, "end_of_data")]
+
+
+def test_segmenter_keeps_short_pauses_and_caps_long_speech():
+    d = _decisions((True, 100), (False, 60), (True, 100))
+    assert [(s.start, s.end) for s in segment(d)] == [(0, 260)]  # 0.6 s < 0.8 s: one phrase
+    spans = segment([True] * 13000, SegmenterOptions(max_phrase_time=120.0))
+    assert [(s.start, s.end, s.reason) for s in spans] == [(0, 12000, "reset"), (12000, 13000, "end_of_data")]
+    # 0 means the default (0.8 s), as in the services.
+    assert SegmenterOptions(0.0).end_of_phrase_silence_time == 0.8
+
+
+def test_segmenter_streams_like_whole():
+    rng = np.random.default_rng(3)
+    d = list(rng.random(3000) < 0.3)
+    d = [bool(x) for x in np.repeat(d[:300], 10)]
+    whole = segment(d, SegmenterOptions(0.3))
+    seg = Segmenter(SegmenterOptions(0.3))
+    got, i = [], 0
+    while i < len(d):
+        n = int(rng.integers(1, 50))
+        got += seg.accept(d[i:i + n])
+        assert seg.committed <= seg.frames
+        i += n
+    assert got + seg.finish() == whole and len(whole) > 5
+    for a, b in zip(whole, whole[1:]):
+        assert a.end <= b.start
+
+
+@pytest.mark.parametrize("value", [-0.1, 120.5, float("nan"), "1", True, None])
+def test_bad_silence_time(value):
+    with pytest.raises(ae.InvalidArgumentError, match="end_of_phrase_silence_time"):
+        SegmenterOptions(value)
+
+
+def test_bad_parameters_are_400(rec, joined):
+    bad = [{"end_of_phrase_silence_time": 121}, {"end_of_phrase_silence_time": -1},
+           {"speech_detector_sensitivity": 1.5}, {"background_audio_suppression": -0.1},
+           {"split_transcript_at_phrase_end": "yes"}, {"phrase_decoding": 1}, {"progress": 3}]
+    for kwargs in bad:
+        with pytest.raises(ae.InvalidArgumentError) as e:
+            rec.recognize(joined[:16000], sample_rate=16000, **kwargs)
+        assert e.value.code == 400
+    for kwargs in [*bad[:5], {"inactivity_timeout": 0}, {"inactivity_timeout": -2}, {"inactivity_timeout": 1.5},
+                   {"initial_silence_timeout": 0}, {"max_alternatives": 0}, {"grammar": 5}]:
+        with pytest.raises(ae.InvalidArgumentError) as e:
+            rec.stream(**kwargs)
+        assert e.value.code == 400
+
+
+# -- phrase-wise decoding -----------------------------------------------------------
+
+
+def test_recognize_lists_phrases_and_stream_equals_phrase_wise(rec, joined):
+    whole = rec.recognize(joined, sample_rate=16000)
+    assert len(whole.phrases) == 3
+    assert " ".join(p.transcript for p in whole.phrases) == whole.transcript
+    phrase_wise = rec.recognize(joined, sample_rate=16000, phrase_decoding="live", max_alternatives=3)
+    assert len(phrase_wise.phrases) == 3
+    assert [w.word for w in phrase_wise.words] == [w.word for p in phrase_wise.phrases for w in p.words]
+    for p, q in zip(phrase_wise.phrases, phrase_wise.phrases[1:]):
+        assert p.end <= q.start and p.end_of_utterance == "silence"
+        assert p.start_sample == round(p.start * 16000) and p.end_sample == round(p.end * 16000)
+    for p in phrase_wise.phrases:
+        assert all(p.start <= w.start <= w.end <= p.end + 0.011 for w in p.words)
+        assert 0.0 < p.confidence <= 1.0 and p.alternatives and p.alternatives[0].transcript == p.transcript
+
+    stream = rec.stream(max_alternatives=3)
+    finals, interims = [], 0
+    for i in range(0, joined.size, 1600):
+        r = stream.accept(joined[i:i + 1600])
+        assert r.final is False
+        interims += bool(r.transcript)
+        finals += r.phrases
+    last = stream.finish()
+    assert finals == stream.phrases[:len(finals)] and len(finals) >= 2  # finals before finish()
+    assert last.phrases == phrase_wise.phrases
+    assert last.transcript == phrase_wise.transcript and interims > 10
+
+
+def test_one_shot_phrases_use_each_units_own_mean(rec, joined, utterances):
+    # phrase_decoding=True decodes each unit when it closes with batch CMN
+    # of the unit: a lone utterance gives exactly the whole-file decoding.
+    alone = rec.recognize(utterances[0], sample_rate=16000)
+    assert rec.recognize(utterances[0], sample_rate=16000, phrase_decoding=True).transcript == alone.transcript
+    wise = rec.recognize(joined, sample_rate=16000, phrase_decoding=True)
+    assert len(wise.phrases) == 3 and wise.phrases[0].transcript == alone.transcript
+
+
+def test_stream_memory_is_bounded(rec, utterances):
+    stream = rec.stream()
+    peak = 0
+    for k in range(4):
+        audio = np.concatenate([utterances[k % 3], _quiet(1.2, k)])
+        for i in range(0, audio.size, 1600):
+            stream.accept(audio[i:i + 1600])
+            peak = max(peak, len(stream._pipeline._buffer))
+    # Frames waiting: the open unit's, the detector's look-ahead and the
+    # padding; never the stream's (four utterances here).
+    assert peak < max(u.size for u in utterances) / 160 + 200
+    assert not hasattr(stream, "_chunks")
+    assert len(stream.finish().phrases) == 4
+
+
+def test_split_transcript_at_sentence_ends(rec):
+    words = "help the woman get back to her feet the girl at the booth sold fifty bonds".split()
+    ws, t = [], 0.0
+    for k, w in enumerate(words):
+        t += 0.5 if k == 8 else 0.02
+        ws.append(WordResult(w, t, t + 0.3, 0.9))
+        t += 0.3
+    assert sentence_breaks(ws, rec.language_model) == [8]
+    assert sentence_breaks([WordResult(w.word, w.start - (0.48 if k >= 8 else 0), w.end - (0.48 if k >= 8 else 0),
+                                       0.9) for k, w in enumerate(ws)], rec.language_model) == []
+
+
+# -- timeouts -----------------------------------------------------------------------
+
+
+def _feed(stream, audio):
+    for i in range(0, audio.size, 1600):
+        stream.accept(audio[i:i + 1600])
+
+
+def test_inactivity_timeout(rec, utterances):
+    stream = rec.stream()
+    with pytest.raises(ae.SpeechTimeoutError) as e:
+        _feed(stream, _quiet(31, 1))
+    assert e.value.message == "No speech detected for 30s" and e.value.code == 400
+    assert 29.9 <= stream.duration <= 30.5
+    with pytest.raises(ae.InvalidArgumentError):
+        stream.accept(_quiet(0.1, 2))
+    never = rec.stream(inactivity_timeout=-1)
+    _feed(never, _quiet(40, 3))
+    assert never.finish().transcript == ""
+    # Speech resets the clock.
+    reset = rec.stream(inactivity_timeout=5)
+    _feed(reset, np.concatenate([_quiet(4, 4), utterances[0], _quiet(4, 5)]))
+    assert reset.finish().transcript
+    with pytest.raises(ae.SpeechTimeoutError, match="No speech detected for 5s"):
+        _feed(rec.stream(inactivity_timeout=5), _quiet(6, 6))
+
+
+def test_initial_silence_and_babble_timeouts(rec, utterances):
+    with pytest.raises(ae.SpeechTimeoutError) as e:
+        _feed(rec.stream(initial_silence_timeout=2), _quiet(3, 7))
+    assert e.value.status == "InitialSilenceTimeout" and e.value.waited == 2.0
+    hum = (0.05 * np.sin(2 * np.pi * 50 * np.arange(48000) / 16000)).astype(np.float32)  # -29 dBFS mains hum
+    with pytest.raises(ae.SpeechTimeoutError) as e:
+        _feed(rec.stream(initial_silence_timeout=2), hum)
+    assert e.value.status == "BabbleTimeout"
+    ok = rec.stream(initial_silence_timeout=2)
+    _feed(ok, np.concatenate([_quiet(0.5, 8), utterances[1]]))
+    assert ok.finish().transcript
