@@ -8,9 +8,13 @@ Parts (``--part``, default all):
 * ``sonnets``  - the sonnets corpus on the dev ``sonnet_*`` recordings;
 * ``arctic``   - the ARCTIC prompts on the dev ``cathy_*`` + ``arctic_*`` recordings;
 * ``words``    - 30 frequent content words of the dev references taken out of a
-                 copy of the dictionary and the LM, then added back as custom
-                 words (G2P, and phones from sounds-like spellings); the share
-                 of their occurrences recognized, against the unmodified model's;
+                 copy of the dictionary and the LM (a base model of the reduced
+                 files), then added back through the Watson façade's
+                 ``add_words`` (without sounds_like: G2P; with sounds_like
+                 spellings as a user writes them), trained and recognized with
+                 ``language_customization_id`` at the default weight; the share
+                 of their occurrences recognized, against the unmodified model's
+                 (``--direct``: also at the engine level);
 * ``with_words`` - a dev word removed from the dictionary and added back with
                  ``Recognizer.with_words``; build times.
 
@@ -34,7 +38,10 @@ from bench_common import SHARED  # noqa: E402
 from dev_set import load_dev_set, normalize, wer_table  # noqa: E402
 
 import asr_engine as ae  # noqa: E402
+from asr_engine.customization import Store  # noqa: E402
+from asr_engine.customization.base_models import BaseModel  # noqa: E402
 from asr_engine.lm import CustomLanguageModel, CustomWord, InterpolatedModel, analyze_corpus, train_ngram  # noqa: E402
+from asr_engine.watson import SpeechToText  # noqa: E402
 
 CORPORA = SHARED / "data" / "corpora"
 
@@ -157,38 +164,71 @@ def sounds_like_phones(spellings: list[str], dictionary) -> list[str]:
     return [" ".join(p for w in s.split() for p in dictionary.lookup(w)[0]) for s in spellings]
 
 
-def new_words(rec, n: int) -> None:
+def new_words(rec, n: int, direct: bool) -> None:
+    """The words part: the removed words added back through the Watson
+    façade (``add_words``, train, ``recognize`` with the model) on a base
+    model made of the reduced dictionary and LM, once without ``sounds_like``
+    (G2P) and once with it; ``direct`` also runs the engine-level route
+    (CustomLanguageModel with the phones of the sounds-like spellings)."""
     utts = load_dev_set()
     words = frequent_content_words(utts, n, rec.dictionary, rec.language_model)
     wset = set(words)
     with_words = [u for u in utts if wset & set(normalize(u.reference))]
     print(f"words: {len(words)} words, {len(with_words)} utterances: {' '.join(words)}")
+    full = hits(decode(rec, with_words), with_words, wset)
+    print(f"  unmodified model: {full[0]}/{full[1]} = {full[0] / full[1]:.1%}")
+    spelled = {w: sounds_like(w, rec.dictionary) for w in words}
+    print("  sounds-like spellings: " + ", ".join(f"{w}={s[0]!r}" for w, s in spelled.items() if s[0] != w))
     with tempfile.TemporaryDirectory() as tmp:
         arpa = Path(tmp) / "base.arpa"
         rec.language_model.write_arpa(arpa)
         reduced_arpa = Path(tmp) / "reduced.arpa"
         _drop_words_from_arpa(arpa, reduced_arpa, wset)
+        reduced_dict = Path(tmp) / "reduced.dict"
+        reduced_dict.write_text(_dict_text(wset), encoding="utf-8")
+        base = BaseModel("en-US_BroadbandModel", "en-US", 16000, dictionary=str(reduced_dict),
+                         language_model=str(reduced_arpa))
         t = time.perf_counter()
-        reduced_lm = ae.lm.NgramModel.load(reduced_arpa)
-        print(f"  reduced LM built in {time.perf_counter() - t:.1f} s")
-    reduced = ae.Recognizer(dictionary=_load_dict(_dict_text(wset)), language_model=reduced_lm)
-    full = hits(decode(rec, with_words), with_words, wset)
-    gone = hits(decode(reduced, with_words), with_words, wset)
-    print(f"  unmodified model: {full[0]}/{full[1]} = {full[0] / full[1]:.1%}")
-    print(f"  words removed:    {gone[0]}/{gone[1]} = {gone[0] / gone[1]:.1%}")
-    spelled = {w: sounds_like(w, rec.dictionary) for w in words}
-    print("  sounds-like spellings: " + ", ".join(f"{w}={s[0]!r}" for w, s in spelled.items() if s[0] != w))
-    variants = {"sounds-like": {w: sounds_like_phones(s, rec.dictionary) for w, s in spelled.items()}}
-    try:
-        from asr_engine.g2p import pronounce  # noqa: F401
+        reduced = base.recognizer()
+        print(f"  reduced base model built in {time.perf_counter() - t:.1f} s")
+        gone = hits(decode(reduced, with_words), with_words, wset)
+        print(f"  words removed:    {gone[0]}/{gone[1]} = {gone[0] / gone[1]:.1%}")
+        with Store(Path(tmp) / "store") as store:
+            stt = SpeechToText(store, "bench", base_models={base.name: base})
+            for name, entries in (("G2P, add_words without sounds_like", [{"word": w} for w in words]),
+                                  ("add_words with sounds_like", [{"word": w, "sounds_like": spelled[w]}
+                                                                  for w in words])):
+                cid = stt.create_language_model("words", base.name)["customization_id"]
+                stt.add_words(cid, entries)
+                _wait(stt, cid, ("pending",))
+                stt.train_language_model(cid)
+                _wait(stt, cid, ("training",))
+                assert stt.get_language_model(cid)["status"] == "available", stt.get_language_model(cid)
+                results = {u.id: transcript(stt.recognize(u.path.read_bytes(), "audio/wav",
+                                                          language_customization_id=cid)) for u in with_words}
+                r = hits(results, with_words, wset)
+                print(f"  added back ({name}): {r[0]}/{r[1]} = {r[0] / r[1]:.1%}, "
+                      f"{r[0] / max(1, full[0]):.0%} of the unmodified share")
+                sys.stdout.flush()
+        if direct:
+            variants = {"engine, sounds-like phones": {w: sounds_like_phones(s, rec.dictionary)
+                                                       for w, s in spelled.items()},
+                        "engine, G2P": {w: [] for w in words}}
+            for name, prons in variants.items():
+                model = CustomLanguageModel.train([], [CustomWord(w, p) for w, p in prons.items()],
+                                                  base=reduced.language_model)
+                r = hits(decode(reduced.customized(model), with_words), with_words, wset)
+                print(f"  added back ({name}): {r[0]}/{r[1]} = {r[0] / r[1]:.1%}, "
+                      f"{r[0] / max(1, full[0]):.0%} of the unmodified share")
 
-        variants["G2P"] = {w: [] for w in words}
-    except ImportError:
-        print("  G2P: asr_engine.g2p not available in this build")
-    for name, prons in variants.items():
-        model = CustomLanguageModel.train([], [CustomWord(w, p) for w, p in prons.items()], base=reduced_lm)
-        r = hits(decode(reduced.customized(model), with_words), with_words, wset)
-        print(f"  added back ({name}): {r[0]}/{r[1]} = {r[0] / r[1]:.1%}, {r[0] / max(1, full[0]):.0%} of the unmodified share")
+
+def _wait(stt, cid: str, busy: tuple[str, ...]) -> None:
+    while stt.get_language_model(cid)["status"] in busy:
+        time.sleep(0.05)
+
+
+def transcript(body: dict) -> str:
+    return " ".join(r["alternatives"][0]["transcript"].strip() for r in body["results"])
 
 
 def _dict_text(words: set[str]) -> str:
@@ -256,6 +296,8 @@ def main() -> None:
     ap.add_argument("--weight", type=float, default=0.3)
     ap.add_argument("--plain", action="store_true", help="also run plain linear interpolation")
     ap.add_argument("--words", type=int, default=30)
+    ap.add_argument("--direct", action="store_true",
+                    help="words part: also add the words at the engine level (CustomLanguageModel)")
     args = ap.parse_args()
     rec = ae.Recognizer()
     parts = ["speed", "with_words", "sonnets", "arctic", "words"] if args.part == "all" else [args.part]
@@ -267,7 +309,7 @@ def main() -> None:
         elif part == "arctic":
             accuracy(rec, "arctic", CORPORA / "arctic" / "prompts.txt", ("cathy_", "arctic_"), args.weight, args.plain)
         elif part == "words":
-            new_words(rec, args.words)
+            new_words(rec, args.words, args.direct)
         elif part == "with_words":
             with_words_part(rec)
         sys.stdout.flush()

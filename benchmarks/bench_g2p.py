@@ -57,7 +57,7 @@ def run_ours(train: dict, test: dict) -> dict:
         "estimate_seconds": model.report["estimate_seconds"],
         "words_per_second": len(words) / batch_s,
         "words_per_second_single_calls": 1.0 / single_s,
-        "graphones": model.ngram_counts[0],
+        "graphones": model.report["graphones"],
         "ngrams": sum(model.ngram_counts),
     }
 

@@ -1,7 +1,7 @@
 """Load on a real server: HTTP clients and WebSocket streams sending dev
 audio for a bounded time, against the library's own throughput.
 
-    python benchmarks/bench_server_load.py [--http 16] [--ws 8] [--duration 300] [--workers 2]
+    python benchmarks/bench_server_load.py [--http 16] [--ws 8] [--duration 300] [--workers 2] [--no-interim]
 
 First the library alone: ``SpeechToText.recognize`` on the same files from
 ``--workers`` threads (the server's worker count) for ``--baseline`` seconds.
@@ -11,8 +11,11 @@ sending audio as the SDK does (1024-byte frames every 10 ms), for
 ``--duration`` seconds; every request loop stops by itself. Printed:
 throughput in audio seconds per wall second and its ratio to the library's
 (target >= 0.85), latency p50/p95/p99 per interface, responses by status
-code (503 are the deliberate refusals of a full queue), and the server's RSS
-every 15 s (target: flat).
+code (503 are the deliberate refusals of a full queue), the interim
+hypotheses a stream got per audio second, and the server's RSS every 15 s
+(target: flat). The library is measured again after the server run: on a
+shared machine the load changes, so the ratio to the mean of both is
+printed too.
 """
 from __future__ import annotations
 
@@ -98,6 +101,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--queue", type=int, default=16)
     ap.add_argument("--files", type=int, default=24)
+    ap.add_argument("--no-interim", action="store_true",
+                    help="WebSocket streams without interim results: the server's own cost, without the "
+                         "engine's live pass that interim hypotheses need")
     args = ap.parse_args()
     import httpx
     from websockets.sync.client import connect
@@ -116,6 +122,8 @@ def main() -> int:
     latencies: dict[str, list[float]] = {"http": [], "ws": []}
     codes: Counter = Counter()
     audio_done = [0.0]
+    audio_by = {"http": 0.0, "ws": 0.0}
+    interim: list[float] = []  # interim hypotheses per audio second, per WebSocket request
     rss: list[tuple[float, float]] = []
     t0 = time.monotonic()
     end = t0 + args.duration
@@ -138,6 +146,7 @@ def main() -> int:
                     if code == 200:
                         latencies["http"].append(time.monotonic() - t)
                         audio_done[0] += dur
+                        audio_by["http"] += dur
                 if code == 503:
                     time.sleep(float(r.headers.get("retry-after", "1")))
 
@@ -149,23 +158,27 @@ def main() -> int:
             try:
                 with connect(server.url.replace("http", "ws") + "/v1/recognize", additional_headers=AUTH,
                              open_timeout=60, max_size=None) as c:
-                    c.send(json.dumps({"action": "start", "content-type": "audio/wav", "interim_results": True}))
+                    c.send(json.dumps({"action": "start", "content-type": "audio/wav", "interim_results": not args.no_interim}))
                     json.loads(c.recv(timeout=120))
                     for j in range(0, len(data), 1024):
                         c.send(data[j:j + 1024])
                         time.sleep(0.01)
                     t = time.monotonic()
                     c.send(json.dumps({"action": "stop"}))
+                    hypotheses = 0
                     while True:
                         msg = json.loads(c.recv(timeout=300))
                         if msg.get("state") == "listening" or "error" in msg:
                             break
+                        hypotheses += sum(not r.get("final") for r in msg.get("results", []))
                     ok = "error" not in msg
                 with lock:
                     codes["ws ok" if ok else f"ws error {msg.get('error')}"] += 1
                     if ok:
+                        interim.append(hypotheses / dur)
                         latencies["ws"].append(time.monotonic() - t)
                         audio_done[0] += dur
+                        audio_by["ws"] += dur
             except Exception as exc:  # counted, never fatal to the run
                 with lock:
                     codes[f"ws {type(exc).__name__}"] += 1
@@ -185,13 +198,21 @@ def main() -> int:
     wall = time.monotonic() - t0
     server.stop()
     tput = audio_done[0] / wall
-    print(f"server: {args.http} HTTP clients + {args.ws} WebSocket streams for {wall:.0f} s; "
+    print(f"server: {args.http} HTTP clients + {args.ws} WebSocket streams "
+          f"({'final results only' if args.no_interim else 'interim results'}) for {wall:.0f} s; "
           f"load {os.getloadavg()[0]:.1f}")
     print(f"throughput {tput:.2f} audio s / wall s = {tput / base:.2f} x the library's (target >= 0.85)")
     for kind, lat in latencies.items():
         if lat:
             q = statistics.quantiles(lat, n=100)
-            print(f"  {kind:4s} n={len(lat):5d}  p50 {q[49]:.2f} s  p95 {q[94]:.2f} s  p99 {q[98]:.2f} s")
+            print(f"  {kind:4s} n={len(lat):5d}  {audio_by[kind] / wall:.2f} audio s / wall s  "
+                  f"p50 {q[49]:.2f} s  p95 {q[94]:.2f} s  p99 {q[98]:.2f} s")
+    if interim:
+        print(f"  interim hypotheses per audio second of a stream: mean {statistics.mean(interim):.2f}, "
+              f"at most {max(interim):.2f} (one per 0.25 s would be 4)")
+    after = library_throughput(files, args.workers, args.baseline)
+    print(f"library again after the server run: {after:.2f} audio s / wall s; load {os.getloadavg()[0]:.1f}; "
+          f"throughput / mean of both = {tput / ((base + after) / 2):.2f} x")
     print("  responses: " + ", ".join(f"{k}: {v}" for k, v in sorted(codes.items())))
     print("  RSS MB over time: " + ", ".join(f"{t:.0f}s {m:.0f}" for t, m in rss))
     return 0

@@ -12,6 +12,11 @@ same way), and the spread peak - floor of c0; all smoothed over the centred
 logistic output, L2 1e-3) trains on the even-numbered utterances (every
 third frame); the odd-numbered ones are the held-out check printed first.
 
+The native tracker also keeps levels and floors within ``level_range`` (60)
+of the peak, against digital silence; this replica omits that clamp (on the
+dev set's audio it changes almost no frame). The decision rule on top of the
+network's log-odds is chosen by tune_vad_decision.py.
+
     python benchmarks/train_vad.py
 """
 from __future__ import annotations

@@ -219,6 +219,21 @@ def test_training_reports_what_it_did(small_model, small_lexicon):
     assert small_model.order == 3
 
 
+def test_graphones_counts_the_graphones_the_model_is_estimated_over(small_lexicon):
+    # "graphones" is the inventory of the final alignments (the n-gram's
+    # words besides <s>, </s>, <unk>), not EM's support, which keeps a little
+    # probability on most candidates and is ~80x larger on CMUdict samples.
+    entries = [(w, list(p)) for w, prons in small_lexicon.items() for p in prons]
+    r = _core.g2p.align_lexicon(entries, iterations=5)
+    used = {t for s in r["sentences"] for t in s.split()}
+    assert r["graphones"] == len(used)
+    assert r["candidate_graphones"] > r["graphones"]
+    model = g2p.GraphoneModel.train(small_lexicon, g2p.G2pTrainOptions(order=2, iterations=5, right_to_left=False))
+    assert model.report["graphones"] == len(used)
+    assert model.report["candidate_graphones"] == r["candidate_graphones"]
+    assert model.ngram_counts[0] == len(used) + 3  # <s>, </s>, <unk>
+
+
 def test_save_and_load_give_the_same_model(small_model, tmp_path):
     path = tmp_path / "small.g2p"
     small_model.save(path)

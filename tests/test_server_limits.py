@@ -4,6 +4,7 @@ the connection alive with spaces. A real server process with short windows."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 import socket
 import threading
@@ -109,3 +110,87 @@ def test_sigterm_finishes_the_recognitions_in_flight(tmp_path):
     assert result["r"].json()["results"][0]["alternatives"][0]["transcript"].strip()
     assert proc.proc.wait(120) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once drained
     proc.stop()
+
+
+def _sdk(server, scheme="http"):
+    from ibm_cloud_sdk_core.authenticators import BasicAuthenticator
+    from ibm_watson import SpeechToTextV1
+
+    stt = SpeechToTextV1(authenticator=BasicAuthenticator("apikey", KEY))
+    stt.set_service_url(server.url.replace("http://", f"{scheme}://"))
+    return stt
+
+
+def test_inactivity_timeout_values_agree_over_http_and_websocket(server):
+    """0 and values below -1 are a 400 with the same text on both
+    interfaces; -1 and positive values are taken."""
+    pytest.importorskip("websockets")
+    from ibm_cloud_sdk_core import ApiException
+    from ibm_watson.websocket import AudioSource
+
+    from test_server_websocket import Recorder
+
+    audio = (DEV / "fsdd_1_nicolas_11.wav").read_bytes()
+    http = _sdk(server)
+    for bad in (0, -2, -30):
+        with pytest.raises(ApiException) as err:
+            http.recognize(audio, content_type="audio/wav", inactivity_timeout=bad)
+        assert err.value.status_code == 400
+        assert "inactivity_timeout is out of range" in err.value.message, err.value.message
+    r = httpx.post(server.url + "/v1/recognize?inactivity_timeout=soon", content=audio,
+                   headers={**AUTH, "Content-Type": "audio/wav"}, timeout=60)
+    assert r.status_code == 400 and "inactivity_timeout" in r.json()["error"]
+    for good in (-1, 1, 30):
+        assert http.recognize(audio, content_type="audio/wav", inactivity_timeout=good).get_status_code() == 200
+
+    ws = _sdk(server, "ws")
+    for value, ok in ((0, False), (-5, False), (-1, True)):
+        rec = Recorder()
+        ws.recognize_using_websocket(audio=AudioSource(io.BytesIO(audio)), content_type="audio/wav",
+                                     recognize_callback=rec, inactivity_timeout=value)
+        assert rec.done.wait(60)
+        errors = [e[1] for e in rec.events if e[0] == "error"]
+        if ok:
+            assert not errors and any(e[0] == "data" for e in rec.events), rec.events
+        else:
+            # (the SDK's websocket client also reports the server's close 1000 as an error)
+            assert "inactivity_timeout is out of range" in errors[0], rec.events
+            assert all(e.startswith("Connection closed") for e in errors[1:]), rec.events
+            assert not any(e[0] in ("data", "inactivity") for e in rec.events)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the SDK's sender thread
+def test_websocket_stream_slower_than_the_session_window_times_out(server):
+    """The SDK streaming live audio far slower than real time: the server
+    ends the session (``Session timed out.``, the service's text) within
+    the window, and the SDK reports it and closes. (The engine's
+    ``No speech detected`` inactivity timeout is not on main yet; this is
+    the timeout the session implements.)"""
+    pytest.importorskip("websockets")
+    import queue
+
+    from ibm_watson.websocket import AudioSource
+
+    from test_server_websocket import Recorder
+
+    chunks: "queue.Queue[bytes]" = queue.Queue()
+    source = AudioSource(chunks, is_recording=True, is_buffer=True)
+    rec = Recorder()
+
+    def feed():
+        end = time.monotonic() + 30
+        while not rec.done.is_set() and time.monotonic() < end:
+            chunks.put(b"\0" * 1024)  # 32 ms of audio every 0.25 s: far below half of real time
+            time.sleep(0.25)
+        source.is_recording = False
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    start = time.monotonic()
+    _sdk(server, "ws").recognize_using_websocket(audio=source, content_type="audio/l16;rate=16000",
+                                                 recognize_callback=rec, interim_results=True,
+                                                 inactivity_timeout=-1)
+    assert rec.done.wait(60)
+    feeder.join(5)
+    assert [e for e in rec.events if e[0] == "error"][0] == ("error", "Session timed out."), rec.events
+    assert rec.events[-1] == ("close",) and time.monotonic() - start < 20

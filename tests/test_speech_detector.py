@@ -103,11 +103,50 @@ def test_background_suppression_drops_quiet_speech(model):
 @pytest.mark.parametrize("kwargs", [
     {"sensitivity": -0.1}, {"sensitivity": 1.5}, {"sensitivity": float("nan")}, {"sensitivity": "0.5"},
     {"background_suppression": 2}, {"window": 4}, {"densities": 0}, {"hangover": -1},
+    {"preroll": -1}, {"preroll": 1001}, {"preroll": 2.5}, {"preroll": True}, {"preroll": "2"},
+    {"level_range": 0}, {"level_range": -5.0}, {"level_range": float("inf")}, {"level_range": "60"},
+    {"level_range": False},
 ])
 def test_bad_options_are_400(kwargs):
     with pytest.raises(InvalidArgumentError) as e:
         SpeechDetectorOptions(**kwargs)
     assert e.value.code == 400
+
+
+def test_native_checks_the_new_options_too(model):
+    from asr_engine import _core
+
+    for name, value in (("preroll", -1), ("level_range", 0.0)):
+        native = SpeechDetectorOptions().to_native()
+        setattr(native, name, value)
+        with pytest.raises(InvalidArgumentError):
+            _core.SpeechDetector(model.native, native)
+
+
+def test_delay_is_half_the_window_plus_the_preroll(model):
+    for window, preroll in ((21, 2), (11, 0), (5, 7)):
+        assert SpeechDetector(model, SpeechDetectorOptions(window=window, preroll=preroll)).delay == \
+            window // 2 + preroll
+
+
+def test_digital_silence_around_speech(model, labelled):
+    """Exact zeros (the front end's log floor) before, between and after
+    speech: the zeros are non-speech and the speech between them is found,
+    as with a faint noise floor instead of the zeros."""
+    x = load_audio(str(DEV / "arctic_aew_a0003.wav")).samples
+    aligner = ForcedAligner(model)
+    zeros = np.zeros(16000, dtype=np.float32)
+    faint = (np.random.default_rng(0).standard_normal(16000) * 1e-4).astype(np.float32)
+    pad = zeros.size // 160
+    for gap in (zeros, faint):
+        feats = aligner.features(np.concatenate([gap, x, gap, x, gap]), sample_rate=16000)
+        speech = detect_speech(feats, model).speech
+        n = x.size // 160
+        m = 20  # the hangover and the window's reach beyond the utterance's edges
+        gaps = [speech[:pad - m], speech[pad + n + m:2 * pad + n - m], speech[2 * (pad + n) + m:]]
+        talk = [speech[pad:pad + n], speech[2 * pad + n:2 * pad + 2 * n]]
+        assert all(g.mean() < 0.05 for g in gaps), [g.mean() for g in gaps]
+        assert all(t.mean() > 0.6 for t in talk), [t.mean() for t in talk]
 
 
 def test_bad_frames_are_400(model):

@@ -157,3 +157,24 @@ def test_session_state_machine(stt):
     assert "in progress" in s.receive_text('{"action": "start"}')[0]["error"]
     s = RecognizeSession(stt)
     assert "connection URL" in s.receive_text('{"action": "start", "model": "en-US_BroadbandModel"}')[0]["error"]
+
+
+def test_audio_skipped_by_the_live_pass_still_reaches_the_final_result(stt):
+    """``receive_audio(data, interim=False)`` (a server that fell behind):
+    no interim hypotheses for that audio or after it, and the final result
+    is the one-shot one all the same."""
+    data = WAVS[0].read_bytes()
+    one_shot = stt.recognize(data, "audio/wav")
+    session = RecognizeSession(stt)
+    session.receive_text('{"action": "start", "content-type": "audio/wav", "interim_results": true}')
+    head, rest = data[:16044], data[16044:]  # the header and 0.5 s live, the rest skipped
+    live = [a for c in chunks(head, 4096) for a in session.receive_audio(c)]
+    assert any(not m["results"][0]["final"] for m in live)  # the live pass ran on the head
+    assert session.receive_audio(rest, interim=False) == []
+    assert session.receive_audio(b"") == []  # nothing, and not the end of the request
+    out = session.receive_text('{"action": "stop"}')
+    finals = [r for m in out if "results" in m for r in m["results"] if r["final"]]
+    assert finals == one_shot["results"]
+    s = RecognizeSession(stt)
+    s.receive_text('{"action": "start"}')
+    assert "must be bytes" in s.receive_audio("text", interim=False)[0]["error"] and s.closed

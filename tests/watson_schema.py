@@ -30,7 +30,7 @@ OPTIONAL = {
     "split_transcript_at_phrase_end": st.booleans(),
     "speech_detector_sensitivity": _unit,
     "background_audio_suppression": _unit,
-    "inactivity_timeout": st.integers(-1, 60),
+    "inactivity_timeout": st.integers(-1, 60).filter(bool),  # 0 is a 400
     "audio_metrics": st.booleans(),
     "low_latency": st.booleans(),
     "character_insertion_bias": st.floats(-1.0, 1.0, allow_nan=False),

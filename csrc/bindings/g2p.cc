@@ -80,11 +80,12 @@ void BindG2p(py::module_& parent) {
         d["unaligned"] = r.unaligned;
         d["log_likelihood"] = r.log_likelihood;
         d["graphones"] = r.graphones;
+        d["candidate_graphones"] = r.candidate_graphones;
         return d;
       },
       py::arg("entries"), py::arg("max_letters") = 2, py::arg("max_phones") = 2, py::arg("silent_letters") = true,
       py::arg("many_to_many") = true, py::arg("iterations") = 10, py::arg("penalize_long") = true,
-      "EM-align [(spelling, phones)]; returns {sentences, unaligned, log_likelihood, graphones}.");
+      "EM-align [(spelling, phones)]; returns {sentences, unaligned, log_likelihood, graphones, candidate_graphones}.");
 
   py::class_<GraphoneModel, std::shared_ptr<GraphoneModel>>(m, "GraphoneModel")
       .def_static(
@@ -106,6 +107,7 @@ void BindG2p(py::module_& parent) {
             d["entries"] = rep.entries;
             d["unaligned"] = rep.unaligned;
             d["graphones"] = rep.graphones;
+            d["candidate_graphones"] = rep.candidate_graphones;
             d["ngrams"] = rep.ngrams;
             d["align_seconds"] = rep.align_seconds;
             d["estimate_seconds"] = rep.estimate_seconds;

@@ -37,11 +37,13 @@ void BindVad(py::module_& m) {
       .def_readwrite("densities", &SpeechDetectorOptions::densities)
       .def_readwrite("window", &SpeechDetectorOptions::window)
       .def_readwrite("hangover", &SpeechDetectorOptions::hangover)
+      .def_readwrite("preroll", &SpeechDetectorOptions::preroll)
       .def_readwrite("threshold", &SpeechDetectorOptions::threshold)
       .def_readwrite("sensitivity_scale", &SpeechDetectorOptions::sensitivity_scale)
       .def_readwrite("background_range", &SpeechDetectorOptions::background_range)
       .def_readwrite("noise_tracking", &SpeechDetectorOptions::noise_tracking)
-      .def_readwrite("floor_rise", &SpeechDetectorOptions::floor_rise);
+      .def_readwrite("floor_rise", &SpeechDetectorOptions::floor_rise)
+      .def_readwrite("level_range", &SpeechDetectorOptions::level_range);
 
   py::class_<SpeechDetector>(m, "SpeechDetector")
       .def(py::init([](std::shared_ptr<AcousticModel> model, const SpeechDetectorOptions& options) {

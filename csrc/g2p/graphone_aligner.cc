@@ -141,8 +141,12 @@ AlignmentResult AlignLexicon(const std::vector<LexiconEntry>& entries, const Ali
   std::vector<double> cost(prob.size());
   for (size_t k = 0; k < prob.size(); ++k) {
     cost[k] = prob[k] > 0 ? -std::log(prob[k]) : std::numeric_limits<double>::infinity();
-    if (prob[k] > 0) ++result.graphones;
+    if (prob[k] > 0) ++result.candidate_graphones;
   }
+  // The graphones the final alignments use: EM leaves a little probability on
+  // many candidates no Viterbi path takes, so the support overstates the
+  // inventory the n-gram is estimated over.
+  std::vector<bool> used(prob.size(), false);
   std::vector<double> best;
   std::vector<int> back;  // shape index of the best arc into each node
   constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -181,6 +185,11 @@ AlignmentResult AlignLexicon(const std::vector<LexiconEntry>& entries, const Ali
       const ArcShape s = shapes[back[i * W + j]];
       i -= s.letters;
       j -= s.phones;
+      const size_t key = index.Key(L + i, P + j, s);
+      if (!used[key]) {
+        used[key] = true;
+        ++result.graphones;
+      }
       std::string letters;
       for (int k = 0; k < s.letters; ++k) letters += lex.letter_names[L[i + k]];
       std::vector<std::string> phones;

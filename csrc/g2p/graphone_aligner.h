@@ -37,7 +37,8 @@ struct AlignmentResult {
   std::vector<std::string> sentences;  // per aligned entry: graphone tokens separated by spaces
   size_t unaligned = 0;                // entries no lattice path could cover (skipped)
   double log_likelihood = 0;           // total ln P of the aligned entries in the last iteration
-  size_t graphones = 0;                // distinct graphones with non-zero probability
+  size_t graphones = 0;                // distinct graphones in `sentences` (the n-gram's inventory)
+  size_t candidate_graphones = 0;      // graphones EM left with non-zero probability (a superset)
 };
 
 // Throws InvalidArgument for invalid options, an empty spelling or phone

@@ -127,12 +127,17 @@ std::vector<ScoredPronunciation> GraphoneModel::Decode(std::string_view spelling
       if (it != by_spelling_.end()) spans[i * max_letters_ + k - 1] = it->second;
     }
 
-  std::vector<Hypothesis> arena;
-  std::vector<std::vector<int32_t>> at(L + 1);
+  // Scratch kept per thread (cleared, capacity kept): a word's search is
+  // small, so allocating these per call cost as much as the search.
+  thread_local std::vector<Hypothesis> arena;
+  thread_local std::vector<std::vector<int32_t>> at;
+  thread_local std::unordered_map<lm::State, int, lm::StateHash> per_state;
+  thread_local std::unordered_map<MergeKey, int32_t, MergeKeyHash> merged;
+  arena.clear();
+  if (at.size() < static_cast<size_t>(L + 1)) at.resize(L + 1);
+  for (int i = 0; i <= L; ++i) at[i].clear();
   arena.push_back({0.f, lm_->BeginState(), 0, -1, 0});
   at[0].push_back(0);
-  std::unordered_map<lm::State, int, lm::StateHash> per_state;
-  std::unordered_map<MergeKey, int32_t, MergeKeyHash> merged;
   const auto by_score = [&](int32_t a, int32_t b) { return arena[a].score > arena[b].score; };
   const size_t beam = std::max<size_t>(o.beam, 4 * static_cast<size_t>(o.nbest));
 
@@ -229,36 +234,56 @@ float GraphoneModel::Score(std::string_view spelling, const std::vector<std::str
     target.push_back(static_cast<uint16_t>(it - phone_names_.begin()));
   }
   const int L = static_cast<int>(spelling.size()), P = static_cast<int>(target.size());
-  using Cell = std::unordered_map<lm::State, float, lm::StateHash>;
-  std::vector<Cell> cells(static_cast<size_t>(L + 1) * (P + 1));
-  const auto cell = [&](int i, int j) -> Cell& { return cells[static_cast<size_t>(i) * (P + 1) + j]; };
+  // Candidate graphones per (position, spelling length), looked up once (not per phone position).
+  std::vector<Range> spans(static_cast<size_t>(L) * max_letters_);
+  for (int i = 0; i < L; ++i)
+    for (int k = 1; k <= max_letters_ && i + k <= L; ++k) {
+      auto it = by_spelling_.find(std::string(spelling.substr(i, k)));
+      if (it != by_spelling_.end()) spans[i * max_letters_ + k - 1] = it->second;
+    }
+  // A cell holds few n-gram states (the segmentations' distinct histories),
+  // so a vector searched linearly beats a hash map, and the cells are kept
+  // per thread: rescoring calls this for every candidate of every word, and
+  // allocating (L+1)(P+1) maps per call was most of its cost.
+  struct Entry {
+    lm::State state;
+    float score;
+  };
+  thread_local std::vector<std::vector<Entry>> cells;
+  const size_t n_cells = static_cast<size_t>(L + 1) * (P + 1);
+  if (cells.size() < n_cells) cells.resize(n_cells);
+  for (size_t c = 0; c < n_cells; ++c) cells[c].clear();
+  const auto cell = [&](int i, int j) -> std::vector<Entry>& { return cells[static_cast<size_t>(i) * (P + 1) + j]; };
   const auto combine = [&](float a, float b) { return sum_segmentations ? LogAdd(a, b) : std::max(a, b); };
-  cell(0, 0).emplace(lm_->BeginState(), 0.f);
+  cell(0, 0).push_back({lm_->BeginState(), 0.f});
   for (int i = 0; i < L; ++i)
     for (int j = 0; j <= P; ++j) {
-      const Cell& here = cell(i, j);
+      const std::vector<Entry>& here = cell(i, j);  // never `there`: letters advance
       if (here.empty()) continue;
       for (int k = 1; k <= max_letters_ && i + k <= L; ++k) {
-        auto span = by_spelling_.find(std::string(spelling.substr(i, k)));
-        if (span == by_spelling_.end()) continue;
-        for (uint32_t c = span->second.begin; c < span->second.end; ++c) {
+        const Range r = spans[i * max_letters_ + k - 1];
+        for (uint32_t c = r.begin; c < r.end; ++c) {
           const Candidate& cand = candidates_[c];
           if (j + static_cast<int>(cand.phone_count) > P) continue;
           const auto first = phones_.begin() + cand.phone_begin;
           if (!std::equal(first, first + cand.phone_count, target.begin() + j)) continue;
-          Cell& there = cell(i + k, j + static_cast<int>(cand.phone_count));
-          for (const auto& [state, score] : here) {
+          std::vector<Entry>& there = cell(i + k, j + static_cast<int>(cand.phone_count));
+          for (const Entry& e : here) {
             lm::State next;
-            const float s = score + lm_->Score(state, cand.word, &next);
-            auto [it, fresh] = there.emplace(next, s);
-            if (!fresh) it->second = combine(it->second, s);
+            const float s = e.score + lm_->Score(e.state, cand.word, &next);
+            auto it = std::find_if(there.begin(), there.end(), [&](const Entry& x) { return x.state == next; });
+            if (it == there.end()) {
+              there.push_back({next, s});
+            } else {
+              it->score = combine(it->score, s);
+            }
           }
         }
       }
     }
   float total = kNone;
-  for (const auto& [state, score] : cell(L, P)) {
-    const float s = score + lm_->Final(state);
+  for (const Entry& e : cell(L, P)) {
+    const float s = e.score + lm_->Final(e.state);
     total = total == kNone ? s : combine(total, s);
   }
   return total;

@@ -119,6 +119,7 @@ std::shared_ptr<GraphoneModel> GraphoneModel::Train(const std::vector<LexiconEnt
     report->entries = entries.size();
     report->unaligned = aligned.unaligned;
     report->graphones = aligned.graphones;
+    report->candidate_graphones = aligned.candidate_graphones;
     report->ngrams.clear();
     for (int k = 1; k <= ngram->order(); ++k) report->ngrams.push_back(ngram->count(k));
     report->align_seconds = align_seconds + backward_report.align_seconds;

@@ -40,7 +40,9 @@ struct G2pTrainOptions {
 
 // What training did (for progress messages and the benchmark).
 struct G2pTrainReport {
-  size_t entries = 0, unaligned = 0, graphones = 0;
+  size_t entries = 0, unaligned = 0;
+  size_t graphones = 0;            // distinct graphones of the left-to-right model (its n-gram's words)
+  size_t candidate_graphones = 0;  // graphones the alignment's EM kept with non-zero probability
   std::vector<uint64_t> ngrams;  // per order
   double align_seconds = 0, estimate_seconds = 0;  // both directions together
 };

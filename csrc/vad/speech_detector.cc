@@ -48,6 +48,9 @@ void CheckOptions(const SpeechDetectorOptions& o) {
   if (o.densities < 1) throw InvalidArgument("speech detector densities must be at least 1");
   if (o.window < 1 || o.window % 2 == 0) throw InvalidArgument("speech detector window must be a positive odd frame count");
   if (o.hangover < 0) throw InvalidArgument("speech detector hangover must not be negative");
+  if (o.preroll < 0 || o.preroll > 1000) throw InvalidArgument("speech detector preroll must be 0 to 1000 frames");
+  if (!std::isfinite(o.level_range) || o.level_range <= 0.0f)
+    throw InvalidArgument("speech detector level_range must be finite and positive");
   if (!std::isfinite(o.threshold) || !std::isfinite(o.sensitivity_scale) || !std::isfinite(o.background_range))
     throw InvalidArgument("speech detector thresholds must be finite");
   if (!std::isfinite(o.floor_rise) || o.floor_rise < 0.0f)
@@ -105,6 +108,7 @@ void SpeechDetector::FrameCues(const float* frame, float llr, float* cues) {
     const float* w = band_basis_.data() + static_cast<size_t>(b) * ncep_;
     float v = 0.0f;
     for (int n = 0; n < ncep_; ++n) v += w[n] * frame[n];
+    if (tracker_started_) v = std::max(v, peak_[b] - options_.level_range);
     level[b] = v;
     recent_.push_back(v);
   }
@@ -123,6 +127,7 @@ void SpeechDetector::FrameCues(const float* frame, float llr, float* cues) {
     } else {
       floor_[b] = mean < floor_[b] ? mean : floor_[b] + options_.floor_rise;
       peak_[b] = mean > peak_[b] ? mean : peak_[b] - options_.floor_rise;
+      floor_[b] = std::max(floor_[b], peak_[b] - options_.level_range);
     }
     cues[1 + b] = level[b] - floor_[b];
   }
@@ -269,7 +274,7 @@ void SpeechDetector::Reset() {
 }
 
 void SpeechDetector::Advance(bool flush, SpeechFrames* out) {
-  const int L = half_window_, H = options_.hangover;
+  const int L = half_window_, H = options_.hangover, P = options_.preroll;
   const float s = options_.sensitivity;
   const float threshold = (s > 0.0f && s < 1.0f) ? Threshold() : 0.0f;
   const float margin = options_.background_range * (1.0f - options_.background_suppression) + 4.0f;
@@ -309,11 +314,11 @@ void SpeechDetector::Advance(bool flush, SpeechFrames* out) {
     }
   }
   // Decide every frame whose look-ahead is smoothed: speech when any frame
-  // from `hangover` before it to `L` after it is above the threshold.
+  // from `hangover` before it to `preroll` after it is above the threshold.
   out->first_frame = n_out_;
-  while (n_out_ < n_smoothed_ && (flush || n_out_ + L < n_smoothed_)) {
+  while (n_out_ < n_smoothed_ && (flush || n_out_ + P < n_smoothed_)) {
     const int t = n_out_;
-    const int lo = std::max(above_first_, t - H), hi = std::min(n_smoothed_ - 1, t + L);
+    const int lo = std::max(above_first_, t - H), hi = std::min(n_smoothed_ - 1, t + P);
     bool speech = false;
     for (int f = lo; f <= hi && !speech; ++f) speech = above_[f - above_first_] != 0;
     if (s <= 0.0f) speech = false;

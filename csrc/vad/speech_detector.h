@@ -24,7 +24,13 @@
 //
 // Streaming: Accept() takes feature frames as they come and returns the
 // decisions that are final; each frame's decision is known `delay()` frames
-// after it arrived (a fixed look-ahead). Finish() returns the rest.
+// after it arrived (a fixed look-ahead: half the window, plus the pre-roll).
+// Finish() returns the rest.
+//
+// Digital silence (exact zeros: the front end's log floor, far below any
+// real noise) would drag the noise floors, and with them every cue, out of
+// the range the network was fitted on; levels and floors are therefore
+// kept within `level_range` below the tracked peak.
 // The model is shared and immutable; a detector is per stream.
 #pragma once
 
@@ -41,12 +47,14 @@ struct SpeechDetectorOptions {
   float background_suppression = 0.0f;  // 0 off; 1 suppresses all but the loudest speech
   int densities = 128;                  // Gaussians kept per stream and class
   int window = 21;                      // frames averaged, centred (odd); look-ahead (window-1)/2
-  int hangover = 4;                     // frames kept as speech after the score drops
-  float threshold = 2.0f;               // smoothed score at sensitivity 0.5 (log-odds; LLR nats/frame without noise tracking)
+  int hangover = 10;                    // frames kept as speech after the score drops
+  int preroll = 2;                      // frames marked speech before the score rises (look-ahead of the decision)
+  float threshold = 0.75f;              // smoothed score at sensitivity 0.5 (log-odds; LLR nats/frame without noise tracking)
   float sensitivity_scale = 3.0f;       // threshold shift per unit of logit(sensitivity)
   float background_range = 30.0f;       // c0 below the loudest speech kept at suppression 0+ (shrinks to 4 at 1)
   bool noise_tracking = true;           // log-odds with noise-floor tracking (false: the plain LLR)
   float floor_rise = 0.005f;            // noise floors rise this much (c0 units) per frame
+  float level_range = 60.0f;            // levels and floors are kept within this much (c0 units) below the peak
 };
 
 // Decisions for a run of frames, in frame order.
@@ -63,7 +71,7 @@ class SpeechDetector {
   const SpeechDetectorOptions& options() const { return options_; }
   int frame_dim() const { return frame_dim_; }
   // Frames between a frame's arrival and its decision.
-  int delay() const { return 2 * half_window_; }
+  int delay() const { return half_window_ + options_.preroll; }
   // Gaussian evaluations per frame (cost measure).
   int densities_per_frame() const;
 

@@ -22,6 +22,7 @@ import stat
 from typing import Optional, Union
 
 from .errors import InvalidArgumentError, NotFoundError, PayloadTooLargeError
+from .validation import check_path
 
 # -- audio (load_audio options: max_bytes, max_duration) ------------------------
 
@@ -97,13 +98,7 @@ def check_regular_file(path: PathLike, what: str) -> str:
 
     Raises NotFoundError or InvalidArgumentError as :func:`read_file` does.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise InvalidArgumentError(f"{what} path must be a string or path, not {type(path).__name__}")
-    path = os.fspath(path)
-    if not isinstance(path, str):
-        path = os.fsdecode(path)
-    if "\x00" in path:
-        raise InvalidArgumentError(f"{what} path contains a NUL character")
+    path = check_path(path, f"{what} path")
     try:
         st = os.stat(path)
     except FileNotFoundError:

@@ -31,6 +31,7 @@ from .frontend import FeatureOptions, FeatureStream, model_feature_options
 from .model import default_model_dir
 from .network_cache import NetworkCache
 from .phone_loop import PhoneLoop
+from .recognition_reports import add_reports
 from .results import Alternative, Result, WordResult
 from .search import SearchOptions
 from .spotting import SpottingRequest, check_spotting, keyword_matches, word_alternatives
@@ -48,7 +49,8 @@ DEFAULT_REJECTION_THRESHOLD = 1.0
 #: What a ``grammar=`` argument may be.
 GrammarSource = Union["Grammar", str, bytes, "os.PathLike[str]"]
 _CALL_ARGUMENTS = ("audio", "content_type", "sample_rate", "grammar", "rejection_threshold", "max_alternatives",
-                   "keywords", "keywords_threshold", "word_alternatives_threshold", "score_against_phone_loop")
+                   "keywords", "keywords_threshold", "word_alternatives_threshold", "score_against_phone_loop",
+                   "audio_metrics", "speaker_labels")
 
 
 class _Timer:
@@ -439,6 +441,8 @@ class Recognizer:
         keywords_threshold: Optional[float] = None,
         word_alternatives_threshold: Optional[float] = None,
         score_against_phone_loop: bool = False,
+        audio_metrics: bool = False,
+        speaker_labels: bool = False,
         **options: Any,
     ) -> Result:
         """Transcribe one utterance.
@@ -482,6 +486,12 @@ class Recognizer:
                 last, per frame (None when no word was recognized). Speech in
                 the language scores near or above the loop; speech the
                 vocabulary cannot fit (another language, babble) below it.
+            audio_metrics: fill ``Result.audio_metrics`` with the services'
+                signal statistics of the audio (see
+                :mod:`asr_engine.phrases.audio_metrics`).
+            speaker_labels: fill ``Result.speaker_labels``: who said each
+                word, from the :class:`~asr_engine.diarization.SpeakerDiarizer`
+                (the number of speakers, up to 6, is estimated).
             **options: :class:`SearchOptions` fields overriding the defaults.
 
         Raises:
@@ -502,6 +512,9 @@ class Recognizer:
                     or not math.isfinite(float(rejection_threshold)) or rejection_threshold < 0:
                 raise InvalidArgumentError(f"rejection_threshold must be a finite number >= 0 (nats per frame) "
                                            f"or None, got {describe_value(rejection_threshold)}")
+        for name, flag in (("audio_metrics", audio_metrics), ("speaker_labels", speaker_labels)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise InvalidArgumentError(f"{name} must be True or False, got {describe_value(flag)}")
         network = self._grammar_model(grammar) if grammar is not None else None
         timer.lap("grammar")
         decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=self.sample_rate)
@@ -514,12 +527,15 @@ class Recognizer:
                                     speaker_adaptation=speaker_adaptation, keywords=keywords,
                                     keywords_threshold=keywords_threshold,
                                     word_alternatives_threshold=word_alternatives_threshold,
-                                    score_against_phone_loop=score_against_phone_loop, **options)
+                                    score_against_phone_loop=score_against_phone_loop,
+                                    audio_metrics=audio_metrics, speaker_labels=speaker_labels, **options)
         stream = FeatureStream(self.frontend_options, self.feature_options)
         feats = np.vstack([stream.accept(decoded.samples), stream.finish()])
         timer.lap("features")
+        reports = {"metrics": bool(audio_metrics), "labels": bool(speaker_labels)}
         if len(feats) == 0:
-            return Result("", 0.0, [], [], round(decoded.duration, 3), True)
+            return add_reports(Result("", 0.0, [], [], round(decoded.duration, 3), True), decoded, feats,
+                               self.acoustic_model, self.frontend_options, self.frame_rate, **reports)
         acoustic = getattr(adaptation, "model", adaptation)
         decoder = self._decode(feats, opts, network, acoustic)
         if speaker_adaptation:
@@ -536,6 +552,8 @@ class Recognizer:
             result = self._grammar_result(decoder, feats, decoded.duration, opts, int(max_alternatives),
                                           rejection_threshold, None if spotting.empty else spotting)
             timer.lap("phone loop and lattice")
+        add_reports(result, decoded, feats, self.acoustic_model, self.frontend_options, self.frame_rate, **reports)
+        timer.lap("audio metrics and speaker labels")
         timer.log(decoded.duration)
         return self._displayed(result)
 

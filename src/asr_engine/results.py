@@ -9,9 +9,12 @@ within one utterance; ``rejection_margin`` is in nats per 10 ms frame.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-__all__ = ["WordResult", "Alternative", "KeywordMatch", "WordAlternatives", "Result"]
+if TYPE_CHECKING:
+    from .phrases.audio_metrics import AudioMetrics
+
+__all__ = ["WordResult", "Alternative", "KeywordMatch", "WordAlternatives", "SpeakerLabel", "Result"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,30 @@ class WordAlternatives:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class SpeakerLabel:
+    """Who said one recognized word (the services' ``speaker_labels`` entry).
+
+    Attributes:
+        start: the word's start time in seconds (the services' ``from``).
+        end: the word's end time in seconds (``to``).
+        speaker: the speaker, numbered from 0 in order of first speech.
+        confidence: posterior probability of that speaker over the word, in [0, 1].
+        final: True only on the last label of the result.
+    """
+
+    start: float
+    end: float
+    speaker: int
+    confidence: float
+    final: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        """The label as the services' JSON (``from``, ``to``, ``speaker``, ``confidence``, ``final``)."""
+        return {"from": self.start, "to": self.end, "speaker": self.speaker, "confidence": self.confidence,
+                "final": self.final}
+
+
 @dataclass
 class Result:
     """The result of recognising one utterance (or a stream so far).
@@ -133,6 +160,10 @@ class Result:
         word_alternatives: with ``word_alternatives_threshold=``, the
             confusion network's bins in time order, each with its words of
             confidence >= the threshold (bins without one are left out).
+        audio_metrics: with ``audio_metrics=True``, the services' signal
+            statistics of the whole audio (:mod:`asr_engine.phrases.audio_metrics`).
+        speaker_labels: with ``speaker_labels=True``, one label per word of
+            ``words`` (who said it), in time order; [] without words.
     """
 
     transcript: str
@@ -145,6 +176,8 @@ class Result:
     rejection_margin: Optional[float] = None
     keywords: dict[str, list[KeywordMatch]] = field(default_factory=dict)
     word_alternatives: list[WordAlternatives] = field(default_factory=list)
+    audio_metrics: Optional["AudioMetrics"] = None
+    speaker_labels: Optional[list[SpeakerLabel]] = None
 
     def to_dict(self) -> dict[str, object]:
         """The result as JSON-ready dicts and lists."""

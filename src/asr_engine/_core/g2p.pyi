@@ -50,6 +50,6 @@ class GraphoneModel:
         """
 def align_lexicon(entries: collections.abc.Sequence[tuple[str, collections.abc.Sequence[str]]], max_letters: typing.SupportsInt | typing.SupportsIndex = 2, max_phones: typing.SupportsInt | typing.SupportsIndex = 2, silent_letters: bool = True, many_to_many: bool = True, iterations: typing.SupportsInt | typing.SupportsIndex = 10, penalize_long: bool = True) -> dict:
     """
-    EM-align [(spelling, phones)]; returns {sentences, unaligned, log_likelihood, graphones}.
+    EM-align [(spelling, phones)]; returns {sentences, unaligned, log_likelihood, graphones, candidate_graphones}.
     """
 FORMAT_VERSION: int = 2

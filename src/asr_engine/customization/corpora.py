@@ -17,6 +17,8 @@ from sqlalchemy import insert, select
 
 from ..errors import InvalidArgumentError
 from . import lm_state, schema
+from .lm_limits import custom_words_error, precheck_corpus, total_words_error
+from .names import check_guid, check_resource_name
 from .resources import ResourcesMixin, read_upload, record_analysis
 from .store import JobContext, Transaction
 
@@ -59,7 +61,13 @@ class CorporaMixin(ResourcesMixin):
                    allow_overwrite: bool = False, customer_id: Optional[str] = None) -> dict:
         """Add (or with ``allow_overwrite`` replace) a corpus; analysis runs in the background."""
         raw = read_upload(corpus_file, self.store.max_resource_bytes)
-        decode_corpus(raw)
+        text = decode_corpus(raw)
+        customization_id = check_guid(customization_id)
+        check_resource_name(corpus_name, "corpus")
+        row = self._fresh_row(owner, customization_id)
+        with self.store.reading() as conn:
+            precheck_corpus(conn, row.id, corpus_name, text, self.store.max_total_words)
+        del text
         return self._add_resource(owner, customization_id, "corpus", corpus_name, raw,
                                   allow_overwrite=bool(allow_overwrite), customer_id=customer_id,
                                   content_type="text/plain", analyze=self._analyze_corpus,
@@ -80,6 +88,15 @@ class CorporaMixin(ResourcesMixin):
                 res = tx.execute(select(schema.resources).where(schema.resources.c.id == resource_id)).first()
                 if res is None:  # deleted meanwhile (delete_user_data)
                     self.store.blobs.delete([blob])
+                    lm_state.settle(tx, ctx.model_id)
+                    return
+                limit = (total_words_error(tx.conn, ctx.model_id, resource_id, int(analysis.total_words),
+                                           self.store.max_total_words, f"the corpus '{res.name}'")
+                         or custom_words_error(tx.conn, ctx.model_id, analysis.oov_counts,
+                                               self.store.max_custom_words))
+                if limit is not None:  # beyond a limit of §2.7: the corpus is not used
+                    self.store.blobs.delete([blob])
+                    record_analysis(tx, resource_id, "undetermined", error=limit)
                     lm_state.settle(tx, ctx.model_id)
                     return
                 tx.add_blob(blob, size, ctx.model_id, "analysis", resource_id)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ..errors import AsrError, InvalidArgumentError, UnsupportedMediaTypeError
 from . import lm_state, schema
 from .corpora import add_word_sources
+from .lm_limits import custom_words_error, total_words_error
 from .resources import ResourcesMixin, read_upload, record_analysis
 from .store import JobContext, Transaction
 
@@ -85,6 +86,13 @@ class GrammarsMixin(ResourcesMixin):
         oov = base.vocabulary().missing(w for w in grammar.words if not w.startswith("<"))
         with ctx.finish() as tx:
             if tx.execute(select(schema.resources.c.id).where(schema.resources.c.id == resource_id)).first() is None:
+                lm_state.settle(tx, ctx.model_id)
+                return
+            limit = (total_words_error(tx.conn, ctx.model_id, resource_id, len(grammar.words),
+                                       self.store.max_total_words, f"the grammar '{res.name}'")
+                     or custom_words_error(tx.conn, ctx.model_id, oov, self.store.max_custom_words))
+            if limit is not None:  # beyond a limit of §2.7: the grammar is not used
+                record_analysis(tx, resource_id, "undetermined", error=limit)
                 lm_state.settle(tx, ctx.model_id)
                 return
             record_analysis(tx, resource_id, "analyzed", oov_words=len(oov), error=None,

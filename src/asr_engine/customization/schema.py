@@ -149,3 +149,48 @@ word_sources = Table(
     Column("count", Integer, nullable=False),
     Index("ix_word_sources_resource", "resource_id"),
 )
+
+#: Asynchronous recognition jobs (``/v1/recognitions``) of every owner. A
+#: job is claimed by compare-and-set on ``status`` and held by a lease that
+#: its manager renews, so a job left ``processing`` by a dead process is
+#: found and rerun (or failed), and replicas sharing the database see and run
+#: each other's jobs exactly once. The audio is a file in the blob directory
+#: (``audio_blob``) until the job finishes.
+recognition_jobs = Table(
+    "recognition_jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    _owner(),
+    Column("status", String(16), nullable=False),  # waiting | processing | completed | failed
+    Column("audio_blob", String(120)),
+    Column("content_type", String(256)),
+    Column("params", JSON, nullable=False),
+    Column("user_token", String(1024)),
+    Column("callback_url", String(2048)),
+    Column("callback_secret", String(1024)),
+    Column("events", JSON, nullable=False),
+    Column("results_ttl", Integer, nullable=False),  # minutes after the job ends
+    Column("expires", Float),  # set when the job ends
+    _customer_id(),
+    Column("warnings", JSON, nullable=False),
+    Column("results", JSON(none_as_null=True)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("lease_holder", String(200)),  # the manager running it (kept after it ends)
+    Column("lease_expires", Float),
+    *_times(),
+    Index("ix_recognition_jobs_owner", "owner"),
+    Index("ix_recognition_jobs_status", "status"),
+    Index("ix_recognition_jobs_customer", "customer_id"),
+)
+
+#: Callback URLs allowlisted by ``register_callback``, per owner.
+job_callbacks = Table(
+    "job_callbacks",
+    metadata,
+    Column("owner", String(256), primary_key=True),
+    Column("url", String(2048), primary_key=True),
+    Column("secret", String(1024)),
+    _customer_id(),
+    Column("created", Float, nullable=False),
+    Index("ix_job_callbacks_customer", "customer_id"),
+)

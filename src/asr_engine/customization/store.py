@@ -33,8 +33,9 @@ from typing import Any, Callable, Iterator, Optional, Union
 from sqlalchemy import create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from ..errors import AsrError, ConflictError, NotFoundError
+from ..errors import AsrError, ConflictError, InvalidArgumentError, NotFoundError
 from . import schema
+from .lm_limits import MAX_CUSTOM_WORDS, MAX_TOTAL_WORDS
 from .blobs import BlobDirectory, process_alive, this_host
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,10 @@ class Transaction:
             self._unlink.extend(names)
         return names
 
+    def unlink_after_commit(self, names: list[str]) -> None:
+        """Unlink these blob files (not in the ``blobs`` table) once this commits."""
+        self._unlink.extend(n for n in names if n)
+
     def blob_name(self, model_id: str, role: str, resource_id: Optional[str] = None) -> Optional[str]:
         b = schema.blobs
         cond = [b.c.model_id == model_id, b.c.role == role]
@@ -146,6 +151,10 @@ class Store:
         min_acoustic_minutes: least audio a custom acoustic model trains on
             (the service's 10 minutes; small set-ups and tests may lower it).
         max_acoustic_hours: most audio a custom acoustic model may hold.
+        max_total_words: most words from all sources one custom language model
+            may hold (the service's 10 million; see :mod:`.lm_limits`).
+        max_custom_words: most custom (OOV) words one custom language model may
+            hold (the service's 90,000).
     """
 
     def __init__(
@@ -159,6 +168,8 @@ class Store:
         blob_grace_seconds: float = 600.0,
         min_acoustic_minutes: float = 10.0,
         max_acoustic_hours: float = 200.0,
+        max_total_words: int = MAX_TOTAL_WORDS,
+        max_custom_words: int = MAX_CUSTOM_WORDS,
     ) -> None:
         self.path = Path(os.fspath(path)) if path is not None else default_home()
         self.path.mkdir(parents=True, exist_ok=True)
@@ -167,6 +178,13 @@ class Store:
         self.max_resource_bytes = int(max_resource_bytes)
         self.min_acoustic_minutes = float(min_acoustic_minutes)
         self.max_acoustic_hours = float(max_acoustic_hours)
+        for name, value in (("max_total_words", max_total_words), ("max_custom_words", max_custom_words)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidArgumentError(f"{name} must be a positive integer, not {value!r}")
+        self.max_total_words = max_total_words
+        self.max_custom_words = max_custom_words
+        #: The database URL given (None: SQLite in ``path``), for processes that open this store too.
+        self.database_url = database_url
         url = database_url or f"sqlite:///{self.path / 'store.db'}"
         self._engine, self._read_engine = _create_engines(url)
         self.holder = f"{this_host()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -258,6 +276,10 @@ class Store:
         """Remove blob files that no row references (see :class:`BlobDirectory`)."""
         with self.reading() as conn:
             referenced = {r.name for r in conn.execute(select(schema.blobs.c.name))}
+            # The audio of unfinished recognition jobs lives in the blob directory too.
+            jobs = schema.recognition_jobs
+            referenced.update(r.audio_blob for r in conn.execute(
+                select(jobs.c.audio_blob).where(jobs.c.audio_blob.is_not(None))))
         removed = self.blobs.sweep(referenced)
         if removed:
             log.info("store %s: removed %d unreferenced blob file(s)", self.path, len(removed))

@@ -17,6 +17,7 @@ from sqlalchemy import delete, insert, select, update
 
 from ..errors import InvalidArgumentError, NotFoundError
 from . import lm_state, schema
+from .lm_limits import check_direct_words
 from .names import check_guid, check_word
 from .pronunciation import check_sounds_like, word_errors
 from .store import JobContext, Transaction
@@ -118,6 +119,7 @@ class WordsMixin:
         spec["pronunciations"] = self._pronouncer(self._base(row)).pronunciations(spec["word"], spec["sounds_like"])
         with self.store.transaction() as tx:
             self._idle(tx, owner, customization_id)
+            check_direct_words(tx.conn, customization_id, [spec["word"]], self.store)
             put_words(tx, customization_id, owner, [spec], customer_id)
             lm_state.mark_changed(tx, customization_id)
         return {}
@@ -136,6 +138,7 @@ class WordsMixin:
         model = self._fresh_row(owner, customization_id)
         with self.store.transaction() as tx:
             job_id = self._claim(tx, owner, customization_id, "words", status="pending")
+            check_direct_words(tx.conn, customization_id, specs, self.store)  # rolls the claim back
 
         def process(ctx: JobContext) -> None:
             pronouncer = self._pronouncer(self._base(model))

@@ -65,7 +65,11 @@ class GraphoneModel:
                  options: PronounceOptions = PronounceOptions()) -> None:
         self._native = native
         self._letters = native.letters
-        self.report = report  #: what training did (``None`` for a loaded model)
+        #: What training did (``None`` for a loaded model): ``entries``,
+        #: ``unaligned``, ``graphones`` (distinct graphones of the final
+        #: alignments, the n-gram's words), ``candidate_graphones`` (those EM
+        #: kept with non-zero probability), ``ngrams`` per order, seconds.
+        self.report = report
         self.options = options
 
     @classmethod
@@ -152,4 +156,4 @@ class GraphoneModel:
         return self._native.ngram_counts
 
     def __repr__(self) -> str:
-        return f"GraphoneModel(order={self.order}, graphones={self.ngram_counts[0]})"
+        return f"GraphoneModel(order={self.order}, ngrams={self.ngram_counts})"

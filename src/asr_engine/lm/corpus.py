@@ -82,16 +82,21 @@ def verbalize(text: str) -> str:
     return _PLAIN_NUMBER.sub(lambda m: " " + numbers.decimal(m.group(1)) + " ", text)
 
 
+def strip_brackets(line: str) -> str:
+    """One line without its bracketed phrases (nested ones too)."""
+    line = _BRACKETED.sub(" ", line)
+    while True:  # nested brackets: remove innermost first
+        stripped = _BRACKETED.sub(" ", line)
+        if stripped == line:
+            return line
+        line = stripped
+
+
 def normalize_sentences(text: str) -> list[str]:
     """The corpus text as normalized sentences (see the module docs); empty ones dropped."""
     out = []
     for line in text.splitlines():
-        line = _BRACKETED.sub(" ", line)
-        while True:  # nested brackets: remove innermost first
-            stripped = _BRACKETED.sub(" ", line)
-            if stripped == line:
-                break
-            line = stripped
+        line = strip_brackets(line)
         line = _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1).lower()], line)
         for part in _SENTENCE_END.split(line):
             words = normalize_text(_DASHES.sub(" ", verbalize(part)))

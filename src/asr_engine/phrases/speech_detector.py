@@ -43,9 +43,15 @@ class SpeechDetectorOptions:
         densities: Gaussians kept per feature stream for each class.
         window: frames (odd) the per-frame score is averaged over, centred.
         hangover: frames still marked speech after the score drops.
+        preroll: frames marked speech before the score rises (the
+            decision's look-ahead; :attr:`SpeechDetector.delay` is half the
+            window plus this).
         threshold: smoothed score at sensitivity 0.5 (log-odds of speech with
-            noise tracking, log-likelihood ratio in nats/frame without),
-            tuned on the dev set's forced alignments.
+            noise tracking, log-likelihood ratio in nats/frame without).
+            It, ``hangover`` and ``preroll`` were chosen for frame accuracy
+            against the forced alignments of the even-numbered dev
+            utterances, clean and at 20/10/5 dB, the odd-numbered ones
+            held out (benchmarks/tune_vad_decision.py).
         sensitivity_scale: threshold shift per unit of logit(sensitivity).
         background_range: c0 range below the loudest speech that suppression
             0+ still keeps (shrinks to 4 as suppression goes to 1).
@@ -53,23 +59,29 @@ class SpeechDetectorOptions:
             energy and mel-band levels above tracked noise floors (robust in
             noise); False gives the plain acoustic-model log-likelihood ratio.
         floor_rise: how fast (c0 units per frame) the tracked noise floors rise.
+        level_range: levels and noise floors are kept within this many c0
+            units below the tracked peak, so that digital silence (exact
+            zeros) does not drag the floors out of the range the cue
+            network was fitted on.
     """
 
     sensitivity: float = 0.5
     background_suppression: float = 0.0
     densities: int = 128
     window: int = 21
-    hangover: int = 4
-    threshold: float = 2.0
+    hangover: int = 10
+    preroll: int = 2
+    threshold: float = 0.75
     sensitivity_scale: float = 3.0
     background_range: float = 30.0
     noise_tracking: bool = True
     floor_rise: float = 0.005
+    level_range: float = 60.0
 
     def __post_init__(self) -> None:
         check_sensitivity("speech_detector_sensitivity", self.sensitivity)
         check_sensitivity("background_audio_suppression", self.background_suppression)
-        for name in ("densities", "window", "hangover"):
+        for name in ("densities", "window", "hangover", "preroll"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int):
                 raise InvalidArgumentError(f"{name} must be an integer")
@@ -79,6 +91,11 @@ class SpeechDetectorOptions:
             raise InvalidArgumentError("window must be a positive odd number of frames")
         if self.hangover < 0:
             raise InvalidArgumentError("hangover must not be negative")
+        if not 0 <= self.preroll <= 1000:
+            raise InvalidArgumentError("preroll must be 0 to 1000 frames")
+        if isinstance(self.level_range, bool) or not isinstance(self.level_range, (int, float)) \
+                or not math.isfinite(self.level_range) or self.level_range <= 0:
+            raise InvalidArgumentError("level_range must be a finite positive number")
         if not isinstance(self.noise_tracking, bool):
             raise InvalidArgumentError("noise_tracking must be True or False")
         if isinstance(self.floor_rise, bool) or not isinstance(self.floor_rise, (int, float)) \

@@ -41,7 +41,7 @@ class Server:
         self.auth = Authenticator(config.keys, self.signer)
         self.pool = RecognitionPool(config.workers, config.queue)
         self._facades: dict[str, object] = {}
-        self._jobs = None  # one JobManager for every instance, started on first use
+        self._jobs = None  # one JobManager for every instance, started with the server
         self._lock = threading.Lock()
         self.service_url = f"http://{config.host}:{config.port}"
         self.ready = False
@@ -74,7 +74,7 @@ class Server:
 
         with self._lock:
             if self._jobs is None:
-                self._jobs = JobManager(str(self.store.path))
+                self._jobs = JobManager(self.store)
             return self._jobs
 
     def close(self) -> None:
@@ -85,8 +85,8 @@ class Server:
 
 
 class _LazyJobs:
-    """The server's one :class:`JobManager`, started when a job first needs it
-    (its worker processes are not worth starting for servers without jobs)."""
+    """The server's one :class:`JobManager`, created when the application
+    starts or a job first needs it (its worker processes start with the first job)."""
 
     def __init__(self, server: Server) -> None:
         self._server = server
@@ -207,6 +207,9 @@ def create_app(config: Optional[ServerConfig] = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        # Started now, not on first use: jobs recorded before a restart, or by
+        # another replica, must run (its worker processes start with a job).
+        server.job_manager()
         server.ready = True
         try:
             yield

@@ -58,5 +58,11 @@ class RecognitionPool:
         finally:
             self._release()
 
+    async def run_queued(self, fn: Callable[..., T], *args) -> T:
+        """Run ``fn`` on a worker, waiting for one however long the queue:
+        for work already admitted elsewhere (a WebSocket stream's final
+        recognition: its stream was admitted when it opened)."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
     def shutdown(self, wait: bool = True) -> None:
         self._executor.shutdown(wait=wait)

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Optional
 
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -33,21 +35,36 @@ _PROTOCOL_ERRORS = ("A text message", "Could not parse", "A binary message", "A 
 
 #: Frames larger than this close the connection with 1009 (§1.5).
 MAX_FRAME_BYTES = 4 * 1024 * 1024
+#: Seconds of audio gathered from small frames before the session gets
+#: them (the SDK sends 32 ms frames; the session's interim hypotheses come
+#: every 0.25 s of audio anyway), and seconds without a frame after which
+#: what was gathered is given to the session all the same.
+COALESCE_SECONDS = 0.25
+COALESCE_WAIT = 0.1
+#: Most audio one step of a live pass decodes.
+LIVE_STEP_SECONDS = 0.5
+#: Niceness of the live passes' threads (relative to the final recognitions').
+LIVE_NICENESS = 19
 
 
 class _Streams:
-    """Open streams, and the threads their frames are decoded on.
+    """Open streams, and the threads their live passes run on.
 
-    A stream's frames are small, incremental work that must not wait behind
-    whole HTTP recognitions in the recognition pool's queue, so streams get
-    threads of their own (one per open stream at most); the CPU is shared
-    by the operating system."""
+    A stream's live pass (interim hypotheses) is small, incremental work
+    that must not wait behind whole recognitions in the recognition pool's
+    queue, so streams get threads of their own (one per open stream at
+    most). Those threads run at a lower scheduling priority
+    (:data:`LIVE_NICENESS`): interim hypotheses are best effort, so when the
+    CPU is short the final recognitions (of HTTP requests and of streams,
+    on the pool) go first, a live pass falls behind, and the audio it has
+    not reached when its request ends goes to the final result only."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.open = 0
         self._lock = threading.Lock()
-        self.executor = ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="asr-stream")
+        self.executor = ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="asr-stream",
+                                           initializer=_lower_priority)
 
     async def run(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
@@ -62,6 +79,18 @@ class _Streams:
     def leave(self) -> None:
         with self._lock:
             self.open -= 1
+
+
+async def _run_in_thread(fn, *args):
+    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+
+def _lower_priority() -> None:
+    """Lower this thread's priority (Linux: niceness is per thread)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LIVE_NICENESS)
+    except (AttributeError, OSError):  # another system, or not allowed: normal priority
+        pass
 
 
 def routes(server) -> list:
@@ -106,16 +135,33 @@ async def _deny(ws: WebSocket, exc: AsrError) -> None:
 async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list[str], streams: _Streams) -> None:
     window = server.config.session_window_seconds
     clock = SessionClock(window)
-    rate = None
-    content_type = None
-    warned = not unknown
+    conn = _Connection(ws, session, unknown, streams, clock)
+    try:
+        await _read_frames(server, ws, session, conn, window)
+    finally:
+        if conn.live is not None and not conn.live.done():
+            conn.live.cancel()
+
+
+async def _read_frames(server, ws: WebSocket, session: RecognizeSession, conn: "_Connection", window: float) -> None:
+    """Frames in, answers out. Audio is read as fast as the client sends it:
+    the live pass of interim hypotheses runs beside the reading (one step at
+    a time per stream, on whatever audio gathered meanwhile), and whatever
+    it has not reached when the request ends is left to the final result."""
+    clock = conn.clock
     while True:
+        idle = conn.pending and (conn.live is None or conn.live.done())
         try:
-            message = await asyncio.wait_for(ws.receive(), timeout=window)
+            message = await asyncio.wait_for(ws.receive(), timeout=COALESCE_WAIT if idle else window)
         except asyncio.TimeoutError:
+            if idle:  # the client paused: decode what came
+                conn.start_live(force=True)
+                continue
             await _close_with(ws, {"error": "Session timed out."}, 1000)
             return
         if message["type"] == "websocket.disconnect":
+            return
+        if conn.closed:
             return
         try:
             if message.get("text") is not None:
@@ -123,26 +169,35 @@ async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list
                 if len(text) > MAX_FRAME_BYTES:
                     await _close_with(ws, {"error": "The message is larger than 4 MB."}, 1009)
                     return
+                if not await conn.settle():
+                    return
                 try:
                     parsed = json.loads(text)
                 except ValueError:
                     parsed = None
-                if isinstance(parsed, dict) and parsed.get("action") == "start":
-                    content_type = parsed.get("content-type") or parsed.get("content_type")
-                    rate = None
-                started = time.monotonic()
-                answers = await streams.run(session.receive_text, text)
-                clock.exclude(time.monotonic() - started)
+                action = parsed.get("action") if isinstance(parsed, dict) else None
+                if action == "start":
+                    conn.content_type = parsed.get("content-type") or parsed.get("content_type")
+                    conn.rate = None
+                # A stop makes the final recognition: on the recognition pool, with the HTTP ones;
+                # other messages (a start resolves the models) on a thread of normal priority.
+                run = server.pool.run_queued if action == "stop" else _run_in_thread
+                if not await conn.step(run, session.receive_text, text):
+                    return
             else:
                 data = message.get("bytes") or b""
-                if rate is None and data:
-                    rate = bytes_per_second(content_type, data[:64])
                 if data:
-                    clock.add(len(data) / rate)
+                    if conn.rate is None:
+                        conn.rate = bytes_per_second(conn.content_type, data[:64])
+                    clock.add(len(data) / conn.rate)
                     clock.check(time.monotonic())
-                started = time.monotonic()
-                answers = await streams.run(session.receive_binary, data)
-                clock.exclude(time.monotonic() - started)
+                    conn.pending += data
+                    conn.start_live()
+                else:  # the empty frame ends the request
+                    if not await conn.settle():
+                        return
+                    if not await conn.step(server.pool.run_queued, session.receive_binary, b""):
+                        return
         except AsrError as exc:  # the session clock
             await _close_with(ws, {"error": "Session timed out."} if exc.code == 408 else {"error": exc.message},
                               1000)
@@ -150,15 +205,99 @@ async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list
         except Exception:  # never a traceback to the client
             await _close_with(ws, {"error": "Internal error while recognizing."}, 1011)
             return
-        for answer in answers:
-            if not warned and "results" in answer:
-                answer.setdefault("warnings", []).append(f"Unknown url query arguments: {', '.join(unknown)}.")
-                warned = True
-            await ws.send_text(json.dumps(answer, ensure_ascii=False))
-        if session.closed:
-            error = next((a.get("error", "") for a in answers if "error" in a), "")
-            await ws.close(code=1002 if error.startswith(_PROTOCOL_ERRORS) else 1000)
+
+
+class _Connection:
+    """The state of one WebSocket connection between frames."""
+
+    def __init__(self, ws: WebSocket, session: RecognizeSession, unknown: list[str], streams: _Streams,
+                 clock: SessionClock) -> None:
+        self.ws = ws
+        self.session = session
+        self.unknown = unknown
+        self.warned = not unknown
+        self.streams = streams
+        self.clock = clock
+        self.rate: Optional[float] = None
+        self.content_type: Optional[str] = None
+        self.pending = bytearray()  # audio read but not yet given to the session
+        self.live: Optional[asyncio.Task] = None  # the live pass's step in flight
+        self.closed = False
+
+    def take(self, limit: Optional[int] = None) -> bytes:
+        """The gathered audio, at most ``limit`` bytes (the session's live
+        decoder keeps a partial sample for the next step)."""
+        if limit is None or len(self.pending) <= limit:
+            data = bytes(self.pending)
+            self.pending.clear()
+            return data
+        data = bytes(self.pending[:limit])
+        del self.pending[:limit]
+        return data
+
+    def start_live(self, force: bool = False) -> None:
+        """Start the live pass on the gathered audio unless it is running."""
+        if self.live is not None and not self.live.done():
             return
+        if self.pending and (force or self.rate is None or len(self.pending) >= self.rate * COALESCE_SECONDS):
+            self.live = asyncio.ensure_future(self._live_loop())
+
+    async def _live_loop(self) -> None:
+        try:
+            while self.pending and not self.closed:
+                # A bounded step: a request that ends waits for at most
+                # this much live decoding (the rest goes to the final only).
+                limit = None if self.rate is None else int(self.rate * LIVE_STEP_SECONDS)
+                if not await self.step(self.streams.run, self.session.receive_audio, self.take(limit),
+                                       exclude=False):
+                    return
+                if self.rate is not None and len(self.pending) < self.rate * COALESCE_SECONDS:
+                    return  # the reader starts the next step when enough came
+        except (WebSocketDisconnect, RuntimeError):
+            self.closed = True
+        except Exception:  # never a traceback to the client
+            self.closed = True
+            await _close_with(self.ws, {"error": "Internal error while recognizing."}, 1011)
+
+    async def settle(self) -> bool:
+        """Before a message that ends or starts a request: wait for the live
+        step in flight; the audio it has not reached joins the request
+        without a live pass (the final result makes it moot). False once closed."""
+        if self.live is not None:
+            await asyncio.shield(self.live)
+            self.live = None
+        if self.closed:
+            return False
+        if self.pending:
+            answers = self.session.receive_audio(self.take(), False)  # no decoding: in the loop
+            return await self._send(answers)
+        return True
+
+    async def step(self, run, fn, *args, exclude: bool = True) -> bool:
+        """Run a session call (``run``: on a stream thread or the recognition
+        pool) and send what it answers; the time it takes does not count
+        against the client's session clock when the reading waited for it.
+        False once the connection is closed."""
+        started = time.monotonic()
+        answers = await run(fn, *args)
+        if exclude:
+            self.clock.exclude(time.monotonic() - started)
+        return await self._send(answers)
+
+    async def _send(self, answers: list[dict]) -> bool:
+        if self.closed:
+            return False
+        for answer in answers:
+            if not self.warned and "results" in answer:
+                answer.setdefault("warnings", []).append(f"Unknown url query arguments: {', '.join(self.unknown)}.")
+                self.warned = True
+            await self.ws.send_text(json.dumps(answer, ensure_ascii=False))
+        if self.session.closed:
+            self.closed = True
+            error = next((a.get("error", "") for a in answers if "error" in a), "")
+            await self.ws.close(code=1002 if error.startswith(_PROTOCOL_ERRORS) else 1000)
+            return False
+        return True
 
 
 async def _close_with(ws: WebSocket, message: dict, code: int) -> None:

@@ -11,6 +11,9 @@ signed the same way over the body. The service's documents disagree on the
 hash (SHA-1 in the SDK, SHA-256 in the async guide); we use HMAC-SHA256,
 base64-encoded, as the current guide says. Notifications go out in order
 from one sender thread, each tried three times.
+
+Registrations are rows of the store's ``job_callbacks`` table, so they
+survive a restart and every replica sharing the store honours them.
 """
 from __future__ import annotations
 
@@ -29,6 +32,10 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from ..customization import schema
 from ..errors import InvalidArgumentError, NotFoundError
 
 logger = logging.getLogger("asr_engine.watson")
@@ -66,12 +73,15 @@ class Registration:
     owner: str
 
 
-class Callbacks:
-    """Registered callback URLs per owner, and the notification sender."""
+C = schema.job_callbacks
 
-    def __init__(self) -> None:
+
+class Callbacks:
+    """Registered callback URLs per owner (in ``store``), and the notification sender."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
         self._lock = threading.Lock()
-        self._registered: dict[tuple[str, str], Registration] = {}
         self._outbox: "queue.Queue[Optional[tuple[Registration, bytes]]]" = queue.Queue()
         self._sender: Optional[threading.Thread] = None
 
@@ -81,9 +91,8 @@ class Callbacks:
         url = check_url(url)
         if secret is not None and not isinstance(secret, str):
             raise InvalidArgumentError("user_secret must be a string")
-        with self._lock:
-            if (owner, url) in self._registered:
-                return {"status": "already created", "url": url}
+        if self._row(owner, url) is not None:
+            return {"status": "already created", "url": url}
         challenge = secrets.token_urlsafe(24)
         query = urllib.parse.urlencode({"challenge_string": challenge})
         request = urllib.request.Request(f"{url}{'&' if '?' in url else '?'}{query}", method="GET",
@@ -103,31 +112,32 @@ class Callbacks:
             raise InvalidArgumentError(f"The callback URL '{url}' could not be verified: it must answer the "
                                        f"GET request with status 200 and the challenge_string as a text/plain "
                                        f"body (it answered {status}).")
-        with self._lock:
-            self._registered[(owner, url)] = Registration(url, secret, customer_id, owner)
+        try:
+            with self.store.transaction() as tx:
+                tx.execute(insert(C).values(owner=owner, url=url, secret=secret, customer_id=customer_id,
+                                            created=tx.now))
+        except IntegrityError:  # registered meanwhile (another thread or replica)
+            return {"status": "already created", "url": url}
         return {"status": "created", "url": url}
 
     def unregister(self, owner: str, url: object) -> None:
         url = check_url(url)
-        with self._lock:
-            if self._registered.pop((owner, url), None) is None:
+        with self.store.transaction() as tx:
+            if tx.execute(delete(C).where(C.c.owner == owner, C.c.url == url)).rowcount != 1:
                 raise NotFoundError(f"The callback URL '{url}' is not registered.")
+
+    def _row(self, owner: str, url: str):
+        with self.store.reading() as conn:
+            return conn.execute(select(C).where(C.c.owner == owner, C.c.url == url)).first()
 
     def registration(self, owner: str, url: object) -> Registration:
         """The registration of ``url``; 400 if it is not allowlisted."""
         url = check_url(url)
-        with self._lock:
-            found = self._registered.get((owner, url))
+        found = self._row(owner, url)
         if found is None:
             raise InvalidArgumentError(f"The callback URL '{url}' is not allowlisted; register it with "
                                        "register_callback first.")
-        return found
-
-    def purge(self, owner: str, customer_id: str) -> None:
-        """Forget the registrations labelled ``customer_id`` (``delete_user_data``)."""
-        with self._lock:
-            for key in [k for k, r in self._registered.items() if r.owner == owner and r.customer_id == customer_id]:
-                del self._registered[key]
+        return Registration(found.url, found.secret, found.customer_id, found.owner)
 
     def notify(self, registration: Registration, body: dict) -> None:
         """Queue a signed POST of ``body`` to the callback URL."""

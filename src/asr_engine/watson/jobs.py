@@ -1,14 +1,29 @@
 """Asynchronous recognition jobs (``/v1/recognitions``, §1.9) on a local
-pool of worker processes.
+pool of worker processes, kept in the customization store's database.
 
-A :class:`JobManager` keeps the jobs of every owner and a fixed number of
-worker processes, each fed by one dispatcher thread through its own pipe.
-A job goes ``waiting`` → ``processing`` → ``completed`` or ``failed``. A
-worker that dies while it holds a job (killed, out of memory) is noticed by
-its dispatcher at once (the pipe closes): the job goes back to ``waiting``
-and is retried on a fresh worker, up to ``max_attempts`` times, then it is
-``failed`` with the reason; no job is ever lost. A recognition error
-(bad audio, ...) fails the job with the service's error text.
+A :class:`JobManager` records every job in the store's ``recognition_jobs``
+table (:mod:`.job_table`) and runs them on a fixed number of worker
+processes, each fed by one dispatcher thread through its own pipe. A job
+goes ``waiting`` → ``processing`` → ``completed`` or ``failed``. Because the
+jobs live in the database, they survive a restart of the process, and
+several managers (server replicas on one PostgreSQL store) see each other's
+jobs and run each exactly once: a dispatcher claims a job by
+compare-and-set and holds it with a lease that the manager renews.
+
+Nothing is lost when something dies:
+
+* a worker process that dies during a job (killed, out of memory) is noticed
+  by its dispatcher at once (the pipe closes): the job goes back to
+  ``waiting`` and is retried on a fresh worker, up to ``max_attempts`` runs,
+  then it is ``failed`` with the reason;
+* a manager that dies (its whole process killed) leaves its jobs
+  ``processing`` under a lease nobody renews: any other manager takes them
+  over as soon as it sees the holder is a dead process of this host, or the
+  lease expired (another host), and reruns them or fails them the same way;
+* a manager that is closed puts the job it could not finish back to
+  ``waiting`` without counting the attempt.
+
+A recognition error (bad audio, ...) fails the job with the service's error text.
 
 Finished jobs are kept ``results_ttl`` minutes (default one week) after
 their last update, then forgotten; ``delete_user_data`` forgets those
@@ -25,16 +40,16 @@ import datetime as _dt
 import logging
 import multiprocessing
 import os
-import queue
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from ..errors import AsrError, ConflictError, InvalidArgumentError, NotFoundError
+from . import job_table
 from .callbacks import Callbacks, Registration
 from .errors import error_body
+from .job_table import Claimed, JobTable
 
 logger = logging.getLogger("asr_engine.watson")
 
@@ -53,28 +68,6 @@ def _timestamp(t: float) -> str:
     return _dt.datetime.fromtimestamp(t, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-@dataclass
-class Job:
-    """One recognition job and what is needed to run it again."""
-
-    id: str
-    owner: str
-    created: float
-    audio: Optional[bytes]
-    content_type: Optional[str]
-    params: dict
-    status: str = "waiting"
-    updated: float = 0.0
-    user_token: Optional[str] = None
-    callback: Optional[Registration] = None
-    events: tuple[str, ...] = ()
-    results_ttl: int = DEFAULT_RESULTS_TTL
-    customer_id: Optional[str] = None
-    warnings: list[str] = field(default_factory=list)
-    results: Optional[list] = None
-    attempts: int = 0
-
-
 def parse_events(events: object) -> tuple[str, ...]:
     """The ``events`` parameter (comma-separated or a list), checked."""
     if isinstance(events, str):
@@ -91,32 +84,60 @@ def parse_events(events: object) -> tuple[str, ...]:
 
 
 class JobManager:
-    """Jobs of all owners on ``workers`` worker processes.
+    """Jobs of all owners, kept in a store and run on ``workers`` worker processes.
 
     Args:
-        store_path: the customization store's directory (workers open it to
-            recognize with custom models).
-        workers: worker processes.
-        max_attempts: runs of one job before a worker death fails it.
-        clock: wall-clock seconds (tests pass a fake one for ``results_ttl``).
+        store: the customization :class:`~asr_engine.customization.Store`
+            whose database keeps the jobs (workers open it too, to recognize
+            with custom models), or its directory (then the manager opens
+            and closes its own).
+        workers: worker processes; 0 makes a manager that records and answers
+            but leaves the running to the other managers of the store.
+        max_attempts: runs of one job before a worker's or a manager's death fails it.
+        clock: wall-clock seconds of the jobs' times (tests pass a fake one for ``results_ttl``).
+        lease_seconds: how long a claimed job stays ours without renewal
+            (what another host waits before taking over the jobs of a manager that vanished).
+        poll_seconds: how often idle dispatchers look for jobs other managers recorded.
     """
 
-    def __init__(self, store_path: str, *, workers: int = 2, max_attempts: int = 2,
-                 clock: Callable[[], float] = time.time, base_models: Optional[list] = None) -> None:
-        if not isinstance(workers, int) or workers < 1:
-            raise InvalidArgumentError("workers must be a positive integer")
-        self.store_path = os.fspath(store_path)
-        self.max_attempts = int(max_attempts)
+    def __init__(self, store: Union[Any, str, os.PathLike], *, workers: int = 2, max_attempts: int = 2,
+                 clock: Callable[[], float] = time.time, base_models: Optional[list] = None,
+                 lease_seconds: float = 60.0, poll_seconds: float = 0.5) -> None:
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+            raise InvalidArgumentError("workers must be a non-negative integer")
+        if isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1:
+            raise InvalidArgumentError("max_attempts must be a positive integer")
+        if not lease_seconds > 0 or not poll_seconds > 0:
+            raise InvalidArgumentError("lease_seconds and poll_seconds must be positive")
+        if isinstance(store, (str, os.PathLike)):
+            from ..customization import Store
+
+            store, self._own_store = Store(store), True
+        else:
+            self._own_store = False
+        self.store = store
+        self.store_path = str(store.path)
+        self.max_attempts = max_attempts
         self.clock = clock
-        self.callbacks = Callbacks()
+        self.lease_seconds = float(lease_seconds)
+        self.poll_seconds = float(poll_seconds)
+        self.table = JobTable(store)
+        self.callbacks = Callbacks(store)
+        self.holder = f"{job_table.this_host()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        job_table.LIVE_HOLDERS.add(self.holder)
         self._base_models = base_models
-        self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._pending: "queue.Queue[Optional[str]]" = queue.Queue()
+        self._wake = threading.Condition(self._lock)
         self._running: dict[str, int] = {}  # job id -> worker pid
-        self._idle = threading.Condition(self._lock)
+        self._held: set[str] = set()
         self._closed = False
+        self._stopping = threading.Event()  # ends the lease heartbeat
+        self._last_recovery = 0.0
         self._slots = [_WorkerSlot(self, i) for i in range(workers)]
+        self._heartbeat = threading.Thread(target=self._beat, name="asr-jobs-lease", daemon=True)
+        self._heartbeat.start()
+        if self._slots:
+            self._recover()
         for slot in self._slots:
             slot.thread.start()
 
@@ -126,7 +147,7 @@ class JobManager:
                callback_url: Optional[str] = None, events: object = None, user_token: Optional[str] = None,
                results_ttl: Optional[int] = None, customer_id: Optional[str] = None,
                warnings: tuple[str, ...] = (), service_url: str = "") -> dict:
-        """Queue a job; ``RecognitionJob`` with status ``waiting``."""
+        """Record a job; ``RecognitionJob`` with status ``waiting``."""
         if callback_url is None and (events is not None or user_token is not None):
             raise InvalidArgumentError("events and user_token require a callback_url.")
         registration = self.callbacks.registration(owner, callback_url) if callback_url is not None else None
@@ -136,103 +157,106 @@ class JobManager:
         if results_ttl is not None and (isinstance(results_ttl, bool) or not isinstance(results_ttl, int)
                                         or results_ttl < 1):
             raise InvalidArgumentError(f"results_ttl must be a positive number of minutes, not {results_ttl!r}.")
+        self._check_open()
         now = self.clock()
-        job = Job(str(uuid.uuid4()), owner, now, audio, content_type, dict(params), updated=now,
-                  user_token=user_token, callback=registration, events=chosen,
-                  results_ttl=DEFAULT_RESULTS_TTL if results_ttl is None else results_ttl,
-                  customer_id=customer_id, warnings=list(warnings))
-        with self._lock:
-            self._check_open()
-            self._expire()
-            self._jobs[job.id] = job
-        self._pending.put(job.id)
-        body: dict[str, Any] = {"id": job.id, "status": "waiting",
-                                "url": f"{service_url.rstrip('/')}/v1/recognitions/{job.id}",
+        self.table.expire(now)
+        job_id = str(uuid.uuid4())
+        self.table.insert(dict(
+            id=job_id, owner=owner, content_type=content_type, params=dict(params), user_token=user_token,
+            callback_url=registration.url if registration else None,
+            callback_secret=registration.secret if registration else None, events=list(chosen),
+            results_ttl=DEFAULT_RESULTS_TTL if results_ttl is None else results_ttl, customer_id=customer_id,
+            warnings=list(warnings), created=now, updated=now), bytes(audio))
+        with self._wake:
+            self._wake.notify()
+        body: dict[str, Any] = {"id": job_id, "status": "waiting",
+                                "url": f"{service_url.rstrip('/')}/v1/recognitions/{job_id}",
                                 "created": _timestamp(now)}
-        if job.warnings:
-            body["warnings"] = list(job.warnings)
+        if warnings:
+            body["warnings"] = list(warnings)
         return body
 
     def list(self, owner: str) -> dict:
         """``RecognitionJobs``: the owner's newest 100 jobs."""
-        with self._lock:
-            self._expire()
-            jobs = sorted((j for j in self._jobs.values() if j.owner == owner), key=lambda j: -j.created)
-            items = []
-            for j in jobs[:MAX_LISTED]:
-                item = {"id": j.id, "status": j.status, "created": _timestamp(j.created),
-                        "updated": _timestamp(j.updated)}
-                if j.user_token is not None:
-                    item["user_token"] = j.user_token
-                items.append(item)
+        self.table.expire(self.clock())
+        items = []
+        for row in self.table.newest(owner, MAX_LISTED):
+            item = {"id": row.id, "status": row.status, "created": _timestamp(row.created),
+                    "updated": _timestamp(row.updated)}
+            if row.user_token is not None:
+                item["user_token"] = row.user_token
+            items.append(item)
         return {"recognitions": items}
 
     def get(self, owner: str, job_id: str, service_url: str = "") -> dict:
         """``RecognitionJob``, with ``results`` once completed."""
-        with self._lock:
-            self._expire()
-            job = self._job(owner, job_id)
-            body: dict[str, Any] = {"id": job.id, "status": job.status, "created": _timestamp(job.created),
-                                    "updated": _timestamp(job.updated),
-                                    "url": f"{service_url.rstrip('/')}/v1/recognitions/{job.id}"}
-            if job.user_token is not None:
-                body["user_token"] = job.user_token
-            if job.status == "completed" and job.results is not None:
-                body["results"] = job.results
-            if job.warnings:
-                body["warnings"] = list(job.warnings)
+        self.table.expire(self.clock())
+        row = self._row(owner, job_id)
+        body: dict[str, Any] = {"id": row.id, "status": row.status, "created": _timestamp(row.created),
+                                "updated": _timestamp(row.updated),
+                                "url": f"{service_url.rstrip('/')}/v1/recognitions/{row.id}"}
+        if row.user_token is not None:
+            body["user_token"] = row.user_token
+        if row.status == "completed" and row.results is not None:
+            body["results"] = row.results
+        if row.warnings:
+            body["warnings"] = list(row.warnings)
         return body
 
     def delete(self, owner: str, job_id: str) -> None:
         """Forget a job and its results; 409 while it is being processed."""
-        with self._lock:
-            job = self._job(owner, job_id)
-            if job.status == "processing":
-                raise ConflictError("You cannot delete a job that the service is actively processing.")
-            del self._jobs[job.id]
+        outcome = self.table.delete(job_id, owner) if isinstance(job_id, str) else "missing"
+        if outcome == "processing":
+            raise ConflictError("You cannot delete a job that the service is actively processing.")
+        if outcome == "missing":
+            raise NotFoundError("The specified job ID was not found.")
 
     def purge(self, owner: str, customer_id: str) -> None:
         """Forget the owner's jobs and callbacks labelled ``customer_id``."""
-        with self._lock:
-            for job_id in [i for i, j in self._jobs.items()
-                           if j.owner == owner and j.customer_id == customer_id and j.status != "processing"]:
-                del self._jobs[job_id]
-            for job in self._jobs.values():
-                if job.owner == owner and job.customer_id == customer_id:
-                    job.results_ttl = 0  # forgotten as soon as it finishes
-        self.callbacks.purge(owner, customer_id)
+        with self.store.transaction() as tx:
+            job_table.purge(tx, owner, customer_id)
 
     # -- for servers, monitoring and tests ---------------------------------------
 
     def running(self) -> dict[str, int]:
-        """``{job id: worker pid}`` of the jobs being processed now."""
+        """``{job id: worker pid}`` of the jobs this manager is processing now."""
         with self._lock:
             return dict(self._running)
 
     def wait_idle(self, timeout: Optional[float] = None) -> bool:
-        """Wait until no job is waiting or processing."""
+        """Wait until no job of the store is waiting or processing."""
         end = None if timeout is None else time.monotonic() + timeout
-        with self._idle:
-            while any(j.status in ("waiting", "processing") for j in self._jobs.values()):
-                left = None if end is None else end - time.monotonic()
-                if left is not None and left <= 0:
-                    return False
-                self._idle.wait(left if left is not None else 1.0)
+        while self.table.unfinished():
+            if end is not None and time.monotonic() >= end:
+                return False
+            time.sleep(0.05)
         return True
 
     def close(self) -> None:
-        """Stop the workers (waiting jobs stay waiting) and the callback sender."""
-        with self._lock:
+        """Stop the workers; waiting jobs stay waiting for the next manager,
+        and a job this one could not finish goes back to waiting."""
+        with self._wake:
             if self._closed:
                 return
             self._closed = True
-        for _ in self._slots:
-            self._pending.put(None)
+            self._wake.notify_all()
         for slot in self._slots:
             slot.thread.join(timeout=10)
+        for slot in self._slots:
             slot.stop()
+        for slot in self._slots:
+            slot.thread.join(timeout=5)
+        with self._lock:
+            held = list(self._held)
+        for job_id in held:
+            self.table.finish(job_id, self.holder, "waiting", self.clock(), refund=True)
+        job_table.LIVE_HOLDERS.discard(self.holder)
+        self._stopping.set()
+        self._heartbeat.join(timeout=5)
         self.callbacks.flush(5.0)
         self.callbacks.close()
+        if self._own_store:
+            self.store.close()
 
     # -- inside ---------------------------------------------------------------------
 
@@ -240,61 +264,110 @@ class JobManager:
         if self._closed:
             raise AsrError("The job manager is closed.", 503)
 
-    def _job(self, owner: str, job_id: object) -> Job:
-        job = self._jobs.get(job_id) if isinstance(job_id, str) else None
-        if job is None or job.owner != owner:
+    def _row(self, owner: str, job_id: object):
+        row = self.table.row(job_id) if isinstance(job_id, str) else None
+        if row is None or row.owner != owner:
             raise NotFoundError("The specified job ID was not found.")
-        return job
+        return row
 
-    def _expire(self) -> None:
-        now = self.clock()
-        for job_id in [i for i, j in self._jobs.items()
-                       if j.status in ("completed", "failed") and now >= j.updated + 60 * j.results_ttl]:
-            del self._jobs[job_id]
+    def _next(self) -> Optional[Claimed]:
+        """The next job for a dispatcher (waiting for one); None once closed."""
+        while True:
+            with self._lock:
+                if self._closed:
+                    return None
+            if time.monotonic() - self._last_recovery >= self.poll_seconds:
+                self._recover()
+            try:
+                job = self.table.claim(self.holder, self.lease_seconds, self.clock())
+            except Exception:  # the database is away: try again at the next poll
+                logger.exception("claiming a recognition job failed")
+                job = None
+            if job is not None:
+                with self._lock:
+                    if self._closed:  # claimed as we closed: give it back untouched
+                        self.table.finish(job.id, self.holder, "waiting", self.clock(), refund=True)
+                        return None
+                    self._held.add(job.id)
+                self._event_row(job.id, "recognitions.started")
+                return job
+            with self._wake:
+                if not self._closed:
+                    self._wake.wait(self.poll_seconds)
 
-    def _take(self, job_id: str, pid: int) -> Optional[Job]:
+    def _recover(self) -> None:
+        """Take over the jobs of managers that died."""
+        self._last_recovery = time.monotonic()
+        try:
+            for row in self.table.abandoned_jobs(time.time()):
+                done = self.table.take_over(row, self.clock(), self.max_attempts,
+                                            "The recognition job failed: the process running it stopped "
+                                            f"(after {self.max_attempts} attempts).")
+                if done is None:
+                    continue
+                logger.warning("recognition job %s abandoned by %s: %s", row.id, row.lease_holder,
+                               "queued again" if done.status == "waiting" else "failed")
+                if done.status == "failed":
+                    self._event(done, "recognitions.failed")
+        except Exception:  # pragma: no cover - the next poll tries again
+            logger.exception("recovering abandoned recognition jobs failed")
+
+    def _beat(self) -> None:
+        period = max(0.05, self.lease_seconds / 4.0)
+        while not self._stopping.wait(period):
+            with self._lock:
+                held = list(self._held)
+            if held:
+                try:
+                    self.table.renew(self.holder, held, self.lease_seconds)
+                except Exception:  # pragma: no cover - the next beat tries again
+                    logger.exception("renewing the leases of recognition jobs failed")
+
+    def _started(self, job_id: str, pid: int) -> None:
         with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None or job.status != "waiting":
-                return None
-            job.status, job.updated = "processing", self.clock()
-            job.attempts += 1
             self._running[job_id] = pid
-        self._event(job, "recognitions.started")
-        return job
 
-    def _finish(self, job: Job, outcome: str, payload: Any) -> None:
+    def _finish(self, job: Claimed, outcome: str, payload: Any) -> None:
         with self._lock:
             self._running.pop(job.id, None)
-            if outcome == "completed":
-                job.status, job.results = "completed", [payload]
-                job.audio = None
-            elif outcome == "retry" and job.attempts < self.max_attempts:
-                job.status = "waiting"
-            else:
-                job.status = "failed"
-                job.audio = None
-                job.warnings.append(payload)
-            job.updated = self.clock()
-            self._idle.notify_all()
-        if job.status == "waiting":
-            self._pending.put(job.id)
-        elif job.status == "completed":
-            if "recognitions.completed_with_results" in job.events:
-                self._event(job, "recognitions.completed_with_results", results=job.results)
-            else:
-                self._event(job, "recognitions.completed")
+            closing = self._closed
+        now = self.clock()
+        if outcome == "completed":
+            row = self.table.finish(job.id, self.holder, "completed", now, results=[payload])
+        elif outcome == "retry" and closing:  # our shutdown, not the job's fault
+            row = self.table.finish(job.id, self.holder, "waiting", now, refund=True)
+        elif outcome == "retry" and job.attempts < self.max_attempts:
+            row = self.table.finish(job.id, self.holder, "waiting", now)
         else:
-            self._event(job, "recognitions.failed")
+            row = self.table.finish(job.id, self.holder, "failed", now, warning=payload)
+        with self._lock:
+            self._held.discard(job.id)
+        if row is None:
+            logger.warning("recognition job %s was taken over by another manager; its outcome is dropped", job.id)
+        elif row.status == "waiting":
+            with self._wake:
+                self._wake.notify()
+        elif row.status == "completed":
+            if "recognitions.completed_with_results" in row.events:
+                self._event(row, "recognitions.completed_with_results", results=row.results)
+            else:
+                self._event(row, "recognitions.completed")
+        else:
+            self._event(row, "recognitions.failed")
 
-    def _event(self, job: Job, event: str, **extra: Any) -> None:
-        if job.callback is None or event not in job.events:
+    def _event_row(self, job_id: str, event: str) -> None:
+        row = self.table.row(job_id)
+        if row is not None:
+            self._event(row, event)
+
+    def _event(self, row: Any, event: str, **extra: Any) -> None:
+        if row.callback_url is None or event not in row.events:
             return
-        body: dict[str, Any] = {"id": job.id, "event": event}
-        if job.user_token is not None:
-            body["user_token"] = job.user_token
+        body: dict[str, Any] = {"id": row.id, "event": event}
+        if row.user_token is not None:
+            body["user_token"] = row.user_token
         body.update(extra)
-        self.callbacks.notify(job.callback, body)
+        self.callbacks.notify(Registration(row.callback_url, row.callback_secret, row.customer_id, row.owner), body)
 
 
 class _WorkerSlot:
@@ -309,8 +382,10 @@ class _WorkerSlot:
     def _spawn(self) -> None:
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
+        store = self.manager.store
         self.process = context.Process(target=worker_main, args=(child, self.manager.store_path,
-                                                                 self.manager._base_models), daemon=True)
+                                                                 self.manager._base_models, store.database_url),
+                                       daemon=True)
         self.process.start()
         child.close()
         self.conn = parent
@@ -326,34 +401,31 @@ class _WorkerSlot:
                 self.process.kill()
 
     def _loop(self) -> None:
+        manager = self.manager
         while True:
-            job_id = self.manager._pending.get()
-            if job_id is None:
+            job = manager._next()
+            if job is None:
                 return
             try:
                 if self.process is None or not self.process.is_alive():
                     self._spawn()
             except Exception as exc:  # no worker: the job fails rather than waiting forever
-                job = self.manager._take(job_id, 0)
-                if job is not None:
-                    job.attempts = self.manager.max_attempts
-                    self.manager._finish(job, "failed", f"The recognition job failed: no worker process could "
-                                                        f"be started ({type(exc).__name__}: {exc}).")
+                job.attempts = manager.max_attempts
+                manager._finish(job, "failed", f"The recognition job failed: no worker process could "
+                                               f"be started ({type(exc).__name__}: {exc}).")
                 continue
-            job = self.manager._take(job_id, self.process.pid)
-            if job is None:
-                continue
+            manager._started(job.id, self.process.pid)
             try:
                 self.conn.send((job.owner, job.audio, job.content_type, job.params))
                 outcome, payload = self._receive()
             except (EOFError, OSError):
                 self.process.join(timeout=1)
                 logger.warning("recognition worker %s ended during job %s; %s", self.process.pid, job.id,
-                               "retrying" if job.attempts < self.manager.max_attempts else "failing it")
+                               "retrying" if job.attempts < manager.max_attempts else "failing it")
                 outcome, payload = "retry", ("The recognition job failed: its worker process ended unexpectedly "
-                                             f"(attempt {job.attempts} of {self.manager.max_attempts}).")
+                                             f"(attempt {job.attempts} of {manager.max_attempts}).")
                 self.process = None
-            self.manager._finish(job, outcome, payload)
+            manager._finish(job, outcome, payload)
 
     def _receive(self) -> tuple[str, Any]:
         while not self.conn.poll(0.2):
@@ -362,14 +434,15 @@ class _WorkerSlot:
         return self.conn.recv()
 
 
-def worker_main(conn: Any, store_path: str, base_models: Optional[list]) -> None:
+def worker_main(conn: Any, store_path: str, base_models: Optional[list],
+                database_url: Optional[str] = None) -> None:
     """A worker process: recognize each job sent on ``conn`` and answer
     ``("completed", body)`` or ``("failed", error text)``."""
     from ..customization import Store
     from ..customization.base_models import BaseModel
     from .speech_to_text import SpeechToText
 
-    store = Store(store_path)
+    store = Store(store_path, database_url=database_url)
     models = None if base_models is None else {m[0]: BaseModel(*m) for m in base_models}
     clients: dict[str, SpeechToText] = {}
     try:
@@ -392,4 +465,4 @@ def worker_main(conn: Any, store_path: str, base_models: Optional[list]) -> None
         store.close()
 
 
-__all__ = ["JobManager", "Job", "parse_events", "EVENTS", "DEFAULT_EVENTS", "DEFAULT_RESULTS_TTL", "worker_main"]
+__all__ = ["JobManager", "parse_events", "EVENTS", "DEFAULT_EVENTS", "DEFAULT_RESULTS_TTL", "worker_main"]

@@ -118,6 +118,17 @@ def _integer(name: str, value: object, low: int) -> int:
     return int(value)
 
 
+def _timeout(name: str, value: object) -> int:
+    """``inactivity_timeout``: seconds, or -1 for none. 0 is refused (the
+    engine's stream would end at once) as the engine refuses it."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgumentError(f"The value of parameter {name} must be an integer, not {value!r}.")
+    if value == 0 or value < -1:
+        raise InvalidArgumentError(f"The value {value!r} of parameter {name} is out of range: it must be a "
+                                   "positive number of seconds, or -1 for no timeout.")
+    return int(value)
+
+
 def _string(name: str, value: object) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidArgumentError(f"The value of parameter {name} must be a non-empty string, not {value!r}.")
@@ -148,7 +159,7 @@ _CHECKS = {
     "base_model_version": _string,
     "customization_weight": lambda n, v: _number(n, v, 0.0, 1.0),
     "grammar_name": _string,
-    "inactivity_timeout": lambda n, v: _integer(n, v, -1),
+    "inactivity_timeout": lambda n, v: _timeout(n, v),
     "interim_results": _bool,
     "keywords": lambda n, v: _keywords(v),
     "keywords_threshold": lambda n, v: _number(n, v, 0.0, 1.0),

@@ -4,7 +4,8 @@ and back to the service's JSON.
 :class:`RecognitionTarget` resolves what one request recognizes with: the
 base model (404 ``Model {name} not found``), the custom language model
 (trained artifact, its base, its weight), the grammar, the custom acoustic
-model (:func:`.acoustic_models.acoustic_adaptation`), ``base_model_version``.
+model (:func:`.acoustic_models.acoustic_adaptation`), ``base_model_version``
+(:func:`.versions.resolve_base_version`).
 The recognizer for a custom model comes from the engine
 (``Recognizer.customized``, cached per trained model and weight).
 :func:`decode_request_audio` applies the service's audio rules (at least
@@ -25,6 +26,7 @@ from ..limits import MAX_AUDIO_BYTES
 from .acoustic_models import acoustic_adaptation
 from .parameters import MAX_ALTERNATIVES, RecognizeParameters
 from .result_json import results_json
+from .versions import resolve_base_version
 
 #: Smallest request the service accepts, in bytes.
 MIN_AUDIO_BYTES = 100
@@ -54,6 +56,10 @@ class RecognitionTarget:
             options["keywords_threshold"] = params.keywords_threshold
         if params.word_alternatives_threshold is not None:
             options["word_alternatives_threshold"] = params.word_alternatives_threshold
+        if params.audio_metrics:
+            options["audio_metrics"] = True
+        if params.speaker_labels:
+            options["speaker_labels"] = True
         return options
 
 
@@ -69,7 +75,7 @@ def resolve_target(client: Any, params: RecognizeParameters) -> RecognitionTarge
     """
     service, owner = client.language_models, client.owner
     base = lookup(service.base_models, params.model)
-    versions = [base.version]
+    language = acoustic = trained_version = None
     if params.language_customization_id is None:
         target = RecognitionTarget(base, base.recognizer())
     else:
@@ -78,7 +84,9 @@ def resolve_target(client: Any, params: RecognizeParameters) -> RecognitionTarge
             raise InvalidArgumentError(
                 f"The custom language model '{trained.customization_id}' is based on {trained.base_model_name}; "
                 f"it cannot be used with {base.name}. Pass model='{trained.base_model_name}'.")
-        versions.append(trained.base_version)
+        language = (trained.customization_id,
+                    service._fresh_row(owner, params.language_customization_id).versions)
+        trained_version = trained.base_version
         weight = trained.customization_weight if params.customization_weight is None else params.customization_weight
         recognizer = base.recognizer().customized(trained.custom_lm(), weight)
         grammar = trained.grammar(params.grammar_name) if params.grammar_name is not None else None
@@ -88,9 +96,11 @@ def resolve_target(client: Any, params: RecognizeParameters) -> RecognitionTarge
         # The acoustic model's own version rules (§3.3) apply to base_model_version.
         target.adaptation = acoustic_adaptation(client.acoustic_models, owner, base,
                                                 params.acoustic_customization_id, params.base_model_version)
-    elif params.base_model_version is not None and params.base_model_version not in versions:
-        raise InvalidArgumentError(f"The base model version '{params.base_model_version}' is not available for "
-                                   f"{base.name}; its version is '{base.version}'.")
+        acoustic = (params.acoustic_customization_id,
+                    client.acoustic_models._fresh_row(owner, params.acoustic_customization_id).versions)
+    _version, warnings = resolve_base_version(base, params.base_model_version, language=language,
+                                              acoustic=acoustic, trained_version=trained_version)
+    target.warnings.extend(warnings)
     return target
 
 

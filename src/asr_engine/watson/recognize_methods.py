@@ -15,6 +15,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from ..errors import InvalidArgumentError
+from . import job_table  # noqa: F401 - registers the jobs' part of delete_user_data with the store
 from .models import get_model_json, list_models_json
 from .parameters import recognize_parameters
 from .recognition import recognize_json
@@ -47,10 +48,10 @@ class RecognitionMethods:
     @property
     def supported_features(self) -> dict[str, bool]:
         """What the engine does with every base model (``SpeechModel.supported_features``);
-        speaker labels come with the engine's diarization (not yet built)."""
+        speaker labels come from the engine's diarization."""
         return {"custom_language_model": True,
                 "custom_acoustic_model": True,
-                "speaker_labels": False}
+                "speaker_labels": True}
 
     # -- models -------------------------------------------------------------------
 
@@ -141,7 +142,7 @@ class RecognitionMethods:
                 specs = None if models is shared_base_models() else [
                     (m.name, m.language, m.rate, m.model_dir, m.dictionary, m.language_model, m.description)
                     for m in models.values()]
-                manager = self.__dict__["_job_manager"] = JobManager(str(self.language_models.store.path), base_models=specs)
+                manager = self.__dict__["_job_manager"] = JobManager(self.language_models.store, base_models=specs)
             return manager
 
     def register_callback(self, callback_url: str, *, user_secret: Optional[str] = None, **kwargs: Any) -> dict:
@@ -205,10 +206,9 @@ class RecognitionMethods:
         self.jobs.delete(self.owner, id)
 
     def _purge_jobs(self, customer_id: str) -> None:
-        """``delete_user_data``'s part here: jobs and callbacks labelled ``customer_id``."""
-        manager = self.__dict__.get("_job_manager")
-        if manager is not None:
-            manager.purge(self.owner, customer_id)
+        """``delete_user_data``'s part here: jobs and callbacks labelled
+        ``customer_id`` (the store's purger of :mod:`.job_table` has removed
+        them in the same transaction as the custom models' data)."""
 
 
 _jobs_lock = threading.Lock()

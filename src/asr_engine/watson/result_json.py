@@ -133,6 +133,39 @@ def word_alternatives_json(bins: Iterable[Any], params: RecognizeParameters) -> 
     return out
 
 
+def speaker_labels_json(labels: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]]) -> list[dict]:
+    """``speaker_labels``: one entry per ``timestamps`` token of the final
+    results, as the service gives them (``from``/``to`` are the token's
+    times). The engine labels words; a token that joins several (smart
+    formatting's "20th") takes the speaker who covers most of its time,
+    with that speaker's mean confidence there. ``final`` only on the last."""
+    tokens = [(t[1], t[2]) for r in results for t in r["alternatives"][0].get("timestamps", [])]
+    if not tokens or not labels:
+        return []
+    out = []
+    for start, end in tokens:
+        covered: dict[int, float] = {}  # speaker -> seconds of the token
+        confidences: dict[int, list[float]] = {}
+        for lab in labels:
+            a, b = float(lab["from"]), float(lab["to"])
+            o = min(end, b) - max(start, a)
+            if o > 0 or (o == 0 and a <= start <= b and start == end):
+                k = int(lab["speaker"])
+                covered[k] = covered.get(k, 0.0) + o
+                confidences.setdefault(k, []).append(float(lab["confidence"]))
+        if covered:
+            speaker = max(covered, key=lambda k: covered[k])
+            confidence = sum(confidences[speaker]) / len(confidences[speaker])
+        else:  # no word under the token: the nearest word's speaker
+            centre = 0.5 * (start + end)
+            near = min(labels, key=lambda lab: abs(0.5 * (float(lab["from"]) + float(lab["to"])) - centre))
+            speaker, confidence = int(near["speaker"]), float(near["confidence"])
+        out.append({"from": start, "to": end, "speaker": speaker, "confidence": _round(confidence),
+                    "final": False})
+    out[-1]["final"] = True
+    return out
+
+
 #: Requested features and the engine result attribute that carries each.
 _FEATURES = (("keywords", "spotting", "keywords"),
              ("word_alternatives_threshold", "word_alternatives_threshold", "word_alternatives"),
@@ -165,7 +198,8 @@ def results_json(result: Any, params: RecognizeParameters, *, display_as: Mappin
     body: dict[str, Any] = {"result_index": result_index, "results": results}
     labels = getattr(result, "speaker_labels", None)
     if params.speaker_labels and labels is not None:
-        body["speaker_labels"] = [label if isinstance(label, Mapping) else label.to_dict() for label in labels]
+        engine = [label if isinstance(label, Mapping) else label.to_dict() for label in labels]
+        body["speaker_labels"] = speaker_labels_json(engine, results)
     metrics = getattr(result, "audio_metrics", None)
     if params.audio_metrics and metrics is not None:
         body["audio_metrics"] = metrics if isinstance(metrics, Mapping) else metrics.to_dict()
@@ -176,4 +210,5 @@ def results_json(result: Any, params: RecognizeParameters, *, display_as: Mappin
 
 
 __all__ = ["results_json", "result_json", "alternative_json", "keywords_json", "word_alternatives_json",
+           "speaker_labels_json",
            "phrases_of"]

@@ -86,6 +86,26 @@ class RecognizeSession:
         """A binary frame of audio; an empty one ends the request."""
         return self._guarded(self._binary, data)
 
+    def receive_audio(self, data: bytes, interim: bool = True) -> list[dict]:
+        """Audio of the open request (never its end). With ``interim=False``
+        it only joins the request's audio for the final result, without the
+        live pass of interim hypotheses: a server that falls behind a client
+        skips interim work the final result makes moot."""
+        return self._guarded(self._audio, (data, interim))
+
+    def _audio(self, arg: tuple[bytes, bool]) -> list[dict]:
+        data, interim = arg
+        if not data:
+            return []
+        if interim:
+            return self._binary(data)
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InvalidArgumentError("A binary message must be bytes.")
+        if self._request is None:
+            self._message({"action": "start"})
+        assert self._request is not None
+        return self._request.accept(bytes(data), self.result_index, interim=False)
+
     def _guarded(self, fn, arg) -> list[dict]:
         if self.closed:
             return [{"error": "The connection is closed."}]
@@ -171,12 +191,15 @@ class _Request:
         self._live = _LiveDecoder(target, content_type) if interim else None
         self._last = ""
 
-    def accept(self, data: bytes, result_index: int) -> list[dict]:
+    def accept(self, data: bytes, result_index: int, interim: bool = True) -> list[dict]:
         self.received += len(data)
         if self.received > MAX_AUDIO_BYTES:
             raise PayloadTooLargeError(TOO_LARGE_TEXT)
         self.audio += data
         if self._live is None:
+            return []
+        if not interim:
+            self._live.skip(data)
             return []
         partial = self._live.accept(data)
         if partial is None:
@@ -206,7 +229,12 @@ class _LiveDecoder:
         self._stream: Any = None
         self._head = b""
         self._dead = False
-        self._pending = 0.0
+        # Audio waits here until it makes INTERIM_INTERVAL seconds: each
+        # Stream.accept builds a whole partial result, which per 1024-byte
+        # frame (32 ms) would cost more than decoding the audio itself.
+        self._batch = bytearray()
+        self._batch_bytes = 1
+        self._frame_bytes = 1
         raw = (content_type or "").split(";")[0].strip().lower()
         if raw in ("audio/l16", "audio/mulaw", "audio/alaw"):
             self._open(content_type)
@@ -215,6 +243,13 @@ class _LiveDecoder:
 
     def _open(self, content_type: Optional[str]) -> None:
         self._stream = self._recognizer.stream(content_type=content_type)
+        per_second, self._frame_bytes = _raw_layout(content_type)
+        self._batch_bytes = max(1, int(INTERIM_INTERVAL * per_second))
+
+    def skip(self, data: bytes) -> None:
+        """Audio the live pass will not see: the live pass ends here (its
+        hypotheses would have a hole); the final result still has it."""
+        self._dead = True
 
     def accept(self, data: bytes) -> Any:
         if self._dead:
@@ -232,19 +267,29 @@ class _LiveDecoder:
             ctype, offset = found
             self._open(ctype)
             data, self._head = self._head[offset:], b""
+        self._batch += data
+        if len(self._batch) < self._batch_bytes:
+            return None
+        cut = len(self._batch) - len(self._batch) % self._frame_bytes  # whole frames; the rest waits
+        chunk, self._batch = bytes(self._batch[:cut]), self._batch[cut:]
         try:
-            before = self._stream.duration
-            partial = self._stream.accept(data) if data else None
+            return self._stream.accept(chunk) if chunk else None
         except AsrError:
             self._dead = True  # the final recognition reports the error
             return None
-        if partial is None:
-            return None
-        self._pending += self._stream.duration - before
-        if self._pending < INTERIM_INTERVAL:
-            return None
-        self._pending = 0.0
-        return partial
+
+
+def _raw_layout(content_type: Optional[str]) -> tuple[float, int]:
+    """Bytes a second and bytes a frame of a raw stream type (L16: 2 a sample, G.711: 1)."""
+    ct = (content_type or "").lower()
+    fields = dict(p.strip().split("=", 1) for p in ct.split(";")[1:] if "=" in p)
+    try:
+        rate = int(fields.get("rate", "8000" if ct.startswith(("audio/mulaw", "audio/alaw")) else "16000"))
+        channels = int(fields.get("channels", "1"))
+    except ValueError:
+        rate, channels = 16000, 1
+    frame = (2 if ct.startswith("audio/l16") else 1) * max(1, channels)
+    return float(max(1, rate) * frame), frame
 
 
 def _wav_pcm_header(head: bytes):
