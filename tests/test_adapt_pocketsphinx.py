@@ -81,8 +81,9 @@ def _pocketsphinx_errors(model_dir, dev, mllr=None):
 def _our_errors(rec, dev, model=None):
     """(word errors, per utterance the words with their confidences): the
     confidences come from the acoustic scores, so they show a transform
-    applied even where the wide search settles on the same words."""
-    results = [rec.recognize(str(DEV / f"{r['id']}.wav"), adaptation=model) for r in dev]
+    applied even where the wide search settles on the same words. Best-path
+    decoding, as PocketSphinx decodes: the comparison is like for like."""
+    results = [rec.recognize(str(DEV / f"{r['id']}.wav"), adaptation=model, consensus=False) for r in dev]
     outputs = [[(w.word, w.confidence) for w in res.words] for res in results]
     return sum(_errors(r["transcript"], res.transcript) for r, res in zip(dev, results)), outputs
 

@@ -117,6 +117,19 @@ def test_high_frequency_loss(speech):
     assert full < 0.05 and lost > 0.9
 
 
+def test_up_sampled_audio_through_the_recognizer(recognizer, speech):
+    """8 kHz audio stored at 16 kHz goes to the narrowband model, but its
+    metrics are the 16 kHz audio's: the missing upper band shows."""
+    up = (np.round(resample_poly(resample_poly(speech, 1, 2), 2, 1) * 32767) / 32768).astype(np.float32)
+    lost = recognizer.recognize(up, sample_rate=SR, audio_metrics=True).audio_metrics.accumulated
+    full = recognizer.recognize(speech, sample_rate=SR, audio_metrics=True).audio_metrics.accumulated
+    assert lost.high_frequency_loss > 0.9 and full.high_frequency_loss < 0.05
+    assert lost.end_time == full.end_time
+    narrow = resample_poly(speech, 1, 2).astype(np.float32)  # a true 8 kHz recording: its own band is full
+    own = recognizer.recognize(narrow, sample_rate=8000, audio_metrics=True).audio_metrics.accumulated
+    assert own.high_frequency_loss < 0.5 and abs(own.end_time - full.end_time) <= 0.01
+
+
 def test_known_snr_with_given_decisions():
     """Tone bursts (the speech) in white noise: SNR = 10 log10((A^2/2) / sigma^2)."""
     rng = np.random.default_rng(5)

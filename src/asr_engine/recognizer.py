@@ -27,11 +27,11 @@ from .audio.input import AudioInput, read_audio
 from .audio.bandwidth import is_narrowband
 from .dictionary import Dictionary
 from .errors import InvalidArgumentError, NotFoundError
-from .frontend import FeatureOptions, FeatureStream, model_feature_options
+from .frontend import FeatureOptions, FeatureStream, compute_features, model_feature_options
 from .model import default_model_dir
 from .network_cache import NetworkCache
 from .phone_loop import PhoneLoop
-from .recognition_reports import add_reports
+from .recognition_reports import add_reports, metrics_of, speech_frames
 from .results import Alternative, Result, WordResult
 from .search import SearchOptions
 from .spotting import SpottingRequest, check_spotting, keyword_matches, word_alternatives
@@ -528,13 +528,21 @@ class Recognizer:
                 or (grammar is None and not score_against_phone_loop
                     and is_narrowband(decoded.samples, decoded.sample_rate))):
             narrow = self.narrowband()
-            return narrow.recognize(decoded.samples, sample_rate=decoded.sample_rate, grammar=grammar,
-                                    rejection_threshold=rejection_threshold, max_alternatives=max_alternatives,
-                                    speaker_adaptation=speaker_adaptation, keywords=keywords,
-                                    keywords_threshold=keywords_threshold,
-                                    word_alternatives_threshold=word_alternatives_threshold,
-                                    score_against_phone_loop=score_against_phone_loop,
-                                    audio_metrics=audio_metrics, speaker_labels=speaker_labels, **options)
+            # Audio metrics describe the audio as given: an 8 kHz recording at
+            # its own rate, an up-sampled one at the rate it came in (where its
+            # missing upper band is what high_frequency_loss reports).
+            inner_metrics = bool(audio_metrics) and decoded.original_rate <= 8000
+            result = narrow.recognize(decoded.samples, sample_rate=decoded.sample_rate, grammar=grammar,
+                                      rejection_threshold=rejection_threshold, max_alternatives=max_alternatives,
+                                      speaker_adaptation=speaker_adaptation, keywords=keywords,
+                                      keywords_threshold=keywords_threshold,
+                                      word_alternatives_threshold=word_alternatives_threshold,
+                                      score_against_phone_loop=score_against_phone_loop,
+                                      audio_metrics=inner_metrics, speaker_labels=speaker_labels, **options)
+            if audio_metrics and not inner_metrics:
+                feats = compute_features(decoded, self.frontend_options, self.feature_options)
+                result.audio_metrics = metrics_of(decoded, speech_frames(feats, self.acoustic_model), self.frame_rate)
+            return result
         stream = FeatureStream(self.frontend_options, self.feature_options)
         feats = np.vstack([stream.accept(decoded.samples), stream.finish()])
         timer.lap("features")
