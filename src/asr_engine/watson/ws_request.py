@@ -18,8 +18,8 @@ from __future__ import annotations
 import struct
 from typing import Any, Optional
 
-from ..errors import AudioError, PayloadTooLargeError, SpeechTimeoutError
 from ..customization.audio import below_rate_text
+from ..errors import AudioError, PayloadTooLargeError, SpeechTimeoutError
 from ..limits import MAX_AUDIO_BYTES
 from .parameters import RecognizeParameters
 from .recognition import MIN_AUDIO_BYTES, TOO_LARGE_TEXT, RecognitionTarget, decode_request_audio
