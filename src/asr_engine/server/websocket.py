@@ -57,7 +57,8 @@ class _Streams:
     (:data:`LIVE_NICENESS`): interim hypotheses are best effort, so when the
     CPU is short the final recognitions (of HTTP requests and of streams,
     on the pool) go first, a live pass falls behind, and the audio it has
-    not reached when its request ends goes to the final result only."""
+    not reached when its request ends is decoded then, without interim
+    hypotheses (the session's finals come from this one pass)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -147,7 +148,7 @@ async def _read_frames(server, ws: WebSocket, session: RecognizeSession, conn: "
     """Frames in, answers out. Audio is read as fast as the client sends it:
     the live pass of interim hypotheses runs beside the reading (one step at
     a time per stream, on whatever audio gathered meanwhile), and whatever
-    it has not reached when the request ends is left to the final result."""
+    it has not reached when the request ends is decoded then, without interim hypotheses."""
     clock = conn.clock
     while True:
         idle = conn.pending and (conn.live is None or conn.live.done())
