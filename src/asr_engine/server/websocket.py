@@ -247,7 +247,7 @@ class _Connection:
         try:
             while self.pending and not self.closed:
                 # A bounded step: a request that ends waits for at most
-                # this much live decoding (the rest goes to the final only).
+                # this much live decoding (settle() decodes the rest, no interims).
                 limit = None if self.rate is None else int(self.rate * LIVE_STEP_SECONDS)
                 if not await self.step(self.streams.run, self.session.receive_audio, self.take(limit),
                                        exclude=False):
