@@ -10,8 +10,9 @@ decoded again; ``stop`` only flushes the last phrase. The stream's
 
 The engine's stream has no speaker labels, audio metrics nor acoustic
 adaptation, and compressed containers cannot be decoded in pieces: those
-requests keep their audio and are recognized once at ``stop`` (final
-results only), as :meth:`SpeechToText.recognize` would.
+requests keep their audio and are recognized once at ``stop``, as
+:meth:`SpeechToText.recognize` would (with ``interim_results``, a stream
+gives their interim hypotheses where the audio can be decoded in pieces).
 """
 from __future__ import annotations
 
@@ -51,7 +52,10 @@ class Request:
         #: the finals it finished, then the error, and closes.
         self.timed_out: Optional[SpeechTimeoutError] = None
         self._live: Optional[_LiveDecoder] = None
-        if target.adaptation is None and not params.speaker_labels and not params.audio_metrics:
+        #: Finals from a one-shot recognition at stop (what the Stream lacks);
+        #: a live stream then gives interim hypotheses only.
+        self.one_shot = target.adaptation is not None or params.speaker_labels or params.audio_metrics
+        if not self.one_shot or (params.interim_results and target.grammar is None):
             self._live = _LiveDecoder(target, params, content_type)
             if self._live.dead:
                 self._live = None
@@ -63,25 +67,31 @@ class Request:
         if self.received > MAX_AUDIO_BYTES:
             raise PayloadTooLargeError(TOO_LARGE_TEXT)
         live = self._live
-        if live is None:
+        if self.one_shot and live is not None and not interim:
+            live = self._live = None  # a hole in the interims' audio: their pass ends here
+        if live is None or self.one_shot:
             self.audio += data
-            return []
-        if not live.opened:
+            if live is None:
+                return []
+        elif not live.opened:
             self.audio += data
         try:
             result = live.accept(data)
         except SpeechTimeoutError as exc:
             # The phrases the last audio finished are final all the same (no lost data).
             self.timed_out = exc
+            if self.one_shot:
+                return []
             return self._finals(live.phrases[self._taken:], result_index, one_message=not self.params.interim_results)
         if live.dead:  # not PCM WAV after all: one-shot at stop
             self._live = None
             return []
-        if live.opened:
+        if live.opened and not self.one_shot:
             self.audio.clear()  # the stream has it
         if result is None:
             return []
-        out = self._finals(live.phrases[self._taken:], result_index) if self.params.interim_results else []
+        finals = self.params.interim_results and not self.one_shot
+        out = self._finals(live.phrases[self._taken:], result_index) if finals else []
         if not (self.params.interim_results and interim) or self.target.grammar is not None:
             return out
         entry = result_json(result, self.params, final=False, display_as=self.target.display_as)
@@ -119,7 +129,7 @@ class Request:
         if self.received < MIN_AUDIO_BYTES and self.received:
             raise AudioError(f"Stream was {self.received} bytes but needs to be at least {MIN_AUDIO_BYTES} bytes.")
         live = self._live
-        if live is not None and live.opened:
+        if live is not None and live.opened and not self.one_shot:
             result = live.finish()
             body = results_json(result, self.params, display_as=self.target.display_as,
                                 result_index=result_index, warnings=self.target.warnings)
