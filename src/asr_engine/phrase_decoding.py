@@ -162,7 +162,15 @@ class PhraseDecoder:
         return Phrase(round(span.start * step, 3), round(span.end * step, 3), result.transcript,
                       float(result.confidence or 0.0), result.words, result.alternatives, span.reason,
                       int(round(span.start * samples_per_frame)), int(round(span.end * samples_per_frame)),
-                      result.rejected, result.rejection_margin, result.keywords, result.word_alternatives)
+                      result.rejected, result.rejection_margin, result.keywords, result.word_alternatives,
+                      *speech_edges_seconds(span, step))
+
+
+def speech_edges_seconds(span: PhraseSpan, step: float) -> tuple[Optional[float], Optional[float]]:
+    """The span's corrected speech edges in seconds (None when unknown)."""
+    if span.speech_start < 0 or span.speech_end < 0:
+        return None, None
+    return round(span.speech_start * step, 3), round(span.speech_end * step, 3)
 
 
 #: Non-speech (seconds) at which decoding restarts inside a phrase.
@@ -188,7 +196,7 @@ def merge_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float,
                   round(float(np.mean(conf)), 4) if conf else 0.0, words, alternatives, span.reason,
                   int(round(span.start * samples_per_frame)), int(round(span.end * samples_per_frame)),
                   bool(units) and all(u.rejected for u in units), margin, keywords,
-                  [b for u in units for b in u.word_alternatives])
+                  [b for u in units for b in u.word_alternatives], *speech_edges_seconds(span, step))
 
 
 class PhrasePipeline:
