@@ -165,6 +165,21 @@ def test_one_shot_phrases_use_each_units_own_mean(rec, joined, utterances):
     assert len(wise.phrases) == 3 and wise.phrases[0].transcript == alone.transcript
 
 
+def test_stream_first_unit_is_decoded_again_with_its_own_mean(rec, utterances):
+    # A stream's first unit, before any earlier phrase has taught the CMN the
+    # channel, is decoded again at its end with its own mean: a lone short
+    # utterance streamed gives exactly the one-shot (own-mean) decoding,
+    # where the live mean from cmninit alone gets words wrong (ieee_s01_03:
+    # "orwell" for "well").
+    for u in utterances[1:]:
+        own = rec.recognize(u, sample_rate=16000, phrase_decoding=True)
+        stream = rec.stream(inactivity_timeout=-1)
+        for i in range(0, u.size, 1600):
+            stream.accept(u[i:i + 1600])
+        streamed = stream.finish()
+        assert [(w.word, w.start, w.end) for w in streamed.words] == [(w.word, w.start, w.end) for w in own.words]
+
+
 def test_stream_memory_is_bounded(rec, utterances):
     stream = rec.stream()
     peak = 0
