@@ -176,3 +176,7 @@ def test_the_lower_bound_never_exceeds_the_analysis():
         assert lower_bound_words(text) <= analyze_corpus(text, set()).total_words, repr(text)
     plain = "the cat sat on the mat\n" * 100
     assert lower_bound_words(plain) == analyze_corpus(plain, set()).total_words == 600
+    # Counted in chunks: any chunk size gives the same count (cuts fall after whitespace).
+    for text in SAMPLES + [plain, "x" * 5000 + "\u2028y z", " a\tb\n"]:
+        for size in (-5, 0, 1, 2, 3, 7, 64):
+            assert lower_bound_words(text, size) == lower_bound_words(text), (text, size)
