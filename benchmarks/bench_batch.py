@@ -8,8 +8,16 @@ paths) goes through each configuration once, from a fresh output file; wall
 time includes starting the workers and loading the model, as a user sees
 it. Memory is sampled from /proc/PID/smaps_rollup every 0.2 s for every
 process that wrote a record; the figure is each worker's peak, averaged.
+The CPU time of every process of the run (driver, scheduler, workers) is
+summed too: "CPU s/audio s" is what a configuration costs whatever else
+the machine runs, so its ratio between configurations holds under load
+when the wall-time ratio does not.
 
-    python benchmarks/bench_batch.py [--minutes 20] [--threads]
+``--idle`` measures instead what an idle Dask LocalCluster of 2 workers
+burns in 20 s with Dask's default settings and with asr_engine's
+(``asr_engine.batch.cluster.QUIET_CONFIG``).
+
+    python benchmarks/bench_batch.py [--minutes 20] [--threads] [--idle]
 
 Targets (issue 16): local 2 / local 1 >= 1.8x; dask 2x1 / local 2 >= 0.9x.
 Run it on a quiet machine (the load average is printed beside the figures).
@@ -66,6 +74,16 @@ def _kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a process (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _descendants(pid: int) -> set[int]:
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -88,39 +106,46 @@ class MemorySampler(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peaks: dict[int, tuple[int, int]] = {}
+        # CPU seconds of the processes already there (this one, a forkserver)
+        self._cpu_start = {pid: _cpu(pid) for pid in _descendants(os.getpid()) | {os.getpid()}}
+        self._cpu_last: dict[int, float] = {}
+        self.own_cpu = 0.0
         self._halt = threading.Event()
 
+    def _sample(self) -> None:
+        for pid in _descendants(os.getpid()) | {os.getpid()}:
+            rss, pss = _kb(pid)
+            old = self.peaks.get(pid, (0, 0))
+            self.peaks[pid] = (max(old[0], rss), max(old[1], pss))
+            self._cpu_last[pid] = max(self._cpu_last.get(pid, 0.0), _cpu(pid))
+
     def run(self) -> None:
+        start = time.thread_time()
         while not self._halt.wait(0.2):
-            for pid in _descendants(os.getpid()) | {os.getpid()}:
-                rss, pss = _kb(pid)
-                old = self.peaks.get(pid, (0, 0))
-                self.peaks[pid] = (max(old[0], rss), max(old[1], pss))
+            self._sample()
+        self.own_cpu = time.thread_time() - start  # its own, taken out of the run's CPU
 
     def stop(self) -> None:
         self._halt.set()
         self.join()
+        self._sample()
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU used by every process of the run but this sampler (a process
+        that ended counts up to its last sample, at most 0.2 s before it ended)."""
+        used = sum(cpu - self._cpu_start.get(pid, 0.0) for pid, cpu in self._cpu_last.items())
+        return used - self.own_cpu
 
 
 def run_config(name: str, files: list[str], out: Path, **kwargs) -> dict:
     sampler = MemorySampler()
     sampler.start()
-    client = cluster = None
     start = time.perf_counter()
     try:
-        if kwargs.pop("dask", False):
-            from distributed import Client, LocalCluster
-
-            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                   silence_logs=40)
-            client = Client(cluster)
-            kwargs.update(executor="dask", scheduler=client)
-        summary = transcribe(files, output=out, **kwargs)
+        summary = transcribe(files, output=out, **kwargs)  # dask: the LocalCluster transcribe starts
         wall = time.perf_counter() - start
     finally:
-        if client is not None:
-            client.close()
-            cluster.close()
         sampler.stop()
     records = [json.loads(line) for line in out.read_text().splitlines()]
     pids = {int(r["timing"]["worker"].rsplit(":", 1)[1]) for r in records if "timing" in r}
@@ -128,16 +153,47 @@ def run_config(name: str, files: list[str], out: Path, **kwargs) -> dict:
     decode = sum(r["timing"]["seconds"] for r in records if "timing" in r)
     return {"name": name, "workers": summary.workers, "wall": wall, "audio": summary.audio_seconds,
             "speed": summary.audio_seconds / wall, "decode_speed": summary.audio_seconds / decode,
+            "cpu_per_audio": sampler.cpu_seconds / summary.audio_seconds,
             "failed": summary.failed, "rss": sum(p[0] for p in peaks) / max(1, len(peaks)) / 1024,
             "pss": sum(p[1] for p in peaks) / max(1, len(peaks)) / 1024,
             "records": [{k: v for k, v in r.items() if k != "timing"} for r in records]}
+
+
+def idle_cluster_cpu(seconds: float = 20.0) -> None:
+    """CPU an idle LocalCluster of 2 workers uses, Dask's defaults against QUIET_CONFIG."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    from asr_engine.batch.cluster import local_cluster
+
+    print(f"idle LocalCluster, 2 workers, {seconds:.0f} s; load average {os.getloadavg()[0]:.2f} at start")
+    for name, start in (("Dask's defaults", lambda: LocalCluster(n_workers=2, threads_per_worker=1,
+                                                                  processes=True, dashboard_address=None,
+                                                                  silence_logs=logging.ERROR)),
+                        ("asr_engine QUIET_CONFIG", lambda: local_cluster(2))):
+        cluster = start()
+        client = Client(cluster)
+        time.sleep(3)  # let the workers settle
+        pids = _descendants(os.getpid()) | {os.getpid()}
+        before = {pid: _cpu(pid) for pid in pids}
+        time.sleep(seconds)
+        used = sum(_cpu(pid) - before[pid] for pid in pids)
+        client.close()
+        cluster.close()
+        print(f"  {name:24s}: {used:.2f} CPU s in {seconds:.0f} s ({100 * used / seconds:.1f} % of one core)")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--minutes", type=float, default=20.0, help="minutes of audio (default 20)")
     p.add_argument("--threads", action="store_true", help="also run 2 threads sharing one model")
+    p.add_argument("--idle", action="store_true", help="only the CPU an idle LocalCluster uses")
     args = p.parse_args()
+    if args.idle:
+        idle_cluster_cpu()
+        return 0
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         root = Path(tmp)
@@ -146,7 +202,7 @@ def main() -> int:
               f"{load_before[1]:.2f} {load_before[2]:.2f} at start", flush=True)
         configs = [("local, 1 worker (in-process)", dict(workers=1)),
                    ("local pool, 2 processes", dict(workers=2)),
-                   ("dask LocalCluster 2x1", dict(dask=True))]
+                   ("dask LocalCluster 2x1", dict(executor="dask", workers=2))]
         if args.threads:
             configs.append(("threads, 2 sharing a model", dict(executor="threads", workers=2)))
         results = []
@@ -158,17 +214,20 @@ def main() -> int:
     one, pool = results[0], results[1]
     print()
     print(f"{'configuration':32s} {'workers':>7s} {'wall s':>8s} {'x real time':>11s} {'per worker':>10s} "
-          f"{'decode-only':>11s} {'vs 1 worker':>11s} {'vs pool':>8s} {'RSS MB':>7s} {'PSS MB':>7s} {'failed':>6s}")
+          f"{'decode-only':>11s} {'vs 1 worker':>11s} {'vs pool':>8s} {'CPU s/audio s':>13s} {'RSS MB':>7s} {'PSS MB':>7s} {'failed':>6s}")
     for r in results:
         print(f"{r['name']:32s} {r['workers']:7d} {r['wall']:8.1f} {r['speed']:11.2f} {r['speed'] / r['workers']:10.2f} "
               f"{r['decode_speed']:11.2f} {r['speed'] / one['speed']:10.2f}x {r['speed'] / pool['speed']:7.2f}x "
-              f"{r['rss']:7.0f} {r['pss']:7.0f} {r['failed']:6d}")
+              f"{r['cpu_per_audio']:13.4f} {r['rss']:7.0f} {r['pss']:7.0f} {r['failed']:6d}")
     print()
     dask = results[2]
     same = all(r["records"] == one["records"] for r in results[1:])
     print(f"records equal across configurations (timing aside): {same}")
     print(f"2 local workers vs 1: {pool['speed'] / one['speed']:.2f}x (target >= 1.8)")
     print(f"dask 2x1 vs local pool: {dask['speed'] / pool['speed']:.2f}x (target >= 0.9)")
+    print(f"CPU per audio second, dask 2x1 against the pool: {dask['cpu_per_audio'] / pool['cpu_per_audio']:.3f} "
+          f"(on a machine with nothing else running, the throughput ratio is at most its inverse, "
+          f"{pool['cpu_per_audio'] / dask['cpu_per_audio']:.2f}x)")
     print(f"memory per worker: peak RSS {pool['rss']:.0f} MB, PSS {pool['pss']:.0f} MB "
           f"({pool['rss'] - pool['pss']:.0f} MB of each worker's pages are shared with the other)")
     per_core = pool["speed"] / pool["workers"]

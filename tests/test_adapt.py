@@ -10,7 +10,7 @@ import pytest
 from asr_engine import _core
 from asr_engine.acoustic import AcousticModel, load_cached
 from asr_engine.adapt import AdaptationOptions, AdaptedAcousticModel, MllrTransform, StatisticsCollector
-from asr_engine.adapt.training import estimate, features_for
+from asr_engine.adapt.training import estimate, features_for, word_weight
 from asr_engine.dictionary import Dictionary
 from asr_engine.errors import AsrError, FormatError
 from conftest import DATA, PSX
@@ -197,3 +197,37 @@ def test_adapted_parameters_must_fit_the_model(model):
     bad = _core.MllrTransform.identity([13, 13])  # the model has three streams
     with pytest.raises(AsrError, match="streams"):
         bad.apply(model.native)
+
+
+@pytest.mark.parametrize("bad", [dict(mean_prior=-1.0), dict(min_frames=float("nan")),
+                                 dict(confidence_threshold=1.5), dict(confidence_threshold=-0.1),
+                                 dict(confidence_weighting="yes"), dict(confidence_weighting=1),
+                                 dict(regression_tree=None), dict(include_fillers="no")])
+def test_adaptation_options_refuse_malformed_values(bad):
+    with pytest.raises(AsrError) as info:
+        AdaptationOptions(**bad)
+    assert info.value.code == 400 and next(iter(bad)) in info.value.message
+
+
+def test_unsupervised_words_count_by_their_posterior():
+    plain = AdaptationOptions(confidence_weighting=False)
+    weighted = AdaptationOptions()
+    assert word_weight(0.49, weighted) == 0.0 and word_weight(None, weighted) == 0.0
+    assert word_weight(0.8, weighted) == pytest.approx(0.8) and word_weight(0.8, plain) == 1.0
+    assert word_weight(0.0, AdaptationOptions(confidence_threshold=0.0, confidence_weighting=False)) == 1.0
+
+
+def test_confidence_weighting_gives_doubtful_words_fewer_frames(kathleen_rows):
+    """Unsupervised adaptation of the base model on two kathleen utterances:
+    with posterior weights the statistics hold fewer (weighted) frames than
+    with 0/1 weights, from the same recognized words."""
+    from asr_engine.adapt import adapt_acoustic_model
+    from asr_engine.recognizer import default_recognizer
+
+    recognizer = default_recognizer()
+    items = [(str(DATA / "adapt" / "kathleen" / f"{r['id']}.wav"), None) for r in kathleen_rows[:2]]
+    plain = adapt_acoustic_model(recognizer, items, AdaptationOptions(confidence_weighting=False)).info
+    weighted = adapt_acoustic_model(recognizer, items, AdaptationOptions()).info
+    assert plain["unsupervised_utterances"] == weighted["unsupervised_utterances"] == 2
+    assert 0 < weighted["frames_used"] < plain["frames_used"]
+    assert weighted["options"]["confidence_weighting"] is True

@@ -147,12 +147,26 @@ def test_bad_arguments_fail_before_any_worker_starts(tmp_path):
 @pytest.fixture(scope="module")
 def dask_client():
     distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=50)
+    from asr_engine.batch.cluster import local_cluster
+
+    cluster = local_cluster(2, silence_logs=50)  # the LocalCluster executor="dask" starts
     client = distributed.Client(cluster)
     yield client
     client.close()
     cluster.close()
+
+
+def test_the_local_cluster_workers_run_quiet(dask_client):
+    """The workers got QUIET_CONFIG: no stack sampling, a slow event-loop
+    tick, and no MALLOC_TRIM_THRESHOLD_ from the nanny."""
+    import dask
+
+    def settings():
+        return (dask.config.get("distributed.worker.profile.enabled"),
+                dask.config.get("distributed.admin.tick.interval"), os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+
+    assert set(dask_client.run(settings).values()) == {(False, "1s", None)}
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # the driver's own config is untouched
 
 
 def test_dask_records_equal_a_single_process_run(dask_client, tmp_path):

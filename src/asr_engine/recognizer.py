@@ -126,7 +126,8 @@ class Recognizer:
             8 kHz or less to the narrowband model (``en-US_NarrowbandModel``,
             derived from the wideband one; see :mod:`asr_engine.adapt.narrowband`),
             and so 8 kHz recordings stored at a higher rate, told by their empty
-            band above 4 kHz (:mod:`asr_engine.audio.bandwidth`).
+            band above 4 kHz (:mod:`asr_engine.audio.bandwidth`), when no grammar
+            or phone-loop score is asked for.
 
     Raises:
         NotFoundError: a model, dictionary or LM path that does not exist.
@@ -563,8 +564,13 @@ class Recognizer:
             return self._displayed(result)
         decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=self.sample_rate)
         timer.lap("audio")
-        if self._pick_by_rate and adaptation is None and (decoded.original_rate <= 8000
-                                                          or is_narrowband(decoded.samples, decoded.sample_rate)):
+        # Band-limited audio at a higher rate goes narrowband only for plain
+        # n-gram recognition: the phone-loop margins (grammar rejection, the
+        # Azure NoMatch threshold) were calibrated on the wideband model.
+        if self._pick_by_rate and adaptation is None and (
+                decoded.original_rate <= 8000
+                or (grammar is None and not score_against_phone_loop
+                    and is_narrowband(decoded.samples, decoded.sample_rate))):
             narrow = self.narrowband()
             # Audio metrics describe the audio as given: an 8 kHz recording at
             # its own rate, an up-sampled one at the rate it came in (where its

@@ -12,6 +12,17 @@ cannot duplicate one.
 Workers must see the inputs and the model files at the same paths as the
 driver (a shared filesystem), and a custom model's store at the same path or
 database URL.
+
+Dask's defaults suit short numeric tasks, not minutes of native decoding on
+every core: each worker and the scheduler wake 50 times a second to time
+their event loop (``admin.tick.interval`` 20 ms), each worker samples its
+threads' stacks 100 times a second for the dashboard's profile, and the
+nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which turns
+every large allocation of the decoder into an ``mmap``/``munmap`` pair and
+page faults (1.8 times as many in a decode of dev utterances). The
+:data:`QUIET_CONFIG` settings remove that: :func:`local_cluster` uses them;
+give them to the workers of a cluster you start yourself (as ``dask.config``
+or ``DASK_DISTRIBUTED__...`` environment variables).
 """
 from __future__ import annotations
 
@@ -33,6 +44,36 @@ except ImportError:  # the optional `cluster` extra is not installed
 
 #: How often the driver asks the scheduler how many worker threads there are.
 SLOTS_REFRESH_SECONDS = 30.0
+
+#: Dask settings for workers that decode on every core (see the module's
+#: docstring). An idle LocalCluster of 2 workers used 2.1 s of CPU in 20 s
+#: with Dask's defaults and 0.3 s with these (benchmarks/bench_batch.py
+#: ``--idle``); a busy one leaves that CPU to the decoders.
+QUIET_CONFIG: dict[str, Any] = {
+    "distributed.admin.tick.interval": "1s",  # event-loop health check (it warns after 3 s blocked)
+    "distributed.worker.profile.enabled": False,  # the dashboard's statistical profiler
+    "distributed.admin.system-monitor.interval": "2s",  # CPU/memory/network samples for the dashboard
+    "distributed.worker.memory.monitor-interval": "1s",  # the nanny's memory-limit check
+    # Dask's own list without MALLOC_TRIM_THRESHOLD_ (the decoder's memory
+    # is steady: trimming buys nothing and costs page faults)
+    "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1,
+                                            "OPENBLAS_NUM_THREADS": 1},
+}
+
+
+def local_cluster(workers: int = 1, **kwargs: Any) -> Any:
+    """A ``distributed.LocalCluster`` of ``workers`` single-threaded worker
+    processes with :data:`QUIET_CONFIG` (``kwargs`` go to LocalCluster)."""
+    import dask
+    from distributed import LocalCluster
+
+    options: dict[str, Any] = dict(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+    options.update(kwargs)
+    # The scheduler, nannies and workers read these as they are built (a
+    # restarted worker gets its nanny's copy), so the context may end here.
+    with dask.config.set(QUIET_CONFIG):
+        return LocalCluster(**options)
 
 
 class TranscriberPlugin(WorkerPlugin):  # type: ignore[misc,valid-type]
@@ -65,7 +106,7 @@ class DaskCluster(Executor):
 
     def __init__(self, job: RecognitionJob, scheduler: Any = None, workers: Optional[int] = None) -> None:
         try:
-            from distributed import Client, LocalCluster, as_completed
+            from distributed import Client, as_completed
         except ImportError:
             raise InvalidArgumentError("executor='dask' needs Dask's distributed: "
                                        "pip install 'asr_engine[cluster]'") from None
@@ -73,8 +114,7 @@ class DaskCluster(Executor):
         self._cluster = None
         self._own_client = not isinstance(scheduler, Client)
         if scheduler is None:
-            self._cluster = LocalCluster(n_workers=max(1, workers or 1), threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
+            self._cluster = local_cluster(workers or 1)
             self._client = Client(self._cluster)
         elif isinstance(scheduler, Client):
             self._client = scheduler
@@ -125,4 +165,4 @@ class DaskCluster(Executor):
             self._cluster.close()
 
 
-__all__ = ["DaskCluster", "TranscriberPlugin"]
+__all__ = ["DaskCluster", "QUIET_CONFIG", "TranscriberPlugin", "local_cluster"]

@@ -98,9 +98,12 @@ def resolve_target(client: Any, params: RecognizeParameters) -> RecognitionTarge
                                                 params.acoustic_customization_id, params.base_model_version)
         acoustic = (params.acoustic_customization_id,
                     client.acoustic_models._fresh_row(owner, params.acoustic_customization_id).versions)
-    _version, warnings = resolve_base_version(base, params.base_model_version, language=language,
-                                              acoustic=acoustic, trained_version=trained_version)
-    target.warnings.extend(warnings)
+    if language is not None or acoustic is not None or params.base_model_version is not None:
+        # Only then is there a version to check: the base model's own is a
+        # digest of its files (listdir, stats), too dear for every request.
+        _version, warnings = resolve_base_version(base, params.base_model_version, language=language,
+                                                  acoustic=acoustic, trained_version=trained_version)
+        target.warnings.extend(warnings)
     return target
 
 
