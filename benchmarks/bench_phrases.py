@@ -8,12 +8,17 @@ phrase_audio.py for the truth), decodes it with ``Recognizer.recognize``
 * RTF against decoding the same utterances one by one (same process);
 * WER against per-utterance decoding (hypothesis words go to the utterance
   whose audio holds their middle);
-* segmentation precision / recall of phrase boundaries at 0.2 s tolerance,
-  two ways: both speech edges of the pause (a phrase's speech end and the
-  next one's speech start: the phrase edges less the segmenter's 0.25 s
-  padding) within 0.2 s of the true ones, and the cut point (middle of the
-  pause) within 0.2 s of the true pause's middle. True edges: forced
-  alignment (see phrase_audio.py).
+* segmentation precision / recall of phrase boundaries at 0.2 s tolerance
+  (a boundary matches when both speech edges of the pause, the phrase's
+  speech end and the next one's speech start, are within 0.2 s of the true
+  ones), for three definitions of a phrase's edges: the detector's raw edges
+  (the phrase less the segmenter's 0.25 s padding), the edge-corrected
+  ``Phrase.speech_start`` / ``speech_end``, and the first word's start / last
+  word's end; each also split into even (the half the segmenter's edge
+  corrections were fitted on) and odd boundaries (the check half), with the
+  median signed offsets; then the cut point (middle of the pause) within
+  0.2 s of the true pause's middle. True edges: forced alignment (see
+  phrase_audio.py).
 
     python benchmarks/bench_phrases.py --minutes 60
 """
@@ -29,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dev_set import word_errors  # noqa: E402
 from phrase_audio import boundary_scores, build, true_boundaries, words_by_piece  # noqa: E402
@@ -37,13 +44,63 @@ PAD = 0.25
 TOLERANCE = 0.2
 
 
+def _word_edges(phrase) -> tuple[float, float]:
+    """First word's start and last word's end (fillers aside), or the phrase's
+    speech edges when it has no words."""
+    words = [w for w in phrase.words if w.word and not w.word.startswith(("<", "[", "++"))]
+    if not words:
+        return _speech_edges(phrase)
+    return words[0].start, words[-1].end
+
+
+def _padded_less_pad(phrase) -> tuple[float, float]:
+    return phrase.start + PAD, phrase.end - PAD
+
+
+def _speech_edges(phrase) -> tuple[float, float]:
+    if phrase.speech_start is None or phrase.speech_end is None:
+        return _padded_less_pad(phrase)
+    return phrase.speech_start, phrase.speech_end
+
+
+def _offsets(bounds, truth) -> list[tuple[int, float, float]]:
+    """(true boundary index, end offset, start offset) of each true boundary
+    whose pause middle has a hypothesized one within 0.5 s."""
+    out = []
+    mids = np.array([(e + s) / 2 for e, s in bounds]) if bounds else np.zeros(0)
+    for k, (e, s) in enumerate(truth):
+        if not len(mids):
+            break
+        i = int(np.argmin(np.abs(mids - (e + s) / 2)))
+        if abs(mids[i] - (e + s) / 2) <= 0.5:
+            out.append((k, bounds[i][0] - e, bounds[i][1] - s))
+    return out
+
+
 def _seg_report(result, pieces, silence: float) -> None:
-    bounds = [(a.end - PAD, b.start + PAD) for a, b in zip(result.phrases, result.phrases[1:])]
     truth = true_boundaries(pieces, silence)
-    for name, mid in (("speech edges", False), ("cut points (pause middles)", True)):
-        precision, recall = boundary_scores(bounds, truth, TOLERANCE, midpoints=mid)
-        print(f"segmentation, {name} at {TOLERANCE} s: precision {100 * precision:.1f} %, "
-              f"recall {100 * recall:.1f} % ({len(result.phrases)} phrases, {len(truth) + 1} true)")
+    ph = result.phrases
+    print(f"phrases: {len(ph)} found, {len(truth) + 1} true")
+    for label, edges in (("detector edges (phrase less its padding, uncorrected)", _padded_less_pad),
+                         ("speech edges (Phrase.speech_start/speech_end, edge-corrected)", _speech_edges),
+                         ("word edges (first word start, last word end)", _word_edges)):
+        bounds = [(edges(a)[1], edges(b)[0]) for a, b in zip(ph, ph[1:])]
+        precision, recall = boundary_scores(bounds, truth, TOLERANCE)
+        offs = _offsets(bounds, truth)
+        print(f"segmentation, {label} at {TOLERANCE} s: precision {100 * precision:.1f} %, "
+              f"recall {100 * recall:.1f} %")
+        for half, name in ((0, "even (tuning) boundaries"), (1, "odd (check) boundaries")):
+            sub = [o for o in offs if o[0] % 2 == half]
+            if sub:
+                ends, starts = np.array([o[1] for o in sub]), np.array([o[2] for o in sub])
+                hits = np.mean((np.abs(ends) <= TOLERANCE) & (np.abs(starts) <= TOLERANCE))
+                print(f"    {name}: {len(sub)} matched; phrase end - true end: median {np.median(ends):+.3f} s, "
+                      f"phrase start - true start: median {np.median(starts):+.3f} s; both within "
+                      f"{TOLERANCE} s: {100 * hits:.0f} %")
+    bounds = [(a.end - PAD, b.start + PAD) for a, b in zip(ph, ph[1:])]
+    precision, recall = boundary_scores(bounds, truth, TOLERANCE, midpoints=True)
+    print(f"segmentation, cut points (pause middles) at {TOLERANCE} s: precision {100 * precision:.1f} %, "
+          f"recall {100 * recall:.1f} %")
 
 
 def _rss_child(path: str) -> None:

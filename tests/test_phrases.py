@@ -56,6 +56,28 @@ def test_segmenter_cuts_at_pauses_with_padding():
     assert [(s.start, s.end, s.reason) for s in spans] == [(25, 175, "silence"), (225, 325, "end_of_data")]
 
 
+def test_segmenter_reports_corrected_speech_edges():
+    d = _decisions((False, 50), (True, 100), (False, 100), (True, 50), (False, 30))
+    spans = segment(d, SegmenterOptions(onset_correction=0.2, offset_correction=0.3))
+    # Speech decisions [50, 150) and [250, 300): start moved 20 frames later, end 30 earlier
+    # (the second would be empty: it keeps one frame).
+    assert [(s.speech_start, s.speech_end) for s in spans] == [(70, 120), (270, 271)]
+    # Corrections larger than the speech keep a non-empty span inside the phrase.
+    tiny = segment(_decisions((False, 40), (True, 5), (False, 100)),
+                   SegmenterOptions(onset_correction=0.5, offset_correction=0.5))
+    assert len(tiny) == 1 and tiny[0].start <= tiny[0].speech_start < tiny[0].speech_end <= tiny[0].end
+    # Negative corrections widen, but never past the padded phrase.
+    wide = segment(d, SegmenterOptions(onset_correction=-1.0, offset_correction=-1.0))
+    assert [(s.speech_start, s.speech_end) for s in wide] == [(25, 175), (225, 325)]
+
+
+@pytest.mark.parametrize("name", ["onset_correction", "offset_correction"])
+@pytest.mark.parametrize("value", [-1.5, 2.0, float("nan"), float("inf"), "0.1", True, None])
+def test_bad_edge_correction(name, value):
+    with pytest.raises(ae.InvalidArgumentError, match=name):
+        SegmenterOptions(**{name: value})
+
+
 def test_segmenter_keeps_short_pauses_and_caps_long_speech():
     d = _decisions((True, 100), (False, 60), (True, 100))
     assert [(s.start, s.end) for s in segment(d)] == [(0, 260)]  # 0.6 s < 0.8 s: one phrase
@@ -118,6 +140,7 @@ def test_recognize_lists_phrases_and_stream_equals_phrase_wise(rec, joined):
         assert p.start_sample == round(p.start * 16000) and p.end_sample == round(p.end * 16000)
     for p in phrase_wise.phrases:
         assert all(p.start <= w.start <= w.end <= p.end + 0.011 for w in p.words)
+        assert p.start <= p.speech_start < p.speech_end <= p.end
         assert 0.0 < p.confidence <= 1.0 and p.alternatives and p.alternatives[0].transcript == p.transcript
 
     stream = rec.stream(max_alternatives=3)
@@ -140,6 +163,21 @@ def test_one_shot_phrases_use_each_units_own_mean(rec, joined, utterances):
     assert rec.recognize(utterances[0], sample_rate=16000, phrase_decoding=True).transcript == alone.transcript
     wise = rec.recognize(joined, sample_rate=16000, phrase_decoding=True)
     assert len(wise.phrases) == 3 and wise.phrases[0].transcript == alone.transcript
+
+
+def test_stream_first_unit_is_decoded_again_with_its_own_mean(rec, utterances):
+    # A stream's first unit, before any earlier phrase has taught the CMN the
+    # channel, is decoded again at its end with its own mean: a lone short
+    # utterance streamed gives exactly the one-shot (own-mean) decoding,
+    # where the live mean from cmninit alone gets words wrong (ieee_s01_03:
+    # "orwell" for "well").
+    for u in utterances[1:]:
+        own = rec.recognize(u, sample_rate=16000, phrase_decoding=True)
+        stream = rec.stream(inactivity_timeout=-1)
+        for i in range(0, u.size, 1600):
+            stream.accept(u[i:i + 1600])
+        streamed = stream.finish()
+        assert [(w.word, w.start, w.end) for w in streamed.words] == [(w.word, w.start, w.end) for w in own.words]
 
 
 def test_stream_memory_is_bounded(rec, utterances):

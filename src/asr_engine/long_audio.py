@@ -26,7 +26,7 @@ import numpy as np
 
 from .audio.input import StreamInput
 from .errors import InvalidArgumentError
-from .phrase_decoding import PhrasePipeline, PhraseSettings, join_phrases
+from .phrase_decoding import PhrasePipeline, PhraseSettings, join_phrases, speech_edges_seconds
 from .phrases import SegmenterOptions, SpeechDetectorOptions, check_sensitivity, detect_speech, segment
 from .phrases.segmenter import check_silence_time
 from .phrases.sentence_ends import split_at_sentence_ends
@@ -139,7 +139,8 @@ def phrases_of_whole(recognizer: "Recognizer", result: Result, feats: np.ndarray
         phrase = Phrase(round(start, 3), round(end, 3), result.transcript, float(result.confidence or 0.0),
                         list(result.words), list(result.alternatives), "end_of_data", int(round(start * per_frame * rate)),
                         int(round(end * per_frame * rate)), result.rejected, result.rejection_margin,
-                        dict(result.keywords), list(result.word_alternatives))
+                        dict(result.keywords), list(result.word_alternatives),
+                        *(speech_edges_seconds(spans[0], 1.0 / rate) if spans else (None, None)))
         phrases = [phrase]
     else:
         groups: list[list[Any]] = [[] for _ in spans]
@@ -158,7 +159,8 @@ def phrases_of_whole(recognizer: "Recognizer", result: Result, feats: np.ndarray
                                   s.reason if k < len(spans) - 1 else "end_of_data",
                                   int(round(s.start * per_frame)), int(round(s.end * per_frame)),
                                   result.rejected, result.rejection_margin, {k2: v for k2, v in kw.items() if v},
-                                  [x for x in result.word_alternatives if a <= x.start < b]))
+                                  [x for x in result.word_alternatives if a <= x.start < b],
+                                  *speech_edges_seconds(s, 1.0 / rate)))
         phrases = [p for p in phrases if p.words] or phrases[:1]
         phrases[-1] = replace(phrases[-1], end_of_utterance="end_of_data")
     if settings.split_at_sentence_ends and settings.grammar is None:

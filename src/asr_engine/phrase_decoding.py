@@ -30,7 +30,7 @@ import numpy as np
 from . import _core
 from .frontend import FeatureOptions, FeatureStream
 from .phrases import SpeechDetector, SpeechDetectorOptions
-from .phrases.phrase_cmn import PhraseCmn
+from .phrases.phrase_cmn import PRIOR_FRAMES, PhraseCmn
 from .phrases.segmenter import PhraseSpan, Segmenter, SegmenterOptions
 from .phrases.sentence_ends import split_at_sentence_ends
 from .results import Alternative, KeywordMatch, Phrase, Result, WordAlternatives, WordResult
@@ -162,11 +162,22 @@ class PhraseDecoder:
         return Phrase(round(span.start * step, 3), round(span.end * step, 3), result.transcript,
                       float(result.confidence or 0.0), result.words, result.alternatives, span.reason,
                       int(round(span.start * samples_per_frame)), int(round(span.end * samples_per_frame)),
-                      result.rejected, result.rejection_margin, result.keywords, result.word_alternatives)
+                      result.rejected, result.rejection_margin, result.keywords, result.word_alternatives,
+                      *speech_edges_seconds(span, step))
+
+
+def speech_edges_seconds(span: PhraseSpan, step: float) -> tuple[Optional[float], Optional[float]]:
+    """The span's corrected speech edges in seconds (None when unknown)."""
+    if span.speech_start < 0 or span.speech_end < 0:
+        return None, None
+    return round(span.speech_start * step, 3), round(span.speech_end * step, 3)
 
 
 #: Non-speech (seconds) at which decoding restarts inside a phrase.
 DECODE_SPLIT_SILENCE = 0.4
+#: Longest unit (frames) decoded again with its own mean at its end while the
+#: carried CMN prior is still mostly the model's (a stream's first units).
+REDECODE_MAX_FRAMES = 400
 
 
 def merge_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float, frame_rate: float) -> Phrase:
@@ -188,7 +199,7 @@ def merge_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float,
                   round(float(np.mean(conf)), 4) if conf else 0.0, words, alternatives, span.reason,
                   int(round(span.start * samples_per_frame)), int(round(span.end * samples_per_frame)),
                   bool(units) and all(u.rejected for u in units), margin, keywords,
-                  [b for u in units for b in u.word_alternatives])
+                  [b for u in units for b in u.word_alternatives], *speech_edges_seconds(span, step))
 
 
 class PhrasePipeline:
@@ -313,13 +324,7 @@ class PhrasePipeline:
     def _feed_to(self, end: int, closing: bool = False) -> None:
         if not self.settings.live:
             if closing and self._unit is not None and end > self._fed:
-                s = self._unit.start_frame
-                frames = np.array(self._buffer[s - self._buffer_start:end - self._buffer_start], np.float32)
-                statics = frames[:, :self._cmn.n].astype(np.float64)
-                ok = statics[:, 0] >= 0
-                mean = statics[ok].mean(axis=0) if ok.any() else statics.mean(axis=0)
-                frames[:, :self._cmn.n] -= mean.astype(np.float32)
-                self._unit.feed(frames)
+                self._unit.feed(self._own_mean(self._unit.start_frame, end))
                 self._fed = end
             return
         if end > self._fed and self._unit is not None:
@@ -328,9 +333,26 @@ class PhrasePipeline:
             self._unit.feed(self._cmn.normalise(unit, self._fed - s, end - s))
             self._fed = end
 
+    def _own_mean(self, start: int, end: int) -> np.ndarray:
+        """Buffered frames [start, end) less their own static mean (batch CMN)."""
+        frames = np.array(self._buffer[start - self._buffer_start:end - self._buffer_start], np.float32)
+        statics = frames[:, :self._cmn.n].astype(np.float64)
+        ok = statics[:, 0] >= 0  # digital silence does not count, as in batch CMN
+        mean = statics[ok].mean(axis=0) if ok.any() else statics.mean(axis=0)
+        frames[:, :self._cmn.n] -= mean.astype(np.float32)
+        return frames
+
     def _close_unit(self, span: PhraseSpan) -> None:
         self._open(span.start)
         self._feed_to(span.end, closing=True)
+        if (self.settings.live and self._cmn.prior_weight < PRIOR_FRAMES
+                and 0 < span.end - span.start <= REDECODE_MAX_FRAMES):
+            # The channel is not learnt yet, so the live mean of this unit
+            # was mostly the model's cmninit: decode it again with its own
+            # mean, now known (short units only: the final must still come
+            # within the latency budget).
+            self._unit = PhraseDecoder(self._rec, self._opts, self.settings, span.start)
+            self._unit.feed(self._own_mean(span.start, span.end))
         assert self._unit is not None
         self._done.append(self._unit.finish(span, self._samples_per_frame))
         self._unit = None

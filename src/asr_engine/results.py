@@ -154,6 +154,9 @@ class Phrase:
         rejection_margin: as :attr:`Result.rejection_margin`, for this phrase.
         keywords: as :attr:`Result.keywords`, within this phrase.
         word_alternatives: as :attr:`Result.word_alternatives`, within this phrase.
+        speech_start: where its speech starts in seconds (the speech
+            detector's edge, corrected for its known delay; None if unknown).
+        speech_end: where its speech ends in seconds (likewise).
     """
 
     start: float
@@ -169,6 +172,8 @@ class Phrase:
     rejection_margin: Optional[float] = None
     keywords: dict[str, list[KeywordMatch]] = field(default_factory=dict)
     word_alternatives: list[WordAlternatives] = field(default_factory=list)
+    speech_start: Optional[float] = None
+    speech_end: Optional[float] = None
 
     def to_dict(self) -> dict[str, object]:
         """The phrase as JSON-ready dicts and lists."""

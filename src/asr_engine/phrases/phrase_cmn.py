@@ -53,6 +53,11 @@ class PhraseCmn:
         self._prior_weight = 0.0  # frames the carried prior stands for (0: the model's only)
         self.start_unit()
 
+    @property
+    def prior_weight(self) -> float:
+        """Frames of earlier units the carried prior stands for (0: the model's cmninit only)."""
+        return self._prior_weight
+
     def start_unit(self) -> None:
         self._sum = np.zeros(self.n, np.float64)
         self._count = 0.0

@@ -11,6 +11,16 @@ each side, as in a recorded utterance. Continuous speech is cut at
 The segmenter is pure bookkeeping over frame indices (no audio, no model):
 it streams, its state is a few integers, and a phrase boundary is known as
 soon as the deciding frame arrives.
+
+Each span also carries its *speech edges*: the first and last speech
+decisions, moved inwards by the detector's known delays
+(:attr:`SegmenterOptions.onset_correction`, :attr:`SegmenterOptions.offset_correction`):
+the detector's smoothing and hangover mark speech from a little before the
+first word's start to well after the last word's end, and a user reading a
+phrase's boundary wants the words' edges, not the decoder's padded window.
+The corrections were fitted on half the boundaries of a constructed file
+against forced alignment and checked on the other half
+(``benchmarks/bench_phrases.py --segmentation-only``).
 """
 from __future__ import annotations
 
@@ -29,6 +39,10 @@ DEFAULT_END_OF_PHRASE_SILENCE = 0.8
 MAX_PHRASE_TIME = 120.0
 #: Why a phrase ended, as the services name it.
 END_OF_UTTERANCE_REASONS = ("full_stop", "silence", "end_of_data", "reset")
+#: Default :attr:`SegmenterOptions.onset_correction` (seconds; fitted, see the module docstring).
+ONSET_CORRECTION = 0.27
+#: Default :attr:`SegmenterOptions.offset_correction` (seconds; fitted, see the module docstring).
+OFFSET_CORRECTION = 0.28
 
 
 def check_silence_time(value: object, name: str = "end_of_phrase_silence_time") -> float:
@@ -56,15 +70,26 @@ class SegmenterOptions:
             the silence there is; the trailing pad at most
             ``end_of_phrase_silence_time``).
         frame_rate: decision frames per second.
+        onset_correction: seconds added to the first speech decision to
+            give the reported speech start (the detector's smoothing fires
+            early); in [-1, 1].
+        offset_correction: seconds taken from the end of the last speech
+            decision to give the reported speech end (its hangover); in [-1, 1].
     """
 
     end_of_phrase_silence_time: float = DEFAULT_END_OF_PHRASE_SILENCE
     max_phrase_time: float = MAX_PHRASE_TIME
     padding: float = 0.25
     frame_rate: float = 100.0
+    onset_correction: float = ONSET_CORRECTION
+    offset_correction: float = OFFSET_CORRECTION
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "end_of_phrase_silence_time", check_silence_time(self.end_of_phrase_silence_time))
+        for name in ("onset_correction", "offset_correction"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not -1.0 <= v <= 1.0:
+                raise InvalidArgumentError(f"{name} must be a number of seconds between -1.0 and 1.0, not {v!r}")
         for name, low in (("max_phrase_time", 0.05), ("padding", 0.0), ("frame_rate", 1.0)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < low:
@@ -76,11 +101,14 @@ class SegmenterOptions:
 
 @dataclass(frozen=True)
 class PhraseSpan:
-    """Frames ``[start, end)`` of one phrase and why it ended."""
+    """Frames ``[start, end)`` of one phrase and why it ended;
+    ``[speech_start, speech_end)``: its edge-corrected speech (-1: unknown)."""
 
     start: int
     end: int
     reason: str
+    speech_start: int = -1
+    speech_end: int = -1
 
 
 class Segmenter:
@@ -103,6 +131,9 @@ class Segmenter:
         self.frames = 0  # decisions consumed
         self.open_start: Optional[int] = None
         self._last_speech = -1
+        self._first_speech = -1  # of the open phrase
+        self._onset = int(round(o.onset_correction * o.frame_rate))
+        self._offset = int(round(o.offset_correction * o.frame_rate))
         self._prev_end = 0
         self.speech_frames = 0  # total speech frames seen
 
@@ -128,6 +159,7 @@ class Segmenter:
                 self.speech_frames += 1
                 if self.open_start is None:
                     self.open_start = max(self._prev_end, t - self._lead)
+                    self._first_speech = t
                 self._last_speech = t
             elif self.open_start is not None and t - self._last_speech >= self._silence:
                 closed.append(self._close(self._last_speech + 1 + self._pad, "silence"))
@@ -152,7 +184,11 @@ class Segmenter:
 
     def _close(self, end: int, reason: str) -> PhraseSpan:
         assert self.open_start is not None
-        span = PhraseSpan(self.open_start, end, reason)
+        first = self._first_speech if self._first_speech >= self.open_start else self.open_start
+        last = min(end, self._last_speech + 1) if self._last_speech >= first else end
+        a = min(max(self.open_start, first + self._onset), end - 1)
+        b = max(a + 1, min(end, last - self._offset))
+        span = PhraseSpan(self.open_start, end, reason, a, b)
         self._prev_end = end
         self.open_start = None
         return span

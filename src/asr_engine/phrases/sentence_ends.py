@@ -70,7 +70,10 @@ def split_at_sentence_ends(phrase: Phrase, lm: Any) -> list[Phrase]:
             start_sample=phrase.start_sample + int(round((start - phrase.start) * rate)),
             end_sample=phrase.end_sample if last else phrase.start_sample + int(round((end - phrase.start) * rate)),
             keywords={kw: [m for m in ms if start <= m.start < end] for kw, ms in phrase.keywords.items()},
-            word_alternatives=[b for b in phrase.word_alternatives if start <= b.start < end]))
+            word_alternatives=[b for b in phrase.word_alternatives if start <= b.start < end],
+            # Inner cuts fall in a pause the detector did not end: their speech edges are the words'.
+            speech_start=phrase.speech_start if k == 0 else ws[0].start,
+            speech_end=phrase.speech_end if last else ws[-1].end))
         start = end
     out[0] = replace(out[0], keywords={k: v for k, v in out[0].keywords.items() if v})
     for i in range(1, len(out)):
