@@ -108,6 +108,19 @@ def _word_model(language_model: object) -> Any:
                                f"got {describe_value(language_model)}")
 
 
+
+def _check_result_options(max_alternatives: object, rejection_threshold: object) -> None:
+    """The checks ``recognize`` and ``stream`` share (400 on a bad value)."""
+    if isinstance(max_alternatives, bool) or not isinstance(max_alternatives, (int, np.integer)) \
+            or not 1 <= max_alternatives <= 100:
+        raise InvalidArgumentError(f"max_alternatives must be an integer from 1 to 100, "
+                                   f"got {describe_value(max_alternatives)}")
+    if rejection_threshold is not None:
+        if isinstance(rejection_threshold, bool) or not isinstance(rejection_threshold, (int, float, np.number)) \
+                or not math.isfinite(float(rejection_threshold)) or rejection_threshold < 0:
+            raise InvalidArgumentError(f"rejection_threshold must be a finite number >= 0 (nats per frame) "
+                                       f"or None, got {describe_value(rejection_threshold)}")
+
 class Recognizer:
     """A recognition engine built once from a model, shared across threads.
 
@@ -526,15 +539,7 @@ class Recognizer:
         timer = _Timer("recognize")
         opts = self._search_options(options, "recognize()")
         spotting = check_spotting(keywords, keywords_threshold, word_alternatives_threshold)
-        if isinstance(max_alternatives, bool) or not isinstance(max_alternatives, (int, np.integer)) \
-                or not 1 <= max_alternatives <= 100:
-            raise InvalidArgumentError(f"max_alternatives must be an integer from 1 to 100, "
-                                       f"got {describe_value(max_alternatives)}")
-        if rejection_threshold is not None:
-            if isinstance(rejection_threshold, bool) or not isinstance(rejection_threshold, (int, float, np.number)) \
-                    or not math.isfinite(float(rejection_threshold)) or rejection_threshold < 0:
-                raise InvalidArgumentError(f"rejection_threshold must be a finite number >= 0 (nats per frame) "
-                                           f"or None, got {describe_value(rejection_threshold)}")
+        _check_result_options(max_alternatives, rejection_threshold)
         for name, flag in (("audio_metrics", audio_metrics), ("speaker_labels", speaker_labels)):
             if not isinstance(flag, (bool, np.bool_)):
                 raise InvalidArgumentError(f"{name} must be True or False, got {describe_value(flag)}")
@@ -759,15 +764,7 @@ class Recognizer:
 
         opts = self._search_options(options, "stream()")
         spotting = check_spotting(keywords, keywords_threshold, word_alternatives_threshold)
-        if isinstance(max_alternatives, bool) or not isinstance(max_alternatives, (int, np.integer)) \
-                or not 1 <= max_alternatives <= 100:
-            raise InvalidArgumentError(f"max_alternatives must be an integer from 1 to 100, "
-                                       f"got {describe_value(max_alternatives)}")
-        if rejection_threshold is not None:
-            if isinstance(rejection_threshold, bool) or not isinstance(rejection_threshold, (int, float, np.number)) \
-                    or not math.isfinite(float(rejection_threshold)) or rejection_threshold < 0:
-                raise InvalidArgumentError(f"rejection_threshold must be a finite number >= 0 (nats per frame) "
-                                           f"or None, got {describe_value(rejection_threshold)}")
+        _check_result_options(max_alternatives, rejection_threshold)
         if not isinstance(score_against_phone_loop, bool):
             raise InvalidArgumentError(f"score_against_phone_loop must be True or False, "
                                        f"got {describe_value(score_against_phone_loop)}")
