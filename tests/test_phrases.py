@@ -245,3 +245,18 @@ def test_initial_silence_and_babble_timeouts(rec, utterances):
     ok = rec.stream(initial_silence_timeout=2)
     _feed(ok, np.concatenate([_quiet(0.5, 8), utterances[1]]))
     assert ok.finish().transcript
+
+
+def test_damaged_long_wav_is_an_audio_error(tmp_path):
+    # A header that declares over two minutes (the block-reading path) and a
+    # chunk whose size runs past the end of the file: the standard library's
+    # wave module raises RuntimeError there; the caller gets an AudioError.
+    import struct
+
+    fmt = struct.pack("<HHIIHH", 1, 1, 16000, 32000, 2, 16)
+    body = (b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"LIST" + struct.pack("<I", 10**9)
+            + b"data" + struct.pack("<I", 16000 * 2 * 200) + b"\x01\x00" * 100)
+    path = tmp_path / "damaged.wav"
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    with pytest.raises(ae.AudioError):
+        ae.default_recognizer().recognize(str(path))

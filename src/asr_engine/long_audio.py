@@ -17,6 +17,7 @@ stream does instead (causal CMN), giving a stream's finals.
 from __future__ import annotations
 
 import os
+import struct
 import wave
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 import numpy as np
 
 from .audio.input import StreamInput
-from .errors import InvalidArgumentError
+from .errors import AudioError, InvalidArgumentError
 from .phrase_decoding import PhrasePipeline, PhraseSettings, join_phrases, speech_edges_seconds
 from .phrases import SegmenterOptions, SpeechDetectorOptions, check_sensitivity, detect_speech, segment
 from .phrases.segmenter import check_silence_time
@@ -89,6 +90,11 @@ def array_blocks(samples: np.ndarray, rate: int) -> Iterator[np.ndarray]:
         yield samples[i:i + n]
 
 
+# What the standard library's wave module raises on a damaged file (its chunk
+# reader raises RuntimeError on a seek past a chunk's end).
+_WAVE_ERRORS = (wave.Error, EOFError, OSError, ValueError, RuntimeError, struct.error)
+
+
 def wav_duration(path: object) -> Optional[float]:
     """Seconds of a 16-bit PCM WAV file, or None if it is not one (or not a path)."""
     if not isinstance(path, (str, os.PathLike)):
@@ -98,13 +104,21 @@ def wav_duration(path: object) -> Optional[float]:
             if w.getsampwidth() != 2 or w.getcomptype() != "NONE":
                 return None
             return w.getnframes() / float(w.getframerate())
-    except (wave.Error, EOFError, OSError, ValueError):
+    except _WAVE_ERRORS:
+        # Not a WAV the block reader can take: the general reader decides (and names the fault).
         return None
 
 
 def wav_blocks(path: object, target_rate: int) -> Iterator[np.ndarray]:
     """Mono float32 blocks of a 16-bit PCM WAV at ``target_rate``, read
     :data:`BLOCK_SECONDS` at a time."""
+    try:
+        yield from _wav_blocks(path, target_rate)
+    except _WAVE_ERRORS as e:
+        raise AudioError(f"cannot read the WAV file {os.fspath(path)!s}: {e or type(e).__name__}") from None  # type: ignore[arg-type]
+
+
+def _wav_blocks(path: object, target_rate: int) -> Iterator[np.ndarray]:
     with wave.open(os.fspath(path), "rb") as w:  # type: ignore[arg-type]
         rate, channels = w.getframerate(), w.getnchannels()
         conv = StreamInput(target_rate, rate)
