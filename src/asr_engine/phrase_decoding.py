@@ -239,10 +239,12 @@ class PhrasePipeline:
         self._detector = SpeechDetector(recognizer.acoustic_model, settings.detector)
         self.segmenter = Segmenter(settings.segmenter)
         seg = settings.segmenter
-        split = seg.end_of_phrase_silence_time if settings.grammar is not None \
-            else min(DECODE_SPLIT_SILENCE, seg.end_of_phrase_silence_time)
+        # Units count raw non-speech decisions (no edge corrections), at
+        # most the phrase's own run, so every phrase boundary is a unit's.
+        phrase_run = self.segmenter.silence_frames / seg.frame_rate
+        split = phrase_run if settings.grammar is not None else min(DECODE_SPLIT_SILENCE, phrase_run)
         self._units = Segmenter(SegmenterOptions(split, seg.max_phrase_time, min(seg.padding, split / 2),
-                                                 seg.frame_rate))
+                                                 seg.frame_rate, 0.0, 0.0, seg.min_speech))
         self._samples_per_frame = recognizer.sample_rate / recognizer.frame_rate
         # Feature frames [buffer_start, buffer_start + len) not yet given to a unit or dropped.
         self._buffer = np.zeros((0, self._features.dim), np.float32)
@@ -299,7 +301,7 @@ class PhrasePipeline:
             units = self._units.accept((s,))
             spans = self.segmenter.accept((s,))
             if spans:
-                units += self._units.cut(spans[0].reason)
+                units += self._units.cut(spans[0].reason, spans[0].end)
             for u in units:
                 self._close_unit(u)
             for span in spans:
@@ -367,7 +369,7 @@ class PhrasePipeline:
         """Drops the frames no unit can take any more (keeping the lead-in
         padding a unit starting at the next speech frame may reach back to)."""
         seg = self._units
-        keep_from = self._unit.start_frame if self._unit is not None else seg.frames - seg._lead
+        keep_from = self._unit.start_frame if self._unit is not None else seg.keep_from
         keep_from = max(self._buffer_start, keep_from)
         drop = keep_from - self._buffer_start
         if drop > 0:
