@@ -1,11 +1,13 @@
 """Long audio with known truth for the phrase benchmarks: dev utterances
 (wideband sources, so one model decodes them all) joined by pauses of
 0.3-3 s of room tone made of the utterance's own non-speech (its samples
-before the speech start and after the speech end, 50 ms clear of the
+before the speech start and after the speech end, 0.1 s clear of the
 speech): random stretches of it overlap-added with 10 ms constant-power
 crossfades (plain tiling put a click at every joint, which any detector
-rightly takes for an onset), or, when the recording has under 0.3 s of
-non-speech, Gaussian noise with that non-speech's spectrum and level
+rightly takes for an onset), or, when the recording has under 0.5 s of
+non-speech, Gaussian noise with the spectrum and level of the quieter half
+of that non-speech (a short stretch repeated, or its loudest frames, are
+mostly the tail of the speech)
 (synthetic noise far quieter than the recording's own would make the
 recording's silence look like speech to any detector that tracks a noise
 floor).
@@ -18,7 +20,9 @@ detector's trimmed edges of the utterance alone, fed as the phrase pipeline
 feeds it; ``--truth batch``: the same on batch-CMN features; neither has
 inner pauses): dev recordings carry their own leading and trailing silence,
 and some pause inside, so the edges of the file pieces are not speech edges.
-The score then says whether cutting a long recording reproduces its speech
+Each utterance's DC offset is removed first (recordings of one long file
+share one; a step between two offsets at a joint is a click). The score
+then says whether cutting a long recording reproduces its speech
 edges. A true phrase boundary is a gap between consecutive speech (within an
 utterance or across two) of at least ``end_of_phrase_silence_time``; shorter
 gaps are not boundaries.
@@ -114,6 +118,7 @@ def build(rec, minutes: float, path: str, seed: int = 5) -> list[Piece]:
             k += 1
             if u.id not in cache:
                 x = read_audio(str(u.path), target_rate=16000).samples
+                x = x - np.float32(x.mean())  # some carry a DC offset: a step at every joint
                 TRUTH["text"] = u.reference
                 cache[u.id] = (x, *_edges(rec, x))
             x, a, b, inner = cache[u.id]
@@ -130,13 +135,13 @@ FADE = 160  # 10 ms
 
 
 def _room_tone(x: np.ndarray, speech_start: float, speech_end: float, n: int, rng) -> np.ndarray:
-    margin = 800  # 50 ms clear of the speech
+    margin = 1600  # 0.1 s clear of the aligned speech (its edges are only that sure)
     parts = [x[:max(0, int(speech_start * 16000) - margin)], x[min(x.size, int(speech_end * 16000) + margin):]]
     parts = [p.astype(np.float64) for p in parts if p.size >= 4 * FADE]
     total = sum(p.size for p in parts)
-    if total >= 4800:
+    if total >= 8000:
         return _crossfaded(parts, n, rng)
-    source = np.concatenate(parts) if parts else x[:max(0, int(speech_start * 16000) - margin)].astype(np.float64)
+    source = np.concatenate(parts) if parts else np.zeros(0)
     return _shaped_noise(source, n, rng)
 
 
@@ -159,17 +164,23 @@ def _crossfaded(parts: list, n: int, rng) -> np.ndarray:
 
 
 def _shaped_noise(source: np.ndarray, n: int, rng) -> np.ndarray:
-    """Gaussian noise with ``source``'s long-term spectrum and RMS level."""
-    level = float(np.sqrt(np.mean(source ** 2))) if source.size else 0.0
-    level = max(level, 3e-4)
+    """Gaussian noise with the spectrum and level of ``source``'s quieter
+    half (of 32 ms frames: a speech tail or a breath left in a short
+    stretch of non-speech would otherwise set them)."""
     noise = rng.standard_normal(n)
+    level = 3e-4
     if source.size >= 512:
         win = np.hanning(512)
-        frames = [source[i:i + 512] * win for i in range(0, source.size - 511, 128)]
-        psd = np.mean([np.abs(np.fft.rfft(f)) ** 2 for f in frames], axis=0)
+        frames = np.array([source[i:i + 512] for i in range(0, source.size - 511, 128)])
+        power = np.mean(frames ** 2, axis=1)
+        quiet = frames[power <= np.median(power)]
+        level = max(level, float(np.sqrt(np.mean(quiet ** 2))))
+        psd = np.mean(np.abs(np.fft.rfft(quiet * win, axis=1)) ** 2, axis=0)
         spec = np.fft.rfft(noise)
         shape = np.sqrt(np.interp(np.linspace(0, 1, spec.size), np.linspace(0, 1, psd.size), psd))
         noise = np.fft.irfft(spec * shape, n)
+    elif source.size:
+        level = max(level, float(np.sqrt(np.mean(source ** 2))))
     noise *= level / max(1e-12, float(np.sqrt(np.mean(noise ** 2))))
     return noise.astype(np.float32)
 

@@ -41,8 +41,11 @@ MAX_FRAME_BYTES = 4 * 1024 * 1024
 #: what was gathered is given to the session all the same.
 COALESCE_SECONDS = 0.25
 COALESCE_WAIT = 0.1
-#: Most audio one step of a live pass decodes.
-LIVE_STEP_SECONDS = 0.5
+#: Most audio one step of a live pass decodes. Each step gives at most one
+#: interim hypothesis, so this is also their cadence in audio time: a pass
+#: that fell behind under load (a backlog of seconds) still sends one per
+#: 0.25 s of audio, not one per backlog (steps of 0.5 s gave gaps of 0.4-0.5 s).
+LIVE_STEP_SECONDS = COALESCE_SECONDS
 #: Niceness of the live passes' threads (relative to the final recognitions').
 LIVE_NICENESS = 19
 
