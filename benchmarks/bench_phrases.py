@@ -82,7 +82,8 @@ def _seg_report(result, pieces, silence: float) -> None:
     ph = result.phrases
     print(f"phrases: {len(ph)} found, {len(truth) + 1} true")
     for label, edges in (("detector edges (phrase less its padding, uncorrected)", _padded_less_pad),
-                         ("speech edges (Phrase.speech_start/speech_end, edge-corrected)", _speech_edges),
+                         ("speech edges (Phrase.speech_start/speech_end: word edges, else edge-corrected detector)",
+                          _speech_edges),
                          ("word edges (first word start, last word end)", _word_edges)):
         bounds = [(edges(a)[1], edges(b)[0]) for a, b in zip(ph, ph[1:])]
         precision, recall = boundary_scores(bounds, truth, TOLERANCE)
