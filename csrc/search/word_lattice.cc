@@ -152,7 +152,8 @@ void WordLattice::ForwardBackward(lm::ScoreCache& cache) {
     if (u != 0 && inst_[u].end == num_frames_ - 1) b = k * final_[u];
     if (next < num_frames_)
       for (int v : by_start_[next])
-        if (beta[v] != kNegInf) b = LogAdd(b, k * (static_cast<double>(LinkScore(u, v, &cache)) + inst_[v].acoustic) + beta[v]);
+        if (beta[v] != kNegInf)
+          b = LogAdd(b, k * (static_cast<double>(LinkScore(u, v, &cache)) + inst_[v].acoustic) + beta[v]);
     beta[u] = b;
   }
   posterior_.assign(n, 0.0);
