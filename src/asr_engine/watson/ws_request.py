@@ -156,6 +156,7 @@ class Request:
         return add_reports(result, decoded, feats, rec.acoustic_model, rec.frontend_options, rec.frame_rate,
                            metrics=bool(self.params.audio_metrics), labels=bool(self.params.speaker_labels))
 
+
 class _LiveDecoder:
     """The engine's Stream over raw PCM/G.711 bytes (PCM WAV once its header is in)."""
 
