@@ -42,7 +42,9 @@ SPLIT_SECONDS = 300.0
 #: Audio per chunk (seconds): several phrases. Each chunk also runs the
 #: features and speech detector over the audio before it, so a file of
 #: ``n`` chunks costs ``(n + 1) / 2`` times that cheap part of its decoding
-#: (about 3 % of the decoding on the dev set) in exchange for ``n`` tasks.
+#: in exchange for ``n`` tasks: the cheap part is 0.4 % of the decoding's CPU
+#: time (0.15 s against 39.1 s for 126 s of joined dev utterances), so 16
+#: chunks add about 3 %.
 CHUNK_SECONDS = 180.0
 #: Most chunks a file is cut into (keeps that prefix cost bounded).
 MAX_CHUNKS = 16
