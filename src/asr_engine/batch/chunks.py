@@ -76,8 +76,7 @@ def plan(item: Input, options: Mapping[str, Any], content_type: Optional[str],
          split_seconds: float = SPLIT_SECONDS, chunk_seconds: float = CHUNK_SECONDS) -> list:
     """The tasks of one input: ``[item]``, or its :class:`Chunk` list when it
     is a 16-bit PCM WAV longer than ``split_seconds`` (and than
-    ``LONG_AUDIO_SECONDS``), above 8 kHz (lower rates go to the narrowband
-    model, decoded in one piece) and the options allow it."""
+    ``LONG_AUDIO_SECONDS``) and the options allow it."""
     from ..long_audio import LONG_AUDIO_SECONDS, wav_duration
 
     # Shorter audio is decoded in one piece, not phrase by phrase: chunks would change its result.
@@ -85,19 +84,12 @@ def plan(item: Input, options: Mapping[str, Any], content_type: Optional[str],
     if item.path is None or not splittable(options, content_type) or (item.duration or 0.0) <= least:
         return [item]
     duration = wav_duration(item.path)
-    if duration is None or duration <= least or _wav_rate(item.path) <= 8000:
+    if duration is None or duration <= least:
         return [item]
     parts = max(2, min(MAX_CHUNKS, int(math.ceil(duration / chunk_seconds))))
     step = duration / parts
     return [Chunk(item, k, parts, round(k * step, 3), None if k == parts - 1 else round((k + 1) * step, 3))
             for k in range(parts)]
-
-
-def _wav_rate(path: str) -> int:
-    import wave
-
-    with wave.open(path, "rb") as w:
-        return w.getframerate()
 
 
 class _RangePipeline(PhrasePipeline):
@@ -159,14 +151,18 @@ def decode_chunk(recognizer: "Recognizer", chunk: Chunk, call: Mapping[str, Any]
     # speaker_adaptation (never set here: see splittable) and a compiled grammar.
     options = {k: v for k, v in call.items() if k not in ("max_alternatives", "rejection_threshold", "grammar",
                                                            "speaker_adaptation")}
-    opts = recognizer._search_options(options, "recognize()")
     grammar = call.get("grammar")
+    if chunk.input.path is None:
+        raise InvalidArgumentError("only files can be split into chunks")
+    # The model recognize() picks for this file: 8 kHz, or band-limited
+    # plain n-gram recognition, goes to the narrowband model.
+    if getattr(recognizer, "_pick_by_rate", False) and recognizer._narrowband_wav(chunk.input.path, grammar is None):
+        recognizer = recognizer.narrowband()
+    opts = recognizer._search_options(options, "recognize()")
     network = recognizer._grammar_model(grammar) if grammar is not None else None
     settings = _long.phrase_settings(max_alternatives=int(call.get("max_alternatives", 1)), grammar=network,
                                      rejection_threshold=call.get("rejection_threshold"), spotting=None,
                                      score_against_phone_loop=False, acoustic=None, live=False)
-    if chunk.input.path is None:
-        raise InvalidArgumentError("only files can be split into chunks")
     rate = recognizer.frame_rate
     lo = int(round(chunk.start * rate)) if chunk.part > 0 else -(1 << 62)
     hi = None if chunk.end is None else int(round(chunk.end * rate))
