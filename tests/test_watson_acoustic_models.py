@@ -11,6 +11,7 @@ import tarfile
 import uuid
 import zipfile
 
+import numpy as np
 import pytest
 import soundfile as sf
 from ibm_watson import speech_to_text_v1 as sdk
@@ -187,6 +188,7 @@ def test_archives(stt):
     cid = new_model(stt)
     wav, flac = WAV.read_bytes(), encoded("FLAC", "PCM_16")
     stt.add_audio(cid, "z", zip_of({"dir/one.wav": wav, "two.flac": flac}), content_type="application/zip")
+    stt.store.wait_idle(900)  # one analysis at a time: another add_audio meanwhile is 409
     raw = (samples() * 32767).astype("<i2").tobytes()
     stt.add_audio(cid, "t", targz_of({"a.raw": raw, "b.raw": raw}), content_type="application/gzip",
                   contained_content_type="audio/l16;rate=16000;endianness=little-endian")
@@ -250,6 +252,27 @@ def test_customer_data_and_reset(stt):
 
 
 # -- training rules ---------------------------------------------------------------
+
+
+def test_the_minimum_counts_speech_not_audio(stt):
+    """A resource of 23 s whose speech lasts 3 s: list_audio counts its
+    duration, but training counts the speech (the speech detector's, found
+    when the audio was analysed) and refuses it with the service's text."""
+    x = samples()
+    padded = np.concatenate([x, np.zeros(20 * 16000, np.float32)])  # the utterance, then 20 s of silence
+    buf = io.BytesIO()
+    sf.write(buf, padded, 16000, format="WAV", subtype="PCM_16")
+    cid = new_model(stt)
+    stt.add_audio(cid, "mostly-silence", buf.getvalue(), content_type="audio/wav")
+    stt.store.wait_idle(900)
+    assert stt.list_audio(cid)["total_minutes_of_audio"] == pytest.approx(padded.size / 16000 / 60, abs=0.01)
+    assert padded.size / 16000 > 0.2 * 60  # the audio alone is enough ...
+    speech = stt.acoustic_models._resources(stt.owner, cid, "audio")[0].details["speech"]
+    assert len(x) / 16000 - 0.5 < speech < len(x) / 16000 + 1.0  # ... its speech is not
+    e = error_of(stt.train_acoustic_model, cid)
+    assert e.code == 400 and "less than 0.2 minutes of audio that includes speech, not silence" in e.message
+    assert f"it has {speech / 60:.2f} minutes of speech" in e.message
+    assert settled(stt, cid)["status"] == "failed"
 
 
 def test_training_failures(stt):

@@ -93,6 +93,11 @@ def _transcribe(job: RecognitionJob, item: Input) -> dict:
     return transcriber_for(job).transcribe(item)
 
 
+def _key_name(index: Any) -> str:
+    """A task's Dask key suffix: ``7`` for an input, ``7.2`` for its third chunk."""
+    return ".".join(str(k) for k in index) if isinstance(index, tuple) else str(index)
+
+
 class DaskCluster(Executor):
     """Inputs as tasks on a Dask cluster.
 
@@ -141,7 +146,7 @@ class DaskCluster(Executor):
         return self._slots
 
     def submit(self, index: int, item: Input) -> None:
-        future = self._client.submit(_transcribe, self.job, item, key=f"asr-engine-{self._run}-{index}", pure=False)
+        future = self._client.submit(_transcribe, self.job, item, key=f"asr-engine-{self._run}-{_key_name(index)}", pure=False)
         self._futures[future] = (index, item)
         self._done.add(future)
 

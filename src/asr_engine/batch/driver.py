@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from ..errors import InvalidArgumentError
 from .executors import Executor, InProcess, ProcessPool, ThreadPool
+from .chunks import CHUNK_SECONDS, SPLIT_SECONDS, merge_chunks, plan
 from .inputs import Input, collect_inputs, parse_extensions
 from .job import RecognitionJob
 from .progress import AudioProgress
@@ -98,6 +99,8 @@ def transcribe(
     store: Optional[PathLike] = None,
     database_url: Optional[str] = None,
     owner: str = "default",
+    split_seconds: float = SPLIT_SECONDS,
+    chunk_seconds: float = CHUNK_SECONDS,
     **recognize_options: Any,
 ) -> BatchSummary:
     """Transcribe many audio inputs, one JSONL record each.
@@ -133,6 +136,10 @@ def transcribe(
             ``database_url``), resolved by every worker from that store.
         customization_weight: its weight (default: the one it was trained with).
         base_model_name: the base model to use it with (default: its own).
+        split_seconds, chunk_seconds: a 16-bit PCM WAV longer than
+            ``split_seconds`` is transcribed as tasks of about
+            ``chunk_seconds`` of phrases each, merged into its one record
+            (the same record as unsplit; see :mod:`asr_engine.batch.chunks`).
         **recognize_options: :meth:`asr_engine.Recognizer.recognize`
             keywords: search options, ``max_alternatives``,
             ``rejection_threshold``, ``speaker_adaptation``.
@@ -153,6 +160,9 @@ def transcribe(
     if scheduler is not None and executor != "dask":
         raise InvalidArgumentError("a scheduler is for executor='dask'")
     workers = _check_workers(workers)
+    for name, value in (("split_seconds", split_seconds), ("chunk_seconds", chunk_seconds)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise InvalidArgumentError(f"{name} must be a positive number of seconds")
     job = RecognitionJob.create(
         model_dir=model_dir, dictionary=dictionary, language_model=language_model, grammar=grammar,
         content_type=content_type, language_customization_id=language_customization_id,
@@ -166,13 +176,18 @@ def transcribe(
     try:
         keys = [record_key(i.name) for i in items]
         resumed = [records is not None and k in records for k in keys]
-        todo = deque(i for i, done in enumerate(resumed) if not done)
+        todo = [i for i, done in enumerate(resumed) if not done]
+        # Tasks in input order: a file, or the phrase chunks of a long one ((index, part) keys).
+        options = dict(job.options)
+        plans = {i: plan(items[i], options, job.content_type, split_seconds, chunk_seconds) for i in todo}
+        queue = deque(((i, k), task) for i in todo for k, task in enumerate(plans[i]))
         bar = AudioProgress(sum(items[i].duration or 0.0 for i in todo), "transcribing", progress)
         summary = BatchSummary(len(items), 0, sum(resumed), 0, 0.0, 0.0, 0, executor)
         try:
-            with _executor(job, executor, workers, scheduler, len(todo)) as pool:
+            with _executor(job, executor, workers, scheduler, len(queue)) as pool:
                 summary.workers = pool.slots
-                finished: dict[int, dict] = {}
+                finished: dict[int, dict] = {}  # complete records waiting for their turn
+                chunks_in: dict[int, list] = {}  # results of a long file's chunks so far
                 running = 0
                 for index in range(len(items)):
                     if resumed[index]:
@@ -182,12 +197,21 @@ def transcribe(
                             on_record(record, True)
                         continue
                     while index not in finished:  # keep the workers busy, then wait
-                        while todo and running + len(finished) < WINDOW_PER_SLOT * pool.slots:
-                            nxt = todo.popleft()
-                            pool.submit(nxt, items[nxt].read_stdin())
+                        # (every task of this input went in before any later input's,
+                        # so with nothing running it is finished)
+                        while queue and running + len(finished) < WINDOW_PER_SLOT * pool.slots:
+                            key, task = queue.popleft()
+                            pool.submit(key, task.read_stdin() if isinstance(task, Input) else task)
                             running += 1
-                        done, record = pool.next_done()
+                        (done, part), record = pool.next_done()
                         running -= 1
+                        parts = len(plans[done])
+                        if parts > 1:
+                            got = chunks_in.setdefault(done, [None] * parts)
+                            got[part] = record
+                            if any(g is None for g in got):
+                                continue
+                            record = merge_chunks(items[done].name, chunks_in.pop(done), job.describe())
                         finished[done] = record
                         bar.advance(float(record.get("duration") or 0.0), items[done].duration)
                     record = finished.pop(index)
@@ -230,6 +254,7 @@ def _unique(items: list[Input]) -> list[Input]:
 
 
 def _executor(job: RecognitionJob, kind: str, workers: int, scheduler: Any, todo: int) -> Executor:
+    """The executor for ``todo`` tasks."""
     if todo == 0:  # everything was done by an earlier run: start nothing
         return InProcess(job)
     if kind == "dask":

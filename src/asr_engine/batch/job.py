@@ -203,11 +203,19 @@ class Transcriber:
 
     def transcribe(self, item: Input) -> dict:
         """The record of one input: its result, the model and options, timing;
-        or ``{"file", "error", "code"}`` when it failed (never an exception)."""
+        or ``{"file", "error", "code"}`` when it failed (never an exception).
+        For a :class:`~asr_engine.batch.chunks.Chunk`, the chunk's phrases
+        (:func:`~asr_engine.batch.chunks.decode_chunk`), merged by the driver."""
         start = time.perf_counter()
         try:
             if self._error is not None:
                 raise self._error
+            if not isinstance(item, Input):  # a phrase chunk of a long file (see .chunks)
+                from .chunks import decode_chunk
+
+                part = decode_chunk(self.recognizer, item, self._call)
+                part["timing"] = {"seconds": round(time.perf_counter() - start, 3), "worker": self.worker}
+                return part
             result = self.recognizer.recognize(item.source(), self.job.content_type, **self._call)
         except AsrError as exc:
             return error_record(item.name, exc)

@@ -2,7 +2,9 @@
 
 ``train_acoustic_model`` checks the service's rules in one transaction:
 another operation running is 409; less than ``Store.min_acoustic_minutes``
-of valid audio (the service's 10 minutes), more than
+of speech in the valid audio (the service's 10 minutes; the speech the
+speech detector counted when each resource was analysed, so the check
+reads stored figures and decodes nothing), more than
 ``Store.max_acoustic_hours``, invalid audio with ``strict=true``, or a
 ``custom_language_model_id`` that is not ``available`` or is based on
 another base model or version are 400 and leave the model ``failed``.
@@ -54,7 +56,15 @@ def _warning_text(names: list[str]) -> str:
 
 def too_little_text(minutes: float, minimum: float) -> str:
     return (f"The custom model contains less than {minimum:g} minutes of audio that includes speech, not silence "
-            f"(it has {minutes:.2f} minutes of valid audio). Add audio resources and train the model again.")
+            f"(it has {minutes:.2f} minutes of speech in its valid audio). Add audio resources and train the "
+            "model again.")
+
+
+def speech_of(details) -> float:
+    """Seconds of speech the analysis counted in a resource (its duration
+    for one analysed before speech was counted)."""
+    info = details or {}
+    return float(info["speech"] if "speech" in info else info.get("duration", 0.0))
 
 
 def too_much_text(hours: float, maximum: float) -> str:
@@ -99,8 +109,9 @@ class AcousticTrainingMixin:
                 r.c.model_id == row.id, r.c.kind == "audio").order_by(r.c.created, r.c.name)))
             bad = [x.name for x in res if x.status != "ok"]
             seconds = sum(float((x.details or {}).get("duration", 0.0)) for x in res if x.status == "ok")
-            if seconds < self.store.min_acoustic_minutes * 60.0:
-                failure = too_little_text(seconds / 60.0, self.store.min_acoustic_minutes)
+            speech = sum(speech_of(x.details) for x in res if x.status == "ok")
+            if speech < self.store.min_acoustic_minutes * 60.0:
+                failure = too_little_text(speech / 60.0, self.store.min_acoustic_minutes)
             elif seconds > self.store.max_acoustic_hours * 3600.0:
                 failure = too_much_text(seconds / 3600.0, self.store.max_acoustic_hours)
             elif bad and strict:
