@@ -83,6 +83,9 @@ class SearchOptions:
                              "instead of the lattice's", kind=bool)
     consensus_acoustic_scale: float = option(0.12, "posterior scale of the consensus confusion network", low=0,
                                              high=10, low_open=True)
+    isolated_word_prior: float = option(0.0, "prior probability that an utterance is one word said alone, mixed "
+                                        "into the LM for the final hypothesis (see asr_engine.isolated_words; "
+                                        "0 = off)", low=0, high=0.5)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -95,8 +98,12 @@ class SearchOptions:
     def to_native(self) -> "_core.SearchOptions":
         native = _core.SearchOptions()
         for name, value in asdict(self).items():
-            setattr(native, name, value)
+            if name not in _PYTHON_ONLY:
+                setattr(native, name, value)
         return native
 
+
+#: settings applied in Python after the native search (no native field)
+_PYTHON_ONLY = frozenset({"isolated_word_prior"})
 
 __all__ = ["SearchOptions"]
