@@ -14,7 +14,8 @@ The mixture is applied to the lattice's n-best paths (single-word paths
 gain, every other path pays ``ln(1 - prior)``), at the rescoring's
 language weight; when a single-word path then scores best, it is the
 final transcript. ``SearchOptions.isolated_word_prior`` sets ``prior``
-(0 leaves results unchanged).
+(0 leaves results unchanged). Lattices longer than 3 s are left alone
+(the n-best list costs time and a word said alone is shorter).
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from typing import Any, Optional
 LN10 = math.log(10.0)
 #: lattice paths looked at; single-word paths far down the list cannot win
 NBEST = 20
+#: longer lattices (frames, 3 s at 100 frames/s) are not taken for one word said alone
+MAX_FRAMES = 300
 
 
 def _sentence_log(lm: Any, word: str) -> tuple[float, float]:
@@ -40,6 +43,8 @@ def isolated_word_path(lattice: Any, lm: Any, prior: float, language_weight: flo
     if prior <= 0.0 or lattice.empty:
         return None
     instances = lattice.instances
+    if max(inst[2] for inst in instances) >= MAX_FRAMES:
+        return None
     stay = math.log1p(-prior)
     log_prior = math.log(prior)
     best_score, best_ids, best_single = -math.inf, None, False
