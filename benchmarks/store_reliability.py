@@ -200,11 +200,14 @@ def storm(path: str, seconds: float, threads: int, n_models: int, seed: int) -> 
                 elif op == "delete_model":
                     if t != slot or rng.random() > 0.1:  # thread i owns model i's life
                         continue
+                    # Marked before the delete: another thread that picked this id
+                    # may get its 404 before this thread's delete call returns.
+                    with ids_lock:
+                        deleted.add(cid)
                     stt.delete_language_model(cid)
                     new = stt.create_language_model(f"storm{slot}", BASE)["customization_id"]
                     stt.add_word(new, "IEEE", sounds_like=["I. triple E."])
                     with ids_lock:
-                        deleted.add(cid)
                         ids[slot] = new
                 count(op)
             except AsrError as e:

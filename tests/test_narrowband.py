@@ -136,3 +136,29 @@ def test_recognizer_picks_the_narrowband_model_for_upsampled_8khz_audio(recogniz
     assert picked.transcript == recognizer.narrowband().recognize(up, sample_rate=16000).transcript
     wide_only = Recognizer(pick_model_by_rate=False).recognize(up, sample_rate=16000)
     assert wide_only.duration == picked.duration
+
+
+@pytest.mark.parametrize("stored_rate", [8000, 16000])
+def test_long_wav_path_routes_band_limited_files_to_the_narrowband_model(recognizer, osr_8k, tmp_path, stored_rate):
+    """A WAV decoded block by block (phrase_decoding, or longer than two
+    minutes) is routed like audio in memory: 8 kHz files, and 8 kHz
+    recordings stored at 16 kHz, go to the narrowband model."""
+    from asr_engine.audio.resample import resample
+
+    a = load_audio(str(osr_8k))
+    samples = a.samples if stored_rate == 8000 else resample(a.samples, 8000, 16000)
+    path = tmp_path / f"osr_{stored_rate}.wav"
+    sf.write(str(path), samples, stored_rate, subtype="PCM_16")
+    picked = recognizer.recognize(str(path), phrase_decoding=True)
+    narrow = recognizer.narrowband().recognize(str(path), phrase_decoding=True)
+    assert picked.transcript == narrow.transcript and picked.transcript
+    assert [w.start for w in picked.words] == [w.start for w in narrow.words]
+    assert recognizer._narrowband_wav(str(path), plain=True)
+    # Only an 8 kHz file is narrowband whatever the search (grammars keep
+    # the wideband model's calibrated margins for band-limited 16 kHz audio).
+    assert recognizer._narrowband_wav(str(path), plain=False) == (stored_rate == 8000)
+
+
+def test_long_wav_path_keeps_wideband_files_on_the_wideband_model(recognizer):
+    path = str(DEV / "libri_61-70968-0000.wav")
+    assert not recognizer._narrowband_wav(path, plain=True)

@@ -47,6 +47,8 @@ logger = logging.getLogger("asr_engine")
 
 #: Nats per frame below the phone loop at which grammar output is rejected.
 DEFAULT_REJECTION_THRESHOLD = 1.0
+#: Seconds at the start of a long WAV that tell whether it is band-limited.
+NARROWBAND_PROBE_SECONDS = 30.0
 #: What a ``grammar=`` argument may be.
 GrammarSource = Union["Grammar", str, bytes, "os.PathLike[str]"]
 _CALL_ARGUMENTS = ("audio", "content_type", "sample_rate", "grammar", "rejection_threshold", "max_alternatives",
@@ -568,39 +570,43 @@ class Recognizer:
         if phrase_decoding and speaker_adaptation:
             raise InvalidArgumentError("speaker_adaptation decodes the whole audio twice; it cannot be "
                                        "combined with phrase_decoding=True")
+        # Band-limited audio at a higher rate goes narrowband only for plain
+        # n-gram recognition: the phone-loop margins (grammar rejection, the
+        # Azure NoMatch threshold) were calibrated on the wideband model.
+        by_band = self._pick_by_rate and adaptation is None
+        plain = grammar is None and not score_against_phone_loop
+
+        def narrowband(audio_in: Any, inner_metrics: bool, **given: Any) -> Result:
+            return self.narrowband().recognize(
+                audio_in, grammar=grammar, rejection_threshold=rejection_threshold,
+                max_alternatives=max_alternatives, speaker_adaptation=speaker_adaptation, keywords=keywords,
+                keywords_threshold=keywords_threshold, word_alternatives_threshold=word_alternatives_threshold,
+                score_against_phone_loop=score_against_phone_loop,
+                end_of_phrase_silence_time=end_of_phrase_silence_time,
+                split_transcript_at_phrase_end=split_transcript_at_phrase_end,
+                speech_detector_sensitivity=speech_detector_sensitivity,
+                background_audio_suppression=background_audio_suppression, phrase_decoding=phrase_decoding,
+                progress=progress, audio_metrics=inner_metrics, speaker_labels=speaker_labels, **given, **options)
+
         long_wav = _long.wav_duration(audio) if phrase_decoding is not False and content_type is None else None
         if long_wav is not None and not speaker_adaptation and (phrase_decoding or long_wav > _long.LONG_AUDIO_SECONDS) \
-                and not self._pick_by_rate_for(audio) and not (audio_metrics or speaker_labels):
-            # A long PCM WAV: read block by block, never whole.
+                and not (audio_metrics or speaker_labels):
+            # A long PCM WAV: read block by block, never whole (on the
+            # narrowband model too, which takes the same path for it).
+            if by_band and self._narrowband_wav(audio, plain):
+                return narrowband(audio, False)
             result = _long.decode_phrases(self, _long.wav_blocks(audio, self.sample_rate), opts, settings, progress)
             timer.log(result.duration)
             return self._displayed(result)
         decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=self.sample_rate)
         timer.lap("audio")
-        # Band-limited audio at a higher rate goes narrowband only for plain
-        # n-gram recognition: the phone-loop margins (grammar rejection, the
-        # Azure NoMatch threshold) were calibrated on the wideband model.
-        if self._pick_by_rate and adaptation is None and (
-                decoded.original_rate <= 8000
-                or (grammar is None and not score_against_phone_loop
-                    and is_narrowband(decoded.samples, decoded.sample_rate))):
-            narrow = self.narrowband()
+        if by_band and (decoded.original_rate <= 8000
+                        or (plain and is_narrowband(decoded.samples, decoded.sample_rate))):
             # Audio metrics describe the audio as given: an 8 kHz recording at
             # its own rate, an up-sampled one at the rate it came in (where its
             # missing upper band is what high_frequency_loss reports).
             inner_metrics = bool(audio_metrics) and decoded.original_rate <= 8000
-            result = narrow.recognize(decoded.samples, sample_rate=decoded.sample_rate, grammar=grammar,
-                                      rejection_threshold=rejection_threshold, max_alternatives=max_alternatives,
-                                      speaker_adaptation=speaker_adaptation, keywords=keywords,
-                                      keywords_threshold=keywords_threshold,
-                                      word_alternatives_threshold=word_alternatives_threshold,
-                                      score_against_phone_loop=score_against_phone_loop,
-                                      end_of_phrase_silence_time=end_of_phrase_silence_time,
-                                      split_transcript_at_phrase_end=split_transcript_at_phrase_end,
-                                      speech_detector_sensitivity=speech_detector_sensitivity,
-                                      background_audio_suppression=background_audio_suppression,
-                                      phrase_decoding=phrase_decoding, progress=progress,
-                                      audio_metrics=inner_metrics, speaker_labels=speaker_labels, **options)
+            result = narrowband(decoded.samples, inner_metrics, sample_rate=decoded.sample_rate)
             if audio_metrics and not inner_metrics:
                 feats = compute_features(decoded, self.frontend_options, self.feature_options)
                 result.audio_metrics = metrics_of(decoded, speech_frames(feats, self.acoustic_model), self.frame_rate)
@@ -652,14 +658,25 @@ class Recognizer:
 
         return loop_margin(self, decoder, feats, opts)
 
-    def _pick_by_rate_for(self, path: object) -> bool:
-        """Whether a WAV file goes to the narrowband model (8 kHz or less)."""
-        if not self._pick_by_rate:
-            return False
+    def _narrowband_wav(self, path: object, plain: bool) -> bool:
+        """Whether a long WAV file goes to the narrowband model: recorded at
+        8 kHz or less, or (``plain`` n-gram recognition) band-limited in its
+        first :data:`NARROWBAND_PROBE_SECONDS`, as a recording's channel is
+        the same all through."""
         import wave
 
         with wave.open(os.fspath(path), "rb") as w:  # type: ignore[arg-type]
-            return w.getframerate() <= 8000
+            if w.getframerate() <= 8000:
+                return True
+        if not plain:
+            return False
+        probe, seconds = [], 0.0
+        for block in _long.wav_blocks(path, self.sample_rate):
+            probe.append(block)
+            seconds += len(block) / self.sample_rate
+            if seconds >= NARROWBAND_PROBE_SECONDS:
+                break
+        return bool(probe) and is_narrowband(np.concatenate(probe), self.sample_rate)
 
     def _second_pass(self, decoder: Any, feats: np.ndarray, duration: float, opts: SearchOptions, network: Any,
                      acoustic: Any) -> Any:
