@@ -36,7 +36,7 @@ utterances / word errors fall in each class; then the same by utterance
 length. ``--set name=value`` overrides search options (the tool for every
 later change); ``--show`` lists each erroneous utterance with its scores.
 
-    python benchmarks/error_analysis.py [--limit N] [--set beam=1e-60] [--show]
+    python benchmarks/error_analysis.py [--limit N] [--source osr,fsdd] [--set beam=1e-60] [--show]
 """
 from __future__ import annotations
 
@@ -144,9 +144,12 @@ def main() -> int:
     p = argparse.ArgumentParser(description="search errors vs model errors per dev source")
     p.add_argument("--limit", type=int, default=0, help="about N utterances spread over the set (0 = all)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="search option override")
+    p.add_argument("--source", default="", help="only these sources (comma-separated tags)")
     p.add_argument("--show", action="store_true", help="print every utterance with errors and its scores")
     args = p.parse_args()
     utts = every_kth(load_dev_set(), args.limit)
+    if args.source:
+        utts = [u for u in utts if u.source in args.source.split(",")]
     wide = ae.Recognizer()
     opts = wide.search_options.with_overrides(**parse_overrides(args.set, wide))
     scorers = {}
