@@ -418,7 +418,15 @@ class Recognizer:
         if lattice.empty:
             return Result("", 0.0, [], [], round(duration, 3), True)
         instances = lattice.instances
-        if options.consensus:
+        single = None
+        if options.isolated_word_prior > 0 and fit is None:
+            from .isolated_words import isolated_word_path
+
+            single = isolated_word_path(lattice, self.language_model, options.isolated_word_prior,
+                                        options.bestpath_language_weight)
+        if single is not None:
+            words = self._words(lattice, instances, single, fit)
+        elif options.consensus:
             words = self._consensus_words(decoder, lattice, options, fit)
         else:
             ids, _score = lattice.best_path()
