@@ -26,7 +26,7 @@ from .audio import Audio
 from .audio.input import AudioInput, read_audio
 from .audio.bandwidth import is_narrowband
 from .dictionary import Dictionary
-from .errors import InvalidArgumentError, NotFoundError
+from .errors import AudioError, InvalidArgumentError, NotFoundError
 from .frontend import FeatureOptions, FeatureStream, compute_features, model_feature_options
 from .model import default_model_dir
 from .network_cache import NetworkCache
@@ -665,9 +665,12 @@ class Recognizer:
         the same all through."""
         import wave
 
-        with wave.open(os.fspath(path), "rb") as w:  # type: ignore[arg-type]
-            if w.getframerate() <= 8000:
-                return True
+        try:
+            with wave.open(os.fspath(path), "rb") as w:  # type: ignore[arg-type]
+                if w.getframerate() <= 8000:
+                    return True
+        except _long._WAVE_ERRORS as e:
+            raise AudioError(f"cannot read the WAV file {os.fspath(path)!s}: {e or type(e).__name__}") from None  # type: ignore[arg-type]
         if not plain:
             return False
         probe, seconds = [], 0.0
