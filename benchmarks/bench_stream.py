@@ -85,6 +85,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--minutes", type=float, default=20.0, help="length of the long stream (default 20)")
     ap.add_argument("--utterances", type=int, default=60, help="dev utterances for the WER (0 = all)")
+    ap.add_argument("--rss-only", action="store_true",
+                    help="only the --minutes stream: RSS every minute, finish() time, RTF")
     args = ap.parse_args()
     import asr_engine as ae
     from asr_engine.audio.input import read_audio
@@ -93,6 +95,17 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="bench-stream-")
     print(f"load at start: {os.getloadavg()}")
 
+    if args.rss_only:
+        p = os.path.join(tmp, "long.wav")
+        build(rec, args.minutes, p, seed=int(args.minutes))
+        y = _wav(p)
+        _f, gap, wall, ft, rss, _r = stream_file(rec, y, 0.8, sample_every=60.0)
+        print(f"{args.minutes:g}-minute stream: finish() {1000 * ft:.1f} ms, RTF {wall / (y.size / 16000):.3f}, "
+              f"longest in-phrase gap between interims {gap:.2f} s, slowest accept() "
+              f"{1000 * LONGEST_ACCEPT[0]:.0f} ms")
+        print("RSS by minute (MB): " + ", ".join(f"{m}:{r:.0f}" for m, r in rss))
+        print(f"load at end: {os.getloadavg()}")
+        return
     # Latency, cadence, RTF on a 5-minute constructed stream.
     path = os.path.join(tmp, "five.wav")
     build(rec, min(5.0, args.minutes), path)

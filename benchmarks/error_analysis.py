@@ -1,7 +1,8 @@
 """Search errors against model errors on the development set.
 
 For every dev utterance the recognizer decodes as ``Recognizer.recognize``
-does (same features, same search options). Then the reference transcript
+does (same features, same search options, the narrowband model for
+band-limited audio). Then the reference transcript
 and the search's best hypothesis (the lattice's best path, the path the
 search found best under the model) are both scored under the model the
 same way:
@@ -35,7 +36,7 @@ utterances / word errors fall in each class; then the same by utterance
 length. ``--set name=value`` overrides search options (the tool for every
 later change); ``--show`` lists each erroneous utterance with its scores.
 
-    python benchmarks/error_analysis.py [--limit N] [--set beam=1e-60] [--show]
+    python benchmarks/error_analysis.py [--limit N] [--source osr,fsdd] [--set beam=1e-60] [--show]
 """
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ import numpy as np  # noqa: E402
 import asr_engine as ae  # noqa: E402
 from asr_engine import _core  # noqa: E402
 from asr_engine.align import normalize_transcript  # noqa: E402
+from asr_engine.audio.bandwidth import is_narrowband  # noqa: E402
 from asr_engine.frontend import FeatureStream  # noqa: E402
 
 LN10 = math.log(10.0)
@@ -106,9 +108,15 @@ class ModelScorer:
         return float(raw["path_score"]) + self.language(words)
 
 
+def pick(wide, path):
+    """The recognizer recognize() uses for this file: the narrowband one for band-limited audio."""
+    audio = ae.load_audio(path)
+    return wide.narrowband() if is_narrowband(audio.samples, audio.sample_rate) else wide
+
+
 def features(rec, path) -> np.ndarray:
     """The features recognize() computes for this file."""
-    audio = ae.load_audio(path)
+    audio = ae.load_audio(path, sample_rate=rec.sample_rate)
     stream = FeatureStream(rec.frontend_options, rec.feature_options)
     return np.ascontiguousarray(np.vstack([stream.accept(audio.samples), stream.finish()]), dtype=np.float32)
 
@@ -136,18 +144,23 @@ def main() -> int:
     p = argparse.ArgumentParser(description="search errors vs model errors per dev source")
     p.add_argument("--limit", type=int, default=0, help="about N utterances spread over the set (0 = all)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="search option override")
+    p.add_argument("--source", default="", help="only these sources (comma-separated tags)")
     p.add_argument("--show", action="store_true", help="print every utterance with errors and its scores")
     args = p.parse_args()
     utts = every_kth(load_dev_set(), args.limit)
-    rec = ae.Recognizer()
-    opts = rec.search_options.with_overrides(**parse_overrides(args.set, rec))
-    scorer = ModelScorer(rec, opts)
+    if args.source:
+        utts = [u for u in utts if u.source in args.source.split(",")]
+    wide = ae.Recognizer()
+    opts = wide.search_options.with_overrides(**parse_overrides(args.set, wide))
+    scorers = {}
     print(f"{len(utts)} utterances; options {opts}")
     by_source: dict = {}
     by_length: dict = {}
     lattice_gap = []  # aligned hypothesis score minus the lattice's own score of it
     t_decode = t_score = 0.0
     for u in utts:
+        rec = pick(wide, u.path)
+        scorer = scorers.setdefault(id(rec), ModelScorer(rec, opts))
         feats = features(rec, u.path)
         t = time.perf_counter()
         decoder = rec._decode(feats, opts)

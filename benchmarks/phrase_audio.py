@@ -1,23 +1,31 @@
 """Long audio with known truth for the phrase benchmarks: dev utterances
 (wideband sources, so one model decodes them all) joined by pauses of
-0.3-3 s of room tone: the pause after an utterance repeats that utterance's
-own non-speech (its samples before the detected speech start, tiled), so the
-pause sounds like the recording's silence (synthetic noise far quieter than
-the recording's own would make the recording's silence look like speech to
-any detector that tracks a noise floor); white noise at the level of that
-non-speech when it is shorter than 0.1 s.
+0.3-3 s of room tone made of the utterance's own non-speech (its samples
+before the speech start and after the speech end, 0.1 s clear of the
+speech): random stretches of it overlap-added with 10 ms constant-power
+crossfades (plain tiling put a click at every joint, which any detector
+rightly takes for an onset), or, when the recording has under 0.5 s of
+non-speech, Gaussian noise with the spectrum and level of the quieter half
+of that non-speech (a short stretch repeated, or its loudest frames, are
+mostly the tail of the speech)
+(synthetic noise far quieter than the recording's own would make the
+recording's silence look like speech to any detector that tracks a noise
+floor).
 
-True speech edges of each utterance are its first word's start and last
-word's end in a forced alignment of its reference transcript
-(:func:`asr_engine.align`; ``--truth pipeline``: the speech detector's
-trimmed edges of the utterance alone, fed as the phrase pipeline feeds it;
-``--truth batch``: the same on batch-CMN features): dev recordings
-carry their own leading and trailing silence, so the edges of the file
-pieces are not speech edges. The score then says whether cutting a long
-recording reproduces each utterance's own speech edges. A true phrase boundary is a
-gap between consecutive utterances' speech of at least
-``end_of_phrase_silence_time``; shorter gaps are not boundaries (the
-utterances form one true phrase).
+True speech of each utterance is its words in a forced alignment of its
+reference transcript (:func:`asr_engine.align`; words missing from the
+dictionary get a G2P pronunciation): its first word's start, last word's
+end and the pauses between its words (``--truth pipeline``: the speech
+detector's trimmed edges of the utterance alone, fed as the phrase pipeline
+feeds it; ``--truth batch``: the same on batch-CMN features; neither has
+inner pauses): dev recordings carry their own leading and trailing silence,
+and some pause inside, so the edges of the file pieces are not speech edges.
+Each utterance's DC offset is removed first (recordings of one long file
+share one; a step between two offsets at a joint is a click). The score
+then says whether cutting a long recording reproduces its speech
+edges. A true phrase boundary is a gap between consecutive speech (within an
+utterance or across two) of at least ``end_of_phrase_silence_time``; shorter
+gaps are not boundaries.
 """
 from __future__ import annotations
 
@@ -37,23 +45,47 @@ class Piece:
     end: float
     speech_start: float  # its true speech edges in the file
     speech_end: float
+    #: (end, start) of each pause between its words (file seconds), at least 0.3 s.
+    pauses: tuple = ()
 
 
 TRUTH = {"mode": "align"}
 
 
-def _edges(rec, samples: np.ndarray) -> tuple[float, float]:
+MIN_PAUSE = 0.3
+_DICT: dict = {}
+
+
+def _align(audio, text: str):
+    """Forced alignment of ``text``, G2P pronunciations for words the dictionary lacks."""
+    import asr_engine as ae
+    from asr_engine.align import MissingWordsError
+
+    try:
+        return ae.align(audio, text, dictionary=_DICT.get("d"))
+    except MissingWordsError as e:
+        from asr_engine.g2p import pronounce
+
+        d = _DICT.get("d") or ae.Dictionary.load(phones=ae.AcousticModel.load())
+        for w in e.words:
+            d.add_word(w, pronounce(w)[0])
+        _DICT["d"] = d
+        return ae.align(audio, text, dictionary=d)
+
+
+def _edges(rec, samples: np.ndarray) -> tuple[float, float, tuple]:
     import asr_engine as ae
     from asr_engine.phrases import detect_speech
 
     audio = ae.Audio(samples, 16000, 16000, 1, samples.size / 16000, "x")
     if TRUTH["mode"] == "align":
         try:
-            words = [w for w in ae.align(audio, TRUTH["text"]).words if not w.filler]
+            words = [w for w in _align(audio, TRUTH["text"]).words if not w.filler]
         except ae.AsrError:
             words = []
         if words:
-            return words[0].start, words[-1].end
+            pauses = tuple((a.end, b.start) for a, b in zip(words, words[1:]) if b.start - a.end >= MIN_PAUSE)
+            return words[0].start, words[-1].end, pauses
     if TRUTH["mode"] == "batch":
         feats = ae.compute_features(audio, rec.frontend_options, rec.feature_options)
     else:
@@ -63,8 +95,8 @@ def _edges(rec, samples: np.ndarray) -> tuple[float, float]:
         feats[:, :len(init)] -= np.array(init, np.float32)
     speech = np.flatnonzero(detect_speech(feats, rec.acoustic_model).speech)
     if not len(speech):
-        return 0.0, samples.size / 16000
-    return speech[0] / 100.0, (speech[-1] + 1) / 100.0
+        return 0.0, samples.size / 16000, ()
+    return speech[0] / 100.0, (speech[-1] + 1) / 100.0, ()
 
 
 def build(rec, minutes: float, path: str, seed: int = 5) -> list[Piece]:
@@ -73,7 +105,7 @@ def build(rec, minutes: float, path: str, seed: int = 5) -> list[Piece]:
 
     utts = [u for u in load_dev_set() if _wideband(u)]
     rng = np.random.default_rng(seed)
-    cache: dict[str, tuple[np.ndarray, float, float]] = {}
+    cache: dict[str, tuple[np.ndarray, float, float, tuple]] = {}
     pieces: list[Piece] = []
     t = 0.0
     with wave.open(path, "wb") as w:
@@ -86,25 +118,71 @@ def build(rec, minutes: float, path: str, seed: int = 5) -> list[Piece]:
             k += 1
             if u.id not in cache:
                 x = read_audio(str(u.path), target_rate=16000).samples
+                x = x - np.float32(x.mean())  # some carry a DC offset: a step at every joint
                 TRUTH["text"] = u.reference
                 cache[u.id] = (x, *_edges(rec, x))
-            x, a, b = cache[u.id]
-            pause = _room_tone(x, a, int(16000 * rng.uniform(0.3, 3.0)), rng)
+            x, a, b, inner = cache[u.id]
+            pause = _room_tone(x, a, b, int(16000 * rng.uniform(0.3, 3.0)), rng)
             block = np.concatenate([x, pause])
             w.writeframes((np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
-            pieces.append(Piece(u.id, u.reference, t, t + x.size / 16000, t + a, t + b))
+            pieces.append(Piece(u.id, u.reference, t, t + x.size / 16000, t + a, t + b,
+                                tuple((t + e, t + s) for e, s in inner)))
             t += block.size / 16000
     return pieces
 
 
-def _room_tone(x: np.ndarray, speech_start: float, n: int, rng) -> np.ndarray:
-    lead = x[:max(0, int(speech_start * 16000) - 800)]  # 50 ms clear of the onset
-    if lead.size >= 1600:
-        reps = -(-n // lead.size) + 1
-        off = int(rng.integers(0, lead.size))
-        return np.tile(lead, reps)[off:off + n].astype(np.float32)
-    level = float(np.sqrt(np.mean(lead.astype(np.float64) ** 2))) if lead.size else 3e-4
-    return (rng.standard_normal(n) * max(level, 3e-4)).astype(np.float32)
+FADE = 160  # 10 ms
+
+
+def _room_tone(x: np.ndarray, speech_start: float, speech_end: float, n: int, rng) -> np.ndarray:
+    margin = 1600  # 0.1 s clear of the aligned speech (its edges are only that sure)
+    parts = [x[:max(0, int(speech_start * 16000) - margin)], x[min(x.size, int(speech_end * 16000) + margin):]]
+    parts = [p.astype(np.float64) for p in parts if p.size >= 4 * FADE]
+    total = sum(p.size for p in parts)
+    if total >= 8000:
+        return _crossfaded(parts, n, rng)
+    source = np.concatenate(parts) if parts else np.zeros(0)
+    return _shaped_noise(source, n, rng)
+
+
+def _crossfaded(parts: list, n: int, rng) -> np.ndarray:
+    """Random stretches of ``parts`` joined by constant-power crossfades."""
+    ramp = np.sin(0.5 * np.pi * (np.arange(FADE) + 0.5) / FADE)
+    out = np.zeros(n + 8000 + FADE)
+    pos = 0
+    sizes = np.array([p.size for p in parts], float)
+    while pos < n:
+        p = parts[int(rng.choice(len(parts), p=sizes / sizes.sum()))]
+        length = int(min(p.size, rng.integers(1600, 8000)))
+        off = int(rng.integers(0, p.size - length + 1))
+        seg = p[off:off + length].copy()
+        seg[:FADE] *= ramp
+        seg[-FADE:] *= ramp[::-1]
+        out[pos:pos + length] += seg
+        pos += length - FADE
+    return out[:n].astype(np.float32)
+
+
+def _shaped_noise(source: np.ndarray, n: int, rng) -> np.ndarray:
+    """Gaussian noise with the spectrum and level of ``source``'s quieter
+    half (of 32 ms frames: a speech tail or a breath left in a short
+    stretch of non-speech would otherwise set them)."""
+    noise = rng.standard_normal(n)
+    level = 3e-4
+    if source.size >= 512:
+        win = np.hanning(512)
+        frames = np.array([source[i:i + 512] for i in range(0, source.size - 511, 128)])
+        power = np.mean(frames ** 2, axis=1)
+        quiet = frames[power <= np.median(power)]
+        level = max(level, float(np.sqrt(np.mean(quiet ** 2))))
+        psd = np.mean(np.abs(np.fft.rfft(quiet * win, axis=1)) ** 2, axis=0)
+        spec = np.fft.rfft(noise)
+        shape = np.sqrt(np.interp(np.linspace(0, 1, spec.size), np.linspace(0, 1, psd.size), psd))
+        noise = np.fft.irfft(spec * shape, n)
+    elif source.size:
+        level = max(level, float(np.sqrt(np.mean(source ** 2))))
+    noise *= level / max(1e-12, float(np.sqrt(np.mean(noise ** 2))))
+    return noise.astype(np.float32)
 
 
 def _wideband(u) -> bool:
@@ -112,9 +190,14 @@ def _wideband(u) -> bool:
 
 
 def true_boundaries(pieces: list[Piece], silence: float) -> list[tuple[float, float]]:
-    """(speech end, next speech start) of each true phrase boundary."""
-    return [(p.speech_end, q.speech_start) for p, q in zip(pieces, pieces[1:])
-            if q.speech_start - p.speech_end >= silence]
+    """(speech end, next speech start) of each true phrase boundary: every
+    gap between speech, inside an utterance or between two, of at least ``silence``."""
+    gaps = []
+    for k, p in enumerate(pieces):
+        gaps.extend(p.pauses)
+        if k + 1 < len(pieces):
+            gaps.append((p.speech_end, pieces[k + 1].speech_start))
+    return [(e, s) for e, s in gaps if s - e >= silence]
 
 
 def boundary_scores(hyp: list[tuple[float, float]], truth: list[tuple[float, float]],

@@ -7,7 +7,8 @@ for every combination of the ``--grid`` settings, which only change how
 the lattice is rescored and how its confusion network is built
 (``bestpath_language_weight``, ``word_insertion_penalty``,
 ``silence_probability``, ``filler_probability``, ``consensus``,
-``consensus_acoustic_scale``), so the grid costs no decoding. Printed per
+``consensus_acoustic_scale``, ``isolated_word_prior``), so the grid costs no
+decoding (``--axes``: one setting at a time instead of their product). Printed per
 combination: pooled dev WER and the errors per source.
 
     python benchmarks/tune_rescoring.py --grid bestpath_language_weight=8,9.5,11 \\
@@ -34,7 +35,7 @@ from asr_engine.audio.bandwidth import is_narrowband  # noqa: E402
 from asr_engine.frontend import FeatureStream  # noqa: E402
 
 SECOND_PASS = ("bestpath_language_weight", "word_insertion_penalty", "silence_probability", "filler_probability",
-               "consensus", "consensus_acoustic_scale", "acoustic_scale")
+               "consensus", "consensus_acoustic_scale", "acoustic_scale", "isolated_word_prior")
 
 
 def value(text: str, current):
@@ -59,6 +60,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description="second-pass settings on the dev set, one decode per utterance")
     p.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2", help="second-pass option values")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="first-pass option override")
+    p.add_argument("--axes", action="store_true",
+                   help="vary one --grid setting at a time from the first pass's values (not their product)")
     p.add_argument("--limit", type=int, default=0, help="about N utterances spread over the set (0 = all)")
     args = p.parse_args()
     utts = every_kth(load_dev_set(), args.limit)
@@ -86,11 +89,15 @@ def main() -> int:
         decoded.append((u, rec, rec._decode(feats, first), audio.duration))
     print(f"{len(utts)} utterances decoded in {time.perf_counter() - t0:.1f} s "
           f"(RTF {(time.perf_counter() - t0) / audio_s:.3f}); first pass {first}", flush=True)
-    for combo in itertools.product(*grids) if grids else [()]:
-        opts = first.with_overrides(**dict(zip(names, combo)))
+    if args.axes:
+        combos = [{}] + [{n: v} for n, vals in zip(names, grids) for v in vals]
+    else:
+        combos = [dict(zip(names, combo)) for combo in (itertools.product(*grids) if grids else [()])]
+    for combo in combos:
+        opts = first.with_overrides(**combo)
         hyps = {u.id: transcript(rec, d, dur, opts) for u, rec, d, dur in decoded}
         wer, per = wer_table(hyps, utts)
-        print(f"{dict(zip(names, combo))} WER {100 * wer:.2f}%  "
+        print(f"{combo} WER {100 * wer:.2f}%  "
               + " ".join(f"{k}:{e}" for k, (e, _n) in per.items()), flush=True)
     return 0
 

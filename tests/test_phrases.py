@@ -10,7 +10,7 @@ import pytest
 
 import asr_engine as ae
 from asr_engine.audio.input import read_audio
-from asr_engine.phrases import Segmenter, SegmenterOptions, segment
+from asr_engine.phrases import PhraseSpan, Segmenter, SegmenterOptions, segment
 from asr_engine.phrases.sentence_ends import sentence_breaks
 from asr_engine.results import WordResult
 
@@ -64,11 +64,13 @@ def test_segmenter_reports_corrected_speech_edges():
     assert [(s.speech_start, s.speech_end) for s in spans] == [(70, 120), (270, 271)]
     # Corrections larger than the speech keep a non-empty span inside the phrase.
     tiny = segment(_decisions((False, 40), (True, 5), (False, 100)),
-                   SegmenterOptions(onset_correction=0.5, offset_correction=0.5))
+                   SegmenterOptions(onset_correction=0.5, offset_correction=0.5, min_speech=0.0))
     assert len(tiny) == 1 and tiny[0].start <= tiny[0].speech_start < tiny[0].speech_end <= tiny[0].end
     # Negative corrections widen, but never past the padded phrase.
+    # (they lengthen the pause that ends a phrase, too: 0.8 s + 2 s here).
+    d = _decisions((False, 50), (True, 100), (False, 300), (True, 50), (False, 30))
     wide = segment(d, SegmenterOptions(onset_correction=-1.0, offset_correction=-1.0))
-    assert [(s.speech_start, s.speech_end) for s in wide] == [(25, 175), (225, 325)]
+    assert [(s.speech_start, s.speech_end) for s in wide] == [(25, 175), (425, 525)]
 
 
 @pytest.mark.parametrize("name", ["onset_correction", "offset_correction"])
@@ -79,9 +81,15 @@ def test_bad_edge_correction(name, value):
 
 
 def test_segmenter_keeps_short_pauses_and_caps_long_speech():
+    d = _decisions((True, 100), (False, 50), (True, 100))
+    assert [(s.start, s.end) for s in segment(d)] == [(0, 250)]  # 0.5 + 0.2 s corrections < 0.8 s: one phrase
+    # The pause is measured between corrected edges: 0.6 s of non-speech decisions is 0.8 s.
     d = _decisions((True, 100), (False, 60), (True, 100))
-    assert [(s.start, s.end) for s in segment(d)] == [(0, 260)]  # 0.6 s < 0.8 s: one phrase
+    assert [(s.start, s.end) for s in segment(d)] == [(0, 125), (135, 260)]
+    assert [(s.start, s.end) for s in segment(d, SegmenterOptions(onset_correction=0.0, offset_correction=0.0))] \
+        == [(0, 260)]
     spans = segment([True] * 13000, SegmenterOptions(max_phrase_time=120.0))
+    assert spans[0].speech_start == 8 and spans[1].speech_end == 13000 - 12
     assert [(s.start, s.end, s.reason) for s in spans] == [(0, 12000, "reset"), (12000, 13000, "end_of_data")]
     # 0 means the default (0.8 s), as in the services.
     assert SegmenterOptions(0.0).end_of_phrase_silence_time == 0.8
@@ -91,8 +99,9 @@ def test_segmenter_streams_like_whole():
     rng = np.random.default_rng(3)
     d = list(rng.random(3000) < 0.3)
     d = [bool(x) for x in np.repeat(d[:300], 10)]
-    whole = segment(d, SegmenterOptions(0.3))
-    seg = Segmenter(SegmenterOptions(0.3))
+    opts = SegmenterOptions(0.3, min_speech=0.15)  # 0.1 s runs don't count, longer ones do
+    whole = segment(d, opts)
+    seg = Segmenter(opts)
     got, i = [], 0
     while i < len(d):
         n = int(rng.integers(1, 50))
@@ -102,6 +111,31 @@ def test_segmenter_streams_like_whole():
     assert got + seg.finish() == whole and len(whole) > 5
     for a, b in zip(whole, whole[1:]):
         assert a.end <= b.start
+
+
+def test_segmenter_ignores_short_speech_runs():
+    # A 0.2 s blip (a breath, a click) neither opens a phrase nor ends its pause.
+    d = _decisions((False, 50), (True, 20), (False, 30), (True, 100), (False, 40), (True, 20), (False, 100))
+    assert [(s.start, s.end) for s in segment(d)] == [(75, 225)]
+    assert [(s.start, s.end) for s in segment(d, SegmenterOptions(min_speech=0.0))] == [(25, 285)]
+    # A run that lasts opens the phrase from its first frame, whatever the chunking.
+    seg = Segmenter()
+    got = seg.accept(d[:80]) + seg.accept(d[80:105])
+    assert seg.open_start is None and seg.keep_from == 100 - 25  # the pending run started at 100
+    got += seg.accept(d[105:130])
+    assert seg.open_start == 75
+    assert got + seg.accept(d[130:]) + seg.finish() == segment(d)
+
+
+def test_segmenter_cut_keeps_in_step():
+    opts = SegmenterOptions(0.6, onset_correction=0.0, offset_correction=0.0)
+    seg = Segmenter(opts)
+    seg.accept(_decisions((True, 100), (False, 40)))  # committed: 100 + 25 padding
+    assert seg.cut("silence", 130) == [PhraseSpan(0, 130, "silence", 0, 100)]
+    seg = Segmenter(opts)
+    seg.accept(_decisions((True, 100), (False, 40)))
+    assert seg.cut("silence", 110) == [PhraseSpan(0, 125, "silence", 0, 100)]  # never before committed frames
+    assert seg.cut("silence") == []
 
 
 @pytest.mark.parametrize("value", [-0.1, 120.5, float("nan"), "1", True, None])

@@ -1,7 +1,8 @@
 """``recognize_using_websocket`` and the WebSocket session (§1.7): the SDK's
 callbacks in the service's order, interim results without confidence,
-``result_index``, one final per phrase, equal to the engine's phrase-by-phrase
-recognition of the same audio (the finals come from its Stream: never re-decoded)."""
+``result_index``, one final per phrase, equal to the one-shot ``recognize`` of the
+same audio in any chunking (the finals come from the engine's Stream, never
+re-decoded; a one-shot request is decoded phrase by phrase the same way)."""
 from __future__ import annotations
 
 import io
@@ -63,25 +64,11 @@ def stt(tmp_path_factory):
     store.close()
 
 
-def phrase_decoded(stt, data: bytes, content_type: str, **params) -> dict:
-    """What the engine's Stream gives for the whole audio fed at once (its
-    phrases are chunking-independent), as the service's JSON: the session's
-    finals must be these, never a second decoding of the audio."""
-    from asr_engine.watson.parameters import recognize_parameters
-    from asr_engine.watson.recognition import decode_request_audio, resolve_target
-    from asr_engine.watson.result_json import results_json
-
-    p = recognize_parameters(params, interface="websocket")
-    target = resolve_target(stt, p)
-    options = target.engine_options(p)
-    stream = target.recognizer.stream(end_of_phrase_silence_time=p.end_of_phrase_silence_time,
-                                      split_transcript_at_phrase_end=p.split_transcript_at_phrase_end,
-                                      speech_detector_sensitivity=p.speech_detector_sensitivity,
-                                      background_audio_suppression=p.background_audio_suppression,
-                                      inactivity_timeout=p.inactivity_timeout, **options)
-    audio = decode_request_audio(data, content_type, target.base)
-    stream.accept(audio.samples)
-    return results_json(stream.finish(), p, display_as=target.display_as, warnings=target.warnings)
+def one_shot_json(stt, data: bytes, content_type: str, **params) -> dict:
+    """``SpeechToText.recognize`` of the whole audio: the session's finals
+    must be these (a one-shot request is decoded phrase by phrase as a
+    stream is, so the two agree to the last field, whatever the chunking)."""
+    return stt.recognize(data, content_type, **params)
 
 
 def chunks(data: bytes, size: int = 1024):
@@ -91,7 +78,7 @@ def chunks(data: bytes, size: int = 1024):
 @pytest.mark.parametrize("path", WAVS, ids=lambda p: p.stem)
 def test_interim_results_in_1024_byte_chunks(stt, path):
     data = path.read_bytes()
-    one_shot = phrase_decoded(stt, data, "audio/wav", timestamps=True)
+    one_shot = one_shot_json(stt, data, "audio/wav", timestamps=True)
     rec = Recorder()
     stt.recognize_using_websocket(chunks(data), "audio/wav", rec, interim_results=True, timestamps=True)
     kinds = rec.kinds()
@@ -120,7 +107,7 @@ def test_without_interim_results_one_message(stt):
     rec = Recorder()
     stt.recognize_using_websocket(AudioSource(io.BytesIO(data)), "audio/wav", rec, word_confidence=True)
     assert rec.kinds() == ["connected", "listening", "transcription", "data", "close"]
-    one_shot = phrase_decoded(stt, data, "audio/wav", word_confidence=True)
+    one_shot = one_shot_json(stt, data, "audio/wav", word_confidence=True)
     assert rec.calls[3][1] == one_shot
     assert rec.calls[2][1] == [[{"confidence": r["alternatives"][0]["confidence"],
                                  "transcript": r["alternatives"][0]["transcript"]}] for r in one_shot["results"]]
@@ -136,7 +123,7 @@ def test_queue_source_and_raw_audio(stt):
     stt.recognize_using_websocket(AudioSource(q, is_recording=False, is_buffer=True),
                                   "audio/l16;rate=16000;endianness=little-endian", rec, interim_results=True)
     finals = [c[1] for c in rec.calls if c[0] == "data" and c[1]["results"][0]["final"]]
-    one_shot = phrase_decoded(stt, pcm, "audio/l16;rate=16000;endianness=little-endian")
+    one_shot = one_shot_json(stt, pcm, "audio/l16;rate=16000;endianness=little-endian")
     assert [m["results"][0] for m in finals] == one_shot["results"]
 
 
@@ -186,7 +173,7 @@ def test_audio_skipped_by_the_live_pass_still_reaches_the_final_result(stt):
     no interim hypotheses for that audio or after it, and the final result
     is the one-shot one all the same."""
     data = WAVS[0].read_bytes()
-    one_shot = phrase_decoded(stt, data, "audio/wav")
+    one_shot = one_shot_json(stt, data, "audio/wav")
     session = RecognizeSession(stt)
     session.receive_text('{"action": "start", "content-type": "audio/wav", "interim_results": true}')
     head, rest = data[:32044], data[32044:]  # the header and 1 s live (a phrase decodes from its first speech), the rest skipped

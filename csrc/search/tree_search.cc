@@ -21,7 +21,7 @@ float LogWidth(double probability, const char* name) {
 
 TreeSearch::TreeSearch(std::shared_ptr<const LexiconTree> tree, const SearchVocabulary& vocab, const Mdef& mdef,
                        const TransitionMatrices& tmat, const lm::WordSequenceModel& lm, const SearchOptions& o)
-    : tree_(std::move(tree)), vocab_(vocab), mdef_(mdef), tmat_(tmat), lm_(lm), opts_(o) {
+    : tree_(std::move(tree)), vocab_(vocab), mdef_(mdef), tmat_(tmat), lm_(lm), lm_cache_(lm), opts_(o) {
   beam_ = LogWidth(o.beam, "beam");
   phone_beam_ = LogWidth(o.phone_beam, "phone_beam");
   word_beam_ = LogWidth(o.word_beam, "word_beam");
@@ -282,10 +282,10 @@ void TreeSearch::RecordWordExits(const Hmm& h, float) {
       lm_score = garbage_pen_;
       score = h.exit_score + lm_score;
     } else if (sw.garbage) {
-      lm_score = lw_ * lm_.Score(pred_state, sw.lm_id, &next) + garbage_pen_;
+      lm_score = lw_ * lm_cache_.Score(pred_state, sw.lm_id, &next) + garbage_pen_;
       score = h.exit_score + lm_score;
     } else {
-      lm_score = lw_ * lm_.Score(pred_state, sw.lm_id, &next) + log_wip_;
+      lm_score = lw_ * lm_cache_.Score(pred_state, sw.lm_id, &next) + log_wip_;
       score = h.exit_score - La(n) + lm_score;
     }
     if (score == kNegInf) continue;  // the word-sequence model forbids this word here

@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "lm/score_cache.h"
 #include "search/lexicon_tree.h"
 #include "search/search_options.h"
 #include "search/word_exits.h"
@@ -55,6 +56,7 @@ class TreeSearch {
   // Statistics of the last frames, for tuning.
   int active_hmms() const { return static_cast<int>(active_.size()); }
   int64_t total_hmm_evaluations() const { return hmm_evals_; }
+  const lm::ScoreCache& lm_cache() const { return lm_cache_; }
 
  private:
   struct Hmm {
@@ -85,6 +87,7 @@ class TreeSearch {
   const Mdef& mdef_;
   const TransitionMatrices& tmat_;
   const lm::WordSequenceModel& lm_;
+  lm::ScoreCache lm_cache_;  // word-end scores: one (state, word) recurs over frames and paths
   SearchOptions opts_;
   float beam_, phone_beam_, word_beam_, lw_, log_wip_, sil_pen_, fill_pen_, garbage_pen_;
   float la_scale_;  // multiplies the tree's unigram lookahead (lw, or 0 without lookahead)

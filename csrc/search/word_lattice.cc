@@ -53,11 +53,16 @@ WordLattice::WordLattice(const WordExitTable& table, const SearchVocabulary& voc
   order_.push_back(0);
   for (int f = 0; f < num_frames_; ++f)
     for (int i : by_start_[f]) order_.push_back(i);
-  Viterbi();
-  if (best_final_ >= 0) ForwardBackward();
+  // Enough slots for the distinct (source state, word) pairs of a lattice
+  // of this size; released when construction ends.
+  int log2_slots = 10;
+  while (log2_slots < 19 && (size_t{1} << log2_slots) < 4 * inst_.size()) ++log2_slots;
+  lm::ScoreCache cache(lm_, log2_slots);
+  Viterbi(cache);
+  if (best_final_ >= 0) ForwardBackward(cache);
 }
 
-float WordLattice::LinkScore(int from, int to) const {
+float WordLattice::LinkScore(int from, int to, lm::ScoreCache* cache) const {
   const SearchWord& w = vocab_.word(inst_[to].word);
   // Under a grammar a word may only follow exits of its entry class.
   const bool after_garbage = from > 0 && vocab_.word(inst_[from].word).garbage;
@@ -66,11 +71,12 @@ float WordLattice::LinkScore(int from, int to) const {
   if (w.filler) return w.silence ? sil_pen_ : fill_pen_;
   if (w.garbage_repeat) return garbage_pen_;
   lm::State unused;
-  const float lm = lw_ * lm_.Score(state_[from], w.lm_id, &unused);
+  const float ln_p = cache ? cache->Score(state_[from], w.lm_id, &unused) : lm_.Score(state_[from], w.lm_id, &unused);
+  const float lm = lw_ * ln_p;
   return w.garbage ? lm + garbage_pen_ : lm + log_wip_;
 }
 
-void WordLattice::Viterbi() {
+void WordLattice::Viterbi(lm::ScoreCache& cache) {
   const size_t n = inst_.size();
   viterbi_.assign(n, kNegInf);
   back_.assign(n, -1);
@@ -86,7 +92,7 @@ void WordLattice::Viterbi() {
     int from = -1;
     for (int u : preds) {
       if (viterbi_[u] == kNegInf) continue;
-      const double s = viterbi_[u] + LinkScore(u, v);
+      const double s = viterbi_[u] + LinkScore(u, v, &cache);
       if (s > best) {
         best = s;
         from = u;
@@ -99,7 +105,7 @@ void WordLattice::Viterbi() {
     if (w.filler || w.garbage_repeat) {
       state_[v] = state_[from];
     } else {
-      lm_.Score(state_[from], w.lm_id, &state_[v]);
+      cache.Score(state_[from], w.lm_id, &state_[v]);
     }
   }
   best_score_ = kNegInf;
@@ -115,7 +121,7 @@ void WordLattice::Viterbi() {
   }
 }
 
-void WordLattice::ForwardBackward() {
+void WordLattice::ForwardBackward(lm::ScoreCache& cache) {
   const size_t n = inst_.size();
   const double k = opts_.acoustic_scale;
   std::vector<double> alpha(n, kNegInf), beta(n, kNegInf);
@@ -128,10 +134,10 @@ void WordLattice::ForwardBackward() {
     const WordInstance& iv = inst_[v];
     double a = kNegInf;
     if (iv.start == 0) {
-      a = alpha[0] + k * LinkScore(0, v);
+      a = alpha[0] + k * LinkScore(0, v, &cache);
     } else {
       for (int u : by_end_[iv.start - 1])
-        if (alpha[u] != kNegInf) a = LogAdd(a, alpha[u] + k * LinkScore(u, v));
+        if (alpha[u] != kNegInf) a = LogAdd(a, alpha[u] + k * LinkScore(u, v, &cache));
     }
     alpha[v] = a == kNegInf ? a : a + k * iv.acoustic;
   }
@@ -146,7 +152,8 @@ void WordLattice::ForwardBackward() {
     if (u != 0 && inst_[u].end == num_frames_ - 1) b = k * final_[u];
     if (next < num_frames_)
       for (int v : by_start_[next])
-        if (beta[v] != kNegInf) b = LogAdd(b, k * (static_cast<double>(LinkScore(u, v)) + inst_[v].acoustic) + beta[v]);
+        if (beta[v] != kNegInf)
+          b = LogAdd(b, k * (static_cast<double>(LinkScore(u, v, &cache)) + inst_[v].acoustic) + beta[v]);
     beta[u] = b;
   }
   posterior_.assign(n, 0.0);

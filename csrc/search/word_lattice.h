@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "lm/score_cache.h"
 #include "lm/word_sequence_model.h"
 #include "search/search_vocabulary.h"
 #include "search/word_exits.h"
@@ -89,9 +90,13 @@ class WordLattice {
   static constexpr double kNoScore = -std::numeric_limits<double>::infinity();
 
  private:
-  float LinkScore(int from, int to) const;  // LM/penalty part of entering `to` after `from`
-  void Viterbi();
-  void ForwardBackward();
+  // LM/penalty part of entering `to` after `from`; through `cache` while
+  // the lattice is built (Viterbi and forward-backward ask for each link
+  // three times, and a source state for each instance of a word), directly
+  // afterwards so that const calls stay thread-safe.
+  float LinkScore(int from, int to, lm::ScoreCache* cache = nullptr) const;
+  void Viterbi(lm::ScoreCache& cache);
+  void ForwardBackward(lm::ScoreCache& cache);
 
   const SearchVocabulary& vocab_;
   const lm::WordSequenceModel& lm_;

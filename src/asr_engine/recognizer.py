@@ -418,7 +418,15 @@ class Recognizer:
         if lattice.empty:
             return Result("", 0.0, [], [], round(duration, 3), True)
         instances = lattice.instances
-        if options.consensus:
+        single = None
+        if options.isolated_word_prior > 0 and fit is None:
+            from .isolated_words import isolated_word_path
+
+            single = isolated_word_path(lattice, self.language_model, options.isolated_word_prior,
+                                        options.bestpath_language_weight)
+        if single is not None:
+            words = self._words(lattice, instances, single, fit)
+        elif options.consensus:
             words = self._consensus_words(decoder, lattice, options, fit)
         else:
             ids, _score = lattice.best_path()
@@ -755,7 +763,7 @@ class Recognizer:
                end_of_phrase_silence_time: Optional[float] = None, split_transcript_at_phrase_end: bool = False,
                speech_detector_sensitivity: float = 0.5, background_audio_suppression: float = 0.0,
                inactivity_timeout: int = 30, initial_silence_timeout: Optional[float] = None,
-               **options: Any) -> "Stream":
+               adaptation: Any = None, **options: Any) -> "Stream":
         """Start a streaming recognition (see :class:`Stream`): each phrase
         is decoded as its audio arrives and finished when it ends.
 
@@ -775,6 +783,7 @@ class Recognizer:
                 detected for 30s``); -1 = never; 0 or below -1 is refused.
             initial_silence_timeout: seconds to wait for the first speech
                 (Azure's ``InitialSilenceTimeout`` / ``BabbleTimeout``); None = no limit.
+            adaptation: as in :meth:`recognize` (an adapted acoustic model to score with).
             **options: :class:`SearchOptions` fields overriding the defaults.
         """
         from .stream import Stream, check_inactivity_timeout, check_initial_silence_timeout
@@ -794,7 +803,8 @@ class Recognizer:
             speech_detector_sensitivity=speech_detector_sensitivity,
             background_audio_suppression=background_audio_suppression, max_alternatives=int(max_alternatives),
             grammar=network, rejection_threshold=rejection_threshold,
-            spotting=None if spotting.empty else spotting, score_against_phone_loop=score_against_phone_loop)
+            spotting=None if spotting.empty else spotting, score_against_phone_loop=score_against_phone_loop,
+            acoustic=None if adaptation is None else getattr(adaptation, "model", adaptation).native)
         return Stream(self, opts, sample_rate=sample_rate, content_type=content_type, settings=settings,
                       inactivity_timeout=inactivity_timeout, initial_silence_timeout=initial_silence_timeout)
 

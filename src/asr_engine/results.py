@@ -154,9 +154,10 @@ class Phrase:
         rejection_margin: as :attr:`Result.rejection_margin`, for this phrase.
         keywords: as :attr:`Result.keywords`, within this phrase.
         word_alternatives: as :attr:`Result.word_alternatives`, within this phrase.
-        speech_start: where its speech starts in seconds (the speech
-            detector's edge, corrected for its known delay; None if unknown).
-        speech_end: where its speech ends in seconds (likewise).
+        speech_start: where its speech starts in seconds: its first
+            word's start, or without words the speech detector's edge
+            corrected for its known delay; None if unknown.
+        speech_end: where its speech ends in seconds (its last word's end, likewise).
     """
 
     start: float

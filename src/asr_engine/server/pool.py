@@ -1,20 +1,33 @@
 """A bounded pool for recognitions.
 
 Recognition is CPU-bound native work that releases the GIL, so it runs on a
-thread pool sharing the loaded recognizers. ``workers`` run at once and
-``queue`` more may wait; beyond that a request is refused at once with 503
-and ``Retry-After``, so a burst never piles up without bound.
+thread pool sharing the loaded recognizers. ``workers`` threads (one per
+core is right: more only adds switching and memory) run everything that
+decodes: HTTP recognitions and the WebSocket streams' steps alike. A
+stream's step (a bounded piece of live decoding, or the flush at its
+``stop``) goes before the waiting whole recognitions, so streams keep up
+with their audio and their finals come as their phrases end, while whole
+recognitions take the rest of the CPU (at least one worker whenever they
+wait: :class:`PriorityExecutor`).
+
+``queue`` more HTTP recognitions may wait; beyond that a request is refused
+at once with 503 and ``Retry-After``, so a burst never piles up without
+bound. Streams are bounded by their own count (``max_streams``).
 """
 from __future__ import annotations
 
 import asyncio
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, TypeVar
+from collections import deque
+from concurrent.futures import Executor, Future
+from typing import Any, Callable, Optional, TypeVar
 
 from ..errors import AsrError
 
 T = TypeVar("T")
+
+#: Priorities: a stream's step goes before whole recognitions (see PriorityExecutor).
+STREAM, WHOLE = 0, 1
 
 
 class ServiceBusyError(AsrError):
@@ -25,11 +38,88 @@ class ServiceBusyError(AsrError):
         self.retry_after = retry_after
 
 
+class PriorityExecutor(Executor):
+    """``workers`` threads; stream steps go first, in order of arrival, but
+    while whole recognitions wait, stream steps hold at most
+    ``workers - 1`` threads (one with one worker): neither kind starves
+    the other when both have more work than the CPU."""
+
+    def __init__(self, workers: int, name: str = "asr-recognize") -> None:
+        self.workers = max(1, int(workers))
+        self._queues: dict[int, deque] = {STREAM: deque(), WHOLE: deque()}
+        self._running_streams = 0
+        self._cv = threading.Condition()
+        self._shutdown = False
+        self._threads = [threading.Thread(target=self._loop, name=f"{name}_{i}", daemon=True)
+                         for i in range(self.workers)]
+        for t in self._threads:
+            t.start()
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> "Future[T]":
+        return self.submit_at(WHOLE, fn, *args, **kwargs)
+
+    def submit_at(self, priority: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> "Future[T]":
+        future: Future = Future()
+        with self._cv:
+            if self._shutdown:
+                raise RuntimeError("cannot schedule new work after shutdown")
+            self._queues[STREAM if priority == STREAM else WHOLE].append((future, fn, args, kwargs))
+            self._cv.notify()
+        return future
+
+    def _take(self) -> Optional[tuple[int, tuple]]:
+        streams, whole = self._queues[STREAM], self._queues[WHOLE]
+        if streams and (not whole or self._running_streams < max(1, self.workers - 1)):
+            self._running_streams += 1
+            return STREAM, streams.popleft()
+        if whole:
+            return WHOLE, whole.popleft()
+        return None
+
+    def _loop(self) -> None:
+        while True:
+            with self._cv:
+                item = self._take()
+                while item is None and not self._shutdown:
+                    self._cv.wait()
+                    item = self._take()
+                if item is None:
+                    return
+            kind, (future, fn, args, kwargs) = item
+            try:
+                if future.set_running_or_notify_cancel():
+                    try:
+                        result = fn(*args, **kwargs)
+                    except BaseException as exc:  # handed to the waiting request
+                        future.set_exception(exc)
+                    else:
+                        future.set_result(result)
+            finally:
+                if kind == STREAM:
+                    with self._cv:
+                        self._running_streams -= 1
+                        self._cv.notify()
+            del item, future, fn, args, kwargs
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._cv:
+            self._shutdown = True
+            if cancel_futures:
+                for q in self._queues.values():
+                    for future, *_rest in q:
+                        future.cancel()
+                    q.clear()
+            self._cv.notify_all()
+        if wait:
+            for t in self._threads:
+                t.join()
+
+
 class RecognitionPool:
     def __init__(self, workers: int, queue: int) -> None:
         self.workers = int(workers)
         self.capacity = int(workers) + int(queue)
-        self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="asr-recognize")
+        self._executor = PriorityExecutor(self.workers)
         self._lock = threading.Lock()
         self._admitted = 0
 
@@ -53,16 +143,18 @@ class RecognitionPool:
         """Run ``fn`` on a worker; 503 at once when the pool is full."""
         self._admit()
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
+            return await asyncio.wrap_future(self._executor.submit_at(WHOLE, fn, *args, **kwargs))
         finally:
             self._release()
 
     async def run_queued(self, fn: Callable[..., T], *args) -> T:
         """Run ``fn`` on a worker, waiting for one however long the queue:
-        for work already admitted elsewhere (a WebSocket stream's final
-        recognition: its stream was admitted when it opened)."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        for work already admitted elsewhere."""
+        return await asyncio.wrap_future(self._executor.submit_at(WHOLE, fn, *args))
+
+    async def run_stream(self, fn: Callable[..., T], *args) -> T:
+        """Run a stream's step on a worker, before the waiting whole recognitions."""
+        return await asyncio.wrap_future(self._executor.submit_at(STREAM, fn, *args))
 
     def shutdown(self, wait: bool = True) -> None:
         self._executor.shutdown(wait=wait)

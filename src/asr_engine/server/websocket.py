@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
+import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Optional
 
 from starlette.routing import WebSocketRoute
@@ -27,6 +26,8 @@ from ..watson.websocket import URL_PARAMETERS, RecognizeSession
 from ..watson.speech_to_text import customer_id_from_headers
 from .body import SessionClock, bytes_per_second
 from .responses import ibm_error
+
+log = logging.getLogger("asr_engine.server.websocket")
 
 #: How the session's protocol errors begin (closed with 1002; other errors,
 #: e.g. inactivity or a bad parameter, are answered and closed with 1000).
@@ -41,34 +42,33 @@ MAX_FRAME_BYTES = 4 * 1024 * 1024
 #: what was gathered is given to the session all the same.
 COALESCE_SECONDS = 0.25
 COALESCE_WAIT = 0.1
-#: Most audio one step of a live pass decodes.
-LIVE_STEP_SECONDS = 0.5
-#: Niceness of the live passes' threads (relative to the final recognitions').
-LIVE_NICENESS = 19
+#: Most audio one step of a live pass decodes. Each step gives at most one
+#: interim hypothesis, so this is also their cadence in audio time: a pass
+#: that fell behind under load (a backlog of seconds) still sends one per
+#: 0.25 s of audio, not one per backlog (steps of 0.5 s gave gaps of 0.4-0.5 s).
+LIVE_STEP_SECONDS = COALESCE_SECONDS
 
 
 class _Streams:
-    """Open streams, and the threads their live passes run on.
+    """Open streams (at most ``limit``), and where their steps run.
 
-    A stream's live pass (interim hypotheses) is small, incremental work
-    that must not wait behind whole recognitions in the recognition pool's
-    queue, so streams get threads of their own (one per open stream at
-    most). Those threads run at a lower scheduling priority
-    (:data:`LIVE_NICENESS`): interim hypotheses are best effort, so when the
-    CPU is short the final recognitions (of HTTP requests and of streams,
-    on the pool) go first, a live pass falls behind, and the audio it has
-    not reached when its request ends is decoded then, without interim
-    hypotheses (the session's finals come from this one pass)."""
+    A stream's live pass (interim hypotheses and, as its phrases end, its
+    finals) is small, incremental work: each step runs on the recognition
+    pool's workers ahead of the waiting whole recognitions
+    (:meth:`~asr_engine.server.pool.RecognitionPool.run_stream`), so the
+    streams keep up with their audio and the server never runs more
+    decoding threads than its workers (more would only share the same cores
+    and hold more memory). The audio a live pass has not reached when its
+    request ends is decoded then, without interim hypotheses."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, pool) -> None:
         self.limit = limit
         self.open = 0
         self._lock = threading.Lock()
-        self.executor = ThreadPoolExecutor(max_workers=max(1, limit), thread_name_prefix="asr-stream",
-                                           initializer=_lower_priority)
+        self._pool = pool
 
     async def run(self, fn, *args):
-        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+        return await self._pool.run_stream(fn, *args)
 
     def enter(self) -> bool:
         with self._lock:
@@ -86,16 +86,8 @@ async def _run_in_thread(fn, *args):
     return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
 
 
-def _lower_priority() -> None:
-    """Lower this thread's priority (Linux: niceness is per thread)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LIVE_NICENESS)
-    except (AttributeError, OSError):  # another system, or not allowed: normal priority
-        pass
-
-
 def routes(server) -> list:
-    streams = _Streams(server.config.max_streams)
+    streams = _Streams(server.config.max_streams, server.pool)
 
     async def recognize(ws: WebSocket) -> None:
         query = dict(ws.query_params)
@@ -180,9 +172,10 @@ async def _read_frames(server, ws: WebSocket, session: RecognizeSession, conn: "
                 if action == "start":
                     conn.content_type = parsed.get("content-type") or parsed.get("content_type")
                     conn.rate = None
-                # A stop makes the final recognition: on the recognition pool, with the HTTP ones;
-                # other messages (a start resolves the models) on a thread of normal priority.
-                run = server.pool.run_queued if action == "stop" else _run_in_thread
+                # A stop flushes the stream's last phrase (or recognizes a container
+                # the stream cannot take): a stream step on the recognition pool;
+                # other messages (a start resolves the models) on another thread.
+                run = conn.streams.run if action == "stop" else _run_in_thread
                 if not await conn.step(run, session.receive_text, text):
                     return
             else:
@@ -197,13 +190,14 @@ async def _read_frames(server, ws: WebSocket, session: RecognizeSession, conn: "
                 else:  # the empty frame ends the request
                     if not await conn.settle():
                         return
-                    if not await conn.step(server.pool.run_queued, session.receive_binary, b""):
+                    if not await conn.step(conn.streams.run, session.receive_binary, b""):
                         return
         except AsrError as exc:  # the session clock
             await _close_with(ws, {"error": "Session timed out."} if exc.code == 408 else {"error": exc.message},
                               1000)
             return
-        except Exception:  # never a traceback to the client
+        except Exception:  # never a traceback to the client (it goes to the log)
+            log.exception("WebSocket recognition failed")
             await _close_with(ws, {"error": "Internal error while recognizing."}, 1011)
             return
 
@@ -256,7 +250,8 @@ class _Connection:
                     return  # the reader starts the next step when enough came
         except (WebSocketDisconnect, RuntimeError):
             self.closed = True
-        except Exception:  # never a traceback to the client
+        except Exception:  # never a traceback to the client (it goes to the log)
+            log.exception("WebSocket recognition failed")
             self.closed = True
             await _close_with(self.ws, {"error": "Internal error while recognizing."}, 1011)
 

@@ -10,7 +10,9 @@ The recognizer for a custom model comes from the engine
 (``Recognizer.customized``, cached per trained model and weight).
 :func:`decode_request_audio` applies the service's audio rules (at least
 100 bytes; audio below the model's rate is refused; the IBM texts of §1.8).
-The façade decides nothing about what is recognized.
+The façade decides nothing about what is recognized; it always decodes
+phrase by phrase as a stream does (:data:`PHRASE_DECODING`), so the HTTP,
+WebSocket and asynchronous interfaces give one result for one audio.
 """
 from __future__ import annotations
 
@@ -28,6 +30,11 @@ from .parameters import MAX_ALTERNATIVES, RecognizeParameters
 from .result_json import results_json
 from .versions import resolve_base_version
 
+#: How a one-shot request is decoded: phrase by phrase exactly as a stream
+#: (``Recognizer.stream``, the WebSocket interface) decodes the same audio,
+#: so a request gives the same phrases and words whichever interface it
+#: comes through and however its audio is chunked.
+PHRASE_DECODING = "live"
 #: Smallest request the service accepts, in bytes.
 MIN_AUDIO_BYTES = 100
 TOO_LARGE_TEXT = "Request failed because the input stream is larger than 100 MB"
@@ -46,7 +53,12 @@ class RecognitionTarget:
 
     def engine_options(self, params: RecognizeParameters) -> dict[str, Any]:
         """Keyword arguments of ``Recognizer.recognize`` for ``params``."""
-        options: dict[str, Any] = {"max_alternatives": min(params.max_alternatives, MAX_ALTERNATIVES)}
+        options: dict[str, Any] = {"max_alternatives": min(params.max_alternatives, MAX_ALTERNATIVES),
+                                   # How the audio is cut into phrases: the same for one-shot and streams.
+                                   "end_of_phrase_silence_time": params.end_of_phrase_silence_time,
+                                   "split_transcript_at_phrase_end": params.split_transcript_at_phrase_end,
+                                   "speech_detector_sensitivity": params.speech_detector_sensitivity,
+                                   "background_audio_suppression": params.background_audio_suppression}
         if self.grammar is not None:
             options["grammar"] = self.grammar
         if self.adaptation is not None:
@@ -138,8 +150,9 @@ def recognize_json(client: Any, audio: Any, content_type: Optional[str], params:
     """One synchronous recognition as ``SpeechRecognitionResults``."""
     target = resolve_target(client, params)
     decoded = decode_request_audio(audio, content_type, target.base)
-    result = target.recognizer.recognize(decoded, **target.engine_options(params))
+    result = target.recognizer.recognize(decoded, phrase_decoding=PHRASE_DECODING, **target.engine_options(params))
     return results_json(result, params, display_as=target.display_as, warnings=target.warnings)
 
 
-__all__ = ["recognize_json", "resolve_target", "decode_request_audio", "RecognitionTarget", "MIN_AUDIO_BYTES"]
+__all__ = ["recognize_json", "resolve_target", "decode_request_audio", "RecognitionTarget", "MIN_AUDIO_BYTES",
+           "PHRASE_DECODING"]

@@ -8,11 +8,13 @@ decoded again; ``stop`` only flushes the last phrase. The stream's
 ``inactivity_timeout`` (seconds of audio without speech) raises
 :class:`~asr_engine.errors.SpeechTimeoutError` from :meth:`Request.accept`.
 
-The engine's stream has no speaker labels, audio metrics nor acoustic
-adaptation, and compressed containers cannot be decoded in pieces: those
-requests keep their audio and are recognized once at ``stop``, as
-:meth:`SpeechToText.recognize` would (with ``interim_results``, a stream
-gives their interim hypotheses where the audio can be decoded in pieces).
+Audio metrics and speaker labels describe the whole audio, so those
+requests also keep their audio and add them at ``stop`` to the stream's
+phrases, exactly as :meth:`SpeechToText.recognize` adds them to the same
+phrases (a one-shot request is decoded phrase by phrase as a stream is, see
+:data:`.recognition.PHRASE_DECODING`); a custom acoustic model scores the
+stream itself. Only compressed containers, which cannot be decoded in
+pieces, keep their audio and are recognized once at ``stop``.
 """
 from __future__ import annotations
 
@@ -21,9 +23,11 @@ from typing import Any, Optional
 
 from ..customization.audio import below_rate_text
 from ..errors import AudioError, PayloadTooLargeError, SpeechTimeoutError
+from ..frontend import compute_features
+from ..recognition_reports import add_reports
 from ..limits import MAX_AUDIO_BYTES
 from .parameters import RecognizeParameters
-from .recognition import MIN_AUDIO_BYTES, TOO_LARGE_TEXT, RecognitionTarget, decode_request_audio
+from .recognition import MIN_AUDIO_BYTES, PHRASE_DECODING, TOO_LARGE_TEXT, RecognitionTarget, decode_request_audio
 from .result_json import result_json, results_json
 
 #: Seconds of new audio gathered before each ``Stream.accept``: each accept
@@ -42,8 +46,9 @@ class Request:
         self.target = target
         self.content_type = content_type
         self.received = 0
-        #: Audio kept for a one-shot recognition at stop (only while the
-        #: stream is not open, or when it cannot be).
+        #: Audio kept for a one-shot recognition at stop (while the stream
+        #: is not open, or when it cannot be), or for the audio metrics and
+        #: speaker labels, which describe the whole audio.
         self.audio = bytearray()
         self._last = ""
         self._emitted = 0  # final entries already sent (interim mode)
@@ -51,47 +56,44 @@ class Request:
         #: The stream's inactivity timeout, once it came: the session sends
         #: the finals it finished, then the error, and closes.
         self.timed_out: Optional[SpeechTimeoutError] = None
-        self._live: Optional[_LiveDecoder] = None
-        #: Finals from a one-shot recognition at stop (what the Stream lacks);
-        #: a live stream then gives interim hypotheses only.
-        self.one_shot = target.adaptation is not None or params.speaker_labels or params.audio_metrics
-        if not self.one_shot or (params.interim_results and target.grammar is None):
-            self._live = _LiveDecoder(target, params, content_type)
-            if self._live.dead:
-                self._live = None
+        #: Audio metrics or speaker labels are added at stop, over the kept audio.
+        self.reports = bool(params.speaker_labels or params.audio_metrics)
+        self._live: Optional[_LiveDecoder] = _LiveDecoder(target, params, content_type)
+        if self._live.dead:
+            self._live = None
+
+    @property
+    def one_shot(self) -> bool:
+        """Whether the audio is recognized once at stop (a container the
+        stream cannot decode in pieces)."""
+        return self._live is None
 
     def accept(self, data: bytes, result_index: int, interim: bool = True) -> list[dict]:
         """Audio of the request; the messages it gives (interim hypotheses,
-        finals of the phrases it ended when ``interim_results``)."""
+        finals of the phrases it ended when ``interim_results``; with
+        ``interim`` False no interim hypothesis is built)."""
         self.received += len(data)
         if self.received > MAX_AUDIO_BYTES:
             raise PayloadTooLargeError(TOO_LARGE_TEXT)
         live = self._live
-        if self.one_shot and live is not None and not interim:
-            live = self._live = None  # a hole in the interims' audio: their pass ends here
-        if live is None or self.one_shot:
+        if live is None or self.reports or not live.opened:
             self.audio += data
-            if live is None:
-                return []
-        elif not live.opened:
-            self.audio += data
+        if live is None:
+            return []
         try:
             result = live.accept(data)
         except SpeechTimeoutError as exc:
             # The phrases the last audio finished are final all the same (no lost data).
             self.timed_out = exc
-            if self.one_shot:
-                return []
             return self._finals(live.phrases[self._taken:], result_index, one_message=not self.params.interim_results)
         if live.dead:  # not PCM WAV after all: one-shot at stop
             self._live = None
             return []
-        if live.opened and not self.one_shot:
+        if live.opened and not self.reports:
             self.audio.clear()  # the stream has it
         if result is None:
             return []
-        finals = self.params.interim_results and not self.one_shot
-        out = self._finals(live.phrases[self._taken:], result_index) if finals else []
+        out = self._finals(live.phrases[self._taken:], result_index) if self.params.interim_results else []
         if not (self.params.interim_results and interim) or self.target.grammar is not None:
             return out
         entry = result_json(result, self.params, final=False, display_as=self.target.display_as)
@@ -129,8 +131,10 @@ class Request:
         if self.received < MIN_AUDIO_BYTES and self.received:
             raise AudioError(f"Stream was {self.received} bytes but needs to be at least {MIN_AUDIO_BYTES} bytes.")
         live = self._live
-        if live is not None and live.opened and not self.one_shot:
+        if live is not None and live.opened:
             result = live.finish()
+            if self.reports:
+                result = self._with_reports(result)
             body = results_json(result, self.params, display_as=self.target.display_as,
                                 result_index=result_index, warnings=self.target.warnings)
             body["results"] = body["results"][self._emitted:]
@@ -138,9 +142,19 @@ class Request:
         if not self.audio:
             return {"result_index": result_index, "results": []}
         decoded = decode_request_audio(bytes(self.audio), self.content_type, self.target.base)
-        result = self.target.recognizer.recognize(decoded, **self.target.engine_options(self.params))
+        result = self.target.recognizer.recognize(decoded, phrase_decoding=PHRASE_DECODING,
+                                                  **self.target.engine_options(self.params))
         return results_json(result, self.params, display_as=self.target.display_as, result_index=result_index,
                             warnings=self.target.warnings)
+
+    def _with_reports(self, result: Any) -> Any:
+        """The stream's result with the audio metrics and speaker labels of
+        the whole audio, as ``Recognizer.recognize`` adds them to its phrases."""
+        rec = self.target.recognizer
+        decoded = decode_request_audio(bytes(self.audio), self.content_type, self.target.base)
+        feats = compute_features(decoded, rec.frontend_options, rec.feature_options)
+        return add_reports(result, decoded, feats, rec.acoustic_model, rec.frontend_options, rec.frame_rate,
+                           metrics=bool(self.params.audio_metrics), labels=bool(self.params.speaker_labels))
 
 
 class _LiveDecoder:
@@ -182,12 +196,8 @@ class _LiveDecoder:
         options = self._target.engine_options(p)
         options.pop("audio_metrics", None)
         options.pop("speaker_labels", None)
-        self._stream = self._target.recognizer.stream(
-            content_type=content_type, end_of_phrase_silence_time=p.end_of_phrase_silence_time,
-            split_transcript_at_phrase_end=p.split_transcript_at_phrase_end,
-            speech_detector_sensitivity=p.speech_detector_sensitivity,
-            background_audio_suppression=p.background_audio_suppression,
-            inactivity_timeout=p.inactivity_timeout, **options)
+        self._stream = self._target.recognizer.stream(content_type=content_type,
+                                                      inactivity_timeout=p.inactivity_timeout, **options)
         self._batch_bytes = max(1, int(INTERIM_INTERVAL * per_second))
 
     def accept(self, data: bytes) -> Any:

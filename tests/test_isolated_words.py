@@ -1,0 +1,68 @@
+"""The isolated-word prior (SearchOptions.isolated_word_prior) on real audio."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import asr_engine as ae
+from asr_engine.isolated_words import isolated_word_path
+from conftest import PSX
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    return ae.Recognizer()
+
+
+@pytest.fixture(scope="module")
+def goforward():
+    return ae.load_audio((PSX / "goforward.raw").read_bytes(), "audio/l16;rate=16000;endianness=little-endian")
+
+
+def test_zero_changes_nothing(recognizer, goforward):
+    assert recognizer.recognize(goforward, isolated_word_prior=0.0).transcript == "go forward ten meters"
+
+
+def test_a_sentence_stays_a_sentence(recognizer, goforward):
+    # Only single-word paths gain; a four-word utterance keeps its words.
+    assert recognizer.recognize(goforward, isolated_word_prior=0.3).transcript == "go forward ten meters"
+
+
+def one_word(recognizer, goforward, k: int):
+    """The k-th word of goforward cut out (0.1 s after it) between 0.2 s of silence."""
+    word = recognizer.recognize(goforward).words[k]
+    rate = goforward.sample_rate
+    clip = goforward.samples[int(word.start * rate):int((word.end + 0.1) * rate)]
+    pad = np.zeros(int(0.2 * rate), clip.dtype)
+    return word.word, np.concatenate([pad, clip, pad])
+
+
+def test_a_word_said_alone(recognizer, goforward):
+    # "meters" on its own: the n-gram LM alone prefers "leaders" (a likelier
+    # sentence on its own); under the mixture the unigram prior picks "meters".
+    word, clip = one_word(recognizer, goforward, 3)
+    assert word == "meters"
+    rate = goforward.sample_rate
+    assert recognizer.recognize(clip, sample_rate=rate, isolated_word_prior=0.0).transcript == "leaders"
+    assert recognizer.recognize(clip, sample_rate=rate, isolated_word_prior=0.1).transcript == "meters"
+
+
+def test_chosen_path_is_one_lattice_word(recognizer, goforward):
+    _word, clip = one_word(recognizer, goforward, 3)
+    feats = ae.compute_features(clip, recognizer.frontend_options,
+                                recognizer.feature_options)
+    opts = recognizer.search_options
+    lattice = recognizer._decode(feats, opts).lattice()
+    assert isolated_word_path(lattice, recognizer.language_model, 0.0, opts.bestpath_language_weight) is None
+    ids = isolated_word_path(lattice, recognizer.language_model, 0.1, opts.bestpath_language_weight)
+    assert ids is not None
+    inst = lattice.instances
+    assert [inst[i][0] for i in ids if not inst[i][4]] == ["meters"]
+    assert math.isfinite(lattice.path_score(ids))
+
+
+def test_out_of_range_rejected():
+    with pytest.raises(ae.InvalidArgumentError, match="isolated_word_prior"):
+        ae.SearchOptions(isolated_word_prior=0.9)
