@@ -20,22 +20,21 @@ the base one (same run).
 
     python benchmarks/bench_speaker_adaptation.py [--limit N] [--threads T]
 
-Last run (2026-12-02, whole adapt set, 179 dev utterances at 16 kHz, load
-15-20 on 2 cores during training, --threads 3):
+Last run (2026-12-02 09:46-10:46, whole adapt set, 179 dev utterances at
+16 kHz, --threads 2, load 6-18 on 2 cores; training uses the posterior-
+weighted unsupervised statistics, AdaptationOptions.confidence_weighting,
+the same estimation as benchmarks/bench_unsupervised_weights.py):
 
-    base              cathy WER 0.1961   other 16 kHz speakers 0.4039
-    (a) unsupervised  cathy WER 0.1814 (-7.5 % relative)   others 0.5256 (+30 %)
-    (b) light         cathy WER 0.1569 (-20.0 % relative)  others 0.5214 (+29 %)
-    (c) light + LM    cathy WER 0.1618 (-17.5 % relative)  others 0.5228 (+29 %)
-    training: 1438 s / 1450 s for 1079 s of audio each, both at once under
-    load ~18 (0.67 x audio for the two); 0.18 x on a quieter machine earlier
-    scoring time adapted vs base: +9.2 % under load (-0.9 % earlier, quieter)
+    base              cathy WER 0.1863   other 16 kHz speakers 0.3928
+    (a) unsupervised  cathy WER 0.1569 (-15.8 % relative)  others 0.4882 (+24 %)
+    (b) light         cathy WER 0.1544 (-17.1 % relative)  others 0.5118 (+30 %)
+    (c) light + LM    cathy WER 0.1544 (-17.1 % relative)  others 0.5104 (+30 %)
+    training CPU time 332 s / 365 s for 1079 s of audio (0.31 / 0.34 x audio;
+    wall 3176 / 3325 s, both at once under that load)
+    scoring time of an adapted model vs base: +3.4 %
 
-That run weighted the unsupervised words 0/1. Training now weights a kept
-word's frames by its posterior (AdaptationOptions.confidence_weighting):
-benchmarks/bench_unsupervised_weights.py, from the same recognition pass,
-gives (a) cathy WER 0.1814 with 0/1 weights and 0.1765 (-10.0 %) with
-posterior weights; (b) and (c) have not been re-run with it.
+A custom model is for its speaker: other speakers' WER rises by a quarter
+to a third with any variant.
 """
 from __future__ import annotations
 
