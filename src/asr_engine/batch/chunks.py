@@ -156,15 +156,9 @@ def decode_chunk(recognizer: "Recognizer", chunk: Chunk, call: Mapping[str, Any]
         raise InvalidArgumentError("only files can be split into chunks")
     # The model recognize() picks for this file: 8 kHz, or band-limited
     # plain n-gram recognition, goes to the narrowband model.
-    if getattr(recognizer, "_pick_by_rate", False):
-        from ..errors import AudioError
-
-        try:
-            narrow = recognizer._narrowband_wav(chunk.input.path, grammar is None)
-        except _long._WAVE_ERRORS as e:  # the file changed since it was planned: the input's 400
-            raise AudioError(f"cannot read the WAV file {chunk.input.path}: {e or type(e).__name__}") from None
-        if narrow:
-            recognizer = recognizer.narrowband()
+    # (A file damaged since it was planned is an AudioError there: the input's 400.)
+    if getattr(recognizer, "_pick_by_rate", False) and recognizer._narrowband_wav(chunk.input.path, grammar is None):
+        recognizer = recognizer.narrowband()
     opts = recognizer._search_options(options, "recognize()")
     network = recognizer._grammar_model(grammar) if grammar is not None else None
     settings = _long.phrase_settings(max_alternatives=int(call.get("max_alternatives", 1)), grammar=network,
