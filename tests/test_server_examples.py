@@ -51,7 +51,9 @@ def env(tmp_path_factory):
     rows = list(csv.DictReader(open(KATHLEEN / "refs.tsv", encoding="utf-8"), delimiter="\t"))[:6]
     for row in rows:
         stt.add_audio(am, row["id"], (KATHLEEN / f"{row['id']}.wav").read_bytes(), content_type="audio/wav")
-        wait(stt.get_acoustic_model, am, {"ready", "pending"})
+        # One analysis at a time (another add_audio meanwhile is 409): the
+        # model is 'pending' while it runs, so wait on the resource itself.
+        wait(lambda cid, name=row["id"]: stt.get_audio(cid, name), am, {"ok", "invalid"})
     wait(stt.get_language_model, lm, {"ready"})
     stt.train_language_model(lm)
     wait(stt.get_language_model, lm, {"available"})
