@@ -183,9 +183,13 @@ void TreeSearch::Evaluate(Hmm& h, const float* senones) {
   }
   float best = kNegInf, exit = kNegInf;
   int32_t exit_bp = -1;
+  // A node with one senone sequence (not multiplexed on its left context)
+  // looks it up once, not per state.
+  const bool multiplexed = h.variant >= 0 ? tree_->Variant(h.variant).ssid < 0 : n.ssid < 0;
+  const uint16_t* fixed = multiplexed ? nullptr : Senones(h, n, 0);
   for (int j = 0; j < N; ++j) {
     if (ns[j] > kNegInf) {
-      const uint16_t* sen = Senones(h, n, nlc[j]);
+      const uint16_t* sen = fixed ? fixed : Senones(h, n, nlc[j]);
       ns[j] += senones[sen[j]];
       if (ns[j] > best) best = ns[j];
       const float x = ns[j] + a[j * stride + N];
@@ -228,7 +232,9 @@ void TreeSearch::Step(const float* senone_scores) {
     std::nth_element(scratch_.begin(), scratch_.begin() + (k - 1), scratch_.end(), std::greater<float>());
     threshold = std::max(threshold, scratch_[k - 1]);
   }
-  next_active_.clear();
+  // Survivors are compacted in place (the write position never passes the
+  // read position), so no HMM is copied to a second array.
+  size_t kept = 0;
   for (size_t i = 0; i < active_.size();) {
     // Variants of a fan-out stay together: the group lives while any does.
     const int node = active_[i].node;
@@ -237,27 +243,30 @@ void TreeSearch::Step(const float* senone_scores) {
     bool keep = false;
     for (size_t k = i; k < end; ++k) keep = keep || active_[k].best >= threshold;
     if (keep) {
-      slot_[node] = static_cast<int32_t>(next_active_.size());
-      next_active_.insert(next_active_.end(), active_.begin() + i, active_.begin() + end);
+      slot_[node] = static_cast<int32_t>(kept);
+      if (kept != i) std::copy(active_.begin() + i, active_.begin() + end, active_.begin() + kept);
+      kept += end - i;
     } else {
       slot_[node] = -1;
     }
     i = end;
   }
-  active_.swap(next_active_);
+  active_.resize(kept);
 
   const float phone_threshold = best - phone_beam_;
   const float word_threshold = best - word_beam_;
   const size_t survivors = active_.size();
   for (size_t i = 0; i < survivors; ++i) {
-    const Hmm h = active_[i];  // copy: Enter may grow active_
-    const TreeNode& n = tree_->node(h.node);
+    const TreeNode& n = tree_->node(active_[i].node);
     if (n.ends_words()) {
-      if (h.exit_score >= word_threshold) RecordWordExits(h, best);
-    } else if (h.exit_score >= phone_threshold) {
+      if (active_[i].exit_score >= word_threshold) RecordWordExits(active_[i], best);
+    } else if (active_[i].exit_score >= phone_threshold) {
+      // Copies: Enter may grow active_ (and move it).
+      const float exit_score = active_[i].exit_score;
+      const int32_t exit_bp = active_[i].exit_bp;
       for (int c = n.first_child; c < n.first_child + n.num_children; ++c) {
-        const float s = h.exit_score + La(tree_->node(c)) - La(n);
-        if (s >= threshold) Enter(c, s, h.exit_bp, n.phone);
+        const float s = exit_score + La(tree_->node(c)) - La(n);
+        if (s >= threshold) Enter(c, s, exit_bp, n.phone);
       }
     }
   }

@@ -96,7 +96,6 @@ class TreeSearch {
 
   std::vector<int32_t> slot_;   // node -> index in active_, -1 if inactive
   std::vector<Hmm> active_;
-  std::vector<Hmm> next_active_;
   std::vector<int32_t> word_exit_of_;  // search word -> exit index in this frame, -1 if none
   std::vector<int32_t> frame_words_;   // words with an exit in this frame
   std::vector<float> scratch_;
