@@ -52,6 +52,20 @@ every utterance once per first-pass setting and rescores its lattice:
   (``benchmarks/bench_cmn_prior.py --tau 100``, the model's ``cmn_init`` as
   prior, 100 frames' weight) gave 34.27 % against 32.98 % (fsdd 7 vs 5,
   osr 51 vs 44), same decoding time.
+* Decoding time (issue 17): a ``py-spy --native`` profile of every tenth dev
+  utterance puts 53 % of recognize() in ``TreeSearch::Step`` (``Evaluate``
+  26 %, ``ActiveSenones`` 12 %), 12 % in GMM scoring (top-N Gaussian
+  selection is already on, ``top_n`` 4) and 10 % in the two lattice builds
+  (default and consensus scales; their Viterbi is 4 %, forward-backward 6 %,
+  so sharing one build saves at most ~4 %). Landed, exact: survivors are
+  compacted in place and a non-multiplexed node's senones are looked up once
+  (identical transcripts, word times, confidences and 3-best on 26 dev
+  utterances; RTF 3.69 vs 3.83 run side by side at load ~10, noisy).
+  Tried and not kept: a second pass over the first pass's lattice words
+  (a restricted RecognitionModel, about 690 words per utterance, beams
+  1e-80 / 1e-80 / 1e-50) changed no transcript on 11 utterances and cost
+  0.7x the first pass: a vocabulary narrowed without PocketSphinx's time
+  windows is too wide to be cheap.
 """
 from __future__ import annotations
 
