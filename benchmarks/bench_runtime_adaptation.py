@@ -9,24 +9,30 @@ machine load.
 ``--every K`` keeps every K-th utterance of each source (a smaller run with
 every source still in it); progress goes to stderr.
 
-Last run (2026-12-02, whole dev set, 205 utterances, load 9-20 on 2 cores;
-RTF is wall clock, so only the ratio counts):
+Last run (2026-12-02 17:00-17:30, current code, ``--every 2``: 106
+utterances, 277.9 s, every source; the whole set could not finish before
+the deadline at load 9-11 on 2 cores, 6.3 at the end; RTF is wall clock on a
+shared machine, so only the ratio counts; fsdd and osr go to the narrowband
+model):
 
     source         WER  WER+SA    RTF RTF+SA
-    arctic      0.4419  0.3953  1.358  1.926
-    cathy       0.1961  0.2010  2.094  3.901
-    cv          2.0000  2.0000  1.757  1.681
-    fsdd        0.2857  0.2857  1.215  1.226
-    ieee        0.1258  0.1258  0.876  1.482
-    libri       0.2353  0.2353  1.303  2.608
-    mfa         0.5443  0.5570  0.962  1.478
-    osr         0.7347  0.7347  1.672  1.860
-    psx         0.2396  0.1979  1.371  2.232
-    sb          0.3333  0.3333  1.219  2.191
-    sonnet      0.6413  0.6682  2.275  3.450
-    speechcmd   0.3387  0.3387  3.191  3.260
-    vctk        0.3182  0.3409  1.179  1.871
-    all         0.3604  0.3636  1.862  2.809   (x1.51 time, +0.9 % relative WER)
+    arctic      0.3636  0.3636  5.472  7.915
+    cathy       0.1722  0.1627  1.060  1.688
+    cv          2.0000  2.0000  4.845  5.448
+    fsdd        0.2857  0.2857  1.303  1.334
+    ieee        0.1625  0.1625  4.961  6.610
+    libri       0.2353  0.2353  5.131 10.165
+    mfa         0.5278  0.5833  3.861  6.086
+    osr         0.3200  0.3200  7.624  7.452
+    psx         0.1667  0.1852  3.891  5.725
+    sb          0.3333  0.3333  4.311  9.142
+    sonnet      0.5487  0.5752  2.551  3.069
+    speechcmd   0.4516  0.4516  0.878  0.919
+    vctk        0.5000  0.5000  3.731  5.733
+    all         0.3056  0.3117  2.964  4.031   (x1.36 time, +2.0 % relative WER)
+
+The run before (whole dev set, 205 utterances, load 9-20, older code):
+all 0.3604 -> 0.3636, x1.51 time.
 """
 from __future__ import annotations
 
@@ -37,7 +43,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dev_set import load_dev_set, wer_table  # noqa: E402
+from dev_set import every_kth_of_each_source, load_dev_set, wer_table  # noqa: E402
 
 from asr_engine.audio import load_audio  # noqa: E402
 from asr_engine.recognizer import Recognizer  # noqa: E402
@@ -48,12 +54,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--every", type=int, default=1, help="keep every K-th utterance of each source")
     args = ap.parse_args()
-    seen: dict[str, int] = {}
-    utts = []
-    for u in load_dev_set()[: args.limit]:
-        seen[u.source] = seen.get(u.source, 0) + 1
-        if (seen[u.source] - 1) % max(1, args.every) == 0:
-            utts.append(u)
+    utts = every_kth_of_each_source(load_dev_set()[: args.limit], args.every)
     rec = Recognizer()
     hyps = {False: {}, True: {}}
     secs = {False: {}, True: {}}

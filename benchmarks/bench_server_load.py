@@ -214,7 +214,14 @@ def main() -> int:
     print(f"library again after the server run: {after:.2f} audio s / wall s; load {os.getloadavg()[0]:.1f}; "
           f"throughput / mean of both = {tput / ((base + after) / 2):.2f} x")
     print("  responses: " + ", ".join(f"{k}: {v}" for k, v in sorted(codes.items())))
+    errors = {k: v for k, v in codes.items() if k not in ("http 200", "http 503", "ws ok")}
+    print(f"  errors by code (besides the deliberate 503s, {codes.get('http 503', 0)}): "
+          + (", ".join(f"{k}: {v}" for k, v in sorted(errors.items())) if errors else "none"))
     print("  RSS MB over time: " + ", ".join(f"{t:.0f}s {m:.0f}" for t, m in rss))
+    per_minute = {int(t // 60): m for t, m in rss}  # the last sample of each minute
+    print("  RSS MB per minute (target: flat): "
+          + ", ".join(f"min {k}: {m:.0f}" for k, m in sorted(per_minute.items()))
+          + (f"; minute 1 to the end {rss[-1][1] - per_minute[1]:+.0f} MB" if 1 in per_minute else ""))
     return 0
 
 

@@ -81,6 +81,18 @@ def every_kth(utts: list[Utterance], limit: int) -> list[Utterance]:
     return utts[:: max(1, len(utts) // limit)] if limit else utts
 
 
+def every_kth_of_each_source(utts: list[Utterance], k: int) -> list[Utterance]:
+    """Every ``k``-th utterance of each source, in set order (a smaller run
+    with every source still in it)."""
+    seen: dict[str, int] = {}
+    kept = []
+    for u in utts:
+        seen[u.source] = seen.get(u.source, 0) + 1
+        if (seen[u.source] - 1) % max(1, k) == 0:
+            kept.append(u)
+    return kept
+
+
 def decoded(rec, options, utts: list[Utterance]):
     """Each utterance decoded once by ``rec`` (an asr_engine.Recognizer):
     yields (utterance, audio duration in seconds, native decoder), whose

@@ -13,6 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import asr_engine
@@ -125,6 +126,47 @@ def test_threads_and_processes_give_the_same_records(tmp_path):
         runs[executor] = [_untimed(r) for r in _lines(tmp_path / f"{executor}.jsonl")]
     assert runs["threads"] == runs["local"]
     assert runs["local"][0]["options"] == {"beam": 1e-50}
+
+
+def _write_wav(path: Path, samples, rate: int) -> None:
+    import wave
+
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+def test_records_name_the_model_that_decoded_them(tmp_path):
+    """8 kHz audio, a WAV at 8 kHz or an 8 kHz recording stored at 16 kHz,
+    is decoded on the narrowband model, and its record names that model;
+    a long 8 kHz file split into chunks too."""
+    from asr_engine.audio.input import read_audio
+    from asr_engine.audio.resample import resample
+    from asr_engine.customization.base_models import shared_base_models
+    from asr_engine.recognizer import default_recognizer
+
+    wide = str(DEV / SHORT[0])
+    stored = str(sorted(DEV.glob("osr_*.wav"))[0])  # recorded at 8 kHz, stored at 16 kHz
+    eight = tmp_path / "eight.wav"
+    _write_wav(eight, resample(read_audio(str(DEV / SHORT[1]), target_rate=16000).samples, 16000, 8000), 8000)
+    long_eight = tmp_path / "long_eight.wav"  # over LONG_AUDIO_SECONDS: phrase chunks
+    pieces = [read_audio(f, target_rate=8000).samples for f in _files(40)]
+    _write_wav(long_eight, np.concatenate(pieces * (1 + int(130 * 8000 // sum(map(len, pieces))))), 8000)
+    out = tmp_path / "out.jsonl"
+    transcribe([wide, stored, str(eight), str(long_eight)], output=out, workers=1, split_seconds=60,
+               chunk_seconds=70)
+    records = _lines(out)
+    assert all("error" not in r for r in records) and records[3]["timing"]["chunks"] >= 2
+    models = shared_base_models()
+    assert [r["model"] for r in records] == [
+        {"name": m, "version": models[m].version}
+        for m in ("en-US_BroadbandModel", "en-US_NarrowbandModel", "en-US_NarrowbandModel", "en-US_NarrowbandModel")]
+    assert models["en-US_BroadbandModel"].version != models["en-US_NarrowbandModel"].version
+    base = default_recognizer()
+    assert [r["transcript"] for r in records[:3]] == [base.recognize(f).transcript for f in (wide, stored, eight)]
+    assert records[2]["transcript"] == base.narrowband().recognize(str(eight)).transcript != ""
 
 
 def test_bad_arguments_fail_before_any_worker_starts(tmp_path):

@@ -600,8 +600,7 @@ class Recognizer:
             return self._displayed(result)
         decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=self.sample_rate)
         timer.lap("audio")
-        if by_band and (decoded.original_rate <= 8000
-                        or (plain and is_narrowband(decoded.samples, decoded.sample_rate))):
+        if by_band and self._narrowband_audio(decoded, plain):
             # Audio metrics describe the audio as given: an 8 kHz recording at
             # its own rate, an up-sampled one at the rate it came in (where its
             # missing upper band is what high_frequency_loss reports).
@@ -657,6 +656,40 @@ class Recognizer:
         from .phrase_decoding import loop_margin
 
         return loop_margin(self, decoder, feats, opts)
+
+    def model_for(self, audio: Union[AudioInput, Audio], content_type: Optional[str] = None, *,
+                  sample_rate: Optional[int] = None, grammar: Optional[GrammarSource] = None,
+                  speaker_adaptation: bool = False) -> "Recognizer":
+        """The recognizer :meth:`recognize` decodes ``audio`` on (without
+        ``adaptation``, ``score_against_phone_loop``, ``audio_metrics`` or
+        ``speaker_labels``): this one, or :meth:`narrowband` for audio
+        recorded at 8 kHz or less and, without a grammar, band-limited audio.
+        Its :meth:`recognize` gives the same result, so a caller that must
+        say which model decoded the audio (batch records) decodes on it.
+
+        Reads the audio (a long WAV file only its first
+        :data:`NARROWBAND_PROBE_SECONDS`).
+
+        Raises:
+            AudioError, UnsupportedMediaTypeError, PayloadTooLargeError:
+                audio that cannot be used (400, 415, 413).
+        """
+        if not self._pick_by_rate:
+            return self
+        plain = grammar is None
+        long_wav = _long.wav_duration(audio) if content_type is None else None
+        if long_wav is not None and not speaker_adaptation and long_wav > _long.LONG_AUDIO_SECONDS:
+            routed = self._narrowband_wav(audio, plain)  # as recognize() reads a long WAV: block by block
+        else:
+            decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=self.sample_rate)
+            routed = self._narrowband_audio(decoded, plain)
+        return self.narrowband() if routed else self
+
+    @staticmethod
+    def _narrowband_audio(decoded: Audio, plain: bool) -> bool:
+        """Whether decoded audio goes to the narrowband model: recorded at
+        8 kHz or less, or (``plain`` n-gram recognition) band-limited."""
+        return decoded.original_rate <= 8000 or (plain and is_narrowband(decoded.samples, decoded.sample_rate))
 
     def _narrowband_wav(self, path: object, plain: bool) -> bool:
         """Whether a long WAV file goes to the narrowband model: recorded at

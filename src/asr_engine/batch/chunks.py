@@ -158,7 +158,9 @@ def decode_chunk(recognizer: "Recognizer", chunk: Chunk, call: Mapping[str, Any]
     # The model recognize() picks for this file: 8 kHz, or band-limited
     # plain n-gram recognition, goes to the narrowband model.
     # (A file damaged since it was planned is an AudioError there: the input's 400.)
-    if getattr(recognizer, "_pick_by_rate", False) and recognizer._narrowband_wav(chunk.input.path, grammar is None):
+    narrowband = getattr(recognizer, "_pick_by_rate", False) and recognizer._narrowband_wav(chunk.input.path,
+                                                                                          grammar is None)
+    if narrowband:
         recognizer = recognizer.narrowband()
     opts = recognizer._search_options(options, "recognize()")
     network = recognizer._grammar_model(grammar) if grammar is not None else None
@@ -180,6 +182,7 @@ def decode_chunk(recognizer: "Recognizer", chunk: Chunk, call: Mapping[str, Any]
         finished = True
     return {"file": chunk.name, "chunk": chunk.part, "phrases": phrases,
             "samples": pipeline.samples if finished else None, "sample_rate": recognizer.sample_rate,
+            "narrowband": bool(narrowband),
             "display_as": dict(getattr(recognizer, "_display_as", None) or {})}
 
 
@@ -190,10 +193,12 @@ class _Display:
         self._display_as = dict(display_as)
 
 
-def merge_chunks(name: str, parts: list[dict], described: Mapping[str, Any]) -> dict:
+def merge_chunks(name: str, parts: list[dict], job: Any) -> dict:
     """The file's record from its chunks' results (in chunk order): their
-    phrases joined as the unsplit decoding joins them; an error record if a
-    chunk failed (the first failure's error and code)."""
+    phrases joined as the unsplit decoding joins them, described by the
+    :class:`~asr_engine.batch.job.RecognitionJob` ``job`` (naming the model
+    the chunks were decoded on); an error record if a chunk failed (the
+    first failure's error and code)."""
     from ..recognizer import Recognizer
 
     for k, part in enumerate(parts):
@@ -203,12 +208,14 @@ def merge_chunks(name: str, parts: list[dict], described: Mapping[str, Any]) -> 
     last = parts[-1]
     result = join_phrases(phrases, last["samples"] / last["sample_rate"])
     result = Recognizer._displayed(_Display(last["display_as"]), result)  # type: ignore[arg-type]
-    record = {"file": name, **result.to_dict(), **described}
+    record = {"file": name, **result.to_dict(), **job.describe(narrowband=bool(last.get("narrowband")))}
     timings = [part["timing"] for part in parts]
     seconds = sum(t["seconds"] for t in timings)
     record["timing"] = {"seconds": round(seconds, 3),
                         "real_time_factor": round(seconds / result.duration, 4) if result.duration else None,
                         "worker": timings[0]["worker"], "chunks": len(parts),
+                        "start": min(t["start"] for t in timings),
+                        "cpu_seconds": round(sum(t["cpu_seconds"] for t in timings), 3),
                         "workers": sorted({t["worker"] for t in timings})}
     return record
 

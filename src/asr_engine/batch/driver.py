@@ -211,7 +211,7 @@ def transcribe(
                             got[part] = record
                             if any(g is None for g in got):
                                 continue
-                            record = merge_chunks(items[done].name, chunks_in.pop(done), job.describe())
+                            record = merge_chunks(items[done].name, chunks_in.pop(done), job)
                         finished[done] = record
                         bar.advance(float(record.get("duration") or 0.0), items[done].duration)
                     record = finished.pop(index)

@@ -47,6 +47,10 @@ class RecognitionJob:
         options: ``Recognizer.recognize`` keywords (search options,
             ``max_alternatives``, ``rejection_threshold``), as sorted pairs.
         model_info: what records say about the model (set by :meth:`checked`).
+        narrowband_info: what records of inputs decoded on the narrowband
+            model say (set by :meth:`checked` when the job's recognizer picks
+            the model by sample rate: the broadband default, or a custom model
+            on it).
     """
 
     model_dir: Optional[str] = None
@@ -62,6 +66,7 @@ class RecognitionJob:
     owner: str = "default"
     options: tuple = ()
     model_info: tuple = field(default=(), compare=False)
+    narrowband_info: tuple = field(default=(), compare=False)
 
     @classmethod
     def create(cls, *, options: Optional[Mapping[str, Any]] = None, **fields: Any) -> "RecognitionJob":
@@ -82,7 +87,8 @@ class RecognitionJob:
     @property
     def key(self) -> str:
         """A digest of the job, naming it in worker caches and Dask plugins."""
-        data = json.dumps({k: v for k, v in asdict(self).items() if k != "model_info"}, sort_keys=True, default=str)
+        data = json.dumps({k: v for k, v in asdict(self).items() if k not in ("model_info", "narrowband_info")},
+                          sort_keys=True, default=str)
         return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
     def checked(self) -> "RecognitionJob":
@@ -141,11 +147,21 @@ class RecognitionJob:
                                         self.language_model).version
         if self.grammar is not None:
             info["grammar"] = self.grammar
-        return replace(self, model_info=tuple(info.items()))
+        narrowband: dict[str, Any] = {}
+        if info["name"] == DEFAULT_MODEL_NAME and not (self.model_dir or self.dictionary or self.language_model):
+            # The default recognizer (and a custom model on it) sends 8 kHz
+            # and band-limited audio to the narrowband model (Recognizer.model_for).
+            from ..adapt.narrowband import NARROWBAND_MODEL
+            from ..customization.base_models import shared_base_models
 
-    def describe(self) -> dict[str, Any]:
-        """``{"model": ..., "options": ...}``: what every record of this job carries."""
-        return {"model": dict(self.model_info), "options": dict(self.options)}
+            narrowband = {**info, "name": NARROWBAND_MODEL, "version": shared_base_models()[NARROWBAND_MODEL].version}
+        return replace(self, model_info=tuple(info.items()), narrowband_info=tuple(narrowband.items()))
+
+    def describe(self, narrowband: bool = False) -> dict[str, Any]:
+        """``{"model": ..., "options": ...}``: what every record of this job
+        carries; ``narrowband``: of an input decoded on the narrowband model."""
+        model = self.narrowband_info if narrowband and self.narrowband_info else self.model_info
+        return {"model": dict(model), "options": dict(self.options)}
 
 
 @contextmanager
@@ -170,6 +186,7 @@ class Transcriber:
         self.job = job
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
         self._described = job.describe()
+        self._described_narrowband = job.describe(narrowband=True)
         self._call = dict(job.options)
         self._error: Optional[AsrError] = None
         self._store: Any = None  # a custom model's store, kept open: its trained files are in use
@@ -206,7 +223,7 @@ class Transcriber:
         or ``{"file", "error", "code"}`` when it failed (never an exception).
         For a :class:`~asr_engine.batch.chunks.Chunk`, the chunk's phrases
         (:func:`~asr_engine.batch.chunks.decode_chunk`), merged by the driver."""
-        start = time.perf_counter()
+        start, began, cpu = time.perf_counter(), time.time(), time.thread_time()
         try:
             if self._error is not None:
                 raise self._error
@@ -214,9 +231,16 @@ class Transcriber:
                 from .chunks import decode_chunk
 
                 part = decode_chunk(self.recognizer, item, self._call)
-                part["timing"] = {"seconds": round(time.perf_counter() - start, 3), "worker": self.worker}
+                part["timing"] = {"seconds": round(time.perf_counter() - start, 3), "worker": self.worker,
+                                  **_timeline(began, cpu)}
                 return part
-            result = self.recognizer.recognize(item.source(), self.job.content_type, **self._call)
+            source = self.recognizer
+            if getattr(source, "_pick_by_rate", False):
+                # Decode on the model recognize() would pick, so the record can name it.
+                source = source.model_for(item.source(), self.job.content_type, grammar=self._call.get("grammar"),
+                                          speaker_adaptation=bool(self._call.get("speaker_adaptation")))
+            result = source.recognize(item.source(), self.job.content_type, **self._call)
+            described = self._described if source is self.recognizer else self._described_narrowband
         except AsrError as exc:
             return error_record(item.name, exc)
         except MemoryError:
@@ -224,12 +248,18 @@ class Transcriber:
         except Exception as exc:  # noqa: BLE001 - a bug must not lose the rest of a batch
             return error_record(item.name, AsrError(f"internal error: {type(exc).__name__}: {exc}"))
         seconds = time.perf_counter() - start
-        record = {"file": item.name, **result.to_dict(), **self._described}
+        record = {"file": item.name, **result.to_dict(), **described}
         duration = float(record.get("duration") or 0.0)
         record["timing"] = {"seconds": round(seconds, 3),
                             "real_time_factor": round(seconds / duration, 4) if duration > 0 else None,
-                            "worker": self.worker}
+                            "worker": self.worker, **_timeline(began, cpu)}
         return record
+
+
+def _timeline(began: float, cpu: float) -> dict:
+    """When a task started (Unix time) and the CPU seconds its thread used:
+    a run's task timeline per worker, and its CPU whatever the machine's load."""
+    return {"start": round(began, 3), "cpu_seconds": round(time.thread_time() - cpu, 3)}
 
 
 def error_record(name: str, exc: AsrError) -> dict:

@@ -8,7 +8,10 @@ stream's step (a bounded piece of live decoding, or the flush at its
 ``stop``) goes before the waiting whole recognitions, so streams keep up
 with their audio and their finals come as their phrases end, while whole
 recognitions take the rest of the CPU (at least one worker whenever they
-wait: :class:`PriorityExecutor`).
+wait: :class:`PriorityExecutor`). Among stream steps, a request's end (the
+flush whose final results its client waits for) goes before the other
+streams' live steps, whose interim hypotheses are late already when the
+CPU is short.
 
 ``queue`` more HTTP recognitions may wait; beyond that a request is refused
 at once with 503 and ``Retry-After``, so a burst never piles up without
@@ -26,8 +29,9 @@ from ..errors import AsrError
 
 T = TypeVar("T")
 
-#: Priorities: a stream's step goes before whole recognitions (see PriorityExecutor).
-STREAM, WHOLE = 0, 1
+#: Priorities: a stream request's end, then a stream's live step, then whole
+#: recognitions (see PriorityExecutor).
+END, STREAM, WHOLE = -1, 0, 1
 
 
 class ServiceBusyError(AsrError):
@@ -39,14 +43,15 @@ class ServiceBusyError(AsrError):
 
 
 class PriorityExecutor(Executor):
-    """``workers`` threads; stream steps go first, in order of arrival, but
-    while whole recognitions wait, stream steps hold at most
-    ``workers - 1`` threads (one with one worker): neither kind starves
-    the other when both have more work than the CPU."""
+    """``workers`` threads; stream steps go first (request ends before live
+    steps, each in order of arrival), but while whole recognitions wait,
+    stream steps hold at most ``workers - 1`` threads (one with one
+    worker): neither kind starves the other when both have more work than
+    the CPU."""
 
     def __init__(self, workers: int, name: str = "asr-recognize") -> None:
         self.workers = max(1, int(workers))
-        self._queues: dict[int, deque] = {STREAM: deque(), WHOLE: deque()}
+        self._queues: dict[int, deque] = {END: deque(), STREAM: deque(), WHOLE: deque()}
         self._running_streams = 0
         self._cv = threading.Condition()
         self._shutdown = False
@@ -63,15 +68,15 @@ class PriorityExecutor(Executor):
         with self._cv:
             if self._shutdown:
                 raise RuntimeError("cannot schedule new work after shutdown")
-            self._queues[STREAM if priority == STREAM else WHOLE].append((future, fn, args, kwargs))
+            self._queues[priority if priority in (END, STREAM) else WHOLE].append((future, fn, args, kwargs))
             self._cv.notify()
         return future
 
     def _take(self) -> Optional[tuple[int, tuple]]:
-        streams, whole = self._queues[STREAM], self._queues[WHOLE]
-        if streams and (not whole or self._running_streams < max(1, self.workers - 1)):
+        ends, streams, whole = self._queues[END], self._queues[STREAM], self._queues[WHOLE]
+        if (ends or streams) and (not whole or self._running_streams < max(1, self.workers - 1)):
             self._running_streams += 1
-            return STREAM, streams.popleft()
+            return STREAM, (ends or streams).popleft()
         if whole:
             return WHOLE, whole.popleft()
         return None
@@ -153,8 +158,13 @@ class RecognitionPool:
         return await asyncio.wrap_future(self._executor.submit_at(WHOLE, fn, *args))
 
     async def run_stream(self, fn: Callable[..., T], *args) -> T:
-        """Run a stream's step on a worker, before the waiting whole recognitions."""
+        """Run a stream's live step on a worker, before the waiting whole recognitions."""
         return await asyncio.wrap_future(self._executor.submit_at(STREAM, fn, *args))
+
+    async def run_stream_end(self, fn: Callable[..., T], *args) -> T:
+        """Run the end of a stream's request (its client waits for the final
+        results) on a worker, before the streams' live steps."""
+        return await asyncio.wrap_future(self._executor.submit_at(END, fn, *args))
 
     def shutdown(self, wait: bool = True) -> None:
         self._executor.shutdown(wait=wait)

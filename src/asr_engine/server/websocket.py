@@ -70,6 +70,10 @@ class _Streams:
     async def run(self, fn, *args):
         return await self._pool.run_stream(fn, *args)
 
+    async def run_end(self, fn, *args):
+        """A request's end: before the other streams' live steps."""
+        return await self._pool.run_stream_end(fn, *args)
+
     def enter(self) -> bool:
         with self._lock:
             if self.open >= self.limit:
@@ -175,7 +179,7 @@ async def _read_frames(server, ws: WebSocket, session: RecognizeSession, conn: "
                 # A stop flushes the stream's last phrase (or recognizes a container
                 # the stream cannot take): a stream step on the recognition pool;
                 # other messages (a start resolves the models) on another thread.
-                run = conn.streams.run if action == "stop" else _run_in_thread
+                run = conn.streams.run_end if action == "stop" else _run_in_thread
                 if not await conn.step(run, session.receive_text, text):
                     return
             else:
@@ -190,7 +194,7 @@ async def _read_frames(server, ws: WebSocket, session: RecognizeSession, conn: "
                 else:  # the empty frame ends the request
                     if not await conn.settle():
                         return
-                    if not await conn.step(conn.streams.run, session.receive_binary, b""):
+                    if not await conn.step(conn.streams.run_end, session.receive_binary, b""):
                         return
         except AsrError as exc:  # the session clock
             await _close_with(ws, {"error": "Session timed out."} if exc.code == 408 else {"error": exc.message},
@@ -217,6 +221,9 @@ class _Connection:
         self.content_type: Optional[str] = None
         self.pending = bytearray()  # audio read but not yet given to the session
         self.live: Optional[asyncio.Task] = None  # the live pass's step in flight
+        #: A message that ends or starts a request came: the live pass stops
+        #: after its step in flight (settle() decodes the rest at once).
+        self.ending = False
         self.closed = False
 
     def take(self, limit: Optional[int] = None) -> bytes:
@@ -239,7 +246,7 @@ class _Connection:
 
     async def _live_loop(self) -> None:
         try:
-            while self.pending and not self.closed:
+            while self.pending and not self.closed and not self.ending:
                 # A bounded step: a request that ends waits for at most
                 # this much live decoding (settle() decodes the rest, no interims).
                 limit = None if self.rate is None else int(self.rate * LIVE_STEP_SECONDS)
@@ -260,14 +267,22 @@ class _Connection:
         step in flight; the audio it has not reached is decoded without an
         interim hypothesis. False once closed."""
         if self.live is not None:
-            await asyncio.shield(self.live)
+            # Only the step in flight: a live pass that fell behind would
+            # otherwise work through its backlog 0.25 s a step, each step
+            # queued behind every other stream's (finals a minute late
+            # under load), for interim hypotheses no one waits for now.
+            self.ending = True
+            try:
+                await asyncio.shield(self.live)
+            finally:
+                self.ending = False
             self.live = None
         if self.closed:
             return False
         if self.pending:
             # The session's stream decodes it (its finals come from no other
-            # pass): on a stream thread, not in the loop; no interim built.
-            return await self.step(self.streams.run, self.session.receive_audio, self.take(), False)
+            # pass): on a worker, not in the loop, as one step; no interim built.
+            return await self.step(self.streams.run_end, self.session.receive_audio, self.take(), False)
         return True
 
     async def step(self, run, fn, *args, exclude: bool = True) -> bool:

@@ -1,0 +1,73 @@
+"""The recognition pool's order of work (asr_engine.server.pool).
+
+No server and no timing: a worker is held on an event while work of every
+kind is queued, then released; the order in which the queued work runs is
+the executor's choice alone.
+"""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+pytest.importorskip("starlette")
+
+from asr_engine.server.pool import END, STREAM, WHOLE, PriorityExecutor  # noqa: E402
+
+
+def _run_order(workers: int, queued: list[tuple[int, str]]) -> list[str]:
+    executor = PriorityExecutor(workers)
+    gate = threading.Event()
+    started = threading.Semaphore(0)
+    order: list[str] = []
+    lock = threading.Lock()
+
+    def hold():
+        started.release()
+        gate.wait()
+
+    def record(name):
+        with lock:
+            order.append(name)
+
+    try:
+        holders = [executor.submit_at(WHOLE, hold) for _ in range(workers)]
+        for _ in range(workers):
+            started.acquire()  # every worker is busy: what follows only queues
+        futures = [executor.submit_at(priority, record, name) for priority, name in queued]
+        gate.set()
+        for f in holders + futures:
+            f.result(timeout=60)
+    finally:
+        executor.shutdown(wait=True)
+    return order
+
+
+def test_request_ends_go_before_live_steps_before_whole_recognitions():
+    order = _run_order(1, [(WHOLE, "whole 1"), (STREAM, "live 1"), (END, "end 1"), (STREAM, "live 2"),
+                           (END, "end 2"), (WHOLE, "whole 2")])
+    assert order == ["end 1", "end 2", "live 1", "live 2", "whole 1", "whole 2"]
+
+
+def test_whole_recognitions_keep_a_worker_while_streams_wait():
+    # Two workers: a stream step holds one; though more stream steps came
+    # first, the other worker takes the waiting whole recognition.
+    executor = PriorityExecutor(2)
+    gate, hold = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    try:
+        busy = [executor.submit_at(WHOLE, gate.wait) for _ in range(2)]
+        first = executor.submit_at(STREAM, hold.wait)
+        lives = [executor.submit_at(STREAM, order.append, f"live {i}") for i in range(4)]
+        whole = executor.submit_at(WHOLE, order.append, "whole")
+        gate.set()  # both workers free: one takes the stream step that holds it
+        whole.result(timeout=60)
+        assert order[0] == "whole"
+        hold.set()
+        for f in [*busy, first, *lives]:
+            f.result(timeout=60)
+    finally:
+        gate.set()
+        hold.set()
+        executor.shutdown(wait=True)
