@@ -162,3 +162,14 @@ def test_long_wav_path_routes_band_limited_files_to_the_narrowband_model(recogni
 def test_long_wav_path_keeps_wideband_files_on_the_wideband_model(recognizer):
     path = str(DEV / "libri_61-70968-0000.wav")
     assert not recognizer._narrowband_wav(path, plain=True)
+
+
+def test_custom_words_reach_the_narrowband_model(recognizer, osr_8k):
+    """A recognizer with custom words sends 8 kHz audio to a narrowband
+    recognizer that knows those words too (not the base's, which lacks them)."""
+    custom = recognizer.with_words({"zorblax": "Z AO R B L AE K S"})
+    narrow = custom.model_for(str(osr_8k))
+    assert narrow.model_dir == narrowband_model_dir()
+    assert "zorblax" in narrow.dictionary and "zorblax" not in recognizer.narrowband().dictionary
+    assert narrow is custom.narrowband()
+    assert custom.recognize(str(osr_8k)).transcript == narrow.recognize(str(osr_8k)).transcript

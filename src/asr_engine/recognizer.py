@@ -210,12 +210,24 @@ class Recognizer:
         self._pick_by_rate = bool(pick_model_by_rate) and model_dir is None and self.sample_rate > 8000
         self._dictionary_source = dictionary
         self._narrowband: Optional["Recognizer"] = None
+        # (base, dictionary, LM, display_as, added words) of a derived recognizer.
+        self._derived_from: Optional[tuple[Any, ...]] = None
 
     def narrowband(self) -> "Recognizer":
         """The recognizer for 8 kHz audio: the narrowband model with this one's
         dictionary source, language model and options (built on first use)."""
         from .adapt.narrowband import narrowband_model_dir
 
+        derived = self._derived_from
+        if derived is not None:
+            # A recognizer with custom words or a custom LM: the narrowband
+            # counterpart of its base, extended the same way (the base's own
+            # narrowband recognizer lacks the custom words).
+            base, dictionary, language_model, display_as, added = derived
+            with self._grammar_lock:
+                if self._narrowband is None:
+                    self._narrowband = base.narrowband()._derive(dictionary, language_model, display_as, added)
+                return self._narrowband
         with self._grammar_lock:
             if self._narrowband is None:
                 source = self._dictionary_source
@@ -245,6 +257,8 @@ class Recognizer:
         out._grammar_lock = threading.Lock()
         out._phone_loop = PhoneLoop(self.acoustic_model, dictionary)
         out._networks = NetworkCache()
+        out._narrowband = None
+        out._derived_from = (self, dictionary, language_model, display_as, added)
         _vocab.warn_missing(out.missing_words)
         return out
 
