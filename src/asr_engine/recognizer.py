@@ -566,7 +566,8 @@ class Recognizer:
             background_audio_suppression=background_audio_suppression, max_alternatives=int(max_alternatives),
             grammar=network, rejection_threshold=rejection_threshold,
             spotting=None if spotting.empty else spotting, score_against_phone_loop=bool(score_against_phone_loop),
-            acoustic=None if acoustic is None else acoustic.native, live=phrase_decoding == "live")
+            acoustic=None if acoustic is None else acoustic.native, live=phrase_decoding == "live",
+            whole_audio=phrase_decoding == "live")
         if phrase_decoding and speaker_adaptation:
             raise InvalidArgumentError("speaker_adaptation decodes the whole audio twice; it cannot be "
                                        "combined with phrase_decoding=True")
