@@ -7,14 +7,16 @@ crossfades (plain tiling put a click at every joint, which any detector
 rightly takes for an onset), or, when the recording has under 0.5 s of
 non-speech, Gaussian noise with the spectrum and level of the quieter half
 of that non-speech (a short stretch repeated, or its loudest frames, are
-mostly the tail of the speech)
+mostly the tail of the speech), at most the level of the quietest tenth of
+the whole recording (its noise floor)
 (synthetic noise far quieter than the recording's own would make the
 recording's silence look like speech to any detector that tracks a noise
 floor).
 
 True speech of each utterance is its words in a forced alignment of its
 reference transcript (:func:`asr_engine.align`; words missing from the
-dictionary get a G2P pronunciation): its first word's start, last word's
+dictionary get a G2P pronunciation; the recording padded with 0.5 s of
+noise at its own floor on each side, so that its edges can be silence): its first word's start, last word's
 end and the pauses between its words (``--truth pipeline``: the speech
 detector's trimmed edges of the utterance alone, fed as the phrase pipeline
 feeds it; ``--truth batch``: the same on batch-CMN features; neither has
@@ -53,6 +55,8 @@ TRUTH = {"mode": "align"}
 
 
 MIN_PAUSE = 0.3
+#: Seconds of noise at the recording's floor put on each side of it for its alignment.
+ALIGN_PAD = 0.5
 _DICT: dict = {}
 
 
@@ -79,13 +83,27 @@ def _edges(rec, samples: np.ndarray) -> tuple[float, float, tuple]:
 
     audio = ae.Audio(samples, 16000, 16000, 1, samples.size / 16000, "x")
     if TRUTH["mode"] == "align":
+        # Aligned with ALIGN_PAD of noise at the recording's own floor on
+        # each side: the aligner can only give silence what the file has,
+        # so a tightly cut recording had its first and last words stretched
+        # to the file's edges over its noise floor (sonnet_1_13: "pity" from
+        # 0.00 s, its energy rising at ~0.3 s; "be" to the last frame).
+        pad = (np.random.default_rng(0).standard_normal(int(ALIGN_PAD * 16000))
+               * min(_floor_level(samples), 0.1)).astype(np.float32)
+        padded = np.concatenate([pad, samples, pad])
         try:
-            words = [w for w in _align(audio, TRUTH["text"]).words if not w.filler]
+            words = [w for w in _align(ae.Audio(padded, 16000, 16000, 1, padded.size / 16000, "x"),
+                                       TRUTH["text"]).words if not w.filler]
         except ae.AsrError:
             words = []
         if words:
-            pauses = tuple((a.end, b.start) for a, b in zip(words, words[1:]) if b.start - a.end >= MIN_PAUSE)
-            return words[0].start, words[-1].end, pauses
+            length = samples.size / 16000
+
+            def at(t: float) -> float:
+                return min(length, max(0.0, t - ALIGN_PAD))
+
+            pauses = tuple((at(a.end), at(b.start)) for a, b in zip(words, words[1:]) if b.start - a.end >= MIN_PAUSE)
+            return at(words[0].start), at(words[-1].end), pauses
     if TRUTH["mode"] == "batch":
         feats = ae.compute_features(audio, rec.frontend_options, rec.feature_options)
     else:
@@ -142,7 +160,20 @@ def _room_tone(x: np.ndarray, speech_start: float, speech_end: float, n: int, rn
     if total >= 8000:
         return _crossfaded(parts, n, rng)
     source = np.concatenate(parts) if parts else np.zeros(0)
-    return _shaped_noise(source, n, rng)
+    return _shaped_noise(source, n, rng, _floor_level(x))
+
+
+def _floor_level(x: np.ndarray) -> float:
+    """RMS of the quietest tenth of ``x``'s 32 ms frames: the recording's
+    noise floor (its pauses and stop closures), an upper bound for its room
+    tone (a recording cut inside its last word has speech where its
+    alignment puts the trailing silence: sb_example2's "culprit" is followed
+    by more speech, and noise at that level, -26 dB, is no pause)."""
+    if x.size < 512:
+        return float("inf")
+    power = np.array([np.mean(x[i:i + 512].astype(np.float64) ** 2) for i in range(0, x.size - 511, 256)])
+    quiet = np.sort(power)[:max(1, power.size // 10)]
+    return float(np.sqrt(np.mean(quiet)))
 
 
 def _crossfaded(parts: list, n: int, rng) -> np.ndarray:
@@ -163,10 +194,11 @@ def _crossfaded(parts: list, n: int, rng) -> np.ndarray:
     return out[:n].astype(np.float32)
 
 
-def _shaped_noise(source: np.ndarray, n: int, rng) -> np.ndarray:
+def _shaped_noise(source: np.ndarray, n: int, rng, ceiling: float = float("inf")) -> np.ndarray:
     """Gaussian noise with the spectrum and level of ``source``'s quieter
     half (of 32 ms frames: a speech tail or a breath left in a short
-    stretch of non-speech would otherwise set them)."""
+    stretch of non-speech would otherwise set them), its level at most
+    ``ceiling`` (the recording's noise floor)."""
     noise = rng.standard_normal(n)
     level = 3e-4
     if source.size >= 512:
@@ -181,6 +213,7 @@ def _shaped_noise(source: np.ndarray, n: int, rng) -> np.ndarray:
         noise = np.fft.irfft(spec * shape, n)
     elif source.size:
         level = max(level, float(np.sqrt(np.mean(source ** 2))))
+    level = max(3e-4, min(level, ceiling))
     noise *= level / max(1e-12, float(np.sqrt(np.mean(noise ** 2))))
     return noise.astype(np.float32)
 

@@ -3,6 +3,7 @@ constructed audio (dev utterances joined by pauses), streams against the
 phrase-wise one-shot, timeouts and bad parameters."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import asr_engine as ae
 from asr_engine.audio.input import read_audio
 from asr_engine.phrases import PhraseSpan, Segmenter, SegmenterOptions, segment
 from asr_engine.phrases.sentence_ends import sentence_breaks
-from asr_engine.results import WordResult
+from asr_engine.results import Phrase, WordResult
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
 IDS = ["ieee_s01_02", "ieee_s01_03", "ieee_s01_04"]
@@ -125,6 +126,32 @@ def test_segmenter_ignores_short_speech_runs():
     got += seg.accept(d[105:130])
     assert seg.open_start == 75
     assert got + seg.accept(d[130:]) + seg.finish() == segment(d)
+
+
+def _unit(start: float, end: float, *words: tuple[str, float, float]) -> Phrase:
+    ws = [WordResult(w, a, b, 0.9) for w, a, b in words]
+    return Phrase(start, end, " ".join(w for w, _a, _b in words), 0.9 if ws else 0.0, ws, [], "silence",
+                     int(start * 16000), int(end * 16000))
+
+
+def test_phrases_of_units_split_at_word_pauses_and_drop_wordless():
+    from asr_engine.phrase_decoding import phrases_of_units
+
+    span = PhraseSpan(0, 600, "end_of_data", 10, 590)
+    units = [_unit(0.0, 1.2, ("one", 0.2, 0.6), ("two", 0.7, 1.0)),
+             _unit(1.2, 1.6),                                           # a breath: no words
+             _unit(1.6, 2.6, ("three", 1.7, 2.1)),                      # 0.7 s after "two": same phrase
+             _unit(2.6, 6.0, ("four", 3.0, 3.4), ("five", 3.5, 5.8))]   # 0.9 s after "three": a new phrase
+    out = phrases_of_units(units, span, 160.0, 100.0, 0.8)
+    assert [p.transcript for p in out] == ["one two three", "four five"]
+    assert [(p.start, p.end, p.end_of_utterance) for p in out] == [(0.0, 2.6, "silence"), (2.6, 6.0, "end_of_data")]
+    assert [(p.speech_start, p.speech_end) for p in out] == [(0.2, 2.1), (3.0, 5.8)]
+    assert out[0].end_sample == out[1].start_sample == 41600
+    # With a longer end_of_phrase_silence_time the pause stays inside.
+    assert [p.transcript for p in phrases_of_units(units, span, 160.0, 100.0, 1.0)] == ["one two three four five"]
+    # Only silence and fillers: no phrase (a rejected one is still reported).
+    assert phrases_of_units([units[1], _unit(1.6, 2.0, ("++breath++", 1.7, 1.9))], span, 160.0, 100.0, 0.8) == []
+    assert len(phrases_of_units([dataclasses.replace(units[1], rejected=True)], span, 160.0, 100.0, 0.8)) == 1
 
 
 def test_segmenter_cut_keeps_in_step():

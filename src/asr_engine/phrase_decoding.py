@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .recognizer import Recognizer
 
 __all__ = ["DECODE_SPLIT_SILENCE", "PhraseSettings", "PhraseDecoder", "PhrasePipeline", "loop_margin", "join_phrases",
-           "merge_units"]
+           "merge_units", "phrases_of_units"]
 
 
 @dataclass(frozen=True)
@@ -242,6 +242,43 @@ def merge_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float,
                   [b for u in units for b in u.word_alternatives], *speech_edges_seconds(span, step, words))
 
 
+def _spoken(words: Iterable[WordResult]) -> list[WordResult]:
+    return [w for w in words if w.word and not w.word.startswith(("<", "[", "++"))]
+
+
+def phrases_of_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float, frame_rate: float,
+                     silence: float) -> list[Phrase]:
+    """The reported phrases of one segmenter span, from its decoding units,
+    on the decoder's evidence: a pause of at least ``silence`` seconds
+    between one unit's last word and the next unit's first word ends a
+    phrase (the detector's smoothing and hangover measure some true pauses
+    short, and it merged them); a phrase with no words and not rejected (a
+    breath, a click, a recording's start: the decoder found only silence
+    and fillers there) is not reported (the one-piece path drops them too).
+    Each phrase needs only its own span's units, so a stream still reports
+    it when the span closes and a batch chunk decides it alone."""
+    groups: list[list[Phrase]] = [[]]
+    last_end: Optional[float] = None
+    for u in units:
+        spoken = _spoken(u.words)
+        if spoken and last_end is not None and spoken[0].start - last_end >= silence:
+            groups.append([])
+        groups[-1].append(u)
+        if spoken:
+            last_end = spoken[-1].end
+    out = []
+    for k, group in enumerate(groups):
+        whole = len(groups) == 1
+        sub = span if whole else PhraseSpan(
+            span.start if k == 0 else int(round(group[0].start_sample / samples_per_frame)),
+            span.end if k == len(groups) - 1 else int(round(group[-1].end_sample / samples_per_frame)),
+            span.reason if k == len(groups) - 1 else "silence")
+        phrase = merge_units(group, sub, samples_per_frame, frame_rate)
+        if _spoken(phrase.words) or phrase.rejected:
+            out.append(phrase)
+    return out
+
+
 class PhrasePipeline:
     """Samples in, final phrases out as soon as each one ends.
 
@@ -412,8 +449,8 @@ class PhrasePipeline:
 
     def _close_phrase(self, span: PhraseSpan) -> list[Phrase]:
         units, self._done = self._done, []
-        phrase = merge_units(units, span, self._samples_per_frame, self._rec.frame_rate)
-        return self.split([phrase])
+        return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
+                                           self.settings.segmenter.end_of_phrase_silence_time))
 
     def _trim(self) -> None:
         """Drops the frames no unit can take any more (keeping the lead-in

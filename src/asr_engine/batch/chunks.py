@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 import numpy as np
 
-from ..phrase_decoding import PhraseDecoder, PhrasePipeline, join_phrases, merge_units
+from ..phrase_decoding import PhraseDecoder, PhrasePipeline, join_phrases, phrases_of_units
 from ..results import Phrase
 from .inputs import Input
 
@@ -133,7 +133,8 @@ class _RangePipeline(PhrasePipeline):
             if frames is not None:
                 decoder.feed(frames)
             units.append(decoder.finish(unit, self._samples_per_frame))
-        return self.split([merge_units(units, span, self._samples_per_frame, self._rec.frame_rate)])
+        return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
+                                           self.settings.segmenter.end_of_phrase_silence_time))
 
 
 @dataclass
