@@ -173,3 +173,23 @@ def test_custom_words_reach_the_narrowband_model(recognizer, osr_8k):
     assert "zorblax" in narrow.dictionary and "zorblax" not in recognizer.narrowband().dictionary
     assert narrow is custom.narrowband()
     assert custom.recognize(str(osr_8k)).transcript == narrow.recognize(str(osr_8k)).transcript
+
+
+def test_pick_model_by_rate_false_keeps_the_recognizers_model(recognizer, osr_8k, tmp_path):
+    """Per call, ``pick_model_by_rate=False`` decodes band-limited 16 kHz
+    audio (in memory or a WAV read block by block) with the wideband model,
+    as a recognizer built with ``pick_model_by_rate=False`` does."""
+    from asr_engine.audio.resample import resample
+    from asr_engine.errors import InvalidArgumentError
+    from asr_engine.recognizer import Recognizer
+
+    up = resample(load_audio(str(osr_8k)).samples, 8000, 16000)
+    path = tmp_path / "osr_16000.wav"
+    sf.write(str(path), up, 16000, subtype="PCM_16")
+    wide_only = Recognizer(pick_model_by_rate=False)
+    for audio, args in ((up, {"sample_rate": 16000}), (str(path), {"phrase_decoding": True})):
+        kept = recognizer.recognize(audio, pick_model_by_rate=False, **args)
+        assert kept.words == wide_only.recognize(audio, **args).words
+        assert kept.words != recognizer.recognize(audio, **args).words  # routed otherwise
+    with pytest.raises(InvalidArgumentError, match="pick_model_by_rate must be True, False or None"):
+        recognizer.recognize(up, sample_rate=16000, pick_model_by_rate="no")

@@ -63,6 +63,12 @@ class PhraseSettings:
             False: decode each unit when it closes, with its own mean (batch
             CMN of the unit, as a recording decoded on its own): the
             one-shot long-audio path, which can wait for the unit's end.
+        whole_audio: with ``live``, the audio is all at hand (a one-shot
+            request decoded exactly as a stream): a unit the stream would
+            decode live and then again with its own mean at its end
+            (:data:`REDECODE_MAX_FRAMES`) is decoded only the second way,
+            since the live pass's result is thrown away; the output is the
+            stream's, for half the search. No interim results then.
     """
 
     segmenter: SegmenterOptions = SegmenterOptions()
@@ -75,6 +81,7 @@ class PhraseSettings:
     score_against_phone_loop: bool = False
     acoustic: Any = None
     live: bool = True
+    whole_audio: bool = False
 
 
 def loop_margin(recognizer: "Recognizer", decoder: Any, feats: np.ndarray, opts: SearchOptions) -> Optional[float]:
@@ -123,26 +130,51 @@ class PhraseDecoder:
         self.frames = 0
         self._keep = settings.grammar is not None or settings.score_against_phone_loop
         self._feats: list[np.ndarray] = []
-        self._decoder = _core.Decoder(settings.grammar or recognizer._native, options.to_native(),
-                                      settings.acoustic)
-        self._decoder.start()
+        # Frames held back from the search (see hold()); the native decoder
+        # is made at the first frame it must search.
+        self._held: list[np.ndarray] = []
+        self._decoder: Any = None
 
-    def feed(self, frames: np.ndarray) -> None:
-        if len(frames) == 0:
-            return
+    def _search(self, frames: np.ndarray) -> None:
+        if self._decoder is None:
+            s = self._settings
+            self._decoder = _core.Decoder(s.grammar or self._rec._native, self._opts.to_native(), s.acoustic)
+            self._decoder.start()
         self._decoder.process(frames)
         self.frames += len(frames)
         if self._keep:
             self._feats.append(np.array(frames, copy=True))
 
+    def feed(self, frames: np.ndarray) -> None:
+        """Searches the frames held so far, then ``frames``."""
+        self._release()
+        if len(frames):
+            self._search(frames)
+
+    def hold(self, frames: np.ndarray) -> None:
+        """Keeps frames to search only if the phrase is finished from them
+        (:meth:`feed`, :meth:`interim` or :meth:`finish` search them first);
+        a decoder dropped before that never searches them."""
+        if len(frames):
+            self._held.append(np.array(frames, copy=True))
+
+    def _release(self) -> None:
+        held, self._held = self._held, []
+        for frames in held:
+            self._search(frames)
+
     def interim(self, duration: float) -> Result:
         """The open phrase's current hypothesis (times from the start of the audio)."""
+        self._release()
+        if self._decoder is None:
+            return Result("", None, [], [], round(duration, 3), False)
         r = self._rec._result(self._decoder, duration, False, self._opts)
         return _shifted(r, self.start_frame / self._rec.frame_rate)
 
     def finish(self, span: PhraseSpan, samples_per_frame: float) -> Phrase:
         """The final phrase (the decoder has been fed frames ``span.start`` to ``span.end``)."""
         rec, s = self._rec, self._settings
+        self._release()
         step = 1.0 / rec.frame_rate
         duration = self.frames * step
         feats = np.vstack(self._feats) if self._feats else np.zeros((0, 1), np.float32)
@@ -377,8 +409,18 @@ class PhrasePipeline:
         if end > self._fed and self._unit is not None:
             s = self._unit.start_frame
             unit = self._buffer[s - self._buffer_start:]
-            self._unit.feed(self._cmn.normalise(unit, self._fed - s, end - s))
+            # Normalised even when held: the CMN's sums (and so the prior
+            # carried to later units) must be the stream's.
+            frames = self._cmn.normalise(unit, self._fed - s, end - s)
+            if self.settings.whole_audio and self._redecoded(end - s):
+                self._unit.hold(frames)
+            else:
+                self._unit.feed(frames)
             self._fed = end
+
+    def _redecoded(self, frames: int) -> bool:
+        """Whether a unit of ``frames`` frames closing now is decoded again with its own mean."""
+        return self._cmn.prior_weight < PRIOR_FRAMES and 0 < frames <= REDECODE_MAX_FRAMES
 
     def _own_mean(self, start: int, end: int) -> np.ndarray:
         """Buffered frames [start, end) less their own static mean (batch CMN)."""
@@ -392,12 +434,12 @@ class PhrasePipeline:
     def _close_unit(self, span: PhraseSpan) -> None:
         self._open(span.start)
         self._feed_to(span.end, closing=True)
-        if (self.settings.live and self._cmn.prior_weight < PRIOR_FRAMES
-                and 0 < span.end - span.start <= REDECODE_MAX_FRAMES):
+        if self.settings.live and self._redecoded(span.end - span.start):
             # The channel is not learnt yet, so the live mean of this unit
             # was mostly the model's cmninit: decode it again with its own
             # mean, now known (short units only: the final must still come
-            # within the latency budget).
+            # within the latency budget). With the whole audio at hand the
+            # live pass was held back and is dropped unsearched.
             self._unit = PhraseDecoder(self._rec, self._opts, self.settings, span.start)
             self._unit.feed(self._own_mean(span.start, span.end))
         assert self._unit is not None

@@ -55,7 +55,7 @@ _CALL_ARGUMENTS = ("audio", "content_type", "sample_rate", "grammar", "rejection
                    "keywords", "keywords_threshold", "word_alternatives_threshold", "score_against_phone_loop",
                    "end_of_phrase_silence_time", "split_transcript_at_phrase_end", "speech_detector_sensitivity",
                    "background_audio_suppression", "phrase_decoding", "progress", "inactivity_timeout",
-                   "initial_silence_timeout", "audio_metrics", "speaker_labels")
+                   "initial_silence_timeout", "audio_metrics", "speaker_labels", "pick_model_by_rate")
 
 
 class _Timer:
@@ -490,6 +490,7 @@ class Recognizer:
         progress: Optional[Callable[[float], None]] = None,
         audio_metrics: bool = False,
         speaker_labels: bool = False,
+        pick_model_by_rate: Optional[bool] = None,
         **options: Any,
     ) -> Result:
         """Transcribe one utterance.
@@ -552,6 +553,10 @@ class Recognizer:
             speaker_labels: fill ``Result.speaker_labels``: who said each
                 word, from the :class:`~asr_engine.diarization.SpeakerDiarizer`
                 (the number of speakers, up to 6, is estimated).
+            pick_model_by_rate: False: decode with this recognizer's model
+                whatever the audio's rate or band (a service whose request
+                names its model, as a stream must); None or True: as the
+                constructor's ``pick_model_by_rate`` says.
             **options: :class:`SearchOptions` fields overriding the defaults.
 
         Raises:
@@ -567,6 +572,9 @@ class Recognizer:
         for name, flag in (("audio_metrics", audio_metrics), ("speaker_labels", speaker_labels)):
             if not isinstance(flag, (bool, np.bool_)):
                 raise InvalidArgumentError(f"{name} must be True or False, got {describe_value(flag)}")
+        if pick_model_by_rate is not None and not isinstance(pick_model_by_rate, bool):
+            raise InvalidArgumentError(f"pick_model_by_rate must be True, False or None, "
+                                       f"got {describe_value(pick_model_by_rate)}")
         network = self._grammar_model(grammar) if grammar is not None else None
         timer.lap("grammar")
         phrase_decoding = _long.check_phrase_decoding(phrase_decoding)
@@ -580,14 +588,15 @@ class Recognizer:
             background_audio_suppression=background_audio_suppression, max_alternatives=int(max_alternatives),
             grammar=network, rejection_threshold=rejection_threshold,
             spotting=None if spotting.empty else spotting, score_against_phone_loop=bool(score_against_phone_loop),
-            acoustic=None if acoustic is None else acoustic.native, live=phrase_decoding == "live")
+            acoustic=None if acoustic is None else acoustic.native, live=phrase_decoding == "live",
+            whole_audio=phrase_decoding == "live")
         if phrase_decoding and speaker_adaptation:
             raise InvalidArgumentError("speaker_adaptation decodes the whole audio twice; it cannot be "
                                        "combined with phrase_decoding=True")
         # Band-limited audio at a higher rate goes narrowband only for plain
         # n-gram recognition: the phone-loop margins (grammar rejection, the
         # Azure NoMatch threshold) were calibrated on the wideband model.
-        by_band = self._pick_by_rate and adaptation is None
+        by_band = self._pick_by_rate and adaptation is None and pick_model_by_rate is not False
         plain = grammar is None and not score_against_phone_loop
 
         def narrowband(audio_in: Any, inner_metrics: bool, **given: Any) -> Result:

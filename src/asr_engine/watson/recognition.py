@@ -11,8 +11,9 @@ The recognizer for a custom model comes from the engine
 :func:`decode_request_audio` applies the service's audio rules (at least
 100 bytes; audio below the model's rate is refused; the IBM texts of §1.8).
 The façade decides nothing about what is recognized; it always decodes
-phrase by phrase as a stream does (:data:`PHRASE_DECODING`), so the HTTP,
-WebSocket and asynchronous interfaces give one result for one audio.
+phrase by phrase as a stream does (:data:`PHRASE_DECODING`), with the model
+the request names (never the engine's band routing, as the service), so the
+HTTP, WebSocket and asynchronous interfaces give one result for one audio.
 """
 from __future__ import annotations
 
@@ -73,6 +74,15 @@ class RecognitionTarget:
         if params.speaker_labels:
             options["speaker_labels"] = True
         return options
+
+    def recognize(self, decoded: Audio, params: RecognizeParameters) -> Any:
+        """The engine's Result for one-shot audio: decoded as a stream would
+        (:data:`PHRASE_DECODING`) with exactly the model the request names.
+        The service never switches model by itself, and a stream cannot
+        know in advance that 16 kHz audio is band-limited, so the engine's
+        band routing (``pick_model_by_rate``) is off here."""
+        return self.recognizer.recognize(decoded, phrase_decoding=PHRASE_DECODING, pick_model_by_rate=False,
+                                         **self.engine_options(params))
 
 
 def resolve_target(client: Any, params: RecognizeParameters) -> RecognitionTarget:
@@ -150,7 +160,7 @@ def recognize_json(client: Any, audio: Any, content_type: Optional[str], params:
     """One synchronous recognition as ``SpeechRecognitionResults``."""
     target = resolve_target(client, params)
     decoded = decode_request_audio(audio, content_type, target.base)
-    result = target.recognizer.recognize(decoded, phrase_decoding=PHRASE_DECODING, **target.engine_options(params))
+    result = target.recognize(decoded, params)
     return results_json(result, params, display_as=target.display_as, warnings=target.warnings)
 
 

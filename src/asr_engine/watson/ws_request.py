@@ -27,7 +27,7 @@ from ..frontend import compute_features
 from ..recognition_reports import add_reports
 from ..limits import MAX_AUDIO_BYTES
 from .parameters import RecognizeParameters
-from .recognition import MIN_AUDIO_BYTES, PHRASE_DECODING, TOO_LARGE_TEXT, RecognitionTarget, decode_request_audio
+from .recognition import MIN_AUDIO_BYTES, TOO_LARGE_TEXT, RecognitionTarget, decode_request_audio
 from .result_json import result_json, results_json
 
 #: Seconds of new audio gathered before each ``Stream.accept``: each accept
@@ -142,8 +142,7 @@ class Request:
         if not self.audio:
             return {"result_index": result_index, "results": []}
         decoded = decode_request_audio(bytes(self.audio), self.content_type, self.target.base)
-        result = self.target.recognizer.recognize(decoded, phrase_decoding=PHRASE_DECODING,
-                                                  **self.target.engine_options(self.params))
+        result = self.target.recognize(decoded, self.params)
         return results_json(result, self.params, display_as=self.target.display_as, result_index=result_index,
                             warnings=self.target.warnings)
 
