@@ -205,7 +205,7 @@ def speech_edges_seconds(span: PhraseSpan, step: float, words: Iterable[WordResu
     to forced alignment than the detector: boundaries within 0.2 s 92 %
     against 82 % on the 10-minute bench file), else the span's corrected
     detector edges (None when unknown)."""
-    spoken = [w for w in words if w.word and not w.word.startswith(("<", "[", "++"))]
+    spoken = _spoken(words)
     if spoken:
         return round(spoken[0].start, 3), round(spoken[-1].end, 3)
     if span.speech_start < 0 or span.speech_end < 0:

@@ -234,11 +234,10 @@ class Transcriber:
                 part["timing"] = {"seconds": round(time.perf_counter() - start, 3), "worker": self.worker,
                                   **_timeline(began, cpu)}
                 return part
-            source = self.recognizer
-            if getattr(source, "_pick_by_rate", False):
-                # Decode on the model recognize() would pick, so the record can name it.
-                source = source.model_for(item.source(), self.job.content_type, grammar=self._call.get("grammar"),
-                                          speaker_adaptation=bool(self._call.get("speaker_adaptation")))
+            # Decode on the model recognize() would pick, so the record can name it.
+            source = self.recognizer.model_for(item.source(), self.job.content_type,
+                                               grammar=self._call.get("grammar"),
+                                               speaker_adaptation=bool(self._call.get("speaker_adaptation")))
             result = source.recognize(item.source(), self.job.content_type, **self._call)
             described = self._described if source is self.recognizer else self._described_narrowband
         except AsrError as exc:
