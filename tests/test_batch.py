@@ -145,18 +145,24 @@ def test_records_name_the_model_that_decoded_them(tmp_path):
     from asr_engine.audio.input import read_audio
     from asr_engine.audio.resample import resample
     from asr_engine.customization.base_models import shared_base_models
+    from asr_engine.long_audio import LONG_AUDIO_SECONDS
     from asr_engine.recognizer import default_recognizer
 
     wide = str(DEV / SHORT[0])
     stored = str(sorted(DEV.glob("osr_*.wav"))[0])  # recorded at 8 kHz, stored at 16 kHz
     eight = tmp_path / "eight.wav"
     _write_wav(eight, resample(read_audio(str(DEV / SHORT[1]), target_rate=16000).samples, 16000, 8000), 8000)
-    long_eight = tmp_path / "long_eight.wav"  # over LONG_AUDIO_SECONDS: phrase chunks
-    pieces = [read_audio(f, target_rate=8000).samples for f in _files(40)]
-    _write_wav(long_eight, np.concatenate(pieces * (1 + int(130 * 8000 // sum(map(len, pieces))))), 8000)
+    # Just over LONG_AUDIO_SECONDS (the floor for splitting): two chunks of
+    # at most chunk_seconds; a longer file would only cost decoding time.
+    long_eight = tmp_path / "long_eight.wav"
+    pieces, names = [], iter(_files(80))
+    while sum(map(len, pieces)) < (LONG_AUDIO_SECONDS + 6) * 8000:
+        pieces.append(read_audio(next(names), target_rate=8000).samples)
+    _write_wav(long_eight, np.concatenate(pieces), 8000)
     out = tmp_path / "out.jsonl"
+    fast = {"beam": 1e-40, "phone_beam": 1e-40}  # narrower than the defaults: ~3x cheaper decodes
     transcribe([wide, stored, str(eight), str(long_eight)], output=out, workers=1, split_seconds=60,
-               chunk_seconds=70)
+               chunk_seconds=70, **fast)
     records = _lines(out)
     assert all("error" not in r for r in records) and records[3]["timing"]["chunks"] >= 2
     models = shared_base_models()
@@ -165,8 +171,9 @@ def test_records_name_the_model_that_decoded_them(tmp_path):
         for m in ("en-US_BroadbandModel", "en-US_NarrowbandModel", "en-US_NarrowbandModel", "en-US_NarrowbandModel")]
     assert models["en-US_BroadbandModel"].version != models["en-US_NarrowbandModel"].version
     base = default_recognizer()
-    assert [r["transcript"] for r in records[:3]] == [base.recognize(f).transcript for f in (wide, stored, eight)]
-    assert records[2]["transcript"] == base.narrowband().recognize(str(eight)).transcript != ""
+    assert [r["transcript"] for r in records[:3]] == [
+        base.recognize(f, **fast).transcript for f in (wide, stored, eight)]
+    assert records[2]["transcript"] == base.narrowband().recognize(str(eight), **fast).transcript != ""
 
 
 def test_bad_arguments_fail_before_any_worker_starts(tmp_path):

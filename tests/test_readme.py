@@ -53,7 +53,10 @@ COMMANDS = _shell_commands()
 
 
 def _env() -> dict[str, str]:
-    env = dict(os.environ)
+    # The commands run as a user runs them, not as part of a pytest-xdist
+    # worker: its PYTEST_XDIST_* variables would make a child pytest think it
+    # is a worker too (pytest-benchmark then refuses --benchmark-only).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")}
     src = str(Path(asr_engine.__file__).resolve().parents[1])
     env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
     return env
