@@ -9,8 +9,9 @@ so rather than skipping it:
 * ``python -m pip install SPEC`` runs with ``--dry-run --no-build-isolation``
   (pip resolves SPEC and builds its metadata; the full build is what
   ``.ci/run`` does before running this suite, with exactly that command);
-* ``python -m pytest tests -q`` runs with ``--collect-only`` (running the
-  suite inside itself would recurse);
+* ``python -m pytest tests ...`` runs with ``--collect-only`` (running the
+  suite inside itself would recurse; pytest-xdist does not start workers to
+  collect);
 * ``python setup.py build_ext --inplace -j 2`` runs with setuptools'
   ``--dry-run`` when the core is not built in place (an installed package in
   CI), since a cold build takes minutes.
