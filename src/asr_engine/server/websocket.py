@@ -136,8 +136,13 @@ async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list
     try:
         await _read_frames(server, ws, session, conn, window)
     finally:
-        if conn.live is not None and not conn.live.done():
-            conn.live.cancel()
+        # The connection lets go of its live step before cancelling it: the
+        # cancelled task keeps its CancelledError, whose traceback holds the
+        # step's frames and so the connection (a cycle through conn.live
+        # that kept the session's decoder alive until a full collection).
+        live, conn.live = conn.live, None
+        if live is not None and not live.done():
+            live.cancel()
 
 
 async def _read_frames(server, ws: WebSocket, session: RecognizeSession, conn: "_Connection", window: float) -> None:
