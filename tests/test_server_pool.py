@@ -71,3 +71,26 @@ def test_whole_recognitions_keep_a_worker_while_streams_wait():
         gate.set()
         hold.set()
         executor.shutdown(wait=True)
+
+
+def test_a_live_thread_runs_stream_steps_while_whole_recognitions_hold_every_worker():
+    # One worker held by a whole recognition: the live-only thread runs the
+    # stream steps (ends first) at once, and never a whole recognition.
+    executor = PriorityExecutor(1, live_workers=1)
+    gate = threading.Event()
+    order: list[str] = []
+    try:
+        busy = executor.submit_at(WHOLE, gate.wait)
+        whole = executor.submit_at(WHOLE, order.append, "whole")
+        live = executor.submit_at(STREAM, order.append, "live")
+        end = executor.submit_at(END, order.append, "end")
+        live.result(timeout=60)
+        end.result(timeout=60)
+        assert not busy.done() and not whole.done()
+        assert set(order) == {"live", "end"}
+        gate.set()
+        whole.result(timeout=60)
+        assert order[-1] == "whole"
+    finally:
+        gate.set()
+        executor.shutdown(wait=True)
