@@ -647,6 +647,8 @@ class Recognizer:
             return self._displayed(result)
         stream = FeatureStream(self.frontend_options, self.feature_options)
         feats = np.vstack([stream.accept(decoded.samples), stream.finish()])
+        if opts.vtln and len(feats):
+            feats = self._warped_features(decoded.samples, feats)
         timer.lap("features")
         reports = {"metrics": bool(audio_metrics), "labels": bool(speaker_labels)}
         if len(feats) == 0:
@@ -673,6 +675,15 @@ class Recognizer:
         timer.lap("audio metrics and speaker labels")
         timer.log(decoded.duration)
         return self._displayed(result)
+
+    def _warped_features(self, samples: np.ndarray, feats: np.ndarray) -> np.ndarray:
+        """The features at the utterance's maximum-likelihood VTLN warp
+        (:mod:`asr_engine.adapt.vtln`), its speech frames told by the detector on ``feats``."""
+        from .adapt.vtln import estimate_warp
+
+        speech = speech_frames(feats, self.acoustic_model)
+        return estimate_warp(samples, self.acoustic_model, self.frontend_options, self.feature_options,
+                             speech).features
 
     def _loop_margin(self, decoder: Any, feats: np.ndarray, opts: SearchOptions) -> Optional[float]:
         """Best path minus the phone loop (see :func:`asr_engine.phrase_decoding.loop_margin`)."""

@@ -118,6 +118,8 @@ class SearchOptions:
     isolated_word_prior: float = option(0.01, "prior probability that an utterance is one word said alone, mixed "
                                         "into the LM for the final hypothesis (see asr_engine.isolated_words; "
                                         "0 = off)", low=0, high=0.5)
+    vtln: bool = option(False, "warp the filterbank per utterance by the maximum-likelihood VTLN warp before decoding "
+                        "(asr_engine.adapt.vtln; whole-audio decoding only)", kind=bool)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -136,6 +138,6 @@ class SearchOptions:
 
 
 #: settings applied in Python after the native search (no native field)
-_PYTHON_ONLY = frozenset({"isolated_word_prior"})
+_PYTHON_ONLY = frozenset({"isolated_word_prior", "vtln"})
 
 __all__ = ["SearchOptions"]

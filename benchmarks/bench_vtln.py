@@ -1,0 +1,93 @@
+"""Vocal-tract-length normalisation on the development set: WER and decoding
+time with and without ``vtln=True``, run side by side (each utterance is
+decoded both ways in turn, so both see the same load), plus the warps
+chosen per speaker (:mod:`asr_engine.adapt.vtln`).
+
+    python benchmarks/bench_vtln.py [--limit N] [--set field=value ...]
+
+Figures: see the end of this docstring (filled in from the runs).
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import sys
+import time
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dev_set import DEV, every_kth, load_dev_set, wer_table  # noqa: E402
+
+
+def _speakers() -> dict[str, str]:
+    rows = (DEV / "refs.tsv").read_text(encoding="utf-8").splitlines()
+    header = rows[0].split("\t")
+    out = {}
+    for line in rows[1:]:
+        if line.strip():
+            cols = dict(zip(header, line.split("\t")))
+            out[cols["id"]] = cols["speaker"]
+    return out
+
+
+def _value(text: str) -> object:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=0, help="about this many utterances (0 = all)")
+    parser.add_argument("--set", action="append", default=[], help="a SearchOptions field for both runs")
+    args = parser.parse_args()
+    import asr_engine as ae
+    from asr_engine.adapt.vtln import estimate_warp
+    from asr_engine.frontend import compute_features
+    from asr_engine.recognition_reports import speech_frames
+
+    overrides = dict((k, _value(v)) for k, v in (s.split("=", 1) for s in args.set))
+    utts = every_kth(load_dev_set(), args.limit)
+    speakers = _speakers()
+    rec = ae.Recognizer()
+    hyps: dict[bool, dict[str, str]] = {False: {}, True: {}}
+    seconds = {False: 0.0, True: 0.0}
+    warps: dict[str, list[float]] = collections.defaultdict(list)
+    audio_s = 0.0
+    for n, u in enumerate(utts):
+        audio = ae.load_audio(u.path)
+        audio_s += audio.duration
+        for vtln in ((False, True) if n % 2 == 0 else (True, False)):  # alternate who goes first
+            t = time.perf_counter()
+            hyps[vtln][u.id] = rec.recognize(audio, vtln=vtln, **overrides).transcript
+            seconds[vtln] += time.perf_counter() - t
+        model = rec.model_for(audio)
+        decoded = ae.load_audio(u.path, sample_rate=model.sample_rate)
+        feats = compute_features(decoded, model.frontend_options, model.feature_options)
+        alpha = estimate_warp(decoded.samples, model.acoustic_model, model.frontend_options, model.feature_options,
+                              speech_frames(feats, model.acoustic_model)).alpha
+        warps[speakers.get(u.id, u.source)].append(alpha)
+        if hyps[True][u.id] != hyps[False][u.id]:
+            print(f"{u.id} (alpha {alpha}):\n  ref  {u.reference}\n  off  {hyps[False][u.id]}\n  on   {hyps[True][u.id]}")
+    print(f"{len(utts)} utterances, {audio_s:.1f} s of audio, load {os.getloadavg()[0]:.1f} at the end")
+    tables = {v: wer_table(hyps[v], utts) for v in (False, True)}
+    print(f"{'source':10s} {'off':>14s} {'on':>14s}")
+    for src in tables[False][1]:
+        (e0, w), (e1, _) = tables[False][1][src], tables[True][1][src]
+        print(f"{src:10s} {e0:4d}/{w:<4d} {100 * e0 / w:5.1f}% {e1:4d}/{w:<4d} {100 * e1 / w:5.1f}%")
+    for v in (False, True):
+        print(f"vtln={v!s:5s}: WER {100 * tables[v][0]:.2f} %, RTF {seconds[v] / audio_s:.3f}")
+    print("warps chosen per speaker (mean, values):")
+    for spk, values in sorted(warps.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        print(f"  {spk:34s} {sum(values) / len(values):.3f}  {sorted(values)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
