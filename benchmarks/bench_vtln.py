@@ -46,12 +46,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=0, help="about this many utterances (0 = all)")
     parser.add_argument("--set", action="append", default=[], help="a SearchOptions field for both runs")
+    parser.add_argument("--strength", type=float, default=None, help="override vtln.STRENGTH")
     args = parser.parse_args()
     import asr_engine as ae
+    import asr_engine.adapt.vtln as vtln_module
     from asr_engine.adapt.vtln import estimate_warp
     from asr_engine.frontend import compute_features
     from asr_engine.recognition_reports import speech_frames
 
+    if args.strength is not None:
+        vtln_module.STRENGTH = args.strength
     overrides = dict((k, _value(v)) for k, v in (s.split("=", 1) for s in args.set))
     utts = every_kth(load_dev_set(), args.limit)
     speakers = _speakers()

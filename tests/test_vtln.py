@@ -104,8 +104,8 @@ def test_estimate_follows_a_shifted_spectrum(en_us, goforward, en_us_model_dir):
     for r, (up, down) in {0.9: (10, 9), 1.0: (1, 1), 1.12: (25, 28)}.items():
         y = resample_poly(x, up, down).astype(np.float32)  # r = down / up times the frequencies
         est = estimate_warp(y, model, fo, feo)
-        alphas[r] = est.alpha
-        assert est.scores[est.alpha] == max(est.scores.values())
+        alphas[r] = est.ml_alpha
+        assert est.scores[est.ml_alpha] == max(est.scores.values())
         assert np.array_equal(est.features, features_at(y, fo, feo, est.alpha))
     assert alphas[1.12] < alphas[1.0] < alphas[0.9], alphas
 

@@ -33,6 +33,8 @@ FINE_STEP = 0.02
 BACKGROUND_SIZE = 256
 #: fewer speech frames than this: score every frame
 MIN_SPEECH_FRAMES = 30
+#: the share of the maximum-likelihood warp applied: alpha = 1 + STRENGTH (alpha_ml - 1)
+STRENGTH = 1.0
 
 
 class BackgroundModel:
@@ -108,9 +110,12 @@ def features_at(samples: np.ndarray, frontend: FrontendOptions, features: Featur
 
 @dataclass
 class WarpEstimate:
-    """The chosen warp, its features, and the mean score per scored frame of every warp tried."""
+    """The applied warp, the maximum-likelihood one it was shrunk from, the
+    features at the applied warp, and the mean score per scored frame of
+    every warp tried."""
 
     alpha: float
+    ml_alpha: float
     features: np.ndarray
     scores: dict[float, float]
 
@@ -147,8 +152,10 @@ def estimate_warp(samples: np.ndarray, model: AcousticModel, frontend: FrontendO
     best = max(grid, key=score)
     if fine_step > 0:
         best = max((best - fine_step, best, best + fine_step), key=lambda a: score(a) if 0.5 <= a <= 2 else -np.inf)
-    best = round(float(best), 4)
-    return WarpEstimate(best, cache[best], dict(sorted(scores.items())))
+    ml = round(float(best), 4)
+    alpha = round(1.0 + STRENGTH * (ml - 1.0), 4)
+    feats = cache[alpha] if alpha in cache else features_at(samples, base, features, alpha)
+    return WarpEstimate(alpha, ml, feats, dict(sorted(scores.items())))
 
 
 __all__ = ["BackgroundModel", "WarpEstimate", "background_model", "estimate_warp", "features_at",
