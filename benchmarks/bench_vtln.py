@@ -33,6 +33,10 @@ def _speakers() -> dict[str, str]:
     return out
 
 
+#: the two-pass search's warps
+GRID = tuple(round(0.84 + 0.04 * i, 2) for i in range(9))
+
+
 def _value(text: str) -> object:
     for kind in (int, float):
         try:
@@ -42,10 +46,57 @@ def _value(text: str) -> object:
     return {"true": True, "false": False}.get(text.lower(), text)
 
 
+def two_pass(model, audio, first, grid, min_shift: float) -> tuple[str, float]:
+    """The alternative to the background model: score each warp's features
+    against the senones of the first pass's words, force-aligned (one senone
+    per frame), and decode again at the best warp when it is at least
+    ``min_shift`` from 1. Returns (transcript, warp)."""
+    import numpy as np
+
+    from asr_engine.acoustic import SenoneScorer
+    from asr_engine.adapt.vtln import features_at
+    from asr_engine.align import ForcedAligner
+
+    words = [w.word for w in first.words]
+    if not words:
+        return first.transcript, 1.0
+    aligner = _ALIGNERS.setdefault(id(model), ForcedAligner(model.acoustic_model, model.dictionary))
+    scorer = _SCORERS.setdefault(id(model), SenoneScorer(model.acoustic_model))
+    base = features_at(audio.samples, model.frontend_options, model.feature_options, 1.0)
+    try:
+        senones, _slots = aligner.frame_senones(base, aligner.words(" ".join(words)))
+    except Exception:  # noqa: BLE001 - a hypothesis the aligner cannot fit keeps the first pass
+        return first.transcript, 1.0
+    frames = np.flatnonzero(senones >= 0)
+    if len(frames) == 0:
+        return first.transcript, 1.0
+    active = np.unique(senones[frames])
+    scores = {}
+    for alpha in grid:
+        feats = base if alpha == 1.0 else features_at(audio.samples, model.frontend_options,
+                                                      model.feature_options, alpha)
+        s = scorer.score(feats, active)
+        scores[alpha] = float(s[frames, senones[frames]].mean())
+    best = max(scores, key=scores.get)
+    if abs(best - 1.0) < min_shift - 1e-9:
+        return first.transcript, best
+    feats = features_at(audio.samples, model.frontend_options, model.feature_options, best)
+    opts = model.search_options
+    decoder = model._decode(feats, opts)
+    return model._result(decoder, audio.duration, True, opts).transcript, best
+
+
+_ALIGNERS: dict = {}
+_SCORERS: dict = {}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=0, help="about this many utterances (0 = all)")
     parser.add_argument("--set", action="append", default=[], help="a SearchOptions field for both runs")
+    parser.add_argument("--two-pass", action="store_true",
+                        help="'on' = the aligned-senone two-pass estimate (see two_pass) instead of vtln=True")
+    parser.add_argument("--min-shift", type=float, default=0.04, help="two-pass: least warp change decoded again")
     parser.add_argument("--strength", type=float, default=None, help="override vtln.STRENGTH")
     args = parser.parse_args()
     import asr_engine as ae
@@ -67,12 +118,24 @@ def main() -> int:
     for n, u in enumerate(utts):
         audio = ae.load_audio(u.path)
         audio_s += audio.duration
+        model = rec.model_for(audio)
+        decoded = ae.load_audio(u.path, sample_rate=model.sample_rate)
+        if args.two_pass:
+            t = time.perf_counter()
+            first = rec.recognize(audio, **overrides)
+            seconds[False] += time.perf_counter() - t
+            hyps[False][u.id] = first.transcript
+            hyps[True][u.id], chosen = two_pass(model, decoded, first, GRID, args.min_shift)
+            seconds[True] += time.perf_counter() - t
+            warps[speakers.get(u.id, u.source)].append(chosen)
+            if hyps[True][u.id] != hyps[False][u.id]:
+                print(f"{u.id} (alpha {chosen}):\n  ref  {u.reference}\n  off  {hyps[False][u.id]}\n"
+                      f"  on   {hyps[True][u.id]}")
+            continue
         for vtln in ((False, True) if n % 2 == 0 else (True, False)):  # alternate who goes first
             t = time.perf_counter()
             hyps[vtln][u.id] = rec.recognize(audio, vtln=vtln, **overrides).transcript
             seconds[vtln] += time.perf_counter() - t
-        model = rec.model_for(audio)
-        decoded = ae.load_audio(u.path, sample_rate=model.sample_rate)
         feats = compute_features(decoded, model.frontend_options, model.feature_options)
         alpha = estimate_warp(decoded.samples, model.acoustic_model, model.frontend_options, model.feature_options,
                               speech_frames(feats, model.acoustic_model)).alpha

@@ -160,3 +160,21 @@ def test_feat_params_bad_warp(tmp_path, text):
     (tmp_path / "feat.params").write_text(text + "\n")
     with pytest.raises(ae.FormatError):
         ae.model_feature_options(tmp_path)
+
+
+def test_recognize_decodes_the_estimated_warp(goforward):
+    """``vtln=True`` decodes the features at the estimated warp (the result
+    of decoding them directly), and the default decodes warp 1."""
+    rec = ae.Recognizer(pick_model_by_rate=False)
+    feats = ae.compute_features(goforward, rec.frontend_options, rec.feature_options)
+    from asr_engine.recognition_reports import speech_frames
+
+    est = estimate_warp(goforward.samples, rec.acoustic_model, rec.frontend_options, rec.feature_options,
+                        speech_frames(feats, rec.acoustic_model))
+    assert est.alpha != 1.0  # goforward's male speaker is warped (else this test shows nothing)
+    opts = rec.search_options
+    direct = rec._result(rec._decode(est.features, opts), goforward.duration, True, opts)
+    warped = rec.recognize(goforward, vtln=True)
+    assert [(w.word, w.start, w.end) for w in warped.words] == [(w.word, w.start, w.end) for w in direct.words]
+    plain = rec._result(rec._decode(feats, opts), goforward.duration, True, opts)
+    assert rec.recognize(goforward).transcript == plain.transcript
