@@ -11,7 +11,17 @@ under 1 % of real time per warp), each with its own batch CMN so the
 likelihoods compare features normalised alike, and the speech frames are
 scored against a small background GMM pooled from the acoustic model's own
 Gaussians (:class:`BackgroundModel`, built once per model); the warp whose
-features the model likes best wins.
+features the model likes best wins, and the utterance is decoded once, at it.
+
+``Recognizer.recognize(..., vtln=True)`` (:class:`~asr_engine.search.SearchOptions`)
+does this for whole-audio decoding. It is off by default: on the dev set it
+picks sensible warps (women below 1, men above) but does not lower the WER
+of the shipped model (figures in :mod:`asr_engine.search` and
+``benchmarks/bench_vtln.py``). Phrase-by-phrase decoding (long audio,
+``phrase_decoding``, streams) never warps: a stream cannot know a warp
+before it decodes, and one-shot phrase decoding must give a stream's
+results; carrying a warp from phrase to phrase, as live CMN carries its
+mean, is the way to add it there if a model that pays for VTLN comes.
 """
 from __future__ import annotations
 
