@@ -26,7 +26,8 @@ and the errors per source that changed (off -> on), at the uptime load:
   mfa 45 -> 43.
 
 Warps chosen (ML, strength 1; mean per speaker): rhasspy_kathleen (F) 0.86,
-osr_us_f1 (F) 0.85, arctic_axb (F) 0.84, vctk p238/p301 (F) 0.78;
+osr_us_f1 (F) 0.85, arctic_axb (F) 0.84, vctk p238/p301 (F) 0.78 (but
+p255 (M) 0.78 and p314 (F) 1.14 the wrong way);
 librivox_sonnets (M) 1.18, librivox_sense_and_sensibility (M) 1.14,
 psx_cards 1.13, loizou_ieee_male 1.07, libri_61 (M) 1.12; fsdd men mostly
 1.07-1.17 (theo 0.81). Per utterance the spread is wide (ieee 0.84-1.22)
