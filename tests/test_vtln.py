@@ -15,17 +15,12 @@ from asr_engine import _core
 from asr_engine.acoustic import AcousticModel
 from asr_engine.adapt.vtln import BackgroundModel, estimate_warp, features_at
 from conftest import PSX
-from test_frontend import read_mfc
+from test_frontend import en_us_options, goforward, read_mfc  # noqa: F401 - fixtures shared with the front end tests
 
 
 @pytest.fixture(scope="module")
-def en_us(en_us_model_dir):
-    return ae.model_feature_options(en_us_model_dir)
-
-
-@pytest.fixture(scope="module")
-def goforward():
-    return ae.load_audio((PSX / "goforward.raw").read_bytes(), "audio/l16;rate=16000;endianness=little-endian")
+def en_us(en_us_options):
+    return en_us_options
 
 
 def _warped_filterbank(o: ae.FrontendOptions) -> np.ndarray:
