@@ -4,9 +4,11 @@ decoded both ways in turn, so both see the same load), plus the warps
 chosen per speaker (:mod:`asr_engine.adapt.vtln`).
 
     python benchmarks/bench_vtln.py [--limit N] [--set field=value ...]
-                                    [--strength S] [--two-pass [--min-shift D]]
+                                    [--strength S] [--band-edges C] [--two-pass [--min-shift D]]
 
-``--strength S`` applies S times the ML warp's shift from 1; ``--two-pass``
+``--strength S`` applies S times the ML warp's shift from 1; ``--band-edges C``
+warps the band edges too (HTK / Kaldi style, ``FrontendOptions.warp_band_edges``,
+the cutoff at C x upper_freq) instead of Sphinx's warp; ``--two-pass``
 compares, instead of ``vtln=True``, the alternative estimate: warps scored
 against the first pass's force-aligned senones, decoded again when the best
 one is at least ``--min-shift`` from 1 (the "on" time includes both passes).
@@ -24,6 +26,9 @@ and the errors per source that changed (off -> on), at the uptime load:
 * ``--two-pass`` (grid 0.84-1.16 step 0.04, min shift 0.04), load 4-10:
   32.58 % -> 33.23 %, RTF 0.429 -> 0.929; osr 44 -> 48, sonnet 134 -> 137,
   mfa 45 -> 43.
+* ``--band-edges 0.8`` (ML warp, band edges moved), load 12: 32.58 % ->
+  41.35 %, RTF 0.755 -> 0.882; sonnet 134 -> 201, speechcmd 18 -> 34, cathy
+  76 -> 98, fsdd 4 -> 9, arctic 18 -> 13.
 
 Warps chosen (ML, strength 1; mean per speaker): rhasspy_kathleen (F) 0.86,
 osr_us_f1 (F) 0.85, arctic_axb (F) 0.84, vctk p238/p301 (F) 0.78 (but
@@ -124,6 +129,8 @@ def main() -> int:
     parser.add_argument("--two-pass", action="store_true",
                         help="'on' = the aligned-senone two-pass estimate (see two_pass) instead of vtln=True")
     parser.add_argument("--min-shift", type=float, default=0.04, help="two-pass: least warp change decoded again")
+    parser.add_argument("--band-edges", type=float, default=0.0,
+                        help="move the band edges too, cutoff at this share of upper_freq (vtln.BAND_EDGE_CUTOFF)")
     parser.add_argument("--strength", type=float, default=None, help="override vtln.STRENGTH")
     args = parser.parse_args()
     import asr_engine as ae
@@ -132,6 +139,7 @@ def main() -> int:
     from asr_engine.frontend import compute_features
     from asr_engine.recognition_reports import speech_frames
 
+    vtln_module.BAND_EDGE_CUTOFF = args.band_edges
     if args.strength is not None:
         vtln_module.STRENGTH = args.strength
     overrides = dict((k, _value(v)) for k, v in (s.split("=", 1) for s in args.set))

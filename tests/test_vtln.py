@@ -45,7 +45,10 @@ def _warped_filterbank(o: ae.FrontendOptions) -> np.ndarray:
 
     mel = lambda f: 2595 * np.log10(1 + f / 700.0)  # noqa: E731
     inv = lambda m: 700 * (10 ** (m / 2595.0) - 1)  # noqa: E731
-    lo, hi = mel(warp(o.lower_freq)), mel(warp(o.upper_freq))
+    if o.warp_band_edges:  # the mel band laid over the warped axis as it is
+        lo, hi = mel(o.lower_freq), mel(o.upper_freq)
+    else:  # Sphinx: the edges are warped too, so unwarping puts them back
+        lo, hi = mel(warp(o.lower_freq)), mel(warp(o.upper_freq))
     bw = (hi - lo) / (o.num_filters + 1)
     binhz = rate / nfft
     fb = np.zeros((o.num_filters, nfft // 2 + 1))
@@ -58,13 +61,14 @@ def _warped_filterbank(o: ae.FrontendOptions) -> np.ndarray:
     return fb
 
 
-@pytest.mark.parametrize("alpha,cutoff", [(0.8, 0.0), (0.9, 0.0), (1.12, 0.0), (1.2, 0.0), (0.85, 5000.0),
-                                          (1.15, 5500.0), (1.1, 3000.0)])
-def test_filters_move_as_the_formula_says(en_us, alpha, cutoff):
-    o = replace(en_us[0], warp_alpha=alpha, warp_cutoff=cutoff)
+@pytest.mark.parametrize("alpha,cutoff,edges", [(0.8, 0.0, False), (0.9, 0.0, False), (1.12, 0.0, False),
+                                                (1.2, 0.0, False), (0.85, 5000.0, False), (1.15, 5500.0, False),
+                                                (1.1, 3000.0, False), (0.8, 5440.0, True), (1.2, 5440.0, True)])
+def test_filters_move_as_the_formula_says(en_us, alpha, cutoff, edges):
+    o = replace(en_us[0], warp_alpha=alpha, warp_cutoff=cutoff, warp_band_edges=edges)
     ours = _core.mel_filterbank(o.to_native())
     np.testing.assert_allclose(ours, _warped_filterbank(o), rtol=1e-4, atol=1e-9)
-    # and the warp really moved them: centres up for alpha < 1, down for alpha > 1 (band edges fixed)
+    # and the warp really moved them: centres up for alpha < 1, down for alpha > 1
     plain = _core.mel_filterbank(en_us[0].to_native())
     centre = lambda fb: (fb * np.arange(fb.shape[1])).sum(1) / fb.sum(1)  # noqa: E731
     shift = centre(ours)[5:-5] - centre(plain)[5:-5]
@@ -128,7 +132,9 @@ def test_background_model_scores_like_a_dense_gmm(en_us_model_dir):
 
 
 @pytest.mark.parametrize("kwargs", [dict(warp_alpha=0.3), dict(warp_alpha=2.5), dict(warp_alpha="1.1"),
-                                    dict(warp_cutoff=-5.0), dict(warp_alpha=1.5, warp_cutoff=7000.0)])
+                                    dict(warp_cutoff=-5.0), dict(warp_alpha=1.5, warp_cutoff=7000.0),
+                                    dict(warp_alpha=0.8, warp_band_edges=True, upper_freq=7000.0),
+                                    dict(warp_band_edges="yes")])
 def test_bad_warp_values_rejected(kwargs):
     with pytest.raises(ae.InvalidArgumentError):
         ae.Frontend(ae.FrontendOptions(**kwargs))

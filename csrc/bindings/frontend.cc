@@ -74,6 +74,7 @@ void BindFrontend(py::module_& m) {
       .def_readwrite("seed", &FrontendOptions::seed)
       .def_readwrite("warp_alpha", &FrontendOptions::warp_alpha)
       .def_readwrite("warp_cutoff", &FrontendOptions::warp_cutoff)
+      .def_readwrite("warp_band_edges", &FrontendOptions::warp_band_edges)
       .def("validate", &FrontendOptions::Validate)
       .def_property_readonly("frame_shift", &FrontendOptions::FrameShift)
       .def_property_readonly("frame_size", &FrontendOptions::FrameSize)

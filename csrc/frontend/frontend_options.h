@@ -41,6 +41,7 @@ struct FrontendOptions {
   // mel_filterbank.h. 1 = no warp (features bit-identical to no warping).
   double warp_alpha = 1.0;           // slope below the cutoff, 0.5-2
   double warp_cutoff = 0;            // Hz where the slope changes; 0 = Sphinx's 0.85 x sample rate
+  bool warp_band_edges = false;      // also move lower_freq/upper_freq (HTK/Kaldi style); Sphinx keeps them
 
   // Reads the keys of a model's feat.params over these defaults. Throws
   // FormatError for settings the front end does not implement (warps other

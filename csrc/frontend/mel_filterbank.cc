@@ -41,8 +41,13 @@ MelFilterbank::MelFilterbank(const FrontendOptions& o) {
   const int nfft = o.FftSize();
   const int nfilt = o.num_filters;
   const float rate = static_cast<float>(o.sample_rate);
-  float melmin = HzToMel(warp.Warp(static_cast<float>(o.lower_freq)));
-  float melmax = HzToMel(warp.Warp(static_cast<float>(o.upper_freq)));
+  // Sphinx warps the band edges too, so that unwarping puts them back; with
+  // warp_band_edges the mel band is laid over the warped axis as it is.
+  const float lower = static_cast<float>(o.lower_freq), upper = static_cast<float>(o.upper_freq);
+  float melmin = HzToMel(o.warp_band_edges ? lower : warp.Warp(lower));
+  float melmax = HzToMel(o.warp_band_edges ? upper : warp.Warp(upper));
+  if (o.warp_band_edges && warp.Unwarp(MelToHz(melmax)) > rate / 2)
+    throw InvalidArgument("the warped mel band reaches above half the sample rate; lower the warp cutoff");
   const float melbw = (melmax - melmin) / (nfilt + 1);
   if (o.double_bandwidth) {
     melmin -= melbw;

@@ -11,6 +11,7 @@
 // inside the band a filter whose mel position falls at warped frequency g
 // sits at w^-1(g): with alpha < 1 the filters move up in frequency (fit for
 // voices with higher formants than the model's), with alpha > 1 down.
+// With warp_band_edges the band edges move as well (the HTK / Kaldi way).
 #pragma once
 
 #include <vector>

@@ -68,6 +68,7 @@ class FrontendOptions:
     seed: int = -1  #: dither seed
     warp_alpha: float = 1.0  #: VTLN piecewise-linear warp slope, 0.5-2 (1 = none; see asr_engine.adapt.vtln)
     warp_cutoff: float = 0.0  #: Hz where the warp's slope changes (0 = Sphinx's 0.85 x sample rate)
+    warp_band_edges: bool = False  #: the warp moves the band edges too (HTK/Kaldi); Sphinx keeps them
 
     def __post_init__(self) -> None:
         check_types(self)

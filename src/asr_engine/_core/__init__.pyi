@@ -21,6 +21,7 @@ class FrontendOptions:
     round_filters: bool
     transform: str
     unit_area: bool
+    warp_band_edges: bool
     @staticmethod
     def from_feat_params(params: collections.abc.Mapping[str, str], source: str = 'feat.params') -> FrontendOptions:
         ...

@@ -45,6 +45,8 @@ BACKGROUND_SIZE = 256
 MIN_SPEECH_FRAMES = 30
 #: the share of the maximum-likelihood warp applied: alpha = 1 + STRENGTH (alpha_ml - 1)
 STRENGTH = 1.0
+#: warp the band edges too (FrontendOptions.warp_band_edges), the cutoff at this share of upper_freq; 0 = Sphinx's warp
+BAND_EDGE_CUTOFF = 0.0
 
 
 class BackgroundModel:
@@ -142,6 +144,8 @@ def estimate_warp(samples: np.ndarray, model: AcousticModel, frontend: FrontendO
     """
     background = background_model(model)
     base = replace(frontend, warp_alpha=1.0)
+    if BAND_EDGE_CUTOFF > 0:
+        base = replace(base, warp_band_edges=True, warp_cutoff=BAND_EDGE_CUTOFF * frontend.upper_freq)
     cache: dict[float, np.ndarray] = {}
     scores: dict[float, float] = {}
     mask: Optional[np.ndarray] = None
