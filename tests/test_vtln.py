@@ -179,3 +179,13 @@ def test_recognize_decodes_the_estimated_warp(goforward):
     assert [(w.word, w.start, w.end) for w in warped.words] == [(w.word, w.start, w.end) for w in direct.words]
     plain = rec._result(rec._decode(feats, opts), goforward.duration, True, opts)
     assert rec.recognize(goforward).transcript == plain.transcript
+
+
+def test_vtln_is_refused_where_the_whole_audio_is_not_known(goforward):
+    """A call's vtln=True on a stream or phrase-by-phrase decoding is an
+    error, not silently ignored."""
+    rec = ae.default_recognizer()
+    with pytest.raises(ae.InvalidArgumentError, match="vtln"):
+        rec.stream(vtln=True)
+    with pytest.raises(ae.InvalidArgumentError, match="vtln"):
+        rec.recognize(goforward, vtln=True, phrase_decoding=True)
