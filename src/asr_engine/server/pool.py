@@ -35,6 +35,7 @@ from concurrent.futures import Executor, Future
 from typing import Any, Callable, Optional, TypeVar
 
 from ..errors import AsrError
+from .heap import HeapTrimmer
 
 T = TypeVar("T")
 
@@ -69,6 +70,7 @@ class PriorityExecutor(Executor):
         self._running_streams = 0  # stream steps on the (general) workers
         self._cv = threading.Condition()
         self._shutdown = False
+        self.heap = HeapTrimmer()  # freed native heap goes back to the OS between tasks
         self._threads = [threading.Thread(target=self._loop, args=(False,), name=f"{name}_{i}", daemon=True)
                          for i in range(self.workers)]
         self._threads += [threading.Thread(target=self._loop, args=(True,), name=f"{name}_live_{i}", daemon=True)
@@ -127,6 +129,7 @@ class PriorityExecutor(Executor):
                         self._running_streams -= 1
                         self._cv.notify_all()
             del item, future, fn, args, kwargs
+            self.heap.task_done()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self._cv:
