@@ -112,6 +112,27 @@ void BindAcoustic(py::module_& m) {
            },
            py::arg("base"), py::arg("left") = "", py::arg("right") = "", py::arg("position") = "i",
            "(name, senones, tmat) of the triphone the model uses for this context (with Sphinx's back-off)")
+      .def(
+          "codebook_weights",
+          [](const AcousticModel& a) {
+            // Mean mixture weight of each Gaussian over the senones drawing on
+            // its codebook: how much the model uses it (a background GMM's prior).
+            const MixtureWeights& w = a.weights();
+            const int ncb = w.n_codebook(), ns = w.n_stream(), nd = w.n_density();
+            py::array_t<float> out({ncb, ns, nd});
+            float* o = out.mutable_data();
+            for (int cb = 0; cb < ncb; ++cb)
+              for (int s = 0; s < ns; ++s)
+                for (int d = 0; d < nd; ++d) {
+                  const float* row = w.Row(s, d);
+                  const int b = w.range_begin(cb), e = w.range_end(cb);
+                  double sum = 0;
+                  for (int p = b; p < e; ++p) sum += row[p];
+                  o[(static_cast<size_t>(cb) * ns + s) * nd + d] = e > b ? static_cast<float>(sum / (e - b)) : 0.0f;
+                }
+            return out;
+          },
+          "mean mixture weight of each Gaussian over its codebook's senones (codebooks x streams x densities)")
       .def("transition_matrix",
            [](const AcousticModel& a, int tmat) {
              const TransitionMatrices& t = a.transitions();

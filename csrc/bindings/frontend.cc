@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -71,6 +72,9 @@ void BindFrontend(py::module_& m) {
       .def_readwrite("remove_noise", &FrontendOptions::remove_noise)
       .def_readwrite("dither", &FrontendOptions::dither)
       .def_readwrite("seed", &FrontendOptions::seed)
+      .def_readwrite("warp_alpha", &FrontendOptions::warp_alpha)
+      .def_readwrite("warp_cutoff", &FrontendOptions::warp_cutoff)
+      .def_readwrite("warp_band_edges", &FrontendOptions::warp_band_edges)
       .def("validate", &FrontendOptions::Validate)
       .def_property_readonly("frame_shift", &FrontendOptions::FrameShift)
       .def_property_readonly("frame_size", &FrontendOptions::FrameSize)
@@ -96,6 +100,22 @@ void BindFrontend(py::module_& m) {
                     return FeatureOptions::FromFeatParams(ToFeatParams(v, source));
                   },
                   py::arg("params"), py::arg("source") = "feat.params");
+
+  m.def("mel_filterbank",
+        [](const FrontendOptions& o) {
+          o.Validate();
+          const MelFilterbank mel(o);
+          const int bins = o.FftSize() / 2 + 1;
+          py::array_t<float> out({mel.num_filters(), bins});
+          float* w = out.mutable_data();
+          std::fill(w, w + out.size(), 0.0f);
+          for (int f = 0; f < mel.num_filters(); ++f)
+            for (size_t k = 0; k < mel.Weights(f).size(); ++k)
+              w[static_cast<size_t>(f) * bins + mel.FirstBin(f) + k] = mel.Weights(f)[k];
+          return out;
+        },
+        py::arg("options"),
+        "The mel filter weights (filters x FFT bins 0..nfft/2) the front end builds for these options.");
 
   py::class_<Frontend>(m, "Frontend")
       .def(py::init<const FrontendOptions&>(), py::arg("options"))

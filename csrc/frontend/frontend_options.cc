@@ -1,6 +1,8 @@
 #include "frontend/frontend_options.h"
 
 #include <cmath>
+#include <sstream>
+#include <vector>
 
 #include "common/error.h"
 
@@ -50,8 +52,30 @@ FrontendOptions FrontendOptions::FromFeatParams(const FeatParams& p) {
   o.seed = p.GetInt("seed", o.seed);
   if (p.GetBool("logspec", false) || p.GetBool("smoothspec", false))
     throw FormatError(p.source() + ": log-spectral features (-logspec/-smoothspec) are not supported");
-  if (!p.GetString("warp_params", "").empty())
-    throw FormatError(p.source() + ": VTLN frequency warping (-warp_params) is not supported");
+  const std::string warp_params = p.GetString("warp_params", "");
+  if (!warp_params.empty()) {
+    // Sphinx's default warp type is inverse_linear; only piecewise_linear is implemented.
+    const std::string type = p.GetString("warp_type", "inverse_linear");
+    if (type != "piecewise_linear")
+      throw FormatError(p.source() + ": VTLN warp type '" + type + "' is not supported (only piecewise_linear)");
+    std::stringstream ss(warp_params);
+    std::vector<double> values;
+    std::string item;
+    while (ss >> item) {
+      size_t used = 0;
+      double v = 0;
+      try {
+        v = std::stod(item, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != item.size() || values.size() >= 2)
+        throw FormatError(p.source() + ": -warp_params must be one or two numbers, got '" + warp_params + "'");
+      values.push_back(v);
+    }
+    o.warp_alpha = values.at(0);
+    if (values.size() > 1) o.warp_cutoff = values[1];
+  }
   try {
     o.Validate();
   } catch (const Error& e) {
@@ -67,6 +91,8 @@ int FrontendOptions::FrameShift() const {
 int FrontendOptions::FrameSize() const {
   return static_cast<int>(window_length * sample_rate + 0.5);
 }
+
+double FrontendOptions::WarpCutoff() const { return warp_cutoff > 0 ? warp_cutoff : 0.85 * sample_rate; }
 
 int FrontendOptions::FftSize() const {
   if (fft_size > 0) return fft_size;
@@ -103,6 +129,15 @@ void FrontendOptions::Validate() const {
     throw InvalidArgument("upper filter frequency " + std::to_string(upper_freq) +
                           " Hz is above half the sample rate");
   if (lifter < 0) throw InvalidArgument("lifter must be >= 0");
+  if (!(warp_alpha >= 0.5 && warp_alpha <= 2.0))
+    throw InvalidArgument("warp alpha must be between 0.5 and 2, got " + std::to_string(warp_alpha));
+  if (!(warp_cutoff >= 0 && warp_cutoff <= 1e6))
+    throw InvalidArgument("warp cutoff must be between 0 (Sphinx's default) and 1e6 Hz, got " +
+                          std::to_string(warp_cutoff));
+  // Below Nyquist the top piece must rise, or the warp is not invertible.
+  const double nyquist = sample_rate / 2, cutoff = WarpCutoff();
+  if (warp_alpha != 1.0 && cutoff < nyquist && !(warp_alpha * cutoff < nyquist))
+    throw InvalidArgument("warp alpha x cutoff must stay below half the sample rate");
 }
 
 }  // namespace asr

@@ -36,10 +36,17 @@ struct FrontendOptions {
   bool remove_noise = false;         // spectral-subtraction noise removal (-remove_noise)
   bool dither = false;               // add 1/2-bit noise to the samples (-dither)
   int seed = -1;                     // dither seed; < 0 picks a fixed default (-seed)
+  // Vocal-tract-length normalisation: Sphinx's piecewise-linear frequency
+  // warp (-warp_type piecewise_linear -warp_params "alpha [cutoff]"), see
+  // mel_filterbank.h. 1 = no warp (features bit-identical to no warping).
+  double warp_alpha = 1.0;           // slope below the cutoff, 0.5-2
+  double warp_cutoff = 0;            // Hz where the slope changes; 0 = Sphinx's 0.85 x sample rate
+  bool warp_band_edges = false;      // also move lower_freq/upper_freq (HTK/Kaldi style); Sphinx keeps them
 
   // Reads the keys of a model's feat.params over these defaults. Throws
-  // FormatError for settings the front end does not implement (VTLN warping,
-  // log-spectral output) rather than silently computing other features.
+  // FormatError for settings the front end does not implement (warps other
+  // than piecewise_linear, log-spectral output) rather than silently
+  // computing other features.
   static FrontendOptions FromFeatParams(const FeatParams& params);
 
   // Throws InvalidArgument when the settings cannot make a front end.
@@ -48,6 +55,7 @@ struct FrontendOptions {
   int FrameShift() const;   // samples between frame starts
   int FrameSize() const;    // samples in one analysis window
   int FftSize() const;      // resolved FFT size
+  double WarpCutoff() const;  // resolved warp cutoff, Hz
 };
 
 CepstralTransform ParseCepstralTransform(const std::string& name);

@@ -6,6 +6,8 @@ services do, without mapping exception types itself.
 """
 from __future__ import annotations
 
+from typing import Optional, TypeVar
+
 
 class AsrError(Exception):
     """Base class of all asr_engine errors.
@@ -90,6 +92,31 @@ class SpeechTimeoutError(AsrError):
         self.waited = waited
 
 
+_E = TypeVar("_E", bound=BaseException)
+
+
+def detached(exc: _E) -> _E:
+    """``exc`` without its traceback, nor those of the errors it chains
+    (``__cause__``, ``__context__``), for an error that is kept after the
+    ``except`` block (stored on an object, handed on later).
+
+    A traceback holds every frame it passed through and their locals: an
+    error stored on the object whose method raised it is a reference cycle
+    (object -> error -> traceback -> frame -> ``self``) that keeps the
+    object, its decoder and its buffers alive until the cyclic collector's
+    next full pass rather than until the last reference goes."""
+    seen: set[int] = set()
+    todo: list[Optional[BaseException]] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        e.__traceback__ = None
+        todo += [e.__cause__, e.__context__]
+    return exc
+
+
 __all__ = [
     "AsrError",
     "InvalidArgumentError",
@@ -100,4 +127,5 @@ __all__ = [
     "ConflictError",
     "PayloadTooLargeError",
     "SpeechTimeoutError",
+    "detached",
 ]

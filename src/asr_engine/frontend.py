@@ -66,9 +66,18 @@ class FrontendOptions:
     remove_noise: bool = False  #: spectral-subtraction noise removal
     dither: bool = False  #: add 1/2-bit noise
     seed: int = -1  #: dither seed
+    warp_alpha: float = 1.0  #: VTLN piecewise-linear warp slope, 0.5-2 (1 = none; see asr_engine.adapt.vtln)
+    warp_cutoff: float = 0.0  #: Hz where the warp's slope changes (0 = Sphinx's 0.85 x sample rate)
+    warp_band_edges: bool = False  #: the warp moves the band edges too (HTK/Kaldi); Sphinx keeps them
 
     def __post_init__(self) -> None:
         check_types(self)
+        if not 0.5 <= self.warp_alpha <= 2.0:
+            raise InvalidArgumentError(f"FrontendOptions.warp_alpha must be between 0.5 and 2, "
+                                       f"got {describe_value(self.warp_alpha)}")
+        if not 0.0 <= self.warp_cutoff <= 1e6:
+            raise InvalidArgumentError(f"FrontendOptions.warp_cutoff must be between 0 and 1e6 Hz, "
+                                       f"got {describe_value(self.warp_cutoff)}")
 
     @classmethod
     @checked_arguments

@@ -618,6 +618,7 @@ class Recognizer:
             # narrowband model too, which takes the same path for it).
             if by_band and self._narrowband_wav(audio, plain):
                 return narrowband(audio, False)
+            _check_no_vtln(options, "phrase-by-phrase decoding (long audio or phrase_decoding)")
             result = _long.decode_phrases(self, _long.wav_blocks(audio, self.sample_rate), opts, settings, progress)
             timer.log(result.duration)
             return self._displayed(result)
@@ -635,6 +636,7 @@ class Recognizer:
             return result
         if not speaker_adaptation and (phrase_decoding or (phrase_decoding is None
                                                            and decoded.duration > _long.LONG_AUDIO_SECONDS)):
+            _check_no_vtln(options, "phrase-by-phrase decoding (long audio or phrase_decoding)")
             result = _long.decode_phrases(self, _long.array_blocks(decoded.samples, self.sample_rate), opts,
                                           settings, progress)
             result.duration = round(decoded.duration, 3)
@@ -647,6 +649,8 @@ class Recognizer:
             return self._displayed(result)
         stream = FeatureStream(self.frontend_options, self.feature_options)
         feats = np.vstack([stream.accept(decoded.samples), stream.finish()])
+        if opts.vtln and len(feats):
+            feats = self._warped_features(decoded.samples, feats)
         timer.lap("features")
         reports = {"metrics": bool(audio_metrics), "labels": bool(speaker_labels)}
         if len(feats) == 0:
@@ -673,6 +677,15 @@ class Recognizer:
         timer.lap("audio metrics and speaker labels")
         timer.log(decoded.duration)
         return self._displayed(result)
+
+    def _warped_features(self, samples: np.ndarray, feats: np.ndarray) -> np.ndarray:
+        """The features at the utterance's maximum-likelihood VTLN warp
+        (:mod:`asr_engine.adapt.vtln`), its speech frames told by the detector on ``feats``."""
+        from .adapt.vtln import estimate_warp
+
+        speech = speech_frames(feats, self.acoustic_model)
+        return estimate_warp(samples, self.acoustic_model, self.frontend_options, self.feature_options,
+                             speech).features
 
     def _loop_margin(self, decoder: Any, feats: np.ndarray, opts: SearchOptions) -> Optional[float]:
         """Best path minus the phone loop (see :func:`asr_engine.phrase_decoding.loop_margin`)."""
@@ -848,6 +861,7 @@ class Recognizer:
         from .stream import Stream, check_inactivity_timeout, check_initial_silence_timeout
 
         opts = self._search_options(options, "stream()")
+        _check_no_vtln(options, "a stream")
         spotting = check_spotting(keywords, keywords_threshold, word_alternatives_threshold)
         _check_result_options(max_alternatives, rejection_threshold)
         if not isinstance(score_against_phone_loop, bool):
@@ -866,6 +880,15 @@ class Recognizer:
             acoustic=None if adaptation is None else getattr(adaptation, "model", adaptation).native)
         return Stream(self, opts, sample_rate=sample_rate, content_type=content_type, settings=settings,
                       inactivity_timeout=inactivity_timeout, initial_silence_timeout=initial_silence_timeout)
+
+
+def _check_no_vtln(options: dict[str, Any], where: str) -> None:
+    """Refuse a call's ``vtln=True`` where it cannot apply: the warp is
+    estimated on the whole audio, which a stream and phrase-by-phrase
+    decoding do not have (:mod:`asr_engine.adapt.vtln`). A recognizer's own
+    default ``vtln`` applies where it can."""
+    if options.get("vtln") is True:
+        raise InvalidArgumentError(f"vtln=True needs the whole audio before decoding; {where} cannot use it")
 
 
 def _against_loop(x: float) -> float:

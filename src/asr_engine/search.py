@@ -70,6 +70,25 @@ every utterance once per first-pass setting and rescores its lattice:
   (0.89x; arctic 41.9 / 37.2 %, fsdd 28.6 / 14.3 %, libri 23.5 / 17.6 % are
   the sources more than 2 points behind); its RTF ratio 1.62 measured
   nothing but the load (ours ran at load ~10, PocketSphinx at ~1-4).
+* Tried and not kept as a default (issue 17): vocal-tract-length
+  normalisation, ``vtln`` (:mod:`asr_engine.adapt.vtln`: Sphinx's
+  piecewise-linear filterbank warp, the maximum-likelihood warp per
+  utterance from a 256-Gaussian-per-stream background GMM pooled from the
+  model's own codebooks, grid 0.80-1.20 step 0.04 refined by 0.02, CMN per
+  warp, speech frames only; ``benchmarks/bench_vtln.py``, both ways side by
+  side on the whole dev set): 33.79 % against 32.58 % (fsdd 9 vs 4 errors,
+  sonnet 141 / 134, osr 47 / 44; arctic 16 / 18, psx 19 / 22) at RTF 0.337
+  vs 0.318 (load 2.5); half the ML warp's shift (``--strength 0.5``) 32.58 %,
+  a quarter 33.39 % (load 5-9). The warps are sensible (women below 1:
+  kathleen mean 0.86, osr 0.85, arctic axb 0.84; men above: sonnets 1.18,
+  librivox 1.14, cards 1.13, ieee 1.07) but do not buy words on this model,
+  which was not trained on warped features. Scoring the warps against the
+  first pass's force-aligned senones instead and decoding again when the
+  best warp is 0.04 or more from 1 (``--two-pass``, grid 0.84-1.16) picked
+  the same sides (kathleen 0.91, sonnets 1.12) and gave 33.23 % at 2.2x the
+  decoding time (RTF 0.93 vs 0.43, load 4-10). Moving the band edges too
+  (HTK / Kaldi style, ``FrontendOptions.warp_band_edges``, cutoff 0.8 x
+  upper_freq) gave 41.35 % (sonnet 201 vs 134 errors). So ``vtln`` stays off.
 """
 from __future__ import annotations
 
@@ -118,6 +137,8 @@ class SearchOptions:
     isolated_word_prior: float = option(0.01, "prior probability that an utterance is one word said alone, mixed "
                                         "into the LM for the final hypothesis (see asr_engine.isolated_words; "
                                         "0 = off)", low=0, high=0.5)
+    vtln: bool = option(False, "warp the filterbank per utterance by the maximum-likelihood VTLN warp before decoding "
+                        "(asr_engine.adapt.vtln; whole-audio decoding only)", kind=bool)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -136,6 +157,6 @@ class SearchOptions:
 
 
 #: settings applied in Python after the native search (no native field)
-_PYTHON_ONLY = frozenset({"isolated_word_prior"})
+_PYTHON_ONLY = frozenset({"isolated_word_prior", "vtln"})
 
 __all__ = ["SearchOptions"]

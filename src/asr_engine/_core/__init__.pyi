@@ -12,7 +12,7 @@ import typing
 from . import lm
 from . import grammar
 from . import g2p
-__all__: list[str] = ['AcousticModel', 'AdaptationStatistics', 'ConfusionNetwork', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'MllrTransform', 'RecognitionModel', 'RegressionTree', 'SearchOptions', 'SenoneScorer', 'SpeakerDiarizer', 'SpeakerDiarizerOptions', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'build_info', 'g2p', 'grammar', 'lm', 'map_adapt', 'parse_feat_params', 'write_model_parameters']
+__all__: list[str] = ['AcousticModel', 'AdaptationStatistics', 'ConfusionNetwork', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'MllrTransform', 'RecognitionModel', 'RegressionTree', 'SearchOptions', 'SenoneScorer', 'SpeakerDiarizer', 'SpeakerDiarizerOptions', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'build_info', 'g2p', 'grammar', 'lm', 'map_adapt', 'mel_filterbank', 'parse_feat_params', 'write_model_parameters']
 class FrontendOptions:
     dither: bool
     double_bandwidth: bool
@@ -21,6 +21,7 @@ class FrontendOptions:
     round_filters: bool
     transform: str
     unit_area: bool
+    warp_band_edges: bool
     @staticmethod
     def from_feat_params(params: collections.abc.Mapping[str, str], source: str = 'feat.params') -> FrontendOptions:
         ...
@@ -96,6 +97,18 @@ class FrontendOptions:
         ...
     @upper_freq.setter
     def upper_freq(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def warp_alpha(self) -> float:
+        ...
+    @warp_alpha.setter
+    def warp_alpha(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def warp_cutoff(self) -> float:
+        ...
+    @warp_cutoff.setter
+    def warp_cutoff(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def window_length(self) -> float:
@@ -178,6 +191,10 @@ class AcousticModel:
         (self: asr_engine._core.AcousticModel, means: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], variances: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], variance_floor: typing.SupportsFloat | typing.SupportsIndex = 9.999999747378752e-05) -> asr_engine._core.AcousticModel
         
         This model with other Gaussian parameters (same shape as means())
+        """
+    def codebook_weights(self) -> numpy.typing.NDArray[numpy.float32]:
+        """
+        mean mixture weight of each Gaussian over its codebook's senones (codebooks x streams x densities)
         """
     def senone_sequence(self, base: str, left: str = '', right: str = '', position: str = 'i') -> tuple[str, list[int], int]:
         """
@@ -765,6 +782,10 @@ def build_info() -> dict:
 def map_adapt(prior: AcousticModel, statistics: AdaptationStatistics, mean_prior: typing.SupportsFloat | typing.SupportsIndex = 8.0, variance_prior: typing.SupportsFloat | typing.SupportsIndex = 0.0, weight_prior: typing.SupportsFloat | typing.SupportsIndex = 0.0, variance_floor: typing.SupportsFloat | typing.SupportsIndex = 9.999999747378752e-05) -> AcousticModel:
     """
     MAP re-estimation around `prior`'s parameters; returns the adapted model
+    """
+def mel_filterbank(options: FrontendOptions) -> numpy.typing.NDArray[numpy.float32]:
+    """
+    The mel filter weights (filters x FFT bins 0..nfft/2) the front end builds for these options.
     """
 def parse_feat_params(text: str, source: str = 'feat.params') -> dict[str, str]:
     """

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterator, Mapping, Optional
 
-from ..errors import AsrError, InvalidArgumentError, NotFoundError
+from ..errors import AsrError, InvalidArgumentError, NotFoundError, detached
 from .inputs import Input
 
 #: The name a record gives the default model.
@@ -193,7 +193,7 @@ class Transcriber:
         try:
             self.recognizer = self._build()
         except AsrError as exc:  # every input of the job reports it (a worker must not crash)
-            self._error = exc
+            self._error = detached(exc)
 
     def _build(self):
         from ..recognizer import Recognizer, default_recognizer
@@ -223,10 +223,12 @@ class Transcriber:
         or ``{"file", "error", "code"}`` when it failed (never an exception).
         For a :class:`~asr_engine.batch.chunks.Chunk`, the chunk's phrases
         (:func:`~asr_engine.batch.chunks.decode_chunk`), merged by the driver."""
+        if self._error is not None:
+            # Not re-raised: each raise of the one stored error would chain
+            # another traceback onto it, input after input.
+            return error_record(item.name, self._error)
         start, began, cpu = time.perf_counter(), time.time(), time.thread_time()
         try:
-            if self._error is not None:
-                raise self._error
             if not isinstance(item, Input):  # a phrase chunk of a long file (see .chunks)
                 from .chunks import decode_chunk
 

@@ -79,11 +79,11 @@ async def chunks(stream: AsyncIterator[bytes], *, max_bytes: int, content_type: 
     it = stream.__aiter__()
     while True:
         try:
-            chunk = await asyncio.wait_for(it.__anext__(), timeout=window)
-        except StopAsyncIteration:
-            return
+            chunk = await asyncio.wait_for(_next_chunk(it), timeout=window)
         except asyncio.TimeoutError:
             raise SessionTimeoutError("Request failed due to inactivity", 408) from None
+        if chunk is None:
+            return
         if not chunk:
             continue
         total += len(chunk)
@@ -94,6 +94,15 @@ async def chunks(stream: AsyncIterator[bytes], *, max_bytes: int, content_type: 
         clock.add(len(chunk) / rate)
         clock.check()
         yield chunk
+
+
+async def _next_chunk(it: AsyncIterator[bytes]) -> Optional[bytes]:
+    """The next chunk, None at the end: the end is not an exception kept by
+    ``wait_for``'s task (a cycle through the frame awaiting it, per request)."""
+    try:
+        return await it.__anext__()
+    except StopAsyncIteration:
+        return None
 
 
 async def read_body(stream: AsyncIterator[bytes], *, max_bytes: int, content_type: Optional[str] = None,

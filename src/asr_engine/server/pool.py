@@ -13,6 +13,15 @@ flush whose final results its client waits for) goes before the other
 streams' live steps, whose interim hypotheses are late already when the
 CPU is short.
 
+A whole recognition cannot be interrupted, and a stream's steps come one
+at a time (the next once the last one's answers are sent), so the workers
+alone would let whole recognitions take them all between two steps: each
+live step then waited seconds for one to finish, and clients sending at
+real time got no interim hypothesis before their ``stop``. So one more
+thread (:data:`LIVE_WORKERS`) runs only stream steps: a live step starts at
+once, sharing the cores with the recognitions in progress (a step is small,
+a quarter second of audio), and the thread sleeps when no stream has work.
+
 ``queue`` more HTTP recognitions may wait; beyond that a request is refused
 at once with 503 and ``Retry-After``, so a burst never piles up without
 bound. Streams are bounded by their own count (``max_streams``).
@@ -26,12 +35,16 @@ from concurrent.futures import Executor, Future
 from typing import Any, Callable, Optional, TypeVar
 
 from ..errors import AsrError
+from .heap import HeapTrimmer
 
 T = TypeVar("T")
 
 #: Priorities: a stream request's end, then a stream's live step, then whole
 #: recognitions (see PriorityExecutor).
 END, STREAM, WHOLE = -1, 0, 1
+#: Threads of the recognition pool beside its workers that run only stream
+#: steps (see the module docstring).
+LIVE_WORKERS = 1
 
 
 class ServiceBusyError(AsrError):
@@ -45,18 +58,23 @@ class ServiceBusyError(AsrError):
 class PriorityExecutor(Executor):
     """``workers`` threads; stream steps go first (request ends before live
     steps, each in order of arrival), but while whole recognitions wait,
-    stream steps hold at most ``workers - 1`` threads (one with one
-    worker): neither kind starves the other when both have more work than
-    the CPU."""
+    stream steps hold at most ``workers - 1`` of these threads (one with
+    one worker): neither kind starves the other when both have more work
+    than the CPU. ``live_workers`` more threads run only stream steps, so
+    that one never waits for a whole recognition to end."""
 
-    def __init__(self, workers: int, name: str = "asr-recognize") -> None:
+    def __init__(self, workers: int, name: str = "asr-recognize", live_workers: int = 0) -> None:
         self.workers = max(1, int(workers))
+        self.live_workers = max(0, int(live_workers))
         self._queues: dict[int, deque] = {END: deque(), STREAM: deque(), WHOLE: deque()}
-        self._running_streams = 0
+        self._running_streams = 0  # stream steps on the (general) workers
         self._cv = threading.Condition()
         self._shutdown = False
-        self._threads = [threading.Thread(target=self._loop, name=f"{name}_{i}", daemon=True)
+        self.heap = HeapTrimmer()  # freed native heap goes back to the OS between tasks
+        self._threads = [threading.Thread(target=self._loop, args=(False,), name=f"{name}_{i}", daemon=True)
                          for i in range(self.workers)]
+        self._threads += [threading.Thread(target=self._loop, args=(True,), name=f"{name}_live_{i}", daemon=True)
+                          for i in range(self.live_workers)]
         for t in self._threads:
             t.start()
 
@@ -69,11 +87,15 @@ class PriorityExecutor(Executor):
             if self._shutdown:
                 raise RuntimeError("cannot schedule new work after shutdown")
             self._queues[priority if priority in (END, STREAM) else WHOLE].append((future, fn, args, kwargs))
-            self._cv.notify()
+            # Every thread: a live-only one that wakes for a whole recognition
+            # cannot take it, and one notify would be lost on it.
+            self._cv.notify_all()
         return future
 
-    def _take(self) -> Optional[tuple[int, tuple]]:
+    def _take(self, live_only: bool) -> Optional[tuple[int, tuple]]:
         ends, streams, whole = self._queues[END], self._queues[STREAM], self._queues[WHOLE]
+        if live_only:
+            return (END, (ends or streams).popleft()) if ends or streams else None
         if (ends or streams) and (not whole or self._running_streams < max(1, self.workers - 1)):
             self._running_streams += 1
             return STREAM, (ends or streams).popleft()
@@ -81,13 +103,13 @@ class PriorityExecutor(Executor):
             return WHOLE, whole.popleft()
         return None
 
-    def _loop(self) -> None:
+    def _loop(self, live_only: bool) -> None:
         while True:
             with self._cv:
-                item = self._take()
+                item = self._take(live_only)
                 while item is None and not self._shutdown:
                     self._cv.wait()
-                    item = self._take()
+                    item = self._take(live_only)
                 if item is None:
                     return
             kind, (future, fn, args, kwargs) = item
@@ -99,12 +121,15 @@ class PriorityExecutor(Executor):
                         future.set_exception(exc)
                     else:
                         future.set_result(result)
+                    # Not kept until the next task (a whole recognition's JSON).
+                    result = None
             finally:
                 if kind == STREAM:
                     with self._cv:
                         self._running_streams -= 1
-                        self._cv.notify()
+                        self._cv.notify_all()
             del item, future, fn, args, kwargs
+            self.heap.task_done()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self._cv:
@@ -124,7 +149,7 @@ class RecognitionPool:
     def __init__(self, workers: int, queue: int) -> None:
         self.workers = int(workers)
         self.capacity = int(workers) + int(queue)
-        self._executor = PriorityExecutor(self.workers)
+        self._executor = PriorityExecutor(self.workers, live_workers=LIVE_WORKERS)
         self._lock = threading.Lock()
         self._admitted = 0
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -250,13 +250,10 @@ async def keepalive_response(server, work) -> Response:
     """The result of ``work`` (an awaitable of a JSON dict). If it is not
     ready within the keep-alive period, the answer starts with 200 and a
     space every period, as IBM's long HTTP recognitions do, then the JSON."""
-    task = asyncio.ensure_future(work)
+    task = asyncio.ensure_future(_answer(work))
     done, _ = await asyncio.wait({task}, timeout=server.config.keepalive_seconds)
     if done:
-        try:
-            return json_body(task.result())
-        except AsrError as exc:
-            return ibm_error_from(exc)
+        return _response(task.result())
 
     async def body():
         while True:
@@ -264,12 +261,25 @@ async def keepalive_response(server, work) -> Response:
             if done:
                 break
             yield b" "
-        try:
-            yield json.dumps(task.result(), ensure_ascii=False, indent=2).encode("utf-8")
-        except AsrError as exc:
-            yield bytes(ibm_error_from(exc).body)
+        answer = task.result()
+        yield bytes(answer.body) if isinstance(answer, Response) else \
+            json.dumps(answer, ensure_ascii=False, indent=2).encode("utf-8")
 
     return StreamingResponse(body(), media_type="application/json")
+
+
+async def _answer(work) -> Union[dict, Response]:
+    """``work``'s JSON, or its error's response: the task never keeps the
+    error, whose traceback holds the recognition's frames (the request's
+    audio, its decoder) and the frame awaiting the task (a cycle)."""
+    try:
+        return await work
+    except AsrError as exc:
+        return ibm_error_from(exc)
+
+
+def _response(answer: Union[dict, Response]) -> Response:
+    return answer if isinstance(answer, Response) else json_body(answer)
 
 
 async def _create_job(server, request: Request) -> Response:

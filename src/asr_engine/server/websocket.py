@@ -55,11 +55,11 @@ class _Streams:
     A stream's live pass (interim hypotheses and, as its phrases end, its
     finals) is small, incremental work: each step runs on the recognition
     pool's workers ahead of the waiting whole recognitions
-    (:meth:`~asr_engine.server.pool.RecognitionPool.run_stream`), so the
-    streams keep up with their audio and the server never runs more
-    decoding threads than its workers (more would only share the same cores
-    and hold more memory). The audio a live pass has not reached when its
-    request ends is decoded then, without interim hypotheses."""
+    (:meth:`~asr_engine.server.pool.RecognitionPool.run_stream`), or on the
+    pool's one live-only thread when whole recognitions hold every worker,
+    so the streams keep up with their audio while the CPU allows. The audio
+    a live pass has not reached when its request ends is decoded then,
+    without interim hypotheses."""
 
     def __init__(self, limit: int, pool) -> None:
         self.limit = limit
@@ -136,8 +136,13 @@ async def _serve(server, ws: WebSocket, session: RecognizeSession, unknown: list
     try:
         await _read_frames(server, ws, session, conn, window)
     finally:
-        if conn.live is not None and not conn.live.done():
-            conn.live.cancel()
+        # The connection lets go of its live step before cancelling it: the
+        # cancelled task keeps its CancelledError, whose traceback holds the
+        # step's frames and so the connection (a cycle through conn.live
+        # that kept the session's decoder alive until a full collection).
+        live, conn.live = conn.live, None
+        if live is not None and not live.done():
+            live.cancel()
 
 
 async def _read_frames(server, ws: WebSocket, session: RecognizeSession, conn: "_Connection", window: float) -> None:

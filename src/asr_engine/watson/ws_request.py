@@ -22,7 +22,7 @@ import struct
 from typing import Any, Optional
 
 from ..customization.audio import below_rate_text
-from ..errors import AudioError, PayloadTooLargeError, SpeechTimeoutError
+from ..errors import AudioError, PayloadTooLargeError, SpeechTimeoutError, detached
 from ..frontend import compute_features
 from ..recognition_reports import add_reports
 from ..limits import MAX_AUDIO_BYTES
@@ -84,7 +84,9 @@ class Request:
             result = live.accept(data)
         except SpeechTimeoutError as exc:
             # The phrases the last audio finished are final all the same (no lost data).
-            self.timed_out = exc
+            # Kept past this block: without its traceback, whose frames
+            # hold this request and its stream (a cycle, see detached()).
+            self.timed_out = detached(exc)
             return self._finals(live.phrases[self._taken:], result_index, one_message=not self.params.interim_results)
         if live.dead:  # not PCM WAV after all: one-shot at stop
             self._live = None
