@@ -154,38 +154,6 @@ def test_phrases_of_units_split_at_word_pauses_and_drop_wordless():
     assert len(phrases_of_units([dataclasses.replace(units[1], rejected=True)], span, 160.0, 100.0, 0.8)) == 1
 
 
-def test_phrases_of_units_split_inside_a_unit_at_word_pauses():
-    from asr_engine.phrase_decoding import phrases_of_units
-    from asr_engine.results import Alternative, KeywordMatch, WordAlternatives
-
-    span = PhraseSpan(0, 500, "end_of_data", 10, 490)
-    words = [("one", 0.2, 0.6), ("two", 0.7, 1.0), ("++breath++", 1.1, 1.3), ("three", 2.0, 2.4), ("four", 2.5, 4.8)]
-    unit = _unit(0.0, 5.0, *words)
-    alt = lambda text, conf: Alternative(text, conf, [WordResult(w, a, b, conf) for w, (_x, a, b) in
-                                                      zip(text.split(), [words[i] for i in (0, 1, 3, 4)])])
-    unit = dataclasses.replace(
-        unit, alternatives=[alt("one two three four", 0.5), alt("one too three four", 0.3),
-                            alt("one two tree four", 0.2)],
-        keywords={"two": [KeywordMatch("two", 0.7, 1.0, 0.9)], "four": [KeywordMatch("four", 2.5, 4.8, 0.8)]},
-        word_alternatives=[WordAlternatives(0.2, 0.6, [("one", 1.0)]), WordAlternatives(2.5, 4.8, [("four", 1.0)])])
-    out = phrases_of_units([unit], span, 160.0, 100.0, 0.8)
-    # "two" ends at 1.0, "three" starts at 2.0: a 1 s pause between words ends a phrase in its middle.
-    assert [p.transcript for p in out] == ["one two ++breath++", "three four"]
-    assert [(p.start, p.end, p.end_of_utterance) for p in out] == [(0.0, 1.5, "silence"), (1.5, 5.0, "end_of_data")]
-    assert [(p.speech_start, p.speech_end) for p in out] == [(0.2, 1.0), (2.0, 4.8)]
-    assert out[0].end_sample == out[1].start_sample == 24000
-    # Alternatives cut at the same time: one per distinct word sequence of each side, in rank
-    # order, with the summed posterior of the hypotheses that say it.
-    assert [(a.transcript, a.confidence) for a in out[0].alternatives] == [("one two", 0.7), ("one too", 0.3)]
-    assert [(a.transcript, a.confidence) for a in out[1].alternatives] == [("three four", 0.8), ("tree four", 0.2)]
-    assert [list(p.keywords) for p in out] == [["two"], ["four"]]
-    assert [[b.start for b in p.word_alternatives] for p in out] == [[0.2], [2.5]]
-    # A shorter pause, a longer end_of_phrase_silence_time or a rejected unit: not cut.
-    assert len(phrases_of_units([unit], span, 160.0, 100.0, 1.1)) == 1
-    assert len(phrases_of_units([dataclasses.replace(unit, rejected=True)], span, 160.0, 100.0, 0.8)) == 1
-    assert len(phrases_of_units([unit], span, 160.0, 100.0, 0.8, cut_units=False)) == 1
-
-
 def test_segmenter_cut_keeps_in_step():
     opts = SegmenterOptions(0.6, onset_correction=0.0, offset_correction=0.0)
     seg = Segmenter(opts)

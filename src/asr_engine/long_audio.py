@@ -31,7 +31,6 @@ from .phrase_decoding import PhrasePipeline, PhraseSettings, join_phrases, speec
 from .phrases import SegmenterOptions, SpeechDetectorOptions, check_sensitivity, detect_speech, segment
 from .phrases.segmenter import check_silence_time
 from .phrases.sentence_ends import split_at_sentence_ends
-from .phrases.word_pauses import split_at_word_pauses
 from .results import Phrase, Result
 from .search import SearchOptions
 from .validation import describe_value
@@ -179,10 +178,6 @@ def phrases_of_whole(recognizer: "Recognizer", result: Result, feats: np.ndarray
                                   *speech_edges_seconds(s, 1.0 / rate, ws)))
         phrases = [p for p in phrases if p.words] or phrases[:1]
         phrases[-1] = replace(phrases[-1], end_of_utterance="end_of_data")
-    if settings.grammar is None:
-        # The decoder's pauses end phrases here too, as in the phrase-wise path.
-        silence = settings.segmenter.end_of_phrase_silence_time
-        phrases = [q for p in phrases for q in split_at_word_pauses(p, silence)]
     if settings.split_at_sentence_ends and settings.grammar is None:
         phrases = [q for p in phrases for q in split_at_sentence_ends(p, recognizer.language_model)]
     return phrases

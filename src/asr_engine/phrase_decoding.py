@@ -33,8 +33,6 @@ from .phrases import SpeechDetector, SpeechDetectorOptions
 from .phrases.phrase_cmn import PRIOR_FRAMES, PhraseCmn
 from .phrases.segmenter import PhraseSpan, Segmenter, SegmenterOptions
 from .phrases.sentence_ends import split_at_sentence_ends
-from .phrases.word_pauses import split_at_word_pauses
-from .phrases.word_pauses import spoken_words as _spoken
 from .results import Alternative, KeywordMatch, Phrase, Result, WordAlternatives, WordResult
 from .search import SearchOptions
 from .spotting import SpottingRequest
@@ -244,21 +242,21 @@ def merge_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float,
                   [b for u in units for b in u.word_alternatives], *speech_edges_seconds(span, step, words))
 
 
+def _spoken(words: Iterable[WordResult]) -> list[WordResult]:
+    return [w for w in words if w.word and not w.word.startswith(("<", "[", "++"))]
+
+
 def phrases_of_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float, frame_rate: float,
-                     silence: float, cut_units: bool = True) -> list[Phrase]:
+                     silence: float) -> list[Phrase]:
     """The reported phrases of one segmenter span, from its decoding units,
     on the decoder's evidence: a pause of at least ``silence`` seconds
     between one unit's last word and the next unit's first word ends a
     phrase (the detector's smoothing and hangover measure some true pauses
-    short, and it merged them), and so does such a pause between two words
-    inside a unit (with ``cut_units``; see
-    :mod:`~asr_engine.phrases.word_pauses`); a phrase with no words and not rejected (a
+    short, and it merged them); a phrase with no words and not rejected (a
     breath, a click, a recording's start: the decoder found only silence
     and fillers there) is not reported (the one-piece path drops them too).
     Each phrase needs only its own span's units, so a stream still reports
     it when the span closes and a batch chunk decides it alone."""
-    if cut_units:
-        units = [part for u in units for part in split_at_word_pauses(u, silence)]
     groups: list[list[Phrase]] = [[]]
     last_end: Optional[float] = None
     for u in units:
@@ -451,10 +449,8 @@ class PhrasePipeline:
 
     def _close_phrase(self, span: PhraseSpan) -> list[Phrase]:
         units, self._done = self._done, []
-        # A grammar unit's words are one grammar sentence: never cut inside one.
         return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
-                                           self.settings.segmenter.end_of_phrase_silence_time,
-                                           cut_units=self.settings.grammar is None))
+                                           self.settings.segmenter.end_of_phrase_silence_time))
 
     def _trim(self) -> None:
         """Drops the frames no unit can take any more (keeping the lead-in

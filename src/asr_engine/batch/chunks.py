@@ -134,8 +134,7 @@ class _RangePipeline(PhrasePipeline):
                 decoder.feed(frames)
             units.append(decoder.finish(unit, self._samples_per_frame))
         return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
-                                           self.settings.segmenter.end_of_phrase_silence_time,
-                                           cut_units=self.settings.grammar is None))
+                                           self.settings.segmenter.end_of_phrase_silence_time))
 
 
 @dataclass
