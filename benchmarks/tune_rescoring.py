@@ -7,7 +7,8 @@ for every combination of the ``--grid`` settings, which only change how
 the lattice is rescored and how its confusion network is built
 (``bestpath_language_weight``, ``word_insertion_penalty``,
 ``silence_probability``, ``filler_probability``, ``consensus``,
-``consensus_acoustic_scale``, ``isolated_word_prior``), so the grid costs no
+``consensus_acoustic_scale``, ``isolated_word_prior``,
+``one_word_sentence_prior``), so the grid costs no
 decoding (``--axes``: one setting at a time instead of their product). Printed per
 combination: pooled dev WER and the errors per source.
 
@@ -35,7 +36,8 @@ from asr_engine.audio.bandwidth import is_narrowband  # noqa: E402
 from asr_engine.frontend import FeatureStream  # noqa: E402
 
 SECOND_PASS = ("bestpath_language_weight", "word_insertion_penalty", "silence_probability", "filler_probability",
-               "consensus", "consensus_acoustic_scale", "acoustic_scale", "isolated_word_prior")
+               "consensus", "consensus_acoustic_scale", "acoustic_scale", "isolated_word_prior",
+               "one_word_sentence_prior")
 
 
 def value(text: str, current):

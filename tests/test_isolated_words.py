@@ -66,3 +66,38 @@ def test_chosen_path_is_one_lattice_word(recognizer, goforward):
 def test_out_of_range_rejected():
     with pytest.raises(ae.InvalidArgumentError, match="isolated_word_prior"):
         ae.SearchOptions(isolated_word_prior=0.9)
+
+
+def test_one_word_total_is_the_sum_over_the_vocabulary(recognizer):
+    # Z of the one-word-sentence component, summed here word by word.
+    from asr_engine.isolated_words import _one_word_log_total
+
+    lm = recognizer.language_model
+    logs = []
+    for w in lm.words():
+        if w in ("<s>", "</s>", "<unk>"):
+            continue
+        log10, state = lm.score_word(lm.begin_state(), w)
+        logs.append(math.log(10.0) * (log10 + lm.final(state)))
+    top = max(logs)
+    expected = top + math.log(sum(math.exp(x - top) for x in logs))
+    assert _one_word_log_total(lm) == pytest.approx(expected, abs=1e-6)
+    assert expected < 0.0  # one-word sentences are a part of all sentences
+
+
+def test_sentence_prior_keeps_sentences_and_the_lm_order(recognizer, goforward):
+    # The one-word-sentence component raises every single word alike: the
+    # four-word utterance stays, and the clip keeps the n-gram's own choice.
+    assert recognizer.recognize(goforward, one_word_sentence_prior=0.3,
+                                isolated_word_prior=0.0).transcript == "go forward ten meters"
+    _word, clip = one_word(recognizer, goforward, 3)
+    rate = goforward.sample_rate
+    assert recognizer.recognize(clip, sample_rate=rate, isolated_word_prior=0.0,
+                                one_word_sentence_prior=0.3).transcript == "leaders"
+
+
+def test_priors_summing_to_one_rejected(recognizer):
+    from asr_engine.isolated_words import isolated_word_path
+
+    with pytest.raises(ValueError, match="below 1"):
+        isolated_word_path(None, recognizer.language_model, 0.6, 9.5, 0.4)

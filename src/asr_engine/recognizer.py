@@ -433,11 +433,11 @@ class Recognizer:
             return Result("", 0.0, [], [], round(duration, 3), True)
         instances = lattice.instances
         single = None
-        if options.isolated_word_prior > 0 and fit is None:
+        if options.isolated_word_prior + options.one_word_sentence_prior > 0 and fit is None:
             from .isolated_words import isolated_word_path
 
             single = isolated_word_path(lattice, self.language_model, options.isolated_word_prior,
-                                        options.bestpath_language_weight)
+                                        options.bestpath_language_weight, options.one_word_sentence_prior)
         if single is not None:
             words = self._words(lattice, instances, single, fit)
         elif options.consensus:
