@@ -127,5 +127,4 @@ __all__ = [
     "ConflictError",
     "PayloadTooLargeError",
     "SpeechTimeoutError",
-    "detached",
 ]
