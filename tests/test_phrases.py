@@ -154,24 +154,6 @@ def test_phrases_of_units_split_at_word_pauses_and_drop_wordless():
     assert len(phrases_of_units([dataclasses.replace(units[1], rejected=True)], span, 160.0, 100.0, 0.8)) == 1
 
 
-def test_phrases_of_units_drop_phrases_of_unbelieved_words():
-    from asr_engine.phrase_decoding import MIN_WORD_POSTERIOR, phrases_of_units
-
-    span = PhraseSpan(0, 300, "silence", 10, 290)
-    breath = _unit(0.0, 1.0, ("to", 0.3, 0.6))
-    breath = dataclasses.replace(breath, words=[dataclasses.replace(breath.words[0], confidence=0.07)])
-    # Every word under the floor (a breath decoded as a word): not reported.
-    assert phrases_of_units([breath], span, 160.0, 100.0, 0.8) == []
-    # One believed word keeps the whole phrase, the unbelieved words with it.
-    out = phrases_of_units([breath, _unit(1.0, 3.0, ("six", 1.2, 1.6))], span, 160.0, 100.0, 0.8)
-    assert [p.transcript for p in out] == ["to six"]
-    # A word exactly at the floor is believed; 0 (grammars) keeps them all; rejected ones stay.
-    at_floor = dataclasses.replace(breath, words=[dataclasses.replace(breath.words[0], confidence=MIN_WORD_POSTERIOR)])
-    assert len(phrases_of_units([at_floor], span, 160.0, 100.0, 0.8)) == 1
-    assert len(phrases_of_units([breath], span, 160.0, 100.0, 0.8, min_posterior=0.0)) == 1
-    assert len(phrases_of_units([dataclasses.replace(breath, rejected=True)], span, 160.0, 100.0, 0.8)) == 1
-
-
 def test_segmenter_cut_keeps_in_step():
     opts = SegmenterOptions(0.6, onset_correction=0.0, offset_correction=0.0)
     seg = Segmenter(opts)

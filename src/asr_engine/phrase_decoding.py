@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .recognizer import Recognizer
 
 __all__ = ["DECODE_SPLIT_SILENCE", "PhraseSettings", "PhraseDecoder", "PhrasePipeline", "loop_margin", "join_phrases",
-           "merge_units", "phrases_of_units", "MIN_WORD_POSTERIOR", "min_word_posterior"]
+           "merge_units", "phrases_of_units"]
 
 
 @dataclass(frozen=True)
@@ -246,31 +246,15 @@ def _spoken(words: Iterable[WordResult]) -> list[WordResult]:
     return [w for w in words if w.word and not w.word.startswith(("<", "[", "++"))]
 
 
-#: A phrase none of whose words has at least this posterior is not reported
-#: (see :func:`phrases_of_units`).
-MIN_WORD_POSTERIOR = 0.1
-
-
-def _believed(phrase: Phrase, min_posterior: float) -> bool:
-    """Whether the lattice believes at least one of the phrase's spoken words."""
-    return any(w.confidence is None or w.confidence >= min_posterior for w in _spoken(phrase.words))
-
-
 def phrases_of_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float, frame_rate: float,
-                     silence: float, min_posterior: float = MIN_WORD_POSTERIOR) -> list[Phrase]:
+                     silence: float) -> list[Phrase]:
     """The reported phrases of one segmenter span, from its decoding units,
     on the decoder's evidence: a pause of at least ``silence`` seconds
     between one unit's last word and the next unit's first word ends a
     phrase (the detector's smoothing and hangover measure some true pauses
     short, and it merged them); a phrase with no words and not rejected (a
     breath, a click, a recording's start: the decoder found only silence
-    and fillers there) is not reported (the one-piece path drops them too),
-    nor is one whose every word has a lattice posterior under
-    ``min_posterior`` (the decoder's best guess at a breath or a click
-    between phrases: on the 30-minute bench file the three such phrases,
-    single words at posterior 0.02-0.07, all lay in true pauses, each
-    splitting one true boundary in two false ones, while the least believed
-    phrase of real speech had a word at 0.12; 0 keeps them all).
+    and fillers there) is not reported (the one-piece path drops them too).
     Each phrase needs only its own span's units, so a stream still reports
     it when the span closes and a batch chunk decides it alone."""
     groups: list[list[Phrase]] = [[]]
@@ -290,16 +274,9 @@ def phrases_of_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: f
             span.end if k == len(groups) - 1 else int(round(group[-1].end_sample / samples_per_frame)),
             span.reason if k == len(groups) - 1 else "silence")
         phrase = merge_units(group, sub, samples_per_frame, frame_rate)
-        if phrase.rejected or (_spoken(phrase.words) and _believed(phrase, min_posterior)):
+        if _spoken(phrase.words) or phrase.rejected:
             out.append(phrase)
     return out
-
-
-def min_word_posterior(settings: PhraseSettings) -> float:
-    """The ``min_posterior`` of :func:`phrases_of_units` for these settings:
-    0 with a grammar (an accepted grammar sentence is kept whatever its
-    posteriors; the grammar's own rejection decides)."""
-    return 0.0 if settings.grammar is not None else MIN_WORD_POSTERIOR
 
 
 class PhrasePipeline:
@@ -473,8 +450,7 @@ class PhrasePipeline:
     def _close_phrase(self, span: PhraseSpan) -> list[Phrase]:
         units, self._done = self._done, []
         return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
-                                           self.settings.segmenter.end_of_phrase_silence_time,
-                                           min_word_posterior(self.settings)))
+                                           self.settings.segmenter.end_of_phrase_silence_time))
 
     def _trim(self) -> None:
         """Drops the frames no unit can take any more (keeping the lead-in

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 import numpy as np
 
-from ..phrase_decoding import PhraseDecoder, PhrasePipeline, join_phrases, min_word_posterior, phrases_of_units
+from ..phrase_decoding import PhraseDecoder, PhrasePipeline, join_phrases, phrases_of_units
 from ..results import Phrase
 from .inputs import Input
 
@@ -134,8 +134,7 @@ class _RangePipeline(PhrasePipeline):
                 decoder.feed(frames)
             units.append(decoder.finish(unit, self._samples_per_frame))
         return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
-                                           self.settings.segmenter.end_of_phrase_silence_time,
-                                           min_word_posterior(self.settings)))
+                                           self.settings.segmenter.end_of_phrase_silence_time))
 
 
 @dataclass
