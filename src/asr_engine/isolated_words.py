@@ -67,6 +67,20 @@ def _one_word_log_total(lm: Any) -> float:
     return total
 
 
+def prior_adjustment(lm: Any, words: "tuple[str, ...] | list[str]", prior: float, sentence_prior: float) -> float:
+    """``ln P(W) - ln P_ngram(W)`` under the mixture (natural log): what the
+    isolated-word components add to a word sequence's LM score."""
+    stay = math.log1p(-prior - sentence_prior)
+    if len(words) != 1:
+        return stay
+    log_prior = math.log(prior) if prior > 0.0 else -math.inf
+    log_sentence = math.log(sentence_prior) - _one_word_log_total(lm) if sentence_prior > 0.0 else -math.inf
+    sentence, unigram = _sentence_log(lm, words[0])
+    terms = (stay + sentence, log_prior + unigram, log_sentence + sentence)
+    top = max(terms)
+    return top + math.log(sum(math.exp(t - top) for t in terms)) - sentence
+
+
 def isolated_word_path(lattice: Any, lm: Any, prior: float, language_weight: float,
                        sentence_prior: float = 0.0) -> Optional[list[int]]:
     """The lattice path (instance ids) of a single word that wins under the
@@ -79,9 +93,6 @@ def isolated_word_path(lattice: Any, lm: Any, prior: float, language_weight: flo
     instances = lattice.instances
     if max(inst[2] for inst in instances) >= MAX_FRAMES:
         return None
-    stay = math.log1p(-prior - sentence_prior)
-    log_prior = math.log(prior) if prior > 0.0 else -math.inf
-    log_sentence = math.log(sentence_prior) - _one_word_log_total(lm) if sentence_prior > 0.0 else -math.inf
     candidates: dict[tuple[str, ...], tuple[list[int], float]] = {}
     for ids, score in lattice.nbest(NBEST):
         words = tuple(instances[i][0] for i in ids if not instances[i][4])
@@ -89,17 +100,10 @@ def isolated_word_path(lattice: Any, lm: Any, prior: float, language_weight: flo
             candidates[words] = (list(ids), score)
     best_score, best_ids, best_single = -math.inf, None, False
     for words, (ids, score) in candidates.items():
-        if len(words) == 1:
-            sentence, unigram = _sentence_log(lm, words[0])
-            terms = (stay + sentence, log_prior + unigram, log_sentence + sentence)
-            top = max(terms)
-            mixed = top + math.log(sum(math.exp(t - top) for t in terms))
-            score += language_weight * (mixed - sentence)
-        else:
-            score += language_weight * stay
+        score += language_weight * prior_adjustment(lm, words, prior, sentence_prior)
         if score > best_score:
             best_score, best_ids, best_single = score, list(ids), len(words) == 1
     return best_ids if best_single else None
 
 
-__all__ = ["isolated_word_path"]
+__all__ = ["isolated_word_path", "prior_adjustment"]

@@ -421,7 +421,11 @@ class Recognizer:
 
     def _result(self, decoder: Any, duration: float, final: bool, options: SearchOptions,
                 max_alternatives: int = 1, fit: Optional[Callable[[int, int, float], float]] = None,
-                spotting: Optional[SpottingRequest] = None) -> Result:
+                spotting: Optional[SpottingRequest] = None, features: Optional[np.ndarray] = None,
+                acoustic: Any = None) -> Result:
+        """The final (or interim) result of ``decoder``; with ``features`` (and the
+        ``acoustic`` model the search used, None for the recognizer's) the
+        lattice's n-best list is re-scored by forced alignment."""
         step = 1.0 / self.frame_rate
         if not final or not options.bestpath:
             segments, _score = decoder.best_path(final)
@@ -432,14 +436,21 @@ class Recognizer:
         if lattice.empty:
             return Result("", 0.0, [], [], round(duration, 3), True)
         instances = lattice.instances
-        single = None
+        chosen = None
         if options.isolated_word_prior + options.one_word_sentence_prior > 0 and fit is None:
             from .isolated_words import isolated_word_path
 
-            single = isolated_word_path(lattice, self.language_model, options.isolated_word_prior,
+            chosen = isolated_word_path(lattice, self.language_model, options.isolated_word_prior,
                                         options.bestpath_language_weight, options.one_word_sentence_prior)
-        if single is not None:
-            words = self._words(lattice, instances, single, fit)
+        rescored = []  # the re-scored n-best candidates when they override the lattice's best path
+        if features is not None and fit is None and options.nbest_rescoring > 1:
+            rescored = self._rescored_candidates(lattice, features, options, acoustic)
+            if rescored and rescored[0][0] != list(lattice.best_path()[0]):
+                chosen = rescored[0][0]
+            else:
+                rescored = []
+        if chosen is not None:
+            words = self._words(lattice, instances, chosen, fit)
         elif options.consensus:
             words = self._consensus_words(decoder, lattice, options, fit)
         else:
@@ -449,8 +460,15 @@ class Recognizer:
         alternatives = []
         if max_alternatives > 1:
             k, total = options.acoustic_scale, lattice.log_total
-            for path, score in lattice.nbest(max_alternatives):
-                posterior = math.exp(min(0.0, k * score - total)) if math.isfinite(total) else 0.0
+            if rescored:
+                # The re-scored candidates share their lattice posterior mass by their new scores.
+                mass = sum(self._path_posterior(lattice_score, k, total) for _p, _s, lattice_score in rescored)
+                top = rescored[0][1]
+                norm = sum(math.exp(k * (s - top)) for _p, s, _l in rescored)
+                paths = [(p, s, mass * math.exp(k * (s - top)) / norm) for p, s, _l in rescored[:max_alternatives]]
+            else:
+                paths = [(p, s, self._path_posterior(s, k, total)) for p, s in lattice.nbest(max_alternatives)]
+            for path, score, posterior in paths:
                 if fit is not None:  # times the mean in-grammar probability of its words
                     fits = [fit(s, e, ac) for _t, s, e, ac, filler in (instances[i] for i in path) if not filler]
                     posterior *= float(np.mean(fits)) if fits else 1.0
@@ -465,6 +483,37 @@ class Recognizer:
                 result.word_alternatives = word_alternatives(lattice.confusion_network(),
                                                              spotting.word_alternatives_threshold, self.frame_rate)
         return result
+
+    def _rescored_aligner(self, options: SearchOptions, acoustic: Any) -> Any:
+        """The native aligner of n-best re-scoring for this acoustic model and these filler penalties (one per pair)."""
+        from .nbest_rescoring import BEAM
+
+        model = (acoustic or self.acoustic_model).native
+        key = (id(model), options.silence_probability, options.filler_probability)
+        aligners = self.__dict__.setdefault("_nbest_aligners", {})
+        held = aligners.get(key)
+        if held is None or held[0] is not model:  # the id of a collected model can be reused
+            held = aligners[key] = (model, _core.ForcedAligner(
+                model, beam=BEAM, allow_silence=True, allow_noise=True,
+                silence_penalty=math.log(options.silence_probability),
+                noise_penalty=math.log(options.filler_probability)))
+        return held[1]
+
+    @staticmethod
+    def _path_posterior(score: float, scale: float, log_total: float) -> float:
+        """A lattice path's posterior from its score and the lattice's forward total."""
+        return math.exp(min(0.0, scale * score - log_total)) if math.isfinite(log_total) else 0.0
+
+    def _rescored_candidates(self, lattice: Any, features: np.ndarray, options: SearchOptions,
+                             acoustic: Any) -> list[tuple[list[int], float, float]]:
+        """The lattice's n-best candidates re-scored by forced alignment, best first (see asr_engine.nbest_rescoring)."""
+        from .nbest_rescoring import NbestRescorer
+
+        model = (acoustic or self.acoustic_model).native
+        return NbestRescorer(lattice, features, self._rescored_aligner(options, acoustic), self.dictionary.native,
+                             self.language_model, int(model.frame_dim), options.bestpath_language_weight,
+                             options.word_insertion_penalty, options.isolated_word_prior,
+                             options.one_word_sentence_prior).candidates(options.nbest_rescoring)
 
     @checked_arguments
     def recognize(
@@ -662,7 +711,8 @@ class Recognizer:
         timer.lap("search")
         if network is None:
             result = self._result(decoder, decoded.duration, True, opts, int(max_alternatives),
-                                  spotting=None if spotting.empty else spotting)
+                                  spotting=None if spotting.empty else spotting,
+                                  features=None if speaker_adaptation else feats, acoustic=acoustic)
             timer.lap("lattice")
             if score_against_phone_loop:
                 result.rejection_margin = self._loop_margin(decoder, feats, opts)

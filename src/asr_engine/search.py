@@ -169,6 +169,8 @@ class SearchOptions:
     one_word_sentence_prior: float = option(0.2, "prior probability that an utterance is one word drawn from the "
                                             "LM's own one-word sentences (see asr_engine.isolated_words; 0 = off)",
                                             low=0, high=0.49)
+    nbest_rescoring: int = option(8, "distinct lattice paths re-scored by forced alignment for the final hypothesis "
+                                  "(see asr_engine.nbest_rescoring; 0 or 1 = off)", low=0, high=1000, kind=int)
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -187,6 +189,6 @@ class SearchOptions:
 
 
 #: settings applied in Python after the native search (no native field)
-_PYTHON_ONLY = frozenset({"isolated_word_prior", "one_word_sentence_prior", "vtln"})
+_PYTHON_ONLY = frozenset({"isolated_word_prior", "one_word_sentence_prior", "vtln", "nbest_rescoring"})
 
 __all__ = ["SearchOptions"]
