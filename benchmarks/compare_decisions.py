@@ -35,8 +35,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dev_set import every_kth, load_dev_set, normalize, word_errors  # noqa: E402
-from error_analysis import ModelScorer, features, parse_overrides, pick  # noqa: E402
+from dev_set import normalize, word_errors  # noqa: E402
+from error_analysis import ModelScorer, dev_subset, features, parse_overrides, pick  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -120,9 +120,7 @@ def main() -> int:
     p.add_argument("--ps-cache", default="ps_hyps.json", help="JSON file of PocketSphinx hypotheses ('' = none)")
     p.add_argument("--all", action="store_true", help="print every utterance, not only those that differ")
     args = p.parse_args()
-    utts = every_kth(load_dev_set(), args.limit)
-    if args.source:
-        utts = [u for u in utts if u.source in args.source.split(",")]
+    utts = dev_subset(args.limit, args.source)
     ps = pocketsphinx_hypotheses(utts, args.ps_cache)
     wide = ae.Recognizer()
     opts = wide.search_options.with_overrides(**parse_overrides(args.set, wide))

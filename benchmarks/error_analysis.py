@@ -108,6 +108,12 @@ class ModelScorer:
         return float(raw["path_score"]) + self.language(words)
 
 
+def dev_subset(limit: int, sources: str) -> list:
+    """About ``limit`` dev utterances (all with 0), only of the comma-separated ``sources`` when given."""
+    utts = every_kth(load_dev_set(), limit)
+    return [u for u in utts if u.source in sources.split(",")] if sources else utts
+
+
 def pick(wide, path):
     """The recognizer recognize() uses for this file: the narrowband one for band-limited audio."""
     audio = ae.load_audio(path)
@@ -147,9 +153,7 @@ def main() -> int:
     p.add_argument("--source", default="", help="only these sources (comma-separated tags)")
     p.add_argument("--show", action="store_true", help="print every utterance with errors and its scores")
     args = p.parse_args()
-    utts = every_kth(load_dev_set(), args.limit)
-    if args.source:
-        utts = [u for u in utts if u.source in args.source.split(",")]
+    utts = dev_subset(args.limit, args.source)
     wide = ae.Recognizer()
     opts = wide.search_options.with_overrides(**parse_overrides(args.set, wide))
     scorers = {}

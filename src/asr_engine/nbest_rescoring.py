@@ -29,13 +29,15 @@ dev set none of them won). When the best of them is not the lattice's best path 
 becomes the final hypothesis, and the n-best alternatives are these
 candidates in their re-scored order (at most ``n`` of them); otherwise the
 caller keeps its own decision (consensus over the lattice) and the
-lattice's n-best list. The alignments are beam-pruned (``BEAM``
-nats; on the dev set beam 60-200 and no pruning gave the same scores).
+lattice's n-best list. The alignments are beam-pruned (``BEAM`` nats: on
+every fifth dev utterance beams 50 and 100 picked the same candidates, and
+100 took 30 % longer).
 """
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +46,7 @@ from .isolated_words import MAX_FRAMES, prior_adjustment
 
 LN10 = math.log(10.0)
 #: alignment beam (nats below the frame's best state)
-BEAM = 100.0
+BEAM = 50.0
 #: n-best paths this far (nats) behind the lattice's best path are not aligned
 MARGIN = 60.0
 

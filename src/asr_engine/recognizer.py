@@ -506,7 +506,8 @@ class Recognizer:
 
     def _rescored_candidates(self, lattice: Any, features: np.ndarray, options: SearchOptions,
                              acoustic: Any) -> list[tuple[list[int], float, float]]:
-        """The lattice's n-best candidates re-scored by forced alignment, best first (see asr_engine.nbest_rescoring)."""
+        """The lattice's n-best candidates re-scored by forced alignment, best first
+        (see :mod:`asr_engine.nbest_rescoring`)."""
         from .nbest_rescoring import NbestRescorer
 
         model = (acoustic or self.acoustic_model).native

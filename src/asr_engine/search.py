@@ -97,6 +97,48 @@ every utterance once per first-pass setting and rescores its lattice:
   A quiet run (load 0-1) with the one-word-sentence prior: 32.26 % against
   36.69 % (0.879x), RTF 0.2469 against 0.3704: ratio 0.667, over the
   issue's 0.5. The wide beams above spent the time lead.
+* ``nbest_rescoring`` 8 (issue 17, :mod:`asr_engine.nbest_rescoring`): the
+  lattice's first 8 distinct word sequences (within 60 nats of its best
+  path) are force-aligned to the features and re-scored with exact n-gram
+  histories and the one-word-sentence mixture; the best replaces the
+  consensus words when it is not the lattice's best path. Why
+  (``benchmarks/compare_decisions.py``, per utterance against
+  PocketSphinx): PocketSphinx had fewer errors on 27 dev utterances (35
+  errors), we on 44; our lattice held PocketSphinx's words on all 27, and
+  on 16 of them its words scored better than our lattice's best path under
+  our own model (forced alignment, rescoring weights). The losses are
+  short words at word boundaries ("began [a] confused", "had he married
+  [a] more", "was [the] king grass", "[but] that is", "the" for "then"),
+  isolated digits and commands ("one" -> "want" / "was", "nine" ->
+  "manning") and consensus dropping a word its best path had ("now [as] i
+  think", "parked" -> "part"). PocketSphinx decides by bestpath (lw 9.5,
+  wip 0.65, fillers bypassed at silprob 0.005, no consensus) over the
+  lattice of its fwdflat pass, a second Viterbi pass whose exact cross-word
+  triphones re-score every word boundary; our lattice keeps the first
+  pass's boundary acoustics, and aligning the n-best list re-scores them on
+  the decision side. Offline, on one decode with 50-best lists (load 4-6):
+  lattice best path 420 errors, consensus 401; the n-best re-scored with
+  exact LM histories but lattice acoustics 410 (404-421 over lw 8.5-10.5 x
+  wip 0.005-0.1), so the LM history approximation is not the cause;
+  aligned top k = 2 / 3 / 4 / 5 / 6 / 8 / 10 / 12 / 16 gave 399 / 400 / 397 /
+  394 / 388 / 381 / 383 / 384 / 382; at k 8, lw 8.5 / 10.5 / 11.5 gave 387 /
+  393 / 400 and wip 0.005 / 0.05 / 0.2 381 / 385 / 393 (9.5 / 0.01 stay);
+  the one-word-sentence mixture in the aligned scores (q 0.05 / 0.1 / 0.2 /
+  0.3) 382 / 381 / 380 / 380 (fsdd 2 instead of 3); skipping paths more
+  than 10 / 20 / 30 / 40 / 60 / 100 nats behind in the lattice 395 / 383 /
+  382 / 380 / 380 / 380 errors for 537 / 851 / 1081 / 1269 / 1483 / 1635 of
+  1640 alignments; unpruned alignment and beam 100 the same choices.
+  ``tune_rescoring.py --axes --grid nbest_rescoring=0,4`` (load 6):
+  30.57 % (380 errors) against 32.26 % (401) without and 31.86 % at 4;
+  arctic 16 vs 18, fsdd 2 vs 3, libri 3 vs 4, psx 16 vs 22, speechcmd 13 vs
+  15, cathy 73 vs 76, ieee 18 vs 20, mfa 44 vs 45, osr 42 vs 44, no source
+  worse. Cost: second-pass RTF 0.134 against 0.074 with the first pass at
+  RTF 0.625 (alignment beam 100), about +10 % of the decoding time; beam 50
+  (the default) picks the same candidates on every fifth dev utterance for
+  23 % less alignment time. Only whole-audio ``recognize()`` re-scores
+  (phrase-by-phrase decoding, streams, grammars and speaker adaptation keep
+  the lattice's decision). With it, the n-best alternatives are the
+  re-scored candidates in their new order when they override the lattice.
 * Tried and not kept as a default (issue 17): vocal-tract-length
   normalisation, ``vtln`` (:mod:`asr_engine.adapt.vtln`: Sphinx's
   piecewise-linear filterbank warp, the maximum-likelihood warp per
