@@ -168,7 +168,7 @@ def main() -> int:
         feats = features(rec, u.path)
         t = time.perf_counter()
         decoder = rec._decode(feats, opts)
-        final = rec._result(decoder, u.duration, True, opts).transcript
+        final = rec._result(decoder, u.duration, True, opts, features=feats).transcript
         lattice = decoder.lattice()
         inst = lattice.instances
         ids, lat_score = lattice.best_path() if not lattice.empty else ([], -math.inf)

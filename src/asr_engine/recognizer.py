@@ -424,8 +424,8 @@ class Recognizer:
                 spotting: Optional[SpottingRequest] = None, features: Optional[np.ndarray] = None,
                 acoustic: Any = None) -> Result:
         """The final (or interim) result of ``decoder``; with ``features`` (and the
-        ``acoustic`` model the search used, None for the recognizer's) the
-        lattice's n-best list is re-scored by forced alignment."""
+        ``acoustic`` model the search used, wrapper or native, None for the
+        recognizer's) the lattice's n-best list is re-scored by forced alignment."""
         step = 1.0 / self.frame_rate
         if not final or not options.bestpath:
             segments, _score = decoder.best_path(final)
@@ -488,7 +488,7 @@ class Recognizer:
         """The native aligner of n-best re-scoring for this acoustic model and these filler penalties (one per pair)."""
         from .nbest_rescoring import BEAM
 
-        model = (acoustic or self.acoustic_model).native
+        model = _native_model(acoustic) or self.acoustic_model.native
         key = (id(model), options.silence_probability, options.filler_probability)
         aligners = self.__dict__.setdefault("_nbest_aligners", {})
         held = aligners.get(key)
@@ -510,7 +510,7 @@ class Recognizer:
         (see :mod:`asr_engine.nbest_rescoring`)."""
         from .nbest_rescoring import NbestRescorer
 
-        model = (acoustic or self.acoustic_model).native
+        model = _native_model(acoustic) or self.acoustic_model.native
         return NbestRescorer(lattice, features, self._rescored_aligner(options, acoustic), self.dictionary.native,
                              self.language_model, int(model.frame_dim), options.bestpath_language_weight,
                              options.word_insertion_penalty, options.isolated_word_prior,
@@ -940,6 +940,11 @@ def _check_no_vtln(options: dict[str, Any], where: str) -> None:
     default ``vtln`` applies where it can."""
     if options.get("vtln") is True:
         raise InvalidArgumentError(f"vtln=True needs the whole audio before decoding; {where} cannot use it")
+
+
+def _native_model(acoustic: Any) -> Any:
+    """The native acoustic model of an adapted model given either way (Python wrapper or native), or None."""
+    return getattr(acoustic, "native", acoustic)
 
 
 def _against_loop(x: float) -> float:
