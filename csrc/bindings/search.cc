@@ -99,6 +99,17 @@ void BindSearch(py::module_& m) {
              return out;
            },
            py::arg("n"))
+      .def("rescaled",
+           [](const LatticeHandle& h, double acoustic_scale) {
+             LatticeHandle out;
+             out.model = h.model;
+             py::gil_scoped_release nogil;
+             out.lattice = std::make_unique<WordLattice>(*h.lattice, acoustic_scale);
+             return out;
+           },
+           py::arg("acoustic_scale"),
+           "This lattice with its posteriors at another acoustic scale (what building it with that "
+           "LatticeOptions.acoustic_scale gives, for the cost of one forward-backward pass).")
       .def_property_readonly("posteriors", [](const LatticeHandle& h) { return h.lattice->Posteriors(); })
       .def_property_readonly("log_total", [](const LatticeHandle& h) { return h.lattice->LogTotal(); })
       .def("confidences",

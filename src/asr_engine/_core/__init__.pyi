@@ -457,6 +457,10 @@ class WordLattice:
         """
         Unscaled score of a complete path; -inf if `path` is not one.
         """
+    def rescaled(self, acoustic_scale: typing.SupportsFloat | typing.SupportsIndex) -> WordLattice:
+        """
+        This lattice with its posteriors at another acoustic scale (what building it with that LatticeOptions.acoustic_scale gives, for the cost of one forward-backward pass).
+        """
     def spot_keywords(self, keywords: collections.abc.Sequence[collections.abc.Sequence[str]], max_gap_frames: typing.SupportsInt | typing.SupportsIndex = 10, min_posterior: typing.SupportsFloat | typing.SupportsIndex = 0.0001) -> list:
         """
         Keyword hits (keyword index, first frame, last frame, posterior, chains of instances); a keyword is a list of words, matched case-insensitively.
