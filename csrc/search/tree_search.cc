@@ -264,7 +264,13 @@ void TreeSearch::Step(const float* senone_scores) {
   const float threshold = FrameThreshold(best);
   // Survivors are compacted in place (the write position never passes the
   // read position), so no HMM is copied to a second array.
-  size_t kept = 0;
+  // Kept HMMs are moved in runs (one move per run of survivors, not per
+  // group: most of the array shifts by the same distance).
+  size_t kept = 0, run_begin = 0, run_end = 0;  // survivors [run_begin, run_end) not yet moved
+  auto flush = [&]() {
+    if (run_begin != kept) std::copy(active_.begin() + run_begin, active_.begin() + run_end, active_.begin() + kept);
+    kept += run_end - run_begin;
+  };
   for (size_t i = 0; i < active_.size();) {
     // Variants of a fan-out stay together: the group lives while any does.
     const int node = active_[i].node;
@@ -273,14 +279,18 @@ void TreeSearch::Step(const float* senone_scores) {
     bool keep = false;
     for (size_t k = i; k < end; ++k) keep = keep || active_[k].best >= threshold;
     if (keep) {
-      slot_[node] = static_cast<int32_t>(kept);
-      if (kept != i) std::copy(active_.begin() + i, active_.begin() + end, active_.begin() + kept);
-      kept += end - i;
+      if (i != run_end) {
+        flush();
+        run_begin = i;
+      }
+      slot_[node] = static_cast<int32_t>(kept + (i - run_begin));
+      run_end = end;
     } else {
       slot_[node] = -1;
     }
     i = end;
   }
+  flush();
   active_.resize(kept);
 
   const float phone_threshold = best - phone_beam_;

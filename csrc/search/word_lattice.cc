@@ -18,7 +18,19 @@ constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 double LogAdd(double a, double b) {
   if (a == kNegInf) return b;
   if (b == kNegInf) return a;
-  return a > b ? a + std::log1p(std::exp(b - a)) : b + std::log1p(std::exp(a - b));
+  const double hi = a > b ? a : b, lo = a > b ? b : a;
+  const double d = lo - hi;
+  // Most terms of a lattice's sums are negligible: with |hi| in
+  // [2^(e-1), 2^e), the spacing of doubles next to hi is at least 2^(e-54),
+  // so a term log1p(exp(d)) <= exp(d) < 2^(e-56) (a margin for the rounding
+  // of exp and log1p) leaves the rounded sum at hi exactly: the two
+  // transcendental calls are skipped, the result is the same.
+  if (d < -30.0 && hi != 0.0) {
+    int e;
+    std::frexp(hi, &e);
+    if (d < (e - 56) * 0.6931471805599453) return hi;
+  }
+  return hi + std::log1p(std::exp(d));
 }
 }  // namespace
 
