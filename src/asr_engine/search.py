@@ -97,6 +97,52 @@ every utterance once per first-pass setting and rescores its lattice:
   A quiet run (load 0-1) with the one-word-sentence prior: 32.26 % against
   36.69 % (0.879x), RTF 0.2469 against 0.3704: ratio 0.667, over the
   issue's 0.5. The wide beams above spent the time lead.
+* Decoding time, second round (issue 17; all exact: identical transcripts,
+  word times, confidences and 3-best on all 205 dev utterances, and
+  bit-identical search scores, lattice totals and posteriors on 25; timed
+  with ``benchmarks/bench_decode_speed.py --ab``, this tree against
+  another build in two worker processes interleaved per utterance, on the
+  44 utterances of ``--step 5``; an A/B of one build against itself gives
+  1.015 at load ~6, the noise floor). Profile on main (``py-spy --native -r
+  200``, the same 44, load 3-4): ``TreeSearch::Step`` 50.6 % inclusive
+  (``Evaluate`` 21.7, ``ActiveSenones`` 11.9, ``Enter`` 5.4, ``Senones`` 3.8,
+  ``nth_element`` 3.5, ``RecordWordExits`` 3.1), ``ScoreActive`` 10.9, the two
+  lattice builds 17.0 (forward-backward 12.1, ``LinkScore`` 5.9, Viterbi
+  4.7), the 8 kHz files' narrowband route 20.7 inclusive, one-off imports
+  2.7 (``scipy.signal`` for the first resampled file, 0.8 s, and the
+  narrowband model's load fall inside the first such recognize() call).
+  Landed, as time relative to the step before:
+  HMMs resolve their senone sequences and transition matrix once when
+  activated, active senones are marked with generation stamps (no clearing
+  of n_senone marks per frame), the Viterbi update is unrolled for the
+  model's 3 states, and histogram pruning ranks only the HMMs inside the
+  beam (the same threshold): 0.805 (load 3.5-3.7). Viterbi stores the
+  lattice's link weights (forward-backward, n-best and the confusion network
+  asked the LM again) and the consensus lattice is the default one
+  ``rescaled`` (only forward-backward depends on the posterior scale) instead
+  of a second build: 0.762 of main (load 3.3-4.1). Pruning moves survivors
+  in runs, not per node group (``memmove`` was 3.1 % in ``perf``), and the
+  lattice's log-add skips ``exp``/``log1p`` when the smaller term is under
+  the larger's rounding (``log1p`` 2.7 %, ``exp`` 1.7 %): 0.987 (load 6.2-6.5).
+  ``ScoreActive`` scores every senone of an active codebook in one
+  vectorised pass over the top-N weight rows (35 % of it was the gather of
+  single weights, cache misses), with the per-senone arithmetic unchanged:
+  0.960 (load 6.1). Together 0.680 of main's recognize() time (load 5.9-6.0),
+  0.699 on a quieter machine (load 0.9-1.5: 17.34 s against 24.82 s for
+  112 s of audio); ``--time --step 5`` right after, interleaved with
+  PocketSphinx: RTF 0.1515 against 0.2488, ratio 0.609 (load 1.6-1.9; main's
+  ratio on the whole dev set was 0.667, this sample's PocketSphinx RTF is
+  lower than its dev-set 0.37).
+  ``perf`` after them: ``EvaluateAll`` 13.8 %, ``Step`` itself 13.8 (cache
+  misses on tree nodes: the children's look-ahead and ``ends_words``),
+  ``Enter`` 8.6 (misses on the entered HMM), ``ActiveSenones`` 7.2, Gaussian
+  densities 7.7. Tried and not kept (within the noise floor): scoring the
+  requested senones in weight order, 1.004 (load 5.3-5.6); copying the node
+  fields the loops read into the HMM and a dense look-ahead array, 1.011
+  (load 6.0); a branch-free Viterbi (selects into an index of token
+  sources), 1.031 (load 5.4-6.0); listing the next frame's senones in the
+  normalisation pass, 1.018 (load 5.8-6.5); an AVX2 clone of the Viterbi
+  update, 1.004 (load 5.1-5.3).
 * Tried and not kept as a default (issue 17): vocal-tract-length
   normalisation, ``vtln`` (:mod:`asr_engine.adapt.vtln`: Sphinx's
   piecewise-linear filterbank warp, the maximum-likelihood warp per
