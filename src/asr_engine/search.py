@@ -169,6 +169,18 @@ class SearchOptions:
     one_word_sentence_prior: float = option(0.2, "prior probability that an utterance is one word drawn from the "
                                             "LM's own one-word sentences (see asr_engine.isolated_words; 0 = off)",
                                             low=0, high=0.49)
+    fwdflat: bool = option(False, "search whole-audio utterances again over a flat lexicon of the first pass's "
+                           "words (PocketSphinx's fwdflat; n-gram models only)", kind=bool)
+    fwdflat_window: int = option(25, "frames around a first-pass start of a word where the second pass may "
+                                 "start it", low=1, high=1_000_000, kind=int)
+    fwdflat_min_end_frames: int = option(4, "a first-pass (start, word) is searched again only if its end "
+                                         "frames span this many frames", low=0, high=1_000_000, kind=int)
+    fwdflat_beam: float = option(1e-64, "second pass: HMMs kept within this factor of the frame's best", low=0,
+                                 high=1, low_open=True)
+    fwdflat_word_beam: float = option(7e-29, "second pass: word exits kept within this factor of the frame's best",
+                                      low=0, high=1, low_open=True)
+    fwdflat_language_weight: float = option(8.5, "multiplies LM log-probabilities in the second pass", low=0,
+                                            high=100, low_open=True)
 
     def __post_init__(self) -> None:
         check_fields(self)
