@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -123,15 +124,32 @@ def test_flat_lattice_feeds_the_results(recognizer, goforward, features):
     result = recognizer.recognize(goforward, fwdflat=True)
     assert result.transcript == "go forward ten meters"
     assert all(0.0 <= w.confidence <= 1.0 for w in result.words)
-    dec = recognizer._decode(features, recognizer.search_options.with_overrides(fwdflat=True))
-    assert dec.flat_words > 0
-    lattice = dec.lattice()
-    post = np.array(lattice.posteriors)
-    cover = np.zeros(dec.frames)
-    for i, (_w, start, end, _ac, _f) in enumerate(lattice.instances):
-        if i:
-            cover[start : end + 1] += post[i]
-    np.testing.assert_allclose(cover, 1.0, atol=1e-4)
+    first = recognizer._decode(features, recognizer.search_options).lattice()
+    spans = {}
+    for merge in (False, True):
+        dec = recognizer._decode(features, recognizer.search_options.with_overrides(fwdflat=True,
+                                                                                    fwdflat_merge_lattice=merge))
+        assert dec.flat_words > 0
+        lattice = dec.lattice()
+        post = np.array(lattice.posteriors)
+        cover = np.zeros(dec.frames)
+        for i, (_w, start, end, _ac, _f) in enumerate(lattice.instances):
+            if i:
+                cover[start : end + 1] += post[i]
+        np.testing.assert_allclose(cover, 1.0, atol=1e-4)
+        spans[merge] = [((w, s, e), ac) for w, s, e, ac, _f in lattice.instances[1:]]
+    # Merged: every instance of the first pass, and otherwise the second's,
+    # each with its own acoustic score (keys are texts: pronunciations share them).
+    first_spans = [((w, s, e), ac) for w, s, e, ac, _f in first.instances[1:]]
+    merged, flat = Counter(k for k, _ in spans[True]), Counter(k for k, _ in spans[False])
+    assert not Counter(k for k, _ in first_spans) - merged
+    assert not merged - Counter(k for k, _ in first_spans) - flat
+    assert len(merged) > len(set(k for k, _ in first_spans))  # the second pass added instances
+    scores = {}
+    for key, ac in first_spans + spans[False]:
+        scores.setdefault(key, []).append(ac)
+    for key, ac in spans[True]:
+        assert min(abs(ac - other) for other in scores[key]) < 1e-2
 
 
 def test_limits(recognizer, goforward, features):

@@ -65,7 +65,8 @@ void BindSearch(py::module_& m) {
       .def_readwrite("fwdflat_min_end_frames", &SearchOptions::fwdflat_min_end_frames)
       .def_readwrite("fwdflat_beam", &SearchOptions::fwdflat_beam)
       .def_readwrite("fwdflat_word_beam", &SearchOptions::fwdflat_word_beam)
-      .def_readwrite("fwdflat_language_weight", &SearchOptions::fwdflat_language_weight);
+      .def_readwrite("fwdflat_language_weight", &SearchOptions::fwdflat_language_weight)
+      .def_readwrite("fwdflat_merge_lattice", &SearchOptions::fwdflat_merge_lattice);
 
   py::class_<LatticeOptions>(m, "LatticeOptions")
       .def(py::init<>())

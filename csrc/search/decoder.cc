@@ -31,6 +31,7 @@ void Decoder::StartUtterance() {
   search_.StartUtterance();
   frames_.clear();
   flat_.reset();
+  merged_.reset();
 }
 
 void Decoder::ProcessFrames(const float* frames, int n) {
@@ -70,6 +71,8 @@ bool Decoder::SecondPass(const SearchOptions* flat_options) {
     flat->Step(senone_scores_.data());
   }
   flat_ = std::move(flat);
+  merged_.reset();
+  if (o.fwdflat_merge_lattice) merged_ = std::make_unique<WordExitTable>(MergeExitTables(search_.exits(), flat_->exits()));
   return true;
 }
 

@@ -38,7 +38,7 @@ class Decoder {
   // from these instead; calling it again replaces the earlier second pass.
   bool SecondPass(const SearchOptions* flat_options = nullptr);
   // The word exits results come from (the second pass's once it ran).
-  const WordExitTable& exits() const { return flat_ ? flat_->exits() : search_.exits(); }
+  const WordExitTable& exits() const { return merged_ ? *merged_ : flat_ ? flat_->exits() : search_.exits(); }
   const FlatSearch* flat_search() const { return flat_.get(); }
   // The lattice of the utterance so far, weighted as the options say.
   std::unique_ptr<WordLattice> BuildLattice() const;
@@ -57,6 +57,7 @@ class Decoder {
   std::vector<int> active_;
   std::vector<float> frames_;  // the utterance's features, kept for the second pass
   std::unique_ptr<FlatSearch> flat_;
+  std::unique_ptr<WordExitTable> merged_;  // both passes' exits, with fwdflat_merge_lattice
 };
 
 }  // namespace asr

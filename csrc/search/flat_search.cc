@@ -458,6 +458,43 @@ void FlatSearch::Normalize(float best) {
   table_.frame_offset.push_back(prev + best);
 }
 
+WordExitTable MergeExitTables(const WordExitTable& first, const WordExitTable& second) {
+  WordExitTable out;
+  out.num_phones = first.num_phones;
+  out.frame_offset = first.frame_offset;
+  out.exits = first.exits;
+  if (first.frame_offset.size() != second.frame_offset.size())
+    throw InvalidArgument("the two passes' exit tables cover different frames");
+  auto start_of = [](const WordExitTable& t, const WordExit& x) { return t.exits[x.prev].frame + 1; };
+  // First-pass exits by (end frame, word).
+  std::unordered_map<int64_t, int32_t> first_exit;
+  const int64_t words = 1 << 30;
+  for (size_t e = 1; e < first.exits.size(); ++e) {
+    const WordExit& x = first.exits[e];
+    if (x.valid && x.word >= 0) first_exit[x.frame * words + x.word] = static_cast<int32_t>(e);
+  }
+  std::vector<int32_t> index(second.exits.size(), 0);  // second's exit -> merged exit (0: the start)
+  for (size_t e = 1; e < second.exits.size(); ++e) {
+    const WordExit& x = second.exits[e];
+    if (!x.valid || x.word < 0) continue;
+    auto it = first_exit.find(x.frame * words + x.word);
+    if (it != first_exit.end() && start_of(first, first.exits[it->second]) == start_of(second, x)) {
+      index[e] = it->second;
+      continue;
+    }
+    // Rechained on its merged predecessor, keeping its own acoustic score
+    // (what the lattice reads: the difference of the path scores).
+    WordExit y = x;
+    y.prev = index[x.prev];
+    const double acoustic_and_lm = second.Absolute(static_cast<int>(e)) - second.Absolute(x.prev);
+    y.score = static_cast<float>(out.Absolute(y.prev) + acoustic_and_lm - first.frame_offset[x.frame]);
+    y.rc_offset = 0;
+    index[e] = static_cast<int32_t>(out.exits.size());
+    out.exits.push_back(y);
+  }
+  return out;
+}
+
 std::vector<WordSegment> FlatSearch::BestPath(bool final, double* total) const {
   std::vector<WordSegment> out;
   int chosen = -1;

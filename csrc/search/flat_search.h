@@ -35,6 +35,13 @@ namespace asr {
 class Mdef;
 class TransitionMatrices;
 
+// The word exits of both passes as one table for the lattice: the first
+// pass's, then the second's that it lacks (an exit of the same word, start
+// and end frame is kept once, the first pass's), with scores on the first
+// pass's normalisation. Only the fields the lattice reads are filled
+// (per-frame lists and right-context scores are not).
+WordExitTable MergeExitTables(const WordExitTable& first, const WordExitTable& second);
+
 class FlatSearch {
  public:
   // The tree, vocabulary and models must outlive the search.

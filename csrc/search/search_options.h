@@ -34,6 +34,7 @@ struct SearchOptions {
   double fwdflat_beam = 1e-64;        // HMMs kept within this factor of the frame's best
   double fwdflat_word_beam = 7e-29;   // word exits kept within this factor of the frame's best
   double fwdflat_language_weight = 8.5;  // LM weight of the flat pass
+  bool fwdflat_merge_lattice = true;  // the lattice holds both passes' word exits (else the second's only)
 };
 
 }  // namespace asr

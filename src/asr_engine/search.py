@@ -181,6 +181,8 @@ class SearchOptions:
                                       low=0, high=1, low_open=True)
     fwdflat_language_weight: float = option(8.5, "multiplies LM log-probabilities in the second pass", low=0,
                                             high=100, low_open=True)
+    fwdflat_merge_lattice: bool = option(True, "the lattice holds the word ends of both passes (else the second "
+                                         "pass's only)", kind=bool)
 
     def __post_init__(self) -> None:
         check_fields(self)
