@@ -77,6 +77,7 @@ int FlatSearch::AddWord(int w) {
   Word word;
   word.word = w;
   word.first_phone = vocab_.word(w).filler ? tree_.silence_phone() : vocab_.word(w).phones.front();
+  word.lm_id = vocab_.word(w).lm_id;
   for (int k = path_begin_[w]; k < path_begin_[w + 1]; ++k) {
     const int node = path_nodes_[k];
     const TreeNode& n = tree_.node(node);
@@ -421,14 +422,15 @@ void FlatSearch::WordTransitions(int cf, int begin, int end, float threshold) {
       best_sil = rc[sil];
       best_sil_exit = e;
     }
+    // LM log-probabilities are <= 0: no lookup when it cannot help (the
+    // exit's score is the best of its right contexts).
+    if (x.score + log_wip_ < threshold) continue;
     for (int q : expand_phones_) {
       const float acoustic = rc[q];
-      // LM log-probabilities are <= 0: no lookup when it cannot help.
       if (acoustic + log_wip_ < threshold) continue;
       for (int w : expand_[q]) {
         lm::State unused;
-        const float s = acoustic + lw_ * lm_cache_.Score(x.lm_state, vocab_.word(words_[w].word).lm_id, &unused) +
-                        log_wip_;
+        const float s = acoustic + lw_ * lm_cache_.Score(x.lm_state, words_[w].lm_id, &unused) + log_wip_;
         if (s >= threshold) EnterWord(w, s, e, x.last_phone);
       }
     }

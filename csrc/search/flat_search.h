@@ -89,6 +89,7 @@ class FlatSearch {
   struct Word {
     int32_t word;                     // search word
     int32_t first_phone;              // CI phone its first HMM is entered on
+    lm::WordId lm_id;
     std::vector<int32_t> position;    // first HMM of each position; position.back() = end
     // Multiplexed first phones: the copy of position 0's HMMs for each left
     // context entered so far (position 0's own HMMs are the template).
