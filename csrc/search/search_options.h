@@ -33,8 +33,8 @@ struct SearchOptions {
   int fwdflat_min_end_frames = 4;     // a first-pass (start, word) needs end frames spanning this many
   double fwdflat_beam = 1e-64;        // HMMs kept within this factor of the frame's best
   double fwdflat_word_beam = 7e-29;   // word exits kept within this factor of the frame's best
-  double fwdflat_language_weight = 8.5;  // LM weight of the flat pass
-  bool fwdflat_merge_lattice = true;  // the lattice holds both passes' word exits (else the second's only)
+  double fwdflat_language_weight = 7.0;  // LM weight of the flat pass
+  bool fwdflat_merge_lattice = false;  // the lattice holds both passes' word exits (else the second's only)
 };
 
 }  // namespace asr
