@@ -141,7 +141,11 @@ every utterance once per first-pass setting and rescores its lattice:
     (404 / 411) at +66 / +46 % of recognize() time; word beam 1e-38 gave
     32.82 / 33.15 % at +158 / +110 %;
   - both passes' word ends in one lattice (``fwdflat_merge_lattice``),
-    load ~3.5: lw 7 / 8 gave 33.55 / 33.63 % (417 / 418) at +75 / +57 %.
+    load ~3.5: lw 7 / 8 gave 33.55 / 33.63 % (417 / 418) at +75 / +57 %;
+  - the landed option (lw 7, flat lattice) in a quieter run (load ~2,
+    recognize() RTF 0.234 without it): window 25 / 10 frames gave 32.50 /
+    32.90 % (404 / 409) at +55 / +29 % of recognize() time (the second pass
+    alone 0.66 / 0.40 of it).
 
   Per source at lw 7 (flat lattice): osr 44 -> 41, ieee 20 -> 18, psx 22 ->
   21 errors better; speechcmd 15 -> 19 (at every setting), cathy 76 -> 79,
