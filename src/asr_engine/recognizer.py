@@ -372,6 +372,8 @@ class Recognizer:
                                 None if acoustic is None else acoustic.native)
         decoder.start()
         decoder.process(features)
+        if options.fwdflat:
+            decoder.second_pass()
         return decoder
 
     def _words(self, lattice: Any, instances: list[Any], ids: list[int],

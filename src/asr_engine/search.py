@@ -162,6 +162,47 @@ every utterance once per first-pass setting and rescores its lattice:
   decoding time (RTF 0.93 vs 0.43, load 4-10). Moving the band edges too
   (HTK / Kaldi style, ``FrontendOptions.warp_band_edges``, cutoff 0.8 x
   upper_freq) gave 41.35 % (sonnet 201 vs 134 errors). So ``vtln`` stays off.
+* Tried and not kept as a default (issue 17): a second pass over a flat
+  lexicon, ``fwdflat`` (PocketSphinx's fwdflat in our own
+  ``csrc/search/flat_search.*``; ``benchmarks/bench_fwdflat.py``: the same
+  first pass of every dev utterance with and without it, in one run). Every
+  word the tree pass ended is searched again as its own chain of the tree's
+  HMMs, entered with the exact n-gram score of each predecessor, and only
+  where the first pass started it within ``fwdflat_window`` 25 frames with
+  end frames spanning ``fwdflat_min_end_frames`` 4 (PocketSphinx's
+  -fwdflatsfwin / -fwdflatefwid, read from ngram_search_fwdflat.c); fillers
+  may start at every frame from the best exit into silence; beams 1e-64 /
+  7e-29 (-fwdflatbeam / -fwdflatwbeam); about 1,230 words per utterance.
+  Its exits feed the same lattice, rescoring and consensus. Whole dev set,
+  401 errors (32.26 %) without it:
+
+  - first phones multiplexed on the left context as PocketSphinx does
+    (load ~3.5): ``fwdflat_language_weight`` 8 / 8.5 / 9.5 gave 32.74 /
+    33.55 / 35.56 % (407 / 417 / 442 errors) at +28 / +26 / +19 % of
+    recognize() time;
+  - a first-phone copy per left context (as landed: then it is an exact
+    Viterbi search under a bigram, which ``tests/test_flat_search.py``
+    checks against exhaustive forced alignment; the multiplexed HMM lost
+    1.5 nats on goforward there), load 5-6: lw 7 / 8 gave 32.50 / 33.07 %
+    (404 / 411) at +66 / +46 % of recognize() time; word beam 1e-38 gave
+    32.82 / 33.15 % at +158 / +110 %;
+  - both passes' word ends in one lattice (``fwdflat_merge_lattice``),
+    load ~3.5: lw 7 / 8 gave 33.55 / 33.63 % (417 / 418) at +75 / +57 %;
+  - the landed option (lw 7, flat lattice) in a quieter run (load ~2,
+    recognize() RTF 0.234 without it): window 25 / 10 frames gave 32.50 /
+    32.90 % (404 / 409) at +55 / +29 % of recognize() time (the second pass
+    alone 0.66 / 0.40 of it).
+
+  Per source at lw 7 (flat lattice): osr 44 -> 41, ieee 20 -> 18, psx 22 ->
+  21 errors better; speechcmd 15 -> 19 (at every setting), cathy 76 -> 79,
+  cv 4 -> 5 worse; about 44 transcripts change, 16 better and 14 worse.
+  ``benchmarks/error_analysis.py --source osr,speechcmd`` (74 utterances)
+  before / after (lw 7): search errors 2 / 3 utterances (3 / 5 word
+  errors), model errors 24 / 24 (56 / 55): the pass fixes little search
+  (there were few search errors left) and its narrower lattice costs the
+  one-word decisions model errors (speechcmd model errors 12 -> 15). So
+  ``fwdflat`` stays off; its defaults are the best figures above (lw 7,
+  lattice of the second pass only).
 """
 from __future__ import annotations
 
@@ -215,6 +256,20 @@ class SearchOptions:
     one_word_sentence_prior: float = option(0.2, "prior probability that an utterance is one word drawn from the "
                                             "LM's own one-word sentences (see asr_engine.isolated_words; 0 = off)",
                                             low=0, high=0.49)
+    fwdflat: bool = option(False, "search whole-audio utterances again over a flat lexicon of the first pass's "
+                           "words (PocketSphinx's fwdflat; n-gram models only)", kind=bool)
+    fwdflat_window: int = option(25, "frames around a first-pass start of a word where the second pass may "
+                                 "start it", low=1, high=1_000_000, kind=int)
+    fwdflat_min_end_frames: int = option(4, "a first-pass (start, word) is searched again only if its end "
+                                         "frames span this many frames", low=0, high=1_000_000, kind=int)
+    fwdflat_beam: float = option(1e-64, "second pass: HMMs kept within this factor of the frame's best", low=0,
+                                 high=1, low_open=True)
+    fwdflat_word_beam: float = option(7e-29, "second pass: word exits kept within this factor of the frame's best",
+                                      low=0, high=1, low_open=True)
+    fwdflat_language_weight: float = option(7.0, "multiplies LM log-probabilities in the second pass", low=0,
+                                            high=100, low_open=True)
+    fwdflat_merge_lattice: bool = option(False, "the lattice holds the word ends of both passes (else the second "
+                                         "pass's only)", kind=bool)
 
     def __post_init__(self) -> None:
         check_fields(self)
