@@ -154,6 +154,28 @@ def test_phrases_of_units_split_at_word_pauses_and_drop_wordless():
     assert len(phrases_of_units([dataclasses.replace(units[1], rejected=True)], span, 160.0, 100.0, 0.8)) == 1
 
 
+def test_phrase_groups_end_a_phrase_when_no_later_unit_can_start_before_the_pause():
+    from asr_engine.phrase_decoding import phrase_groups, phrases_of_units
+
+    units = [_unit(0.0, 1.2, ("one", 0.2, 0.6), ("two", 0.7, 1.0)),
+             _unit(1.2, 1.6),                                # a breath the detector bridged the pause with
+             _unit(1.9, 3.0, ("three", 2.0, 2.6))]           # starts 0.9 s after "two"
+    # Before the breath closed, a later unit could start at 1.2 (reach 1.2): undecided.
+    assert phrase_groups(units[:1], 0.8, [1.2]) == ([units[:1]], False)
+    # Seen after the breath: no unit can start before 1.85 >= 1.0 + 0.8, so "one two" is over
+    # whatever comes, though "three" has not closed yet.
+    assert phrase_groups(units[:2], 0.8, [None, 1.85]) == ([units[:2]], True)
+    assert phrase_groups(units[:2], 0.8, [None, 1.75]) == ([units[:2]], False)
+    # The same grouping once "three" closes, with or without that evidence (word evidence then).
+    assert phrase_groups(units, 0.8, [None, 1.9, None])[0] == phrase_groups(units, 0.8)[0] == [units[:2], units[2:]]
+    # A span whose last group was closed early: the phrase ends at its last unit, for the pause.
+    span = PhraseSpan(0, 400, "end_of_data", 10, 390)
+    out = phrases_of_units(units[:2], span, 160.0, 100.0, 0.8, [None, 1.85])
+    assert [(p.transcript, p.start, p.end, p.end_of_utterance) for p in out] == [("one two", 0.0, 1.6, "silence")]
+    # Without a spoken word, no evidence closes anything.
+    assert phrase_groups(units[1:2], 0.8, [9.0]) == ([units[1:2]], False)
+
+
 def test_segmenter_cut_keeps_in_step():
     opts = SegmenterOptions(0.6, onset_correction=0.0, offset_correction=0.0)
     seg = Segmenter(opts)
