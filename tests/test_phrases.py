@@ -176,6 +176,28 @@ def test_phrase_groups_end_a_phrase_when_no_later_unit_can_start_before_the_paus
     assert phrase_groups(units[1:2], 0.8, [9.0]) == ([units[1:2]], False)
 
 
+@pytest.mark.parametrize("chunk", [800, 1600, 5920])
+def test_a_phrase_split_inside_a_span_is_final_before_the_span_closes(rec, chunk):
+    """tests/data/split_in_span.wav: 57.5-62.5 s of benchmarks/bench_stream.py's 5-minute file
+    (ieee_s02_04, 0.76 s of its room tone, ieee_s02_05; true pause 0.94 s): the detector bridges
+    the pause, the words show it. The first phrase's final must come while the detector's span
+    is still open, soon after its last word's end + 0.8 s (it came at the span's close, seconds
+    later, before), and the phrases must be the one-shot's in any chunking."""
+    x = read_audio(str(Path(__file__).parent / "data" / "split_in_span.wav"), target_rate=16000).samples
+    s = rec.stream(inactivity_timeout=-1)
+    early = []
+    for i in range(0, x.size, chunk):
+        for p in s.accept(x[i:i + chunk]).phrases:
+            early.append((p, s.duration, s.in_phrase))
+    final = s.finish()
+    assert [p.transcript for p, _t, _open in early] == ["take the ball straight and follow through"]
+    p, t, still_open = early[0]
+    assert still_open and p.end_of_utterance == "silence"
+    assert t <= p.words[-1].end + 0.8 + 0.5 + chunk / 16000  # the detector's look-ahead and a chunk
+    assert [q.transcript for q in final.phrases][1].startswith("help the woman")
+    assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
+
+
 def test_segmenter_cut_keeps_in_step():
     opts = SegmenterOptions(0.6, onset_correction=0.0, offset_correction=0.0)
     seg = Segmenter(opts)
