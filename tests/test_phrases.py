@@ -121,10 +121,15 @@ def test_segmenter_ignores_short_speech_runs():
     assert [(s.start, s.end) for s in segment(d, SegmenterOptions(min_speech=0.0))] == [(25, 285)]
     # A run that lasts opens the phrase from its first frame, whatever the chunking.
     seg = Segmenter()
-    got = seg.accept(d[:80]) + seg.accept(d[80:105])
+    got = seg.accept(d[:60])
+    assert seg.pending_run == 50  # the blip, while it may still last
+    got += seg.accept(d[60:80])
+    assert seg.pending_run is None  # it ended short
+    got += seg.accept(d[80:105])
     assert seg.open_start is None and seg.keep_from == 100 - 25  # the pending run started at 100
+    assert seg.pending_run == 100
     got += seg.accept(d[105:130])
-    assert seg.open_start == 75
+    assert seg.open_start == 75 and seg.pending_run is None  # it counts now
     assert got + seg.accept(d[130:]) + seg.finish() == segment(d)
 
 
@@ -176,7 +181,7 @@ def test_phrase_groups_end_a_phrase_when_no_later_unit_can_start_before_the_paus
     assert phrase_groups(units[1:2], 0.8, [9.0]) == ([units[1:2]], False)
 
 
-@pytest.mark.parametrize("chunk", [800, 1600, 5920])
+@pytest.mark.parametrize("chunk", [160, 800, 1600, 5920])
 def test_a_phrase_split_inside_a_span_is_final_before_the_span_closes(rec, chunk):
     """tests/data/split_in_span.wav: 57.5-62.5 s of benchmarks/bench_stream.py's 5-minute file
     (ieee_s02_04, 0.76 s of its room tone, ieee_s02_05; true pause 0.94 s): the detector bridges
@@ -193,7 +198,9 @@ def test_a_phrase_split_inside_a_span_is_final_before_the_span_closes(rec, chunk
     assert [p.transcript for p, _t, _open in early] == ["take the ball straight and follow through"]
     p, t, still_open = early[0]
     assert still_open and p.end_of_utterance == "silence"
-    assert t <= p.words[-1].end + 0.8 + 0.5 + chunk / 16000  # the detector's look-ahead and a chunk
+    # Decided at the frame 0.8 s after the last word: within the detector's look-ahead (0.12 s) and
+    # the front end's (a few frames) of it, and a chunk; before the early probe, 0.42 s.
+    assert t <= p.words[-1].end + 0.8 + 0.2 + chunk / 16000
     assert [q.transcript for q in final.phrases][1].startswith("help the woman")
     assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
 

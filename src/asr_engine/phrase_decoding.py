@@ -20,6 +20,7 @@ the open phrase only).
 """
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -409,6 +410,14 @@ class PhrasePipeline:
         self._emitted = 0  # groups of the open span already reported
         self._emitted_units = 0  # units in them
         self._probe_at: Optional[int] = None  # see probe_frame
+        # The next unit's decoder started early, before the detector's run
+        # counted as speech (see _probe_pending_run), waiting to be adopted.
+        self._early: Optional[_EarlyUnit] = None
+        # What _probe_early asked last (both only grow): the unit start of
+        # a pending run, the probe frame in non-speech.
+        self._asked_start: Optional[int] = None
+        self._asked_frame: Optional[int] = None
+        self._probe_of: tuple[int, Optional[int]] = (-1, None)  # (closed units, their probe frame)
         self._fed = 0  # frames of the open unit given to its decoder (absolute index)
         self.samples = 0
 
@@ -468,6 +477,7 @@ class PhrasePipeline:
                 self._reach = []
             if not spans and self._reach:
                 self._reach[-1] = max(self._reach[-1] or 0.0, self._earliest_unit_start())
+                self._probe_early()
                 out.extend(self._ended_phrases())
         if final:
             for u in self._units.finish():
@@ -486,11 +496,67 @@ class PhrasePipeline:
 
     def _open(self, start: int) -> None:
         if self._unit is None or self._unit.start_frame != start:
+            early, self._early = self._early, None
+            if early is not None and early.decoder.start_frame == start:
+                # Started early on the same frames and CMN: the unit's own
+                # decoder would be in this very state (probe included).
+                self._unit, self._cmn, self._fed = early.decoder, early.cmn, early.fed
+                self._probe_at = None
+                return
             self._unit = PhraseDecoder(self._rec, self._opts, self.settings, start)
             self._fed = start
             self._cmn.start_unit()
             self._probe_at = probe_frame(self._done, self._reach, self.settings.segmenter.end_of_phrase_silence_time,
                                          self._rec.frame_rate, start)
+
+    def _probe_early(self) -> None:
+        """Asks, at the probe frame, whether a word has begun after the open
+        group's last word, before a unit opens there.
+
+        A unit opens only once its speech run lasts ``min_speech`` (plus
+        the detector's delay): waiting for it held a phrase split at a word
+        gap inside a detector span up to 0.64 s past its pause. So while no
+        unit is open, once the decisions reach the probe frame (features are
+        then there up to it plus the detector's delay, more than the CMN's
+        look-ahead), a decoder started at the earliest frame a unit may
+        still start at (the units' ``keep_from``) is fed up to it, on a copy
+        of the CMN, exactly as that unit's own decoder would be:
+
+        * during a speech run that does not count yet, that is where its
+          unit would start; asked once per start (a unit that opens there
+          adopts the decoder, probe included, so its answer is the unit's);
+        * in non-speech, once per probe frame: later units start later and
+          see only part of those frames.
+
+        Decided at decision indices, never chunk boundaries, so one-shot
+        decoding and streams in any chunking agree. Live decoding only (the
+        other way decodes a unit with its own mean, known at its end)."""
+        units = self._units
+        if not self.settings.live or units.open_start is not None:
+            return
+        start = units.keep_from
+        pending = units.pending_run is not None
+        if pending and self._asked_start == start:
+            return
+        if self._probe_of[0] != len(self._done):  # the probe frame changes only when a unit closes
+            self._probe_of = (len(self._done), probe_frame(
+                self._done, self._reach, self.settings.segmenter.end_of_phrase_silence_time, self._rec.frame_rate, -1))
+        f = self._probe_of[1]
+        if f is None or f <= start or units.frames < f or (not pending and self._asked_frame == f):
+            return  # nothing to decide, not yet (asked again at the next decisions), or asked
+        if (self._reach[-1] or 0.0) >= round(f / self._rec.frame_rate, 3):
+            return  # the phrase is over already
+        if pending:
+            self._asked_start = start
+        else:
+            self._asked_frame = f
+        cmn = copy.deepcopy(self._cmn)
+        cmn.start_unit()
+        decoder = PhraseDecoder(self._rec, self._opts, self.settings, start)
+        decoder.feed(cmn.normalise(self._buffer[start - self._buffer_start:], 0, f - start))
+        if decoder.silent_so_far():
+            self._reach[-1] = max(self._reach[-1] or 0.0, round(f / self._rec.frame_rate, 3))
+        self._early = _EarlyUnit(decoder, cmn, f)
 
     def _feed_to(self, end: int, closing: bool = False) -> None:
         if not self.settings.live:
@@ -580,6 +646,7 @@ class PhrasePipeline:
 
     def _close_phrase(self, span: PhraseSpan) -> list[Phrase]:
         units, self._done = self._done, []
+        self._probe_of = (-1, None)
         groups, closed = phrase_groups(units, self.settings.segmenter.end_of_phrase_silence_time, self._reach)
         out = []
         for k in range(self._emitted, len(groups)):
@@ -595,6 +662,10 @@ class PhrasePipeline:
         padding a unit starting at the next speech frame may reach back to)."""
         seg = self._units
         keep_from = self._unit.start_frame if self._unit is not None else seg.keep_from
+        if self._early is not None and self._unit is None and self._early.decoder.start_frame != seg.keep_from:
+            self._early = None  # its run did not count: no unit opens there
+        if self._early is not None:
+            keep_from = min(keep_from, self._early.decoder.start_frame)
         keep_from = max(self._buffer_start, keep_from)
         drop = keep_from - self._buffer_start
         if drop > 0:
@@ -611,6 +682,15 @@ class PhrasePipeline:
         for p in phrases:
             out.extend(split_at_sentence_ends(p, self._rec.language_model))
         return out
+
+
+@dataclass
+class _EarlyUnit:
+    """A unit's decoder started before the unit opened, with its CMN, fed up to frame ``fed``."""
+
+    decoder: PhraseDecoder
+    cmn: PhraseCmn
+    fed: int
 
 
 def join_phrases(phrases: list[Phrase], duration: float, final: bool = True) -> Result:
