@@ -205,6 +205,29 @@ def test_a_phrase_split_inside_a_span_is_final_before_the_span_closes(rec, chunk
     assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
 
 
+@pytest.mark.parametrize("chunk", [160, 1600, 5920])
+def test_a_phrase_split_inside_a_span_is_final_before_the_next_unit_opens(rec, chunk):
+    """tests/data/split_in_span_pause.wav: 129.5-134.5 s of the same file (the end of
+    arctic_axb_a0006, room tone, arctic_unk_a0010; true pause 1.02 s), bridged by the detector
+    too, but no speech run starts until after the probe frame (last word's end + 0.8 s): the
+    decoder asked there, before any unit opens, ends the phrase (it waited for the next unit to
+    open, 0.3 s of speech later: 0.64 s late in bench_stream.py)."""
+    x = read_audio(str(Path(__file__).parent / "data" / "split_in_span_pause.wav"), target_rate=16000).samples
+    s = rec.stream(inactivity_timeout=-1)
+    early = []
+    for i in range(0, x.size, chunk):
+        for p in s.accept(x[i:i + chunk]).phrases:
+            early.append((p, s.duration, s.in_phrase))
+    final = s.finish()
+    assert len(early) == 1 and len(final.phrases) == 2 and final.phrases[0] == early[0][0]
+    p, t, still_open = early[0]
+    assert still_open and p.end_of_utterance == "silence"
+    assert final.phrases[1].words[0].start - p.words[-1].end >= 0.8
+    # Within the target (0.3 s: here the last unit closes only after the probe frame) and a chunk.
+    assert t <= p.words[-1].end + 0.8 + 0.3 + chunk / 16000
+    assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
+
+
 def test_segmenter_cut_keeps_in_step():
     opts = SegmenterOptions(0.6, onset_correction=0.0, offset_correction=0.0)
     seg = Segmenter(opts)
