@@ -72,9 +72,14 @@ def stream_file(rec, x: np.ndarray, silence: float, sample_every: float = 0.0):
             span_starts.add(segmenter.open_start)
         for p in r.phrases:
             finals.append((p, now))
+        if r.phrases:
+            # A final ends its phrase's interims, though the detector's span
+            # may stay open over the pause after it (a phrase split at a word
+            # gap): the next phrase's interims start afresh.
+            last_interim = None
         if s.in_phrase and r.transcript:
-            if last_interim is not None:
-                gap = max(gap, now - last_interim)
+            if last_interim is not None and now - last_interim > gap:
+                gap, GAP_AT[0] = now - last_interim, now
             last_interim = now
         elif not s.in_phrase:
             last_interim = None
@@ -91,6 +96,7 @@ def stream_file(rec, x: np.ndarray, silence: float, sample_every: float = 0.0):
 
 
 STARTS = [set()]  # span_starts of the last stream_file call
+GAP_AT = [0.0]  # audio time at which the longest in-phrase gap between interims ended
 
 
 def latencies(finals, span_starts, silence: float = 0.8, frame_rate: float = 100.0):
@@ -156,7 +162,7 @@ def main() -> None:
         if d > 0.3:
             print(f"  late: {p.start:.2f}-{p.end:.2f} s ({kind}), final at {now:.2f} s, {d:.2f} s late: "
                   f"{p.transcript[-50:]!r}")
-    print(f"longest in-phrase gap between interims: {gap:.2f} s")
+    print(f"longest in-phrase gap between interims: {gap:.2f} s (ending at {GAP_AT[0]:.2f} s)")
     print(f"slowest accept() of a 0.1 s chunk: {1000 * LONGEST_ACCEPT[0]:.0f} ms wall (it closes a unit, the "
           f"stream's first ones decoded again with their own mean)")
     print(f"RTF: stream {wall / dur:.3f}, one-shot phrase-wise {one_wall / dur:.3f} "
