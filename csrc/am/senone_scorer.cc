@@ -202,20 +202,48 @@ ASR_HOT_KERNEL void SenoneScorer::ScoreActive(const float* frame, const int* sen
   GatherStreams(frame);
   for (int cb : active_codebooks_) EvalCodebook(cb);
   ApplyDensityFloor(active_codebooks_);
+  // Every senone of an active codebook is scored, in the weights' storage
+  // order: the loops stream the top-N weight rows and vectorise, which is
+  // cheaper than gathering the requested senones' weights one by one
+  // (cache misses), although most codebooks' senones are not all requested.
+  // Each senone's arithmetic is the per-senone sum written out: the same
+  // result whichever senones are scored.
   const int n = top_n_;
-  for (int i = 0; i < n_active; ++i) {
-    const int sen = senones[i];
-    const int cb = model_->CodebookOfSenone(sen);
-    const int pos = weights_->position(sen);
-    float score = 0.0f;
+  float* __restrict total = total_.data();
+  for (int cb : active_codebooks_) {
+    const int begin = weights_->range_begin(cb);
+    const int len = weights_->range_end(cb) - begin;
+    float* __restrict tot = total + begin;
+    for (int i = 0; i < len; ++i) tot[i] = 0.0f;
     for (int s = 0; s < n_stream_; ++s) {
       const size_t off = (static_cast<size_t>(cb) * n_stream_ + s) * n;
-      float acc = 0.0f;
-      for (int k = 0; k < n; ++k) acc += coef_[off + k] * weights_->Row(s, top_[off + k].cw)[pos];
-      score += top_[off].score + FastLog(acc);
+      const Top* t = &top_[off];
+      const float* c = &coef_[off];
+      const float best = t[0].score;
+      if (n == 4) {
+        const float* __restrict w0 = weights_->Row(s, t[0].cw) + begin;
+        const float* __restrict w1 = weights_->Row(s, t[1].cw) + begin;
+        const float* __restrict w2 = weights_->Row(s, t[2].cw) + begin;
+        const float* __restrict w3 = weights_->Row(s, t[3].cw) + begin;
+        const float c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+        for (int i = 0; i < len; ++i) {
+          float acc = 0.0f;
+          acc += c0 * w0[i];
+          acc += c1 * w1[i];
+          acc += c2 * w2[i];
+          acc += c3 * w3[i];
+          tot[i] += best + FastLog(acc);
+        }
+      } else {
+        for (int i = 0; i < len; ++i) {
+          float acc = 0.0f;
+          for (int k = 0; k < n; ++k) acc += c[k] * weights_->Row(s, t[k].cw)[begin + i];
+          tot[i] += best + FastLog(acc);
+        }
+      }
     }
-    out[sen] = score;
   }
+  for (int i = 0; i < n_active; ++i) out[senones[i]] = total[weights_->position(senones[i])];
 }
 
 void SenoneScorer::ScoreFrames(const float* frames, int n_frames, float* out) {

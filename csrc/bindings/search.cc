@@ -59,7 +59,14 @@ void BindSearch(py::module_& m) {
       .def_readwrite("bestpath_language_weight", &SearchOptions::bestpath_language_weight)
       .def_readwrite("acoustic_scale", &SearchOptions::acoustic_scale)
       .def_readwrite("consensus", &SearchOptions::consensus)
-      .def_readwrite("consensus_acoustic_scale", &SearchOptions::consensus_acoustic_scale);
+      .def_readwrite("consensus_acoustic_scale", &SearchOptions::consensus_acoustic_scale)
+      .def_readwrite("fwdflat", &SearchOptions::fwdflat)
+      .def_readwrite("fwdflat_window", &SearchOptions::fwdflat_window)
+      .def_readwrite("fwdflat_min_end_frames", &SearchOptions::fwdflat_min_end_frames)
+      .def_readwrite("fwdflat_beam", &SearchOptions::fwdflat_beam)
+      .def_readwrite("fwdflat_word_beam", &SearchOptions::fwdflat_word_beam)
+      .def_readwrite("fwdflat_language_weight", &SearchOptions::fwdflat_language_weight)
+      .def_readwrite("fwdflat_merge_lattice", &SearchOptions::fwdflat_merge_lattice);
 
   py::class_<LatticeOptions>(m, "LatticeOptions")
       .def(py::init<>())
@@ -99,6 +106,17 @@ void BindSearch(py::module_& m) {
              return out;
            },
            py::arg("n"))
+      .def("rescaled",
+           [](const LatticeHandle& h, double acoustic_scale) {
+             LatticeHandle out;
+             out.model = h.model;
+             py::gil_scoped_release nogil;
+             out.lattice = std::make_unique<WordLattice>(*h.lattice, acoustic_scale);
+             return out;
+           },
+           py::arg("acoustic_scale"),
+           "This lattice with its posteriors at another acoustic scale (what building it with that "
+           "LatticeOptions.acoustic_scale gives, for the cost of one forward-backward pass).")
       .def_property_readonly("posteriors", [](const LatticeHandle& h) { return h.lattice->Posteriors(); })
       .def_property_readonly("log_total", [](const LatticeHandle& h) { return h.lattice->LogTotal(); })
       .def("confidences",
@@ -222,18 +240,31 @@ void BindSearch(py::module_& m) {
              LatticeHandle h;
              h.model = d.model_ptr();
              py::gil_scoped_release nogil;
-             h.lattice = o ? std::make_unique<WordLattice>(d.search().exits(), d.model().vocabulary(),
+             h.lattice = o ? std::make_unique<WordLattice>(d.exits(), d.model().vocabulary(),
                                                           d.model().word_model(), d.frames(), *o)
                            : d.BuildLattice();
              return h;
            },
            py::arg("options") = py::none(),
            "The word lattice, weighted by the decoder's options or by `options`.")
+      .def("second_pass",
+           [](Decoder& d, std::optional<SearchOptions> o) {
+             py::gil_scoped_release nogil;
+             return d.SecondPass(o ? &*o : nullptr);
+           },
+           py::arg("options") = py::none(),
+           "With options.fwdflat: search the utterance again over a flat lexicon of the first pass's words "
+           "(its best path and lattice replace the first pass's). False if it did not run (option off or a "
+           "grammar). `options`: take the fwdflat settings from these (tuning; a second call replaces the "
+           "first's pass).")
+      .def_property_readonly("flat_words",
+                             [](const Decoder& d) { return d.flat_search() ? d.flat_search()->utterance_words() : 0; },
+                             "Words of the utterance the second pass searched (0 if it did not run).")
       .def_property_readonly("frames", &Decoder::frames)
       .def_property_readonly("active_hmms", [](const Decoder& d) { return d.search().active_hmms(); })
       .def_property_readonly("hmm_evaluations", [](const Decoder& d) { return d.search().total_hmm_evaluations(); })
       .def_property_readonly("num_word_exits",
-                             [](const Decoder& d) { return static_cast<int>(d.search().exits().exits.size()); });
+                             [](const Decoder& d) { return static_cast<int>(d.exits().exits.size()); });
 }
 
 }  // namespace asr::bindings

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "am/senone_scorer.h"
+#include "search/flat_search.h"
 #include "search/recognition_model.h"
 #include "search/tree_search.h"
 #include "search/word_lattice.h"
@@ -27,8 +28,18 @@ class Decoder {
   // frames: n x frame_dim features (the acoustic model's feature type).
   void ProcessFrames(const float* frames, int n);
   std::vector<WordSegment> BestPath(bool final, double* score = nullptr) const {
-    return search_.BestPath(final, score);
+    return flat_ ? flat_->BestPath(final, score) : search_.BestPath(final, score);
   }
+  // With options().fwdflat (and an n-gram model): searches the utterance so
+  // far again over a flat lexicon of the first pass's words; from then on
+  // BestPath, exits() and BuildLattice are the second pass's. Needs the
+  // frames ProcessFrames keeps when options().fwdflat is on; returns whether
+  // the pass ran. `flat_options` (for tuning): take the fwdflat settings
+  // from these instead; calling it again replaces the earlier second pass.
+  bool SecondPass(const SearchOptions* flat_options = nullptr);
+  // The word exits results come from (the second pass's once it ran).
+  const WordExitTable& exits() const { return merged_ ? *merged_ : flat_ ? flat_->exits() : search_.exits(); }
+  const FlatSearch* flat_search() const { return flat_.get(); }
   // The lattice of the utterance so far, weighted as the options say.
   std::unique_ptr<WordLattice> BuildLattice() const;
   int frames() const { return search_.frames(); }
@@ -44,6 +55,9 @@ class Decoder {
   TreeSearch search_;
   std::vector<float> senone_scores_;
   std::vector<int> active_;
+  std::vector<float> frames_;  // the utterance's features, kept for the second pass
+  std::unique_ptr<FlatSearch> flat_;
+  std::unique_ptr<WordExitTable> merged_;  // both passes' exits, with fwdflat_merge_lattice
 };
 
 }  // namespace asr

@@ -26,6 +26,15 @@ struct SearchOptions {
   bool consensus = true;            // final hypothesis from the confusion network (else the lattice's best path):
                                     // 35.48 % dev WER against 36.04 %
   double consensus_acoustic_scale = 0.12;  // posterior scale of that confusion network
+  // Second pass over a flat lexicon of the first pass's words (PocketSphinx's
+  // fwdflat; search/flat_search.h), run by Decoder::SecondPass.
+  bool fwdflat = false;
+  int fwdflat_window = 25;            // frames around a first-pass word start where the word may start
+  int fwdflat_min_end_frames = 4;     // a first-pass (start, word) needs end frames spanning this many
+  double fwdflat_beam = 1e-64;        // HMMs kept within this factor of the frame's best
+  double fwdflat_word_beam = 7e-29;   // word exits kept within this factor of the frame's best
+  double fwdflat_language_weight = 7.0;  // LM weight of the flat pass
+  bool fwdflat_merge_lattice = false;  // the lattice holds both passes' word exits (else the second's only)
 };
 
 }  // namespace asr

@@ -89,6 +89,11 @@ void TreeSearch::Enter(int node, float score, int32_t bp, int lc) {
       Hmm h;
       h.node = node;
       h.variant = n.num_variants() > 0 ? n.variant_begin + v : -1;
+      const FanoutVariant* fv = h.variant >= 0 ? &tree_->Variant(h.variant) : nullptr;
+      const int ssid = fv ? fv->ssid : n.ssid;
+      h.sen = ssid >= 0 ? mdef_.SenoneSeq(ssid) : nullptr;
+      h.lc_ssids = ssid >= 0 ? nullptr : tree_->LcSsids(fv ? fv->lc_ssid : n.lc_ssid);
+      h.tmat = tmat_.Matrix(n.tmat);
       for (int j = 0; j < kMaxStates; ++j) {
         h.score[j] = kNegInf;
         h.bp[j] = -1;
@@ -113,110 +118,142 @@ void TreeSearch::Enter(int node, float score, int32_t bp, int lc) {
   }
 }
 
-const uint16_t* TreeSearch::Senones(const Hmm& h, const TreeNode& n, int lc) const {
-  if (h.variant >= 0) {
-    const FanoutVariant& v = tree_->Variant(h.variant);
-    return mdef_.SenoneSeq(v.ssid >= 0 ? v.ssid : tree_->LcSsids(v.lc_ssid)[lc]);
-  }
-  return mdef_.SenoneSeq(n.ssid >= 0 ? n.ssid : tree_->LcSsids(n.lc_ssid)[lc]);
+inline const uint16_t* TreeSearch::Senones(const Hmm& h, int lc) const {
+  return h.sen ? h.sen : mdef_.SenoneSeq(h.lc_ssids[lc]);
 }
 
 void TreeSearch::ActiveSenones(std::vector<int>* out) {
   out->clear();
-  scratch_.assign(mdef_.n_senone(), 0.0f);  // used as a "seen" mark
-  auto mark = [&](int s) {
-    if (scratch_[s] == 0.0f) {
-      scratch_[s] = 1.0f;
-      out->push_back(s);
+  if (stamp_.empty()) stamp_.assign(mdef_.n_senone(), 0);
+  if (++stamp_now_ == 0) {  // wrapped: old stamps could collide with new ones
+    std::fill(stamp_.begin(), stamp_.end(), 0);
+    stamp_now_ = 1;
+  }
+  const uint32_t now = stamp_now_;
+  uint32_t* stamp = stamp_.data();
+  const int N = n_state_;
+  auto mark_seq = [&](const uint16_t* sen) {
+    for (int j = 0; j < N; ++j) {
+      const int s = sen[j];
+      if (stamp[s] != now) {
+        stamp[s] = now;
+        out->push_back(s);
+      }
     }
   };
   for (const Hmm& h : active_) {
-    const TreeNode& n = tree_->node(h.node);
-    const bool multiplexed = h.variant >= 0 ? tree_->Variant(h.variant).ssid < 0 : n.ssid < 0;
-    auto mark_lc = [&](int lc) {
-      const uint16_t* sen = Senones(h, n, lc);
-      for (int j = 0; j < n_state_; ++j) mark(sen[j]);
-    };
-    if (!multiplexed) {
-      mark_lc(0);
-    } else {
-      if (h.in_score > kNegInf) mark_lc(h.in_lc);
-      for (int j = 0; j < n_state_; ++j)
-        if (h.score[j] > kNegInf) mark_lc(h.lc[j]);
+    if (h.sen) {
+      mark_seq(h.sen);
+      continue;
     }
+    // Multiplexed: the sequences of the left contexts its tokens carry
+    // (usually one, so a repeat of the previous context is skipped).
+    int last = -1;
+    if (h.in_score > kNegInf) {
+      last = h.in_lc;
+      mark_seq(Senones(h, last));
+    }
+    for (int j = 0; j < N; ++j)
+      if (h.score[j] > kNegInf && h.lc[j] != last) {
+        last = h.lc[j];
+        mark_seq(Senones(h, last));
+      }
   }
 }
 
-void TreeSearch::Evaluate(Hmm& h, const float* senones) {
-  const TreeNode& n = tree_->node(h.node);
-  const float* a = tmat_.Matrix(n.tmat);
-  const int N = n_state_;
+// The Viterbi update of every active HMM for one frame; returns the best
+// state score. N is a compile-time state count (the loops unroll) or 0 for
+// n_state_.
+template <int N_>
+float TreeSearch::EvaluateAll(const float* senones) {
+  const int N = N_ > 0 ? N_ : n_state_;
   const int stride = N + 1;
-  float ns[kMaxStates];
-  int32_t nbp[kMaxStates];
-  uint8_t nlc[kMaxStates];
-  for (int j = 0; j < N; ++j) {
-    float best = kNegInf;
-    int from = -2;
-    if (j == 0 && h.in_score > best) {
-      best = h.in_score;
-      from = -1;
-    }
-    for (int i = 0; i <= j; ++i) {
-      const float v = h.score[i] + a[i * stride + j];
-      if (v > best) {
-        best = v;
-        from = i;
+  float frame_best = kNegInf;
+  for (Hmm& h : active_) {
+    const float* a = h.tmat;
+    float ns[kMaxStates];
+    int32_t nbp[kMaxStates];
+    uint8_t nlc[kMaxStates];
+    for (int j = 0; j < N; ++j) {
+      float best = kNegInf;
+      int from = -2;
+      if (j == 0 && h.in_score > best) {
+        best = h.in_score;
+        from = -1;
+      }
+      for (int i = 0; i <= j; ++i) {
+        const float v = h.score[i] + a[i * stride + j];
+        if (v > best) {
+          best = v;
+          from = i;
+        }
+      }
+      ns[j] = best;
+      if (from == -1) {
+        nbp[j] = h.in_bp;
+        nlc[j] = h.in_lc;
+      } else if (from >= 0) {
+        nbp[j] = h.bp[from];
+        nlc[j] = h.lc[from];
+      } else {
+        nbp[j] = -1;
+        nlc[j] = 0;
       }
     }
-    ns[j] = best;
-    if (from == -1) {
-      nbp[j] = h.in_bp;
-      nlc[j] = h.in_lc;
-    } else if (from >= 0) {
-      nbp[j] = h.bp[from];
-      nlc[j] = h.lc[from];
-    } else {
-      nbp[j] = -1;
-      nlc[j] = 0;
-    }
-  }
-  float best = kNegInf, exit = kNegInf;
-  int32_t exit_bp = -1;
-  // A node with one senone sequence (not multiplexed on its left context)
-  // looks it up once, not per state.
-  const bool multiplexed = h.variant >= 0 ? tree_->Variant(h.variant).ssid < 0 : n.ssid < 0;
-  const uint16_t* fixed = multiplexed ? nullptr : Senones(h, n, 0);
-  for (int j = 0; j < N; ++j) {
-    if (ns[j] > kNegInf) {
-      const uint16_t* sen = fixed ? fixed : Senones(h, n, nlc[j]);
-      ns[j] += senones[sen[j]];
-      if (ns[j] > best) best = ns[j];
-      const float x = ns[j] + a[j * stride + N];
-      if (x > exit) {
-        exit = x;
-        exit_bp = nbp[j];
+    float best = kNegInf, exit = kNegInf;
+    int32_t exit_bp = -1;
+    for (int j = 0; j < N; ++j) {
+      if (ns[j] > kNegInf) {
+        const uint16_t* sen = Senones(h, nlc[j]);
+        ns[j] += senones[sen[j]];
+        if (ns[j] > best) best = ns[j];
+        const float x = ns[j] + a[j * stride + N];
+        if (x > exit) {
+          exit = x;
+          exit_bp = nbp[j];
+        }
       }
+      h.score[j] = ns[j];
+      h.bp[j] = nbp[j];
+      h.lc[j] = nlc[j];
     }
-    h.score[j] = ns[j];
-    h.bp[j] = nbp[j];
-    h.lc[j] = nlc[j];
+    h.in_score = kNegInf;
+    h.best = best;
+    h.exit_score = exit;
+    h.exit_bp = exit_bp;
+    frame_best = std::max(frame_best, best);
   }
-  h.in_score = kNegInf;
-  h.best = best;
-  h.exit_score = exit;
-  h.exit_bp = exit_bp;
-  ++hmm_evals_;
+  hmm_evals_ += static_cast<int64_t>(active_.size());
+  return frame_best;
+}
+
+// The frame's pruning threshold: the beam, raised to the
+// max_hmms_per_frame-th best HMM score when more HMMs than that are inside
+// it. Only those inside the beam can hold that score, so they alone are
+// ranked: the same threshold as ranking all, for a fraction of the work.
+float TreeSearch::FrameThreshold(float best) {
+  const float threshold = best - beam_;
+  const int k = opts_.max_hmms_per_frame;
+  if (k <= 0 || static_cast<int>(active_.size()) <= k) return threshold;
+  scratch_.clear();
+  for (const Hmm& h : active_)
+    if (h.best >= threshold) scratch_.push_back(h.best);
+  if (static_cast<int>(scratch_.size()) < k) return threshold;
+  std::nth_element(scratch_.begin(), scratch_.begin() + (k - 1), scratch_.end(), std::greater<float>());
+  return std::max(threshold, scratch_[k - 1]);
 }
 
 void TreeSearch::Step(const float* senone_scores) {
   table_.rc_scores.clear();  // the previous frame's exits have been entered
   table_.frame_begin.resize(frame_ + 1, static_cast<int32_t>(table_.exits.size()));
   table_.frame_begin[frame_] = static_cast<int32_t>(table_.exits.size());
-  float best = kNegInf;
-  for (Hmm& h : active_) {
-    Evaluate(h, senone_scores);
-    best = std::max(best, h.best);
+  float best;
+  if (n_state_ == 3) {
+    best = EvaluateAll<3>(senone_scores);
+  } else if (n_state_ == 5) {
+    best = EvaluateAll<5>(senone_scores);
+  } else {
+    best = EvaluateAll<0>(senone_scores);
   }
   if (best == kNegInf) {
     // Nothing survives (cannot happen with finite scores); keep the frame.
@@ -224,17 +261,16 @@ void TreeSearch::Step(const float* senone_scores) {
     ++frame_;
     return;
   }
-  float threshold = best - beam_;
-  if (opts_.max_hmms_per_frame > 0 && static_cast<int>(active_.size()) > opts_.max_hmms_per_frame) {
-    scratch_.resize(active_.size());
-    for (size_t i = 0; i < active_.size(); ++i) scratch_[i] = active_[i].best;
-    const int k = opts_.max_hmms_per_frame;
-    std::nth_element(scratch_.begin(), scratch_.begin() + (k - 1), scratch_.end(), std::greater<float>());
-    threshold = std::max(threshold, scratch_[k - 1]);
-  }
+  const float threshold = FrameThreshold(best);
   // Survivors are compacted in place (the write position never passes the
   // read position), so no HMM is copied to a second array.
-  size_t kept = 0;
+  // Kept HMMs are moved in runs (one move per run of survivors, not per
+  // group: most of the array shifts by the same distance).
+  size_t kept = 0, run_begin = 0, run_end = 0;  // survivors [run_begin, run_end) not yet moved
+  auto flush = [&]() {
+    if (run_begin != kept) std::copy(active_.begin() + run_begin, active_.begin() + run_end, active_.begin() + kept);
+    kept += run_end - run_begin;
+  };
   for (size_t i = 0; i < active_.size();) {
     // Variants of a fan-out stay together: the group lives while any does.
     const int node = active_[i].node;
@@ -243,14 +279,18 @@ void TreeSearch::Step(const float* senone_scores) {
     bool keep = false;
     for (size_t k = i; k < end; ++k) keep = keep || active_[k].best >= threshold;
     if (keep) {
-      slot_[node] = static_cast<int32_t>(kept);
-      if (kept != i) std::copy(active_.begin() + i, active_.begin() + end, active_.begin() + kept);
-      kept += end - i;
+      if (i != run_end) {
+        flush();
+        run_begin = i;
+      }
+      slot_[node] = static_cast<int32_t>(kept + (i - run_begin));
+      run_end = end;
     } else {
       slot_[node] = -1;
     }
     i = end;
   }
+  flush();
   active_.resize(kept);
 
   const float phone_threshold = best - phone_beam_;

@@ -62,6 +62,13 @@ class TreeSearch {
   struct Hmm {
     int32_t node;
     int32_t variant;  // fan-out variant (index into the tree's variants), -1 for plain nodes
+    // Resolved once when the HMM is activated, so that the per-frame loops
+    // touch neither the tree's node and variant tables nor the mdef's: the
+    // senone sequence of a node fixed by its context (nullptr when
+    // multiplexed) or, multiplexed, its table of sequences by left context.
+    const uint16_t* sen;
+    const int32_t* lc_ssids;
+    const float* tmat;
     float score[kMaxStates];
     int32_t bp[kMaxStates];
     uint8_t lc[kMaxStates];
@@ -73,9 +80,11 @@ class TreeSearch {
     int32_t exit_bp;
   };
 
-  const uint16_t* Senones(const Hmm& h, const TreeNode& n, int lc) const;
+  const uint16_t* Senones(const Hmm& h, int lc) const;
   void Enter(int node, float score, int32_t bp, int lc);
-  void Evaluate(Hmm& h, const float* senones);
+  template <int N>
+  float EvaluateAll(const float* senones);  // N: emitting states, 0 = n_state_ (any)
+  float FrameThreshold(float best);
   void RecordWordExits(const Hmm& h, float best);
   void PruneWordExits();
   void EnterFromWordExits(float threshold);
@@ -99,6 +108,10 @@ class TreeSearch {
   std::vector<int32_t> word_exit_of_;  // search word -> exit index in this frame, -1 if none
   std::vector<int32_t> frame_words_;   // words with an exit in this frame
   std::vector<float> scratch_;
+  // ActiveSenones' "seen" marks: senone s is listed this frame iff
+  // stamp_[s] == stamp_now_, so no per-frame clearing of n_senone entries.
+  std::vector<uint32_t> stamp_;
+  uint32_t stamp_now_ = 0;
   std::vector<int> exit_class_;  // entry class of each exit of the current frame
   std::vector<int> classes_;     // entry classes present among them
   WordExitTable table_;

@@ -18,7 +18,19 @@ constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 double LogAdd(double a, double b) {
   if (a == kNegInf) return b;
   if (b == kNegInf) return a;
-  return a > b ? a + std::log1p(std::exp(b - a)) : b + std::log1p(std::exp(a - b));
+  const double hi = a > b ? a : b, lo = a > b ? b : a;
+  const double d = lo - hi;
+  // Most terms of a lattice's sums are negligible: with |hi| in
+  // [2^(e-1), 2^e), the spacing of doubles next to hi is at least 2^(e-54),
+  // so a term log1p(exp(d)) <= exp(d) < 2^(e-56) (a margin for the rounding
+  // of exp and log1p) leaves the rounded sum at hi exactly: the two
+  // transcendental calls are skipped, the result is the same.
+  if (d < -30.0 && hi != 0.0) {
+    int e;
+    std::frexp(hi, &e);
+    if (d < (e - 56) * 0.6931471805599453) return hi;
+  }
+  return hi + std::log1p(std::exp(d));
 }
 }  // namespace
 
@@ -53,6 +65,27 @@ WordLattice::WordLattice(const WordExitTable& table, const SearchVocabulary& voc
   order_.push_back(0);
   for (int f = 0; f < num_frames_; ++f)
     for (int i : by_start_[f]) order_.push_back(i);
+  // Room for every link weight unless the lattice is huge (then they are
+  // recomputed when asked for: slower, same values).
+  constexpr size_t kMaxStoredLinks = size_t{1} << 23;
+  link_block_.assign(num_frames_ + 1, 0);
+  size_t links = 0;
+  for (int f = 0; f < num_frames_; ++f) {
+    link_block_[f] = links;
+    links += (f == 0 ? 1 : by_end_[f - 1].size()) * by_start_[f].size();
+  }
+  link_block_[num_frames_] = links;
+  if (links <= kMaxStoredLinks) {
+    link_.assign(links, -std::numeric_limits<float>::infinity());
+    link_row_.assign(inst_.size(), 0);
+    link_col_.assign(inst_.size(), 0);
+    for (int f = 0; f < num_frames_; ++f) {
+      for (size_t r = 0; r < by_end_[f].size(); ++r) link_row_[by_end_[f][r]] = static_cast<int32_t>(r);
+      for (size_t c = 0; c < by_start_[f].size(); ++c) link_col_[by_start_[f][c]] = static_cast<int32_t>(c);
+    }
+  } else {
+    link_block_.clear();
+  }
   // Enough slots for the distinct (source state, word) pairs of a lattice
   // of this size; released when construction ends.
   int log2_slots = 10;
@@ -60,6 +93,20 @@ WordLattice::WordLattice(const WordExitTable& table, const SearchVocabulary& voc
   lm::ScoreCache cache(lm_, log2_slots);
   Viterbi(cache);
   if (best_final_ >= 0) ForwardBackward(cache);
+}
+
+WordLattice::WordLattice(const WordLattice& other, double acoustic_scale) : WordLattice(other) {
+  if (!(acoustic_scale > 0)) throw InvalidArgument("lattice weights and probabilities must be positive");
+  opts_.acoustic_scale = acoustic_scale;
+  posterior_.clear();
+  alpha_.clear();
+  beta_.clear();
+  log_total_ = 0;
+  if (best_final_ < 0) return;
+  int log2_slots = 10;
+  while (log2_slots < 19 && (size_t{1} << log2_slots) < 4 * inst_.size()) ++log2_slots;
+  lm::ScoreCache cache(lm_, log2_slots);  // used only if the link weights are not stored
+  ForwardBackward(cache);
 }
 
 float WordLattice::LinkScore(int from, int to, lm::ScoreCache* cache) const {
@@ -90,9 +137,13 @@ void WordLattice::Viterbi(lm::ScoreCache& cache) {
     const std::vector<int>& preds = iv.start == 0 ? std::vector<int>{0} : by_end_[iv.start - 1];
     double best = kNegInf;
     int from = -1;
+    float* links = link_.empty() ? nullptr : &link_[link_block_[iv.start] + link_col_[v]];
+    const size_t row_stride = by_start_[iv.start].size();
     for (int u : preds) {
       if (viterbi_[u] == kNegInf) continue;
-      const double s = viterbi_[u] + LinkScore(u, v, &cache);
+      const float link = LinkScore(u, v, &cache);
+      if (links) links[link_row_[u] * row_stride] = link;
+      const double s = viterbi_[u] + link;
       if (s > best) {
         best = s;
         from = u;
@@ -134,10 +185,10 @@ void WordLattice::ForwardBackward(lm::ScoreCache& cache) {
     const WordInstance& iv = inst_[v];
     double a = kNegInf;
     if (iv.start == 0) {
-      a = alpha[0] + k * LinkScore(0, v, &cache);
+      a = alpha[0] + k * Link(0, v, &cache);
     } else {
       for (int u : by_end_[iv.start - 1])
-        if (alpha[u] != kNegInf) a = LogAdd(a, alpha[u] + k * LinkScore(u, v, &cache));
+        if (alpha[u] != kNegInf) a = LogAdd(a, alpha[u] + k * Link(u, v, &cache));
     }
     alpha[v] = a == kNegInf ? a : a + k * iv.acoustic;
   }
@@ -153,7 +204,7 @@ void WordLattice::ForwardBackward(lm::ScoreCache& cache) {
     if (next < num_frames_)
       for (int v : by_start_[next])
         if (beta[v] != kNegInf)
-          b = LogAdd(b, k * (static_cast<double>(LinkScore(u, v, &cache)) + inst_[v].acoustic) + beta[v]);
+          b = LogAdd(b, k * (static_cast<double>(Link(u, v, &cache)) + inst_[v].acoustic) + beta[v]);
     beta[u] = b;
   }
   posterior_.assign(n, 0.0);
@@ -251,7 +302,7 @@ std::vector<LatticePath> WordLattice::NBest(int n, int max_expansions) const {
     const int next = u == 0 ? 0 : inst_[u].end + 1;
     if (next < num_frames_)
       for (int v : by_start_[next])
-        if (completion[v] != kNegInf) b = std::max(b, LinkScore(u, v) + inst_[v].acoustic + completion[v]);
+        if (completion[v] != kNegInf) b = std::max(b, Link(u, v) + inst_[v].acoustic + completion[v]);
     completion[u] = b;
   }
   struct Partial {
@@ -299,7 +350,7 @@ std::vector<LatticePath> WordLattice::NBest(int n, int max_expansions) const {
     // Viterbi LM states make link weights fixed; score with them.
     for (int v : by_start_[next]) {
       if (completion[v] == kNegInf) continue;
-      const double s = p.score + LinkScore(u, v) + inst_[v].acoustic;
+      const double s = p.score + Link(u, v) + inst_[v].acoustic;
       nodes.push_back(Node{v, p.parent});
       queue.push(Partial{s + completion[v], s, v, static_cast<int>(nodes.size()) - 1});
     }

@@ -48,6 +48,11 @@ class WordLattice {
  public:
   WordLattice(const WordExitTable& exits, const SearchVocabulary& vocab, const lm::WordSequenceModel& lm,
               int num_frames, const LatticeOptions& options);
+  // `other` with its posteriors at another acoustic scale, as if built with
+  // that options.acoustic_scale (bit for bit): the instances, the Viterbi
+  // pass and the link weights do not depend on the scale, so only
+  // forward-backward is run again.
+  WordLattice(const WordLattice& other, double acoustic_scale);
 
   const std::vector<WordInstance>& instances() const { return inst_; }
   bool empty() const { return best_final_ < 0; }
@@ -81,7 +86,7 @@ class WordLattice {
   const std::vector<int>& Successors(int i) const;
   // Scaled weight of the link from `from` to `to`, `to`'s acoustic score included.
   double ScaledLink(int from, int to) const {
-    return opts_.acoustic_scale * (static_cast<double>(LinkScore(from, to)) + inst_[to].acoustic);
+    return opts_.acoustic_scale * (static_cast<double>(Link(from, to)) + inst_[to].acoustic);
   }
   // Unscaled score of a complete path (instances in time order, from frame 0
   // to the last frame, sentence end included); -infinity if it is not one.
@@ -95,6 +100,14 @@ class WordLattice {
   // three times, and a source state for each instance of a word), directly
   // afterwards so that const calls stay thread-safe.
   float LinkScore(int from, int to, lm::ScoreCache* cache = nullptr) const;
+  // LinkScore as stored by Viterbi (each link is asked for again by
+  // forward-backward, n-best and the confusion network); computed when
+  // not stored.
+  float Link(int from, int to, lm::ScoreCache* cache = nullptr) const {
+    if (link_.empty() || viterbi_[from] == kNoScore) return LinkScore(from, to, cache);
+    return link_[link_block_[inst_[to].start] + static_cast<size_t>(link_row_[from]) * by_start_[inst_[to].start].size() +
+                 link_col_[to]];
+  }
   void Viterbi(lm::ScoreCache& cache);
   void ForwardBackward(lm::ScoreCache& cache);
 
@@ -115,6 +128,14 @@ class WordLattice {
   double best_score_ = 0;
   std::vector<double> posterior_;
   std::vector<double> alpha_, beta_;         // scaled forward / backward log scores
+  // Link weights from Viterbi: the links into instances starting at frame
+  // s form a block (the instances ending at s - 1, or the utterance start,
+  // by the instances starting at s), row-major from link_block_[s];
+  // link_row_ / link_col_ are an instance's row and column in its blocks.
+  // Empty (weights recomputed on demand) for very large lattices.
+  std::vector<float> link_;
+  std::vector<size_t> link_block_;
+  std::vector<int32_t> link_row_, link_col_;
   double log_total_ = 0;
 };
 

@@ -372,6 +372,8 @@ class Recognizer:
                                 None if acoustic is None else acoustic.native)
         decoder.start()
         decoder.process(features)
+        if options.fwdflat:
+            decoder.second_pass()
         return decoder
 
     def _words(self, lattice: Any, instances: list[Any], ids: list[int],
@@ -406,7 +408,8 @@ class Recognizer:
         """The best path of a confusion network built at ``consensus_acoustic_scale``,
         as words with their confidences in ``lattice`` (the usual scale)."""
         step = 1.0 / self.frame_rate
-        sharp = decoder.lattice(self._lattice_options(options, options.consensus_acoustic_scale))
+        # `lattice` has the decoder's weights: only the posterior scale differs.
+        sharp = lattice.rescaled(options.consensus_acoustic_scale)
         network = sharp.confusion_network()
         bins, best = network.bins, network.best_path()
         ids = [bins[b][4][k][2] for b, k, *_ in best]

@@ -97,6 +97,52 @@ every utterance once per first-pass setting and rescores its lattice:
   A quiet run (load 0-1) with the one-word-sentence prior: 32.26 % against
   36.69 % (0.879x), RTF 0.2469 against 0.3704: ratio 0.667, over the
   issue's 0.5. The wide beams above spent the time lead.
+* Decoding time, second round (issue 17; all exact: identical transcripts,
+  word times, confidences and 3-best on all 205 dev utterances, and
+  bit-identical search scores, lattice totals and posteriors on 25; timed
+  with ``benchmarks/bench_decode_speed.py --ab``, this tree against
+  another build in two worker processes interleaved per utterance, on the
+  44 utterances of ``--step 5``; an A/B of one build against itself gives
+  1.015 at load ~6, the noise floor). Profile on main (``py-spy --native -r
+  200``, the same 44, load 3-4): ``TreeSearch::Step`` 50.6 % inclusive
+  (``Evaluate`` 21.7, ``ActiveSenones`` 11.9, ``Enter`` 5.4, ``Senones`` 3.8,
+  ``nth_element`` 3.5, ``RecordWordExits`` 3.1), ``ScoreActive`` 10.9, the two
+  lattice builds 17.0 (forward-backward 12.1, ``LinkScore`` 5.9, Viterbi
+  4.7), the 8 kHz files' narrowband route 20.7 inclusive, one-off imports
+  2.7 (``scipy.signal`` for the first resampled file, 0.8 s, and the
+  narrowband model's load fall inside the first such recognize() call).
+  Landed, as time relative to the step before:
+  HMMs resolve their senone sequences and transition matrix once when
+  activated, active senones are marked with generation stamps (no clearing
+  of n_senone marks per frame), the Viterbi update is unrolled for the
+  model's 3 states, and histogram pruning ranks only the HMMs inside the
+  beam (the same threshold): 0.805 (load 3.5-3.7). Viterbi stores the
+  lattice's link weights (forward-backward, n-best and the confusion network
+  asked the LM again) and the consensus lattice is the default one
+  ``rescaled`` (only forward-backward depends on the posterior scale) instead
+  of a second build: 0.762 of main (load 3.3-4.1). Pruning moves survivors
+  in runs, not per node group (``memmove`` was 3.1 % in ``perf``), and the
+  lattice's log-add skips ``exp``/``log1p`` when the smaller term is under
+  the larger's rounding (``log1p`` 2.7 %, ``exp`` 1.7 %): 0.987 (load 6.2-6.5).
+  ``ScoreActive`` scores every senone of an active codebook in one
+  vectorised pass over the top-N weight rows (35 % of it was the gather of
+  single weights, cache misses), with the per-senone arithmetic unchanged:
+  0.960 (load 6.1). Together 0.680 of main's recognize() time (load 5.9-6.0),
+  0.699 on a quieter machine (load 0.9-1.5: 17.34 s against 24.82 s for
+  112 s of audio); ``--time --step 5`` right after, interleaved with
+  PocketSphinx: RTF 0.1515 against 0.2488, ratio 0.609 (load 1.6-1.9; main's
+  ratio on the whole dev set was 0.667, this sample's PocketSphinx RTF is
+  lower than its dev-set 0.37).
+  ``perf`` after them: ``EvaluateAll`` 13.8 %, ``Step`` itself 13.8 (cache
+  misses on tree nodes: the children's look-ahead and ``ends_words``),
+  ``Enter`` 8.6 (misses on the entered HMM), ``ActiveSenones`` 7.2, Gaussian
+  densities 7.7. Tried and not kept (within the noise floor): scoring the
+  requested senones in weight order, 1.004 (load 5.3-5.6); copying the node
+  fields the loops read into the HMM and a dense look-ahead array, 1.011
+  (load 6.0); a branch-free Viterbi (selects into an index of token
+  sources), 1.031 (load 5.4-6.0); listing the next frame's senones in the
+  normalisation pass, 1.018 (load 5.8-6.5); an AVX2 clone of the Viterbi
+  update, 1.004 (load 5.1-5.3).
 * Tried and not kept as a default (issue 17): vocal-tract-length
   normalisation, ``vtln`` (:mod:`asr_engine.adapt.vtln`: Sphinx's
   piecewise-linear filterbank warp, the maximum-likelihood warp per
@@ -116,6 +162,47 @@ every utterance once per first-pass setting and rescores its lattice:
   decoding time (RTF 0.93 vs 0.43, load 4-10). Moving the band edges too
   (HTK / Kaldi style, ``FrontendOptions.warp_band_edges``, cutoff 0.8 x
   upper_freq) gave 41.35 % (sonnet 201 vs 134 errors). So ``vtln`` stays off.
+* Tried and not kept as a default (issue 17): a second pass over a flat
+  lexicon, ``fwdflat`` (PocketSphinx's fwdflat in our own
+  ``csrc/search/flat_search.*``; ``benchmarks/bench_fwdflat.py``: the same
+  first pass of every dev utterance with and without it, in one run). Every
+  word the tree pass ended is searched again as its own chain of the tree's
+  HMMs, entered with the exact n-gram score of each predecessor, and only
+  where the first pass started it within ``fwdflat_window`` 25 frames with
+  end frames spanning ``fwdflat_min_end_frames`` 4 (PocketSphinx's
+  -fwdflatsfwin / -fwdflatefwid, read from ngram_search_fwdflat.c); fillers
+  may start at every frame from the best exit into silence; beams 1e-64 /
+  7e-29 (-fwdflatbeam / -fwdflatwbeam); about 1,230 words per utterance.
+  Its exits feed the same lattice, rescoring and consensus. Whole dev set,
+  401 errors (32.26 %) without it:
+
+  - first phones multiplexed on the left context as PocketSphinx does
+    (load ~3.5): ``fwdflat_language_weight`` 8 / 8.5 / 9.5 gave 32.74 /
+    33.55 / 35.56 % (407 / 417 / 442 errors) at +28 / +26 / +19 % of
+    recognize() time;
+  - a first-phone copy per left context (as landed: then it is an exact
+    Viterbi search under a bigram, which ``tests/test_flat_search.py``
+    checks against exhaustive forced alignment; the multiplexed HMM lost
+    1.5 nats on goforward there), load 5-6: lw 7 / 8 gave 32.50 / 33.07 %
+    (404 / 411) at +66 / +46 % of recognize() time; word beam 1e-38 gave
+    32.82 / 33.15 % at +158 / +110 %;
+  - both passes' word ends in one lattice (``fwdflat_merge_lattice``),
+    load ~3.5: lw 7 / 8 gave 33.55 / 33.63 % (417 / 418) at +75 / +57 %;
+  - the landed option (lw 7, flat lattice) in a quieter run (load ~2,
+    recognize() RTF 0.234 without it): window 25 / 10 frames gave 32.50 /
+    32.90 % (404 / 409) at +55 / +29 % of recognize() time (the second pass
+    alone 0.66 / 0.40 of it).
+
+  Per source at lw 7 (flat lattice): osr 44 -> 41, ieee 20 -> 18, psx 22 ->
+  21 errors better; speechcmd 15 -> 19 (at every setting), cathy 76 -> 79,
+  cv 4 -> 5 worse; about 44 transcripts change, 16 better and 14 worse.
+  ``benchmarks/error_analysis.py --source osr,speechcmd`` (74 utterances)
+  before / after (lw 7): search errors 2 / 3 utterances (3 / 5 word
+  errors), model errors 24 / 24 (56 / 55): the pass fixes little search
+  (there were few search errors left) and its narrower lattice costs the
+  one-word decisions model errors (speechcmd model errors 12 -> 15). So
+  ``fwdflat`` stays off; its defaults are the best figures above (lw 7,
+  lattice of the second pass only).
 """
 from __future__ import annotations
 
@@ -169,6 +256,20 @@ class SearchOptions:
     one_word_sentence_prior: float = option(0.2, "prior probability that an utterance is one word drawn from the "
                                             "LM's own one-word sentences (see asr_engine.isolated_words; 0 = off)",
                                             low=0, high=0.49)
+    fwdflat: bool = option(False, "search whole-audio utterances again over a flat lexicon of the first pass's "
+                           "words (PocketSphinx's fwdflat; n-gram models only)", kind=bool)
+    fwdflat_window: int = option(25, "frames around a first-pass start of a word where the second pass may "
+                                 "start it", low=1, high=1_000_000, kind=int)
+    fwdflat_min_end_frames: int = option(4, "a first-pass (start, word) is searched again only if its end "
+                                         "frames span this many frames", low=0, high=1_000_000, kind=int)
+    fwdflat_beam: float = option(1e-64, "second pass: HMMs kept within this factor of the frame's best", low=0,
+                                 high=1, low_open=True)
+    fwdflat_word_beam: float = option(7e-29, "second pass: word exits kept within this factor of the frame's best",
+                                      low=0, high=1, low_open=True)
+    fwdflat_language_weight: float = option(7.0, "multiplies LM log-probabilities in the second pass", low=0,
+                                            high=100, low_open=True)
+    fwdflat_merge_lattice: bool = option(False, "the lattice holds the word ends of both passes (else the second "
+                                         "pass's only)", kind=bool)
 
     def __post_init__(self) -> None:
         check_fields(self)

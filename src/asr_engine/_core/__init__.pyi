@@ -320,6 +320,7 @@ class SearchOptions:
     bestpath: bool
     compute_all_senones: bool
     consensus: bool
+    fwdflat: bool
     lm_lookahead: bool
     def __init__(self) -> None:
         ...
@@ -352,6 +353,36 @@ class SearchOptions:
         ...
     @filler_probability.setter
     def filler_probability(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def fwdflat_beam(self) -> float:
+        ...
+    @fwdflat_beam.setter
+    def fwdflat_beam(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def fwdflat_language_weight(self) -> float:
+        ...
+    @fwdflat_language_weight.setter
+    def fwdflat_language_weight(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def fwdflat_min_end_frames(self) -> int:
+        ...
+    @fwdflat_min_end_frames.setter
+    def fwdflat_min_end_frames(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def fwdflat_window(self) -> int:
+        ...
+    @fwdflat_window.setter
+    def fwdflat_window(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def fwdflat_word_beam(self) -> float:
+        ...
+    @fwdflat_word_beam.setter
+    def fwdflat_word_beam(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def garbage_phone_probability(self) -> float:
@@ -457,6 +488,10 @@ class WordLattice:
         """
         Unscaled score of a complete path; -inf if `path` is not one.
         """
+    def rescaled(self, acoustic_scale: typing.SupportsFloat | typing.SupportsIndex) -> WordLattice:
+        """
+        This lattice with its posteriors at another acoustic scale (what building it with that LatticeOptions.acoustic_scale gives, for the cost of one forward-backward pass).
+        """
     def spot_keywords(self, keywords: collections.abc.Sequence[collections.abc.Sequence[str]], max_gap_frames: typing.SupportsInt | typing.SupportsIndex = 10, min_posterior: typing.SupportsFloat | typing.SupportsIndex = 0.0001) -> list:
         """
         Keyword hits (keyword index, first frame, last frame, posterior, chains of instances); a keyword is a list of words, matched case-insensitively.
@@ -517,11 +552,20 @@ class Decoder:
         """
     def process(self, features: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
         ...
+    def second_pass(self, options: SearchOptions | None = None) -> bool:
+        """
+        With options.fwdflat: search the utterance again over a flat lexicon of the first pass's words (its best path and lattice replace the first pass's). False if it did not run (option off or a grammar). `options`: take the fwdflat settings from these (tuning; a second call replaces the first's pass).
+        """
     def start(self) -> None:
         ...
     @property
     def active_hmms(self) -> int:
         ...
+    @property
+    def flat_words(self) -> int:
+        """
+        Words of the utterance the second pass searched (0 if it did not run).
+        """
     @property
     def frames(self) -> int:
         ...
