@@ -3,8 +3,12 @@
 Prints:
 
 * final latency: audio seconds between the moment a phrase's
-  end-of-phrase silence has elapsed (its last speech frame + 0.8 s) and the
-  chunk whose ``accept`` returned its final (target <= 0.3 s);
+  end-of-phrase silence has elapsed and the chunk whose ``accept`` returned
+  its final (target <= 0.3 s). That moment is, for a phrase the speech
+  detector ended ("pause" kind), its last speech frame + 0.8 s; for one the
+  decoder's words split inside a detector span ("word gap" kind: the
+  detector measured the pause short), its last word's end + 0.8 s. Each
+  late phrase is listed with its kind;
 * the slowest ``accept`` call (wall time);
 * interim cadence: the longest stretch of audio inside a phrase without an
   interim result that changed or repeated the hypothesis (target <= 0.25 s);
@@ -54,6 +58,8 @@ def stream_file(rec, x: np.ndarray, silence: float, sample_every: float = 0.0):
     longest in-phrase gap between interims, wall time, finish seconds, RSS samples)."""
     s = rec.stream(inactivity_timeout=-1)
     finals, gap, last_interim, rss = [], 0.0, None, []
+    span_starts = set()  # first frames of the endpointer's spans (a phrase starting elsewhere was split inside one)
+    segmenter = s._pipeline.segmenter
     next_sample = sample_every
     t0 = time.perf_counter()
     longest = 0.0
@@ -62,11 +68,18 @@ def stream_file(rec, x: np.ndarray, silence: float, sample_every: float = 0.0):
         r = s.accept(x[i:i + CHUNK])
         longest = max(longest, time.perf_counter() - c)
         now = s.duration
+        if segmenter.open_start is not None:
+            span_starts.add(segmenter.open_start)
         for p in r.phrases:
             finals.append((p, now))
+        if r.phrases:
+            # A final ends its phrase's interims, though the detector's span
+            # may stay open over the pause after it (a phrase split at a word
+            # gap): the next phrase's interims start afresh.
+            last_interim = None
         if s.in_phrase and r.transcript:
-            if last_interim is not None:
-                gap = max(gap, now - last_interim)
+            if last_interim is not None and now - last_interim > gap:
+                gap, GAP_AT[0] = now - last_interim, now
             last_interim = now
         elif not s.in_phrase:
             last_interim = None
@@ -78,7 +91,29 @@ def stream_file(rec, x: np.ndarray, silence: float, sample_every: float = 0.0):
     final = s.finish()
     finish_time = time.perf_counter() - t
     LONGEST_ACCEPT[0] = max(LONGEST_ACCEPT[0], longest)
+    STARTS[0] = span_starts
     return finals, gap, wall, finish_time, rss, final
+
+
+STARTS = [set()]  # span_starts of the last stream_file call
+GAP_AT = [0.0]  # audio time at which the longest in-phrase gap between interims ended
+
+
+def latencies(finals, span_starts, silence: float = 0.8, frame_rate: float = 100.0):
+    """(latency, kind, phrase, audio time of its final) of each phrase the
+    silence ended: a phrase followed by one that starts inside the same
+    detector span ("word gap") is late from its last word's end + silence,
+    any other ("pause") from its last speech frame (its end less the
+    padding) + silence."""
+    out = []
+    for k, (p, now) in enumerate(finals):
+        if p.end_of_utterance != "silence":
+            continue
+        nxt = finals[k + 1][0] if k + 1 < len(finals) else None
+        split = nxt is not None and int(round(nxt.start * frame_rate)) not in span_starts and p.words
+        ref = p.words[-1].end + silence if split else p.end - PAD + silence
+        out.append((now - ref, "word gap" if split else "pause", p, now))
+    return out
 
 
 def main() -> None:
@@ -111,14 +146,23 @@ def main() -> None:
     build(rec, min(5.0, args.minutes), path)
     x = _wav(path)
     finals, gap, wall, _ft, _rss, final = stream_file(rec, x, 0.8)
-    lat = [now - (p.end - PAD + 0.8) for p, now in finals if p.end_of_utterance == "silence"]
+    rows = latencies(finals, STARTS[0])
+    lat = [r[0] for r in rows]
     t = time.perf_counter()
     one = rec.recognize(x, sample_rate=16000, phrase_decoding="live")
     one_wall = time.perf_counter() - t
     dur = x.size / 16000
     print(f"final latency after the end-of-phrase silence ({len(lat)} phrases): median {np.median(lat):.2f} s, "
-          f"max {max(lat):.2f} s")
-    print(f"longest in-phrase gap between interims: {gap:.2f} s")
+          f"p95 {np.percentile(lat, 95):.2f} s, max {max(lat):.2f} s")
+    for kind in ("pause", "word gap"):
+        ks = [r[0] for r in rows if r[1] == kind]
+        if ks:
+            print(f"  {kind}: {len(ks)} phrases, median {np.median(ks):.2f} s, max {max(ks):.2f} s")
+    for d, kind, p, now in rows:
+        if d > 0.3:
+            print(f"  late: {p.start:.2f}-{p.end:.2f} s ({kind}), final at {now:.2f} s, {d:.2f} s late: "
+                  f"{p.transcript[-50:]!r}")
+    print(f"longest in-phrase gap between interims: {gap:.2f} s (ending at {GAP_AT[0]:.2f} s)")
     print(f"slowest accept() of a 0.1 s chunk: {1000 * LONGEST_ACCEPT[0]:.0f} ms wall (it closes a unit, the "
           f"stream's first ones decoded again with their own mean)")
     print(f"RTF: stream {wall / dur:.3f}, one-shot phrase-wise {one_wall / dur:.3f} "

@@ -121,10 +121,15 @@ def test_segmenter_ignores_short_speech_runs():
     assert [(s.start, s.end) for s in segment(d, SegmenterOptions(min_speech=0.0))] == [(25, 285)]
     # A run that lasts opens the phrase from its first frame, whatever the chunking.
     seg = Segmenter()
-    got = seg.accept(d[:80]) + seg.accept(d[80:105])
+    got = seg.accept(d[:60])
+    assert seg.pending_run == 50  # the blip, while it may still last
+    got += seg.accept(d[60:80])
+    assert seg.pending_run is None  # it ended short
+    got += seg.accept(d[80:105])
     assert seg.open_start is None and seg.keep_from == 100 - 25  # the pending run started at 100
+    assert seg.pending_run == 100
     got += seg.accept(d[105:130])
-    assert seg.open_start == 75
+    assert seg.open_start == 75 and seg.pending_run is None  # it counts now
     assert got + seg.accept(d[130:]) + seg.finish() == segment(d)
 
 
@@ -152,6 +157,75 @@ def test_phrases_of_units_split_at_word_pauses_and_drop_wordless():
     # Only silence and fillers: no phrase (a rejected one is still reported).
     assert phrases_of_units([units[1], _unit(1.6, 2.0, ("++breath++", 1.7, 1.9))], span, 160.0, 100.0, 0.8) == []
     assert len(phrases_of_units([dataclasses.replace(units[1], rejected=True)], span, 160.0, 100.0, 0.8)) == 1
+
+
+def test_phrase_groups_end_a_phrase_when_no_later_unit_can_start_before_the_pause():
+    from asr_engine.phrase_decoding import phrase_groups, phrases_of_units
+
+    units = [_unit(0.0, 1.2, ("one", 0.2, 0.6), ("two", 0.7, 1.0)),
+             _unit(1.2, 1.6),                                # a breath the detector bridged the pause with
+             _unit(1.9, 3.0, ("three", 2.0, 2.6))]           # starts 0.9 s after "two"
+    # Before the breath closed, a later unit could start at 1.2 (reach 1.2): undecided.
+    assert phrase_groups(units[:1], 0.8, [1.2]) == ([units[:1]], False)
+    # Seen after the breath: no unit can start before 1.85 >= 1.0 + 0.8, so "one two" is over
+    # whatever comes, though "three" has not closed yet.
+    assert phrase_groups(units[:2], 0.8, [None, 1.85]) == ([units[:2]], True)
+    assert phrase_groups(units[:2], 0.8, [None, 1.75]) == ([units[:2]], False)
+    # The same grouping once "three" closes, with or without that evidence (word evidence then).
+    assert phrase_groups(units, 0.8, [None, 1.9, None])[0] == phrase_groups(units, 0.8)[0] == [units[:2], units[2:]]
+    # A span whose last group was closed early: the phrase ends at its last unit, for the pause.
+    span = PhraseSpan(0, 400, "end_of_data", 10, 390)
+    out = phrases_of_units(units[:2], span, 160.0, 100.0, 0.8, [None, 1.85])
+    assert [(p.transcript, p.start, p.end, p.end_of_utterance) for p in out] == [("one two", 0.0, 1.6, "silence")]
+    # Without a spoken word, no evidence closes anything.
+    assert phrase_groups(units[1:2], 0.8, [9.0]) == ([units[1:2]], False)
+
+
+@pytest.mark.parametrize("chunk", [160, 800, 1600, 5920])
+def test_a_phrase_split_inside_a_span_is_final_before_the_span_closes(rec, chunk):
+    """tests/data/split_in_span.wav: 57.5-62.5 s of benchmarks/bench_stream.py's 5-minute file
+    (ieee_s02_04, 0.76 s of its room tone, ieee_s02_05; true pause 0.94 s): the detector bridges
+    the pause, the words show it. The first phrase's final must come while the detector's span
+    is still open, soon after its last word's end + 0.8 s (it came at the span's close, seconds
+    later, before), and the phrases must be the one-shot's in any chunking."""
+    x = read_audio(str(Path(__file__).parent / "data" / "split_in_span.wav"), target_rate=16000).samples
+    s = rec.stream(inactivity_timeout=-1)
+    early = []
+    for i in range(0, x.size, chunk):
+        for p in s.accept(x[i:i + chunk]).phrases:
+            early.append((p, s.duration, s.in_phrase))
+    final = s.finish()
+    assert [p.transcript for p, _t, _open in early] == ["take the ball straight and follow through"]
+    p, t, still_open = early[0]
+    assert still_open and p.end_of_utterance == "silence"
+    # Decided at the frame 0.8 s after the last word: within the detector's look-ahead (0.12 s) and
+    # the front end's (a few frames) of it, and a chunk; before the early probe, 0.42 s.
+    assert t <= p.words[-1].end + 0.8 + 0.2 + chunk / 16000
+    assert [q.transcript for q in final.phrases][1].startswith("help the woman")
+    assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
+
+
+@pytest.mark.parametrize("chunk", [160, 1600, 5920])
+def test_a_phrase_split_inside_a_span_is_final_before_the_next_unit_opens(rec, chunk):
+    """tests/data/split_in_span_pause.wav: 129.5-134.5 s of the same file (the end of
+    arctic_axb_a0006, room tone, arctic_unk_a0010; true pause 1.02 s), bridged by the detector
+    too, but no speech run starts until after the probe frame (last word's end + 0.8 s): the
+    decoder asked there, before any unit opens, ends the phrase (it waited for the next unit to
+    open, 0.3 s of speech later: 0.64 s late in bench_stream.py)."""
+    x = read_audio(str(Path(__file__).parent / "data" / "split_in_span_pause.wav"), target_rate=16000).samples
+    s = rec.stream(inactivity_timeout=-1)
+    early = []
+    for i in range(0, x.size, chunk):
+        for p in s.accept(x[i:i + chunk]).phrases:
+            early.append((p, s.duration, s.in_phrase))
+    final = s.finish()
+    assert len(early) == 1 and len(final.phrases) == 2 and final.phrases[0] == early[0][0]
+    p, t, still_open = early[0]
+    assert still_open and p.end_of_utterance == "silence"
+    assert final.phrases[1].words[0].start - p.words[-1].end >= 0.8
+    # Within the target (0.3 s: here the last unit closes only after the probe frame) and a chunk.
+    assert t <= p.words[-1].end + 0.8 + 0.3 + chunk / 16000
+    assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
 
 
 def test_segmenter_cut_keeps_in_step():

@@ -20,6 +20,7 @@ the open phrase only).
 """
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -40,8 +41,8 @@ from .spotting import SpottingRequest
 if TYPE_CHECKING:
     from .recognizer import Recognizer
 
-__all__ = ["DECODE_SPLIT_SILENCE", "PhraseSettings", "PhraseDecoder", "PhrasePipeline", "loop_margin", "join_phrases",
-           "merge_units", "phrases_of_units"]
+__all__ = ["DECODE_SPLIT_SILENCE", "PhraseSettings", "PhraseDecoder", "PhrasePipeline", "group_phrase", "loop_margin",
+           "join_phrases", "merge_units", "phrase_groups", "phrases_of_units"]
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,19 @@ class PhraseDecoder:
         for frames in held:
             self._search(frames)
 
+    def silent_so_far(self) -> bool:
+        """Whether the best partial path over the frames searched so far has
+        no spoken word and reaches (within :data:`PROBE_SLACK` frames) the
+        last of them: the decoder's evidence that no word has started yet."""
+        self._release()
+        if self._decoder is None or self.frames == 0:
+            return True
+        segments, _ = self._decoder.best_path(False)
+        if any(not seg[5] for seg in segments):
+            return False
+        reached = max((int(seg[2]) + 1 for seg in segments), default=0)
+        return reached >= self.frames - PROBE_SLACK
+
     def interim(self, duration: float) -> Result:
         """The open phrase's current hypothesis (times from the start of the audio)."""
         self._release()
@@ -249,35 +263,97 @@ def _spoken(words: Iterable[WordResult]) -> list[WordResult]:
     return [w for w in words if w.word and not w.word.startswith(("<", "[", "++"))]
 
 
-def phrases_of_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float, frame_rate: float,
-                     silence: float) -> list[Phrase]:
-    """The reported phrases of one segmenter span, from its decoding units,
-    on the decoder's evidence: a pause of at least ``silence`` seconds
-    between one unit's last word and the next unit's first word ends a
-    phrase (the detector's smoothing and hangover measure some true pauses
-    short, and it merged them); a phrase with no words and not rejected (a
-    breath, a click, a recording's start: the decoder found only silence
-    and fillers there) is not reported (the one-piece path drops them too).
-    Each phrase needs only its own span's units, so a stream still reports
-    it when the span closes and a batch chunk decides it alone."""
+#: Frames the best partial path may stop short of the frames searched and
+#: still count as evidence that nothing was said up to them.
+PROBE_SLACK = 10
+
+
+def probe_frame(units: list[Phrase], reach: list[Optional[float]], silence: float, frame_rate: float,
+                start_frame: int) -> Optional[int]:
+    """The absolute frame at which a unit starting at ``start_frame`` is
+    asked whether a word has begun (:meth:`PhraseDecoder.silent_so_far`):
+    the end of the pause after the open group's last spoken word, when the
+    unit starts inside that pause; None when there is nothing to decide."""
+    groups, closed = phrase_groups(units, silence, reach)
+    if closed or not groups[-1]:
+        return None
+    spoken = _spoken(w for u in groups[-1] for w in u.words)
+    if not spoken:
+        return None
+    last = spoken[-1].end
+    f = int(math.ceil((last + silence) * frame_rate - 1e-6))
+    while round(f / frame_rate, 3) - last < silence:  # the reach it sets must pass phrase_groups' test
+        f += 1
+    return f if f > start_frame else None
+
+
+def phrase_groups(units: list[Phrase], silence: float, reach: Optional[list[Optional[float]]] = None) \
+        -> tuple[list[list[Phrase]], bool]:
+    """The decoding units of one segmenter span grouped into reported
+    phrases, and whether the last group is closed (no later unit joins it).
+
+    A phrase ends where the decoder's evidence shows a pause of at least
+    ``silence`` seconds after its last spoken word (the detector's smoothing
+    and hangover measure some true pauses short, and merged them):
+
+    * the next unit's first spoken word starts ``silence`` or more after it;
+    * or ``reach[i]`` (seconds), the earliest start any later spoken word
+      could still have, seen at exact frame positions after unit ``i``
+      closed (until the next unit opened or the span closed: the earliest
+      start of a later unit, or the frame up to which the next unit's
+      decoder found no word, :func:`probe_frame`), is ``silence`` or more
+      after it: whatever comes next starts after the pause, so the phrase
+      is over and a stream reports it then, not when the span closes.
+
+    Both are decided at frame positions, never at chunk boundaries, so a
+    one-shot decode and a stream in any chunking group alike.
+    """
     groups: list[list[Phrase]] = [[]]
     last_end: Optional[float] = None
-    for u in units:
+    for i, u in enumerate(units):
         spoken = _spoken(u.words)
         if spoken and last_end is not None and spoken[0].start - last_end >= silence:
             groups.append([])
         groups[-1].append(u)
         if spoken:
             last_end = spoken[-1].end
+        r = reach[i] if reach is not None and i < len(reach) else None
+        if last_end is not None and r is not None and r - last_end >= silence:
+            groups.append([])
+            last_end = None
+    closed = len(groups) > 1 and not groups[-1]
+    if closed:
+        groups.pop()
+    return groups, closed
+
+
+def group_phrase(group: list[Phrase], k: int, last: bool, span: PhraseSpan, samples_per_frame: float,
+                 frame_rate: float) -> Optional[Phrase]:
+    """The reported phrase of group ``k`` of ``span`` (``last``: the group
+    the span's close ends, which takes the span's end and reason), or None
+    for a group with no words that is not rejected (a breath, a click, a
+    recording's start: the decoder found only silence and fillers there;
+    the one-piece path drops them too)."""
+    if k == 0 and last:
+        sub = span
+    else:
+        sub = PhraseSpan(span.start if k == 0 else int(round(group[0].start_sample / samples_per_frame)),
+                         span.end if last else int(round(group[-1].end_sample / samples_per_frame)),
+                         span.reason if last else "silence")
+    phrase = merge_units(group, sub, samples_per_frame, frame_rate)
+    return phrase if _spoken(phrase.words) or phrase.rejected else None
+
+
+def phrases_of_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float, frame_rate: float,
+                     silence: float, reach: Optional[list[Optional[float]]] = None) -> list[Phrase]:
+    """The reported phrases of one closed segmenter span, from its decoding
+    units (grouped by :func:`phrase_groups`; ``reach`` as there). Each
+    phrase needs only its own span's units, so a batch chunk decides it alone."""
+    groups, closed = phrase_groups(units, silence, reach)
     out = []
     for k, group in enumerate(groups):
-        whole = len(groups) == 1
-        sub = span if whole else PhraseSpan(
-            span.start if k == 0 else int(round(group[0].start_sample / samples_per_frame)),
-            span.end if k == len(groups) - 1 else int(round(group[-1].end_sample / samples_per_frame)),
-            span.reason if k == len(groups) - 1 else "silence")
-        phrase = merge_units(group, sub, samples_per_frame, frame_rate)
-        if _spoken(phrase.words) or phrase.rejected:
+        phrase = group_phrase(group, k, k == len(groups) - 1 and not closed, span, samples_per_frame, frame_rate)
+        if phrase is not None:
             out.append(phrase)
     return out
 
@@ -330,7 +406,21 @@ class PhrasePipeline:
         self._buffer = np.zeros((0, self._features.dim), np.float32)
         self._buffer_start = 0
         self._unit: Optional[PhraseDecoder] = None
-        self._done: list[Phrase] = []  # closed units of the open phrase
+        self._done: list[Phrase] = []  # closed units of the open span
+        # Per closed unit of the open span: the earliest start (seconds) a
+        # later unit could still have, as last seen (phrase_groups' reach).
+        self._reach: list[Optional[float]] = []
+        self._emitted = 0  # groups of the open span already reported
+        self._emitted_units = 0  # units in them
+        self._probe_at: Optional[int] = None  # see probe_frame
+        # The next unit's decoder started early, before the detector's run
+        # counted as speech (see _probe_pending_run), waiting to be adopted.
+        self._early: Optional[_EarlyUnit] = None
+        # What _probe_early asked last (both only grow): the unit start of
+        # a pending run, the probe frame in non-speech.
+        self._asked_start: Optional[int] = None
+        self._asked_frame: Optional[int] = None
+        self._probe_of: tuple[int, Optional[int]] = (-1, None)  # (closed units, their probe frame)
         self._fed = 0  # frames of the open unit given to its decoder (absolute index)
         self.samples = 0
 
@@ -362,7 +452,7 @@ class PhrasePipeline:
         """The open phrase's hypothesis so far, or None between phrases."""
         if self.segmenter.open_start is None:
             return None
-        words = [w for u in self._done for w in u.words]
+        words = [w for u in self._done[self._emitted_units:] for w in u.words]
         if self._unit is not None:
             words += self._unit.interim(duration).words
         words = [replace(w, confidence=None) for w in words]
@@ -384,29 +474,97 @@ class PhrasePipeline:
                 units += self._units.cut(spans[0].reason, spans[0].end)
             for u in units:
                 self._close_unit(u)
+                self._reach.append(None)
             for span in spans:
                 out.extend(self._close_phrase(span))
+                self._reach = []
+            if not spans and self._reach:
+                self._reach[-1] = max(self._reach[-1] or 0.0, self._earliest_unit_start())
+                self._probe_early()
+                out.extend(self._ended_phrases())
         if final:
             for u in self._units.finish():
                 self._close_unit(u)
+                self._reach.append(None)
             for span in self.segmenter.finish():
                 out.extend(self._close_phrase(span))
+            self._reach = []
         if self._units.open_start is not None:
             self._open(self._units.open_start)
             self._feed_to(self._units.committed)
+            if self._reach and self.segmenter.open_start is not None:
+                out.extend(self._ended_phrases())  # a probe may have closed one
         self._trim()
         return out
 
     def _open(self, start: int) -> None:
         if self._unit is None or self._unit.start_frame != start:
+            early, self._early = self._early, None
+            if early is not None and early.decoder.start_frame == start:
+                # Started early on the same frames and CMN: the unit's own
+                # decoder would be in this very state (probe included).
+                self._unit, self._cmn, self._fed = early.decoder, early.cmn, early.fed
+                self._probe_at = None
+                return
             self._unit = PhraseDecoder(self._rec, self._opts, self.settings, start)
             self._fed = start
             self._cmn.start_unit()
+            self._probe_at = probe_frame(self._done, self._reach, self.settings.segmenter.end_of_phrase_silence_time,
+                                         self._rec.frame_rate, start)
+
+    def _probe_early(self) -> None:
+        """Asks, at the probe frame, whether a word has begun after the open
+        group's last word, before a unit opens there.
+
+        A unit opens only once its speech run lasts ``min_speech`` (plus
+        the detector's delay): waiting for it held a phrase split at a word
+        gap inside a detector span up to 0.64 s past its pause. So while no
+        unit is open, once the decisions reach the probe frame (features are
+        then there up to it plus the detector's delay, more than the CMN's
+        look-ahead), a decoder started at the earliest frame a unit may
+        still start at (the units' ``keep_from``) is fed up to it, on a copy
+        of the CMN, exactly as that unit's own decoder would be:
+
+        * during a speech run that does not count yet, that is where its
+          unit would start; asked once per start (a unit that opens there
+          adopts the decoder, probe included, so its answer is the unit's);
+        * in non-speech, once per probe frame: later units start later and
+          see only part of those frames.
+
+        Decided at decision indices, never chunk boundaries, so one-shot
+        decoding and streams in any chunking agree. Live decoding only (the
+        other way decodes a unit with its own mean, known at its end)."""
+        units = self._units
+        if not self.settings.live or units.open_start is not None:
+            return
+        start = units.keep_from
+        pending = units.pending_run is not None
+        if pending and self._asked_start == start:
+            return
+        if self._probe_of[0] != len(self._done):  # the probe frame changes only when a unit closes
+            self._probe_of = (len(self._done), probe_frame(
+                self._done, self._reach, self.settings.segmenter.end_of_phrase_silence_time, self._rec.frame_rate, -1))
+        f = self._probe_of[1]
+        if f is None or f <= start or units.frames < f or (not pending and self._asked_frame == f):
+            return  # nothing to decide, not yet (asked again at the next decisions), or asked
+        if (self._reach[-1] or 0.0) >= round(f / self._rec.frame_rate, 3):
+            return  # the phrase is over already
+        if pending:
+            self._asked_start = start
+        else:
+            self._asked_frame = f
+        cmn = copy.deepcopy(self._cmn)
+        cmn.start_unit()
+        decoder = PhraseDecoder(self._rec, self._opts, self.settings, start)
+        decoder.feed(cmn.normalise(self._buffer[start - self._buffer_start:], 0, f - start))
+        if decoder.silent_so_far():
+            self._reach[-1] = max(self._reach[-1] or 0.0, round(f / self._rec.frame_rate, 3))
+        self._early = _EarlyUnit(decoder, cmn, f)
 
     def _feed_to(self, end: int, closing: bool = False) -> None:
         if not self.settings.live:
             if closing and self._unit is not None and end > self._fed:
-                self._unit.feed(self._own_mean(self._unit.start_frame, end))
+                self._search_unit(self._own_mean(self._unit.start_frame, end), self._fed, False)
                 self._fed = end
             return
         if end > self._fed and self._unit is not None:
@@ -415,11 +573,26 @@ class PhrasePipeline:
             # Normalised even when held: the CMN's sums (and so the prior
             # carried to later units) must be the stream's.
             frames = self._cmn.normalise(unit, self._fed - s, end - s)
-            if self.settings.whole_audio and self._redecoded(end - s):
-                self._unit.hold(frames)
-            else:
-                self._unit.feed(frames)
+            self._search_unit(frames, self._fed, self.settings.whole_audio and self._redecoded(end - s))
             self._fed = end
+
+    def _search_unit(self, frames: np.ndarray, first: int, hold: bool) -> None:
+        """Gives the open unit ``frames`` (from absolute frame ``first``),
+        held or searched, stopping at its probe frame to ask its decoder
+        whether a word has begun (a held live pass is searched up to there:
+        a stream searches it)."""
+        assert self._unit is not None
+        unit = self._unit
+        put = unit.hold if hold else unit.feed
+        f = self._probe_at
+        if f is None or not first <= f <= first + len(frames):
+            put(frames)
+            return
+        put(frames[:f - first])
+        self._probe_at = None
+        if unit.silent_so_far() and self._reach:
+            self._reach[-1] = max(self._reach[-1] or 0.0, round(f / self._rec.frame_rate, 3))
+        put(frames[f - first:])
 
     def _redecoded(self, frames: int) -> bool:
         """Whether a unit of ``frames`` frames closing now is decoded again with its own mean."""
@@ -450,16 +623,52 @@ class PhrasePipeline:
         self._unit = None
         self._cmn.end_unit()
 
+    def _earliest_unit_start(self) -> float:
+        """Seconds: the earliest start a unit not closed yet can have."""
+        units = self._units
+        start = units.open_start if units.open_start is not None else units.keep_from
+        return round(start / self._rec.frame_rate, 3)
+
+    def _ended_phrases(self) -> list[Phrase]:
+        """The open span's phrases whose end the evidence shows already
+        (:func:`phrase_groups`), not reported yet: each final comes as soon
+        as its pause is known, not when the span closes."""
+        groups, closed = phrase_groups(self._done, self.settings.segmenter.end_of_phrase_silence_time, self._reach)
+        complete = len(groups) if closed else len(groups) - 1
+        if complete <= self._emitted:
+            return []
+        span = PhraseSpan(self.segmenter.open_start or 0, self.segmenter.frames, "silence")
+        out = []
+        for k in range(self._emitted, complete):
+            phrase = group_phrase(groups[k], k, False, span, self._samples_per_frame, self._rec.frame_rate)
+            if phrase is not None:
+                out.append(phrase)
+            self._emitted_units += len(groups[k])
+        self._emitted = complete
+        return self.split(out)
+
     def _close_phrase(self, span: PhraseSpan) -> list[Phrase]:
         units, self._done = self._done, []
-        return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
-                                           self.settings.segmenter.end_of_phrase_silence_time))
+        self._probe_of = (-1, None)
+        groups, closed = phrase_groups(units, self.settings.segmenter.end_of_phrase_silence_time, self._reach)
+        out = []
+        for k in range(self._emitted, len(groups)):
+            phrase = group_phrase(groups[k], k, k == len(groups) - 1 and not closed, span,
+                                  self._samples_per_frame, self._rec.frame_rate)
+            if phrase is not None:
+                out.append(phrase)
+        self._emitted = self._emitted_units = 0
+        return self.split(out)
 
     def _trim(self) -> None:
         """Drops the frames no unit can take any more (keeping the lead-in
         padding a unit starting at the next speech frame may reach back to)."""
         seg = self._units
         keep_from = self._unit.start_frame if self._unit is not None else seg.keep_from
+        if self._early is not None and self._unit is None and self._early.decoder.start_frame != seg.keep_from:
+            self._early = None  # its run did not count: no unit opens there
+        if self._early is not None:
+            keep_from = min(keep_from, self._early.decoder.start_frame)
         keep_from = max(self._buffer_start, keep_from)
         drop = keep_from - self._buffer_start
         if drop > 0:
@@ -476,6 +685,15 @@ class PhrasePipeline:
         for p in phrases:
             out.extend(split_at_sentence_ends(p, self._rec.language_model))
         return out
+
+
+@dataclass
+class _EarlyUnit:
+    """A unit's decoder started before the unit opened, with its CMN, fed up to frame ``fed``."""
+
+    decoder: PhraseDecoder
+    cmn: PhraseCmn
+    fed: int
 
 
 def join_phrases(phrases: list[Phrase], duration: float, final: bool = True) -> Result:

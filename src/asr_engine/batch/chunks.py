@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 import numpy as np
 
-from ..phrase_decoding import PhraseDecoder, PhrasePipeline, join_phrases, phrases_of_units
+from ..phrase_decoding import PhraseDecoder, PhrasePipeline, join_phrases, phrases_of_units, probe_frame
 from ..results import Phrase
 from .inputs import Input
 
@@ -127,14 +127,25 @@ class _RangePipeline(PhrasePipeline):
         pending, self._pending = self._pending, []
         if not (self._lo <= span.start and (self._hi is None or span.start < self._hi)):
             return []
-        units = []
+        units: list[Phrase] = []
+        reach = list(self._reach)
+        silence = self.settings.segmenter.end_of_phrase_silence_time
         for unit, frames in pending:
             decoder = PhraseDecoder(self._rec, self._opts, self.settings, unit.start)
             if frames is not None:
-                decoder.feed(frames)
+                # As the whole-file pipeline does: ask at the probe frame whether a word has begun.
+                f = probe_frame(units, reach, silence, self._rec.frame_rate, unit.start)
+                k = f - unit.start if f is not None and f <= unit.start + len(frames) else None
+                if k is None:
+                    decoder.feed(frames)
+                else:
+                    decoder.feed(frames[:k])
+                    if decoder.silent_so_far() and units:
+                        reach[len(units) - 1] = max(reach[len(units) - 1] or 0.0, round(f / self._rec.frame_rate, 3))
+                    decoder.feed(frames[k:])
             units.append(decoder.finish(unit, self._samples_per_frame))
         return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
-                                           self.settings.segmenter.end_of_phrase_silence_time))
+                                           silence, reach))
 
 
 @dataclass

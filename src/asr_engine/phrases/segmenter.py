@@ -180,6 +180,15 @@ class Segmenter:
         return max(self._prev_end, pending - self._lead)
 
     @property
+    def pending_run(self) -> Optional[int]:
+        """First frame of a speech run in progress that does not count yet
+        (shorter than ``min_speech`` so far), or None: while it lasts, a
+        phrase may open at :attr:`keep_from`."""
+        if self._run_start < 0 or self.open_start is not None:
+            return None
+        return self._run_start if self.frames - self._run_start < self._min_run else None
+
+    @property
     def last_speech(self) -> int:
         """Index of the last speech frame seen (-1 before any)."""
         return self._last_speech
