@@ -130,8 +130,10 @@ class PhraseDecoder:
         self.start_frame = start_frame
         self.frames = 0
         # Features are kept for what re-reads them at the phrase's end (the
-        # phone loop, a grammar's fit, the n-best re-scoring's alignments).
-        self._keep = settings.grammar is not None or settings.score_against_phone_loop or options.nbest_rescoring > 1
+        # phone loop, a grammar's fit, the n-best re-scoring's alignments;
+        # live decoding keeps the lattice's decision, as streams always did).
+        self._rescore = options.nbest_rescoring > 1 and not settings.live
+        self._keep = settings.grammar is not None or settings.score_against_phone_loop or self._rescore
         self._feats: list[np.ndarray] = []
         # Frames held back from the search (see hold()); the native decoder
         # is made at the first frame it must search.
@@ -202,7 +204,7 @@ class PhraseDecoder:
                                          s.rejection_threshold, s.spotting)
         else:
             result = rec._result(self._decoder, duration, True, self._opts, s.max_alternatives,
-                                 spotting=s.spotting, features=feats if len(feats) == self.frames else None,
+                                 spotting=s.spotting, features=feats if self._rescore else None,
                                  acoustic=s.acoustic)
             if s.score_against_phone_loop:
                 result.rejection_margin = loop_margin(rec, self._decoder, feats, self._opts)

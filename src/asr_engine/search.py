@@ -135,9 +135,9 @@ every utterance once per first-pass setting and rescores its lattice:
   worse. Cost: second-pass RTF 0.134 against 0.074 with the first pass at
   RTF 0.625 (alignment beam 100), about +10 % of the decoding time; beam 50
   (the default) picks the same candidates on every fifth dev utterance for
-  23 % less alignment time. Whole-audio and phrase-by-phrase decoding and
-  streams re-score (each phrase with its own features); grammars and
-  speaker adaptation keep the lattice's decision. With it, the n-best alternatives are the
+  23 % less alignment time. Whole-audio and one-shot phrase-by-phrase decoding
+  re-score (each phrase with its own features); live decoding (streams),
+  grammars and speaker adaptation keep the lattice's decision. With it, the n-best alternatives are the
   re-scored candidates in their new order when they override the lattice.
   ``compare_pocketsphinx.py`` with it (beam 50): 30.57 % against 36.69 %
   (0.833x, target 0.85x), no source behind by more than 2 points (arctic
