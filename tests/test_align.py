@@ -243,3 +243,19 @@ def test_score_all_senones_scores_the_path_with_the_full_senone_matrix(aligner, 
     assert raw["path_score"] >= live.align(aligner.dictionary.native, words, feats, model.frame_dim)["path_score"] - 1e-3
     with pytest.raises(TypeError):
         _core.ForcedAligner(model.native, score_all_senones="yes")
+
+
+def test_gaussian_cache_keeps_semi_continuous_alignments_exact():
+    """Four feature streams, one shared codebook: alignments of several
+    transcripts through one GaussianScoreCache equal those without it."""
+    model = AcousticModel.load(str(PSX / "tidigits" / "hmm"))
+    dictionary = Dictionary.load(str(PSX / "tidigits" / "lm" / "tidigits.dic"), phones=model, cache=False)
+    feats = np.ascontiguousarray(ref.features_s2_4x(ref.read_mfc(str(PSX / "tidigits" / "man.ah.2934za.mfc"))),
+                                 dtype=np.float32)
+    native = ForcedAligner(model, dictionary)._native
+    transcripts = [["two", "nine", "three", "four", "zero"], ["two", "five", "three", "four", "oh"], ["eight"]]
+    cache = asr_engine._core.GaussianScoreCache(feats)
+    for words in transcripts:
+        alone = native.align(dictionary.native, words, feats, model.frame_dim)
+        assert native.align(dictionary.native, words, feats, model.frame_dim, cache=cache) == alone
+    assert 0 < len(cache) <= feats.shape[0] * model.n_codebooks

@@ -8,7 +8,7 @@ import pytest
 import asr_engine as ae
 from asr_engine.align import AlignOptions, ForcedAligner
 from asr_engine.errors import InvalidArgumentError
-from asr_engine.nbest_rescoring import MARGIN, NbestRescorer
+from asr_engine.nbest_rescoring import MARGIN, NbestRescorer, language_score
 from conftest import DEV, PSX
 
 # A dev utterance whose lattice best path drops the "a" of "began a confused"
@@ -105,3 +105,46 @@ def test_off_and_one_are_the_same(recognizer):
 def test_bad_values_are_refused(recognizer, bad):
     with pytest.raises(InvalidArgumentError, match="nbest_rescoring"):
         recognizer.search_options.with_overrides(nbest_rescoring=bad)
+
+
+def test_shared_gaussian_cache_gives_the_same_alignments(recognizer):
+    """The candidates of one utterance share a GaussianScoreCache: every
+    alignment (scores, segments) is exactly the one made without it, in
+    whichever order the candidates fill the cache."""
+    feats, lattice = decoded(recognizer, LIBRI)
+    aligner = recognizer._rescored_aligner(recognizer.search_options, None)
+    dictionary, dim = recognizer.dictionary.native, recognizer.acoustic_model.frame_dim
+    inst = lattice.instances
+    sequences = [[inst[i][0] for i in ids if not inst[i][4]] for ids, _score in lattice.nbest(8)]
+    assert len({tuple(s) for s in sequences}) > 1
+    alone = [aligner.align(dictionary, words, feats, dim) for words in sequences]
+    for order in (sequences, sequences[::-1]):
+        cache = ae._core.GaussianScoreCache(feats)
+        shared = {tuple(words): aligner.align(dictionary, words, feats, dim, cache=cache) for words in order}
+        assert [shared[tuple(words)] for words in sequences] == alone
+    filled = len(cache)
+    assert 0 < filled < feats.shape[0] * recognizer.acoustic_model.n_codebooks
+    aligner.align(dictionary, sequences[0], feats, dim, cache=cache)
+    assert len(cache) == filled  # a repeated alignment computes no Gaussians
+
+    opts = recognizer.search_options
+    rescorer = NbestRescorer(lattice, feats, aligner, dictionary, recognizer.language_model, dim,
+                             opts.bestpath_language_weight, opts.word_insertion_penalty)
+    for (ids, _score), words, raw in zip(lattice.nbest(8), sequences, alone):
+        lang = language_score(recognizer.language_model, words, opts.bestpath_language_weight,
+                              math.log(opts.word_insertion_penalty))
+        assert rescorer.score(ids) == float(raw["path_score"]) + lang  # the rescorer's cached alignments
+
+
+def test_gaussian_cache_refuses_other_features(recognizer):
+    feats, _lattice = decoded(recognizer, LIBRI)
+    aligner = recognizer._rescored_aligner(recognizer.search_options, None)
+    dictionary, dim = recognizer.dictionary.native, recognizer.acoustic_model.frame_dim
+    cache = ae._core.GaussianScoreCache(feats[:-1])
+    with pytest.raises(InvalidArgumentError, match="other features"):
+        aligner.align(dictionary, ["the"], feats, dim, cache=cache)
+    changed = feats.copy()
+    changed[5, 3] += 1.0
+    cache = ae._core.GaussianScoreCache(changed)
+    with pytest.raises(InvalidArgumentError, match="other features"):
+        aligner.align(dictionary, ["the"], feats, dim, cache=cache)

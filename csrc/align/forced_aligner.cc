@@ -4,6 +4,7 @@
 #include <climits>
 #include <cmath>
 #include <limits>
+#include <mutex>
 
 #include "common/error.h"
 
@@ -81,16 +82,23 @@ AlignmentGraph ForcedAligner::BuildGraph(const Dictionary& dict, const std::vect
 }
 
 Alignment ForcedAligner::Align(const Dictionary& dict, const std::vector<std::string>& words, const float* features,
-                               int n_frames) const {
-  return Align(BuildGraph(dict, words), features, n_frames);
+                               int n_frames, GaussianScoreCache* cache) const {
+  return Align(BuildGraph(dict, words), features, n_frames, cache);
 }
 
-Alignment ForcedAligner::Align(const AlignmentGraph& graph, const float* features, int n_frames) const {
+Alignment ForcedAligner::Align(const AlignmentGraph& graph, const float* features, int n_frames,
+                               GaussianScoreCache* cache) const {
   if (n_frames <= 0) throw Error(ErrorKind::kAudio, "cannot align empty audio");
   const size_t n_values = static_cast<size_t>(n_frames) * model_->frame_dim();
   for (size_t i = 0; i < n_values; ++i) {
     if (!std::isfinite(features[i]))
       throw InvalidArgument("feature frame " + std::to_string(i / model_->frame_dim()) + " is not finite");
+  }
+  if (options_.score_all_senones) cache = nullptr;
+  std::unique_lock<std::mutex> cache_lock;
+  if (cache != nullptr) {
+    cache->CheckFeatures(features, n_frames, model_->frame_dim());
+    cache_lock = std::unique_lock<std::mutex>(cache->mutex());
   }
   ScorerOptions so;
   so.top_n = options_.top_n;
@@ -161,7 +169,7 @@ Alignment ForcedAligner::Align(const AlignmentGraph& graph, const float* feature
     if (options_.score_all_senones)
       scorer.ScoreAll(x, senscr.data());
     else
-      scorer.ScoreActive(x, active_senones.data(), static_cast<int>(active_senones.size()), senscr.data());
+      scorer.ScoreActive(x, active_senones.data(), static_cast<int>(active_senones.size()), senscr.data(), cache, t);
 
     // `cur` still holds frame t-2 in [cur_lo, cur_hi): clear it first.
     std::fill(cur.begin() + cur_lo, cur.begin() + cur_hi, kNegInf);

@@ -17,6 +17,7 @@
 
 #include "align/alignment_graph.h"
 #include "am/acoustic_model.h"
+#include "am/gaussian_score_cache.h"
 #include "am/senone_scorer.h"
 #include "dict/dictionary.h"
 
@@ -82,11 +83,15 @@ class ForcedAligner {
 
   // Builds the graph for `words` (all their pronunciations) and aligns
   // `features` (n_frames x frame_dim). Throws NotFound listing every word
-  // the dictionary lacks, and kAudio if the audio is too short.
+  // the dictionary lacks, and kAudio if the audio is too short. `cache`
+  // (optional, made for these features) shares the Gaussian selections
+  // between alignments of the same audio: identical results, less time.
+  // It is not used with score_all_senones.
   Alignment Align(const Dictionary& dict, const std::vector<std::string>& words, const float* features,
-                  int n_frames) const;
+                  int n_frames, GaussianScoreCache* cache = nullptr) const;
   // Lower level: align against a prepared graph.
-  Alignment Align(const AlignmentGraph& graph, const float* features, int n_frames) const;
+  Alignment Align(const AlignmentGraph& graph, const float* features, int n_frames,
+                  GaussianScoreCache* cache = nullptr) const;
   AlignmentGraph BuildGraph(const Dictionary& dict, const std::vector<std::string>& words) const;
 
   const AlignerOptions& options() const { return options_; }

@@ -186,6 +186,11 @@ ASR_HOT_KERNEL void SenoneScorer::ScoreAll(const float* frame, float* out) {
 }
 
 ASR_HOT_KERNEL void SenoneScorer::ScoreActive(const float* frame, const int* senones, int n_active, float* out) {
+  ScoreActive(frame, senones, n_active, out, nullptr, 0);
+}
+
+ASR_HOT_KERNEL void SenoneScorer::ScoreActive(const float* frame, const int* senones, int n_active, float* out,
+                                              GaussianScoreCache* cache, int frame_index) {
   const int n_sen = n_senone();
   active_codebooks_.clear();
   for (int i = 0; i < n_active; ++i) {
@@ -199,8 +204,27 @@ ASR_HOT_KERNEL void SenoneScorer::ScoreActive(const float* frame, const int* sen
   }
   for (int cb : active_codebooks_) cb_mark_[cb] = 0;
   if (active_codebooks_.empty()) return;
-  GatherStreams(frame);
-  for (int cb : active_codebooks_) EvalCodebook(cb);
+  if (cache == nullptr) {
+    GatherStreams(frame);
+    for (int cb : active_codebooks_) EvalCodebook(cb);
+  } else {
+    cache->Bind(codebooks_.get(), top_n_, n_stream_);
+    const size_t block = static_cast<size_t>(n_stream_) * top_n_;
+    bool gathered = false;
+    for (int cb : active_codebooks_) {
+      Top* t = &top_[cb * block];
+      if (const Top* known = cache->Find(frame_index, cb)) {
+        std::copy(known, known + block, t);
+        continue;
+      }
+      if (!gathered) {
+        GatherStreams(frame);
+        gathered = true;
+      }
+      EvalCodebook(cb);
+      cache->Store(frame_index, cb, t);
+    }
+  }
   ApplyDensityFloor(active_codebooks_);
   // Every senone of an active codebook is scored, in the weights' storage
   // order: the loops stream the top-N weight rows and vectorise, which is

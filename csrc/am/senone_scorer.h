@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "am/acoustic_model.h"
+#include "am/gaussian_score_cache.h"
 
 namespace asr {
 
@@ -46,14 +47,17 @@ class SenoneScorer {
   // Log-likelihoods of the listed senones only: writes out[senones[i]]
   // and leaves the rest of `out` alone.
   void ScoreActive(const float* frame, const int* senones, int n_active, float* out);
+  // The same, taking the frame's top-N Gaussian selections from `cache`
+  // (entry `frame_index`) where present and storing those it computes:
+  // bit-identical scores, one Gaussian evaluation per (frame, codebook)
+  // across all searches sharing the cache.
+  void ScoreActive(const float* frame, const int* senones, int n_active, float* out, GaussianScoreCache* cache,
+                   int frame_index);
   // n_frames consecutive frames into an n_frames x n_senone matrix.
   void ScoreFrames(const float* frames, int n_frames, float* out);
 
  private:
-  struct Top {
-    int cw;
-    float score;
-  };
+  using Top = GaussianTop;
   void GatherStreams(const float* frame);
   void EvalCodebook(int cb);           // fills top_[cb]
   void ApplyDensityFloor(const std::vector<int>& codebooks);

@@ -35,6 +35,19 @@ py::dict ToPython(const Alignment& al) {
 }  // namespace
 
 void BindAlign(py::module_& m) {
+  py::class_<GaussianScoreCache>(m, "GaussianScoreCache",
+                                 "The top-N Gaussian selections of one utterance's frames, shared by the alignments "
+                                 "of several transcripts to the same features (identical scores, each Gaussian "
+                                 "evaluated once per frame).")
+      .def(py::init([](py::array_t<float, py::array::c_style | py::array::forcecast> features) {
+             if (features.ndim() != 2) throw InvalidArgument("features must be a 2-D array (frames x frame_dim)");
+             return new GaussianScoreCache(features.data(), static_cast<int>(features.shape(0)),
+                                           static_cast<int>(features.shape(1)));
+           }),
+           py::arg("features"))
+      .def_property_readonly("n_frames", &GaussianScoreCache::n_frames)
+      .def("__len__", [](const GaussianScoreCache& c) { return c.size(); },
+           "Number of (frame, codebook) selections stored.");
   py::class_<ForcedAligner>(m, "ForcedAligner")
       .def(py::init([](std::shared_ptr<AcousticModel> model, float beam, int top_n, bool allow_silence,
                        bool allow_noise, float silence_penalty, float noise_penalty, bool score_all_senones) {
@@ -56,7 +69,8 @@ void BindAlign(py::module_& m) {
       .def(
           "align",
           [](const ForcedAligner& a, const Dictionary& dict, const std::vector<std::string>& words,
-             py::array_t<float, py::array::c_style | py::array::forcecast> features, int frame_dim) {
+             py::array_t<float, py::array::c_style | py::array::forcecast> features, int frame_dim,
+             GaussianScoreCache* cache) {
             if (features.ndim() != 2 || features.shape(1) != frame_dim)
               throw InvalidArgument("features must be a 2-D array with " + std::to_string(frame_dim) + " columns");
             const float* f = features.data();
@@ -64,11 +78,11 @@ void BindAlign(py::module_& m) {
             Alignment al;
             {
               py::gil_scoped_release release;
-              al = a.Align(dict, words, f, n);
+              al = a.Align(dict, words, f, n, cache);
             }
             return ToPython(al);
           },
-          py::arg("dictionary"), py::arg("words"), py::arg("features"), py::arg("frame_dim"));
+          py::arg("dictionary"), py::arg("words"), py::arg("features"), py::arg("frame_dim"), py::arg("cache") = nullptr);
 }
 
 }  // namespace asr::bindings

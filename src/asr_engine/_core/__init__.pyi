@@ -12,7 +12,7 @@ import typing
 from . import lm
 from . import grammar
 from . import g2p
-__all__: list[str] = ['AcousticModel', 'AdaptationStatistics', 'ConfusionNetwork', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'LatticeOptions', 'MllrTransform', 'RecognitionModel', 'RegressionTree', 'SearchOptions', 'SenoneScorer', 'SpeakerDiarizer', 'SpeakerDiarizerOptions', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'build_info', 'g2p', 'grammar', 'lm', 'map_adapt', 'mel_filterbank', 'parse_feat_params', 'write_model_parameters']
+__all__: list[str] = ['AcousticModel', 'AdaptationStatistics', 'ConfusionNetwork', 'Decoder', 'Dictionary', 'FeatureOptions', 'FeaturePipeline', 'ForcedAligner', 'Frontend', 'FrontendOptions', 'GaussianScoreCache', 'LatticeOptions', 'MllrTransform', 'RecognitionModel', 'RegressionTree', 'SearchOptions', 'SenoneScorer', 'SpeakerDiarizer', 'SpeakerDiarizerOptions', 'SpeechDetector', 'SpeechDetectorOptions', 'WordLattice', 'build_info', 'g2p', 'grammar', 'lm', 'map_adapt', 'mel_filterbank', 'parse_feat_params', 'write_model_parameters']
 class FrontendOptions:
     dither: bool
     double_bandwidth: bool
@@ -311,10 +311,23 @@ class Dictionary:
     @property
     def phones(self) -> list[str]:
         ...
+class GaussianScoreCache:
+    """
+    The top-N Gaussian selections of one utterance's frames, shared by the alignments of several transcripts to the same features (identical scores, each Gaussian evaluated once per frame).
+    """
+    def __init__(self, features: typing.Annotated[numpy.typing.ArrayLike, numpy.float32]) -> None:
+        ...
+    def __len__(self) -> int:
+        """
+        Number of (frame, codebook) selections stored.
+        """
+    @property
+    def n_frames(self) -> int:
+        ...
 class ForcedAligner:
     def __init__(self, model: AcousticModel, beam: typing.SupportsFloat | typing.SupportsIndex = 200.0, top_n: typing.SupportsInt | typing.SupportsIndex = 4, allow_silence: bool = True, allow_noise: bool = True, silence_penalty: typing.SupportsFloat | typing.SupportsIndex = -37.2400016784668, noise_penalty: typing.SupportsFloat | typing.SupportsIndex = -122.5, score_all_senones: bool = False) -> None:
         ...
-    def align(self, dictionary: Dictionary, words: collections.abc.Sequence[str], features: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], frame_dim: typing.SupportsInt | typing.SupportsIndex) -> dict:
+    def align(self, dictionary: Dictionary, words: collections.abc.Sequence[str], features: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], frame_dim: typing.SupportsInt | typing.SupportsIndex, cache: GaussianScoreCache = None) -> dict:
         ...
 class SearchOptions:
     bestpath: bool
