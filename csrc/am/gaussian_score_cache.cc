@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "common/error.h"
@@ -36,14 +37,45 @@ void GaussianScoreCache::Bind(const GaussianCodebooks* codebooks, int top_n, int
 
 const GaussianTop* GaussianScoreCache::Find(int frame, int codebook) const {
   auto it = index_.find(Key(frame, codebook));
-  return it == index_.end() ? nullptr : tops_.data() + it->second;
+  return it == index_.end() ? nullptr : tops_.data() + entries_[it->second].tops;
 }
 
 void GaussianScoreCache::Store(int frame, int codebook, const GaussianTop* tops) {
   const size_t n = static_cast<size_t>(top_n_) * n_stream_;
-  const auto [it, added] = index_.emplace(Key(frame, codebook), tops_.size());
-  if (added) tops_.insert(tops_.end(), tops, tops + n);
-  else std::copy(tops, tops + n, tops_.begin() + it->second);
+  const auto [it, added] = index_.emplace(Key(frame, codebook), entries_.size());
+  if (!added) {
+    std::copy(tops, tops + n, tops_.begin() + entries_[it->second].tops);
+    entries_[it->second].mixtures = kNone;
+    return;
+  }
+  entries_.push_back({tops_.size(), kNone});
+  tops_.insert(tops_.end(), tops, tops + n);
+  floors_.resize(floors_.size() + n_stream_);
+}
+
+const float* GaussianScoreCache::FindMixtures(int frame, int codebook, const float* floors) const {
+  auto it = index_.find(Key(frame, codebook));
+  if (it == index_.end()) return nullptr;
+  const Entry& e = entries_[it->second];
+  if (e.mixtures == kNone) return nullptr;
+  const float* stored = floors_.data() + it->second * n_stream_;
+  for (int s = 0; s < n_stream_; ++s) {
+    // Densities are raised to the floor: equal floors, or a floor below
+    // the stream's worst selected density in both cases, clamp the same.
+    const float worst = tops_[e.tops + static_cast<size_t>(s + 1) * top_n_ - 1].score;
+    if (!(stored[s] == floors[s] || (worst >= stored[s] && worst >= floors[s]))) return nullptr;
+  }
+  return mixtures_.data() + e.mixtures;
+}
+
+void GaussianScoreCache::StoreMixtures(int frame, int codebook, const float* floors, const float* scores,
+                                       int n_senones) {
+  auto it = index_.find(Key(frame, codebook));
+  if (it == index_.end()) throw std::logic_error("mixtures stored before the Gaussian selection");
+  if ((mixtures_.size() + n_senones) * sizeof(float) > kMaxMixtureBytes) return;
+  entries_[it->second].mixtures = mixtures_.size();
+  mixtures_.insert(mixtures_.end(), scores, scores + n_senones);
+  std::copy(floors, floors + n_stream_, floors_.begin() + it->second * n_stream_);
 }
 
 }  // namespace asr

@@ -35,6 +35,7 @@ SenoneScorer::SenoneScorer(std::shared_ptr<const AcousticModel> model, const Sco
   const int n_cb = codebooks_->n_codebook();
   top_.resize(static_cast<size_t>(n_cb) * n_stream_ * top_n_);
   coef_.resize(top_.size());
+  floors_.resize(n_stream_);
   cb_mark_.assign(n_cb, 0);
   for (int cb = 0; cb < n_cb; ++cb) all_codebooks_.push_back(cb);
   int widest = 0;
@@ -116,7 +117,7 @@ ASR_HOT_KERNEL void SenoneScorer::EvalCodebook(int cb) {
   }
 }
 
-void SenoneScorer::ApplyDensityFloor(const std::vector<int>& codebooks) {
+void SenoneScorer::StreamFloors(const std::vector<int>& codebooks) {
   const int n = top_n_;
   for (int s = 0; s < n_stream_; ++s) {
     float floor = -std::numeric_limits<float>::infinity();
@@ -125,16 +126,26 @@ void SenoneScorer::ApplyDensityFloor(const std::vector<int>& codebooks) {
       for (int cb : codebooks) best = std::max(best, top_[(static_cast<size_t>(cb) * n_stream_ + s) * n].score);
       floor = best - density_floor_;
     }
-    for (int cb : codebooks) {
-      const size_t off = (static_cast<size_t>(cb) * n_stream_ + s) * n;
-      Top* t = &top_[off];
-      for (int k = 0; k < n; ++k) t[k].score = std::max(t[k].score, floor);
-      // Mixture terms are summed relative to the best density, so the
-      // exponentials stay in [0, 1] whatever the frame's overall level.
-      const float best = t[0].score;
-      for (int k = 0; k < n; ++k) coef_[off + k] = std::exp(t[k].score - best);
-    }
+    floors_[s] = floor;
   }
+}
+
+void SenoneScorer::ClampCodebook(int cb) {
+  const int n = top_n_;
+  for (int s = 0; s < n_stream_; ++s) {
+    const size_t off = (static_cast<size_t>(cb) * n_stream_ + s) * n;
+    Top* t = &top_[off];
+    for (int k = 0; k < n; ++k) t[k].score = std::max(t[k].score, floors_[s]);
+    // Mixture terms are summed relative to the best density, so the
+    // exponentials stay in [0, 1] whatever the frame's overall level.
+    const float best = t[0].score;
+    for (int k = 0; k < n; ++k) coef_[off + k] = std::exp(t[k].score - best);
+  }
+}
+
+void SenoneScorer::ApplyDensityFloor(const std::vector<int>& codebooks) {
+  StreamFloors(codebooks);
+  for (int cb : codebooks) ClampCodebook(cb);
 }
 
 ASR_HOT_KERNEL void SenoneScorer::ScoreAll(const float* frame, float* out) {
@@ -225,7 +236,7 @@ ASR_HOT_KERNEL void SenoneScorer::ScoreActive(const float* frame, const int* sen
       cache->Store(frame_index, cb, t);
     }
   }
-  ApplyDensityFloor(active_codebooks_);
+  StreamFloors(active_codebooks_);
   // Every senone of an active codebook is scored, in the weights' storage
   // order: the loops stream the top-N weight rows and vectorise, which is
   // cheaper than gathering the requested senones' weights one by one
@@ -238,6 +249,13 @@ ASR_HOT_KERNEL void SenoneScorer::ScoreActive(const float* frame, const int* sen
     const int begin = weights_->range_begin(cb);
     const int len = weights_->range_end(cb) - begin;
     float* __restrict tot = total + begin;
+    if (cache != nullptr) {
+      if (const float* known = cache->FindMixtures(frame_index, cb, floors_.data())) {
+        std::copy(known, known + len, tot);
+        continue;
+      }
+    }
+    ClampCodebook(cb);
     for (int i = 0; i < len; ++i) tot[i] = 0.0f;
     for (int s = 0; s < n_stream_; ++s) {
       const size_t off = (static_cast<size_t>(cb) * n_stream_ + s) * n;
@@ -266,6 +284,7 @@ ASR_HOT_KERNEL void SenoneScorer::ScoreActive(const float* frame, const int* sen
         }
       }
     }
+    if (cache != nullptr) cache->StoreMixtures(frame_index, cb, floors_.data(), tot, len);
   }
   for (int i = 0; i < n_active; ++i) out[senones[i]] = total[weights_->position(senones[i])];
 }

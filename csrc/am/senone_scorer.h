@@ -61,6 +61,8 @@ class SenoneScorer {
   void GatherStreams(const float* frame);
   void EvalCodebook(int cb);           // fills top_[cb]
   void ApplyDensityFloor(const std::vector<int>& codebooks);
+  void StreamFloors(const std::vector<int>& codebooks);  // fills floors_ from the raw selections
+  void ClampCodebook(int cb);                            // applies floors_ to top_[cb], sets coef_
 
   std::shared_ptr<const AcousticModel> model_;
   std::shared_ptr<const GaussianCodebooks> codebooks_;
@@ -74,6 +76,7 @@ class SenoneScorer {
   std::vector<float> dens_;            // densities of one codebook/stream
   std::vector<Top> top_;               // [cb][stream][top_n], best first
   std::vector<float> coef_;            // exp(score - best score) for top_
+  std::vector<float> floors_;          // per stream: the density floor of the frame
   std::vector<float> acc_;             // per-senone mixture sums
   std::vector<float> total_;           // scores in scoring order
   std::vector<int> all_codebooks_;

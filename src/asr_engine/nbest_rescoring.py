@@ -32,8 +32,9 @@ caller keeps its own decision (consensus over the lattice) and the
 lattice's n-best list. The alignments are beam-pruned (``BEAM`` nats: on
 every fifth dev utterance beams 50 and 100 picked the same candidates, and
 100 took 30 % longer). The alignments of one utterance share a native
-``GaussianScoreCache``: each frame's top-N Gaussians of a codebook are
-computed once for all candidates, which leaves every score bit-identical.
+``GaussianScoreCache``: each frame's top-N Gaussians of a codebook, and its
+senone mixtures where the density floor agrees, are computed once for all
+candidates, which leaves every score bit-identical.
 """
 from __future__ import annotations
 

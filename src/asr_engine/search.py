@@ -151,10 +151,11 @@ every utterance once per first-pass setting and rescores its lattice:
   side-by-side cost is the +10 % of decoding time above. Merged with main's
   exact speed-ups: 30.57 % against 36.69 %, RTF 0.1667 against 0.2963
   (ratio 0.563) at load 0.5-1.
-  The candidates of an utterance share their top-N Gaussian selections
-  (``_core.GaussianScoreCache``, bit-identical scores): alignment time
-  0.377x, recognize() 0.971x main's on every fifth dev utterance
-  (``bench_decode_speed.py --ab``, load 2), results identical.
+  The candidates of an utterance share their top-N Gaussian selections and
+  senone mixtures (``_core.GaussianScoreCache``, bit-identical scores):
+  alignment time 0.26x, recognize() 0.946x / 0.932x main's in two runs on
+  every fifth dev utterance (``bench_decode_speed.py --ab``, load 1.3-2),
+  results identical.
   ``error_analysis.py`` (final words as recognize() gives them, load ~1):
   without it 401 word errors, 29 search (7 %) in 15 utterances, 276 model
   (69 %), 96 OOV (24 %); with it 380: 18 search (5 %) in 11, 267 model
