@@ -8,11 +8,11 @@
 namespace asr {
 
 struct SearchOptions {
-  double beam = 1e-64;            // HMMs kept within this factor of the frame's best
-  double phone_beam = 1e-64;      // phone exits propagated within this factor of the best
-  double word_beam = 1e-38;       // word exits kept within this factor of the best exit
+  double beam = 1e-56;            // HMMs kept within this factor of the frame's best
+  double phone_beam = 1e-56;      // phone exits propagated within this factor of the best
+  double word_beam = 1e-34;       // word exits kept within this factor of the best exit
   int max_hmms_per_frame = 30000; // histogram pruning of active HMMs (0 = off)
-  int max_words_per_frame = 80;   // distinct word exits kept per frame (0 = off)
+  int max_words_per_frame = 60;   // distinct word exits kept per frame (0 = off)
   double language_weight = 8.0;   // LM log-probabilities are multiplied by this
   double word_insertion_penalty = 0.01;  // probability charged per word
   double silence_probability = 0.05;     // per <sil> inserted
