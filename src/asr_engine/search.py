@@ -51,6 +51,13 @@ every utterance once per first-pass setting and rescores its lattice:
   rises below; 1e-56 / 1e-34 / 60 sits inside the flat part, a step from
   its edge, at 0.57x the old first pass's time (per source against the old
   default: cathy 75 vs 73, mfa 41 vs 44 errors, no other source changed).
+  ``compare_pocketsphinx.py`` (now interleaving the two engines per
+  utterance) with these beams, n-best re-scoring and its shared Gaussian
+  scores: 30.49 % against 36.69 % (0.831x), RTF 0.1017 against 0.2834
+  (ratio 0.359) at load 0.8-1.0, peak RSS 280 against 141 MB; arctic,
+  fsdd and libri equal to PocketSphinx, every other source ahead. Error
+  analysis after it: 379 errors, 20 search (11 utterances), 264 model, 95
+  out-of-vocabulary (before the issue's work: 441, 35 / 305 / 101).
 * ``silence_probability`` / ``filler_probability`` re-checked at those beams:
   0.05 / 1e-8 gave 32.98 %, 0.2 / 1e-8 33.15 %, 0.05 / 1e-5 33.15 %.
 * ``isolated_word_prior`` 0.01 (issue 17, :mod:`asr_engine.isolated_words`:
