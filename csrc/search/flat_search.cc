@@ -13,11 +13,6 @@ namespace asr {
 
 namespace {
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
-
-float LogWidth(double probability, const char* name) {
-  if (!(probability > 0 && probability <= 1)) throw InvalidArgument(std::string(name) + " must be in (0, 1]");
-  return static_cast<float>(-std::log(probability));
-}
 }  // namespace
 
 FlatSearch::FlatSearch(const LexiconTree& tree, const SearchVocabulary& vocab, const Mdef& mdef,
@@ -100,19 +95,7 @@ int FlatSearch::AddWord(int w) {
   return index;
 }
 
-void FlatSearch::Clear(Hmm& h) {
-  for (int j = 0; j < kMaxStates; ++j) {
-    h.score[j] = kNegInf;
-    h.bp[j] = -1;
-    h.lc[j] = 0;
-  }
-  h.in_score = kNegInf;
-  h.in_bp = -1;
-  h.in_lc = 0;
-  h.best = kNegInf;
-  h.exit_score = kNegInf;
-  h.exit_bp = -1;
-}
+void FlatSearch::Clear(Hmm& h) { h.Reset(); }
 
 void FlatSearch::StartUtterance(const WordExitTable& first, int num_frames) {
   for (const Word& w : words_) slot_of_[w.word] = -1;
@@ -211,49 +194,8 @@ bool FlatSearch::Multiplexed(const Hmm& h) const {
 
 void FlatSearch::Evaluate(Hmm& h, const float* senones) {
   const float* a = tmat_.Matrix(tree_.node(h.node).tmat);
-  const int N = n_state_;
-  const int stride = N + 1;
-  float ns[kMaxStates];
-  int32_t nbp[kMaxStates];
-  uint8_t nlc[kMaxStates];
-  // Viterbi over the left-to-right states; state 0 may also be entered.
-  for (int j = 0; j < N; ++j) {
-    float best = j == 0 ? h.in_score : kNegInf;
-    int32_t bp = j == 0 ? h.in_bp : -1;
-    uint8_t lc = j == 0 ? h.in_lc : 0;
-    for (int i = 0; i <= j; ++i) {
-      const float v = h.score[i] + a[i * stride + j];
-      if (v > best) {
-        best = v;
-        bp = h.bp[i];
-        lc = h.lc[i];
-      }
-    }
-    ns[j] = best;
-    nbp[j] = bp;
-    nlc[j] = lc;
-  }
-  float best = kNegInf, exit = kNegInf;
-  int32_t exit_bp = -1;
   const uint16_t* fixed = Multiplexed(h) ? nullptr : Senones(h, 0);
-  for (int j = 0; j < N; ++j) {
-    if (ns[j] > kNegInf) {
-      ns[j] += senones[(fixed ? fixed : Senones(h, nlc[j]))[j]];
-      best = std::max(best, ns[j]);
-      const float x = ns[j] + a[j * stride + N];
-      if (x > exit) {
-        exit = x;
-        exit_bp = nbp[j];
-      }
-    }
-    h.score[j] = ns[j];
-    h.bp[j] = nbp[j];
-    h.lc[j] = nlc[j];
-  }
-  h.in_score = kNegInf;
-  h.best = best;
-  h.exit_score = exit;
-  h.exit_bp = exit_bp;
+  UpdateHmmTokens<0>(h, n_state_, a, senones, [&](int lc) { return fixed ? fixed : Senones(h, lc); });
   ++hmm_evals_;
 }
 
@@ -444,20 +386,8 @@ void FlatSearch::WordTransitions(int cf, int begin, int end, float threshold) {
 }
 
 void FlatSearch::Normalize(float best) {
-  for (int i : next_) {
-    Hmm& h = hmms_[i];
-    for (int j = 0; j < n_state_; ++j) h.score[j] -= best;
-    h.in_score -= best;
-  }
-  const int begin = table_.frame_begin[frame_];
-  for (int e = begin; e < static_cast<int>(table_.exits.size()); ++e) {
-    table_.exits[e].score -= best;
-    float* rc = table_.rc_scores.data() + table_.exits[e].rc_offset;
-    for (int p = 0; p < table_.num_phones; ++p) rc[p] -= best;
-    table_.exits[e].silence_score = rc[tree_.silence_phone()];
-  }
-  const double prev = table_.frame_offset.empty() ? 0.0 : table_.frame_offset.back();
-  table_.frame_offset.push_back(prev + best);
+  for (int i : next_) hmms_[i].Normalize(n_state_, best);
+  table_.NormalizeFrame(frame_, best, tree_.silence_phone());
 }
 
 WordExitTable MergeExitTables(const WordExitTable& first, const WordExitTable& second) {
@@ -498,35 +428,9 @@ WordExitTable MergeExitTables(const WordExitTable& first, const WordExitTable& s
 }
 
 std::vector<WordSegment> FlatSearch::BestPath(bool final, double* total) const {
-  std::vector<WordSegment> out;
-  int chosen = -1;
-  double best = -std::numeric_limits<double>::infinity();
-  // The best exit of the last frame that has one, into silence (and the sentence end).
-  for (int t = frame_ - 1; t >= 0 && chosen < 0; --t) {
-    const int end = t + 1 < frame_ ? table_.frame_begin[t + 1] : static_cast<int>(table_.exits.size());
-    for (int e = table_.frame_begin[t]; e < end; ++e) {
-      const WordExit& x = table_.exits[e];
-      double s = x.silence_score + table_.frame_offset[t];
-      if (final) s += lw_ * lm_.Final(x.lm_state);
-      if (s > best) {
-        best = s;
-        chosen = e;
-      }
-    }
-  }
-  if (total) *total = best;
-  for (int e = chosen; e > 0; e = table_.exits[e].prev) {
-    const WordExit& x = table_.exits[e];
-    WordSegment seg;
-    seg.word = x.word;
-    seg.start_frame = table_.exits[x.prev].frame + 1;
-    seg.end_frame = x.frame;
-    seg.lm = x.lm_score;
-    seg.acoustic = static_cast<float>(table_.Absolute(e) - table_.Absolute(x.prev) - x.lm_score);
-    out.push_back(seg);
-  }
-  std::reverse(out.begin(), out.end());
-  return out;
+  // Into silence, and into the sentence end when final.
+  auto end_score = [&](const WordExit& x) { return final ? static_cast<double>(lw_ * lm_.Final(x.lm_state)) : 0.0; };
+  return table_.Backtrace(table_.BestLastExit(frame_, end_score, total));
 }
 
 }  // namespace asr

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "lm/score_cache.h"
+#include "search/hmm_tokens.h"
 #include "search/lexicon_tree.h"
 #include "search/search_options.h"
 #include "search/tree_search.h"
@@ -68,22 +69,12 @@ class FlatSearch {
   int64_t total_hmm_evaluations() const { return hmm_evals_; }
 
  private:
-  static constexpr int kMaxStates = 5;
-  struct Hmm {
+  struct Hmm : HmmTokens {
     int32_t node;
     int32_t variant;  // fan-out variant, -1 for plain nodes
     int32_t word;     // index into words_
     int32_t position; // phone position within the word
     int32_t mark;     // last frame this HMM was listed for
-    float score[kMaxStates];
-    int32_t bp[kMaxStates];
-    uint8_t lc[kMaxStates];
-    float in_score;
-    int32_t in_bp;
-    uint8_t in_lc;
-    float best;
-    float exit_score;
-    int32_t exit_bp;
   };
   // One search word of the utterance: its HMMs by phone position.
   struct Word {

@@ -37,4 +37,8 @@ struct SearchOptions {
   bool fwdflat_merge_lattice = false;  // the lattice holds both passes' word exits (else the second's only)
 };
 
+// The natural-log width of a beam or penalty given as a probability
+// (-ln p); throws InvalidArgument naming the option unless 0 < p <= 1.
+float LogWidth(double probability, const char* name);
+
 }  // namespace asr

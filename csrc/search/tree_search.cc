@@ -12,11 +12,6 @@ namespace asr {
 
 namespace {
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
-
-float LogWidth(double probability, const char* name) {
-  if (!(probability > 0 && probability <= 1)) throw InvalidArgument(std::string(name) + " must be in (0, 1]");
-  return static_cast<float>(-std::log(probability));
-}
 }  // namespace
 
 TreeSearch::TreeSearch(std::shared_ptr<const LexiconTree> tree, const SearchVocabulary& vocab, const Mdef& mdef,
@@ -94,17 +89,7 @@ void TreeSearch::Enter(int node, float score, int32_t bp, int lc) {
       h.sen = ssid >= 0 ? mdef_.SenoneSeq(ssid) : nullptr;
       h.lc_ssids = ssid >= 0 ? nullptr : tree_->LcSsids(fv ? fv->lc_ssid : n.lc_ssid);
       h.tmat = tmat_.Matrix(n.tmat);
-      for (int j = 0; j < kMaxStates; ++j) {
-        h.score[j] = kNegInf;
-        h.bp[j] = -1;
-        h.lc[j] = 0;
-      }
-      h.in_score = kNegInf;
-      h.in_bp = -1;
-      h.in_lc = 0;
-      h.best = kNegInf;
-      h.exit_score = kNegInf;
-      h.exit_bp = -1;
+      h.Reset();
       active_.push_back(h);
     }
   }
@@ -166,61 +151,10 @@ void TreeSearch::ActiveSenones(std::vector<int>* out) {
 // n_state_.
 template <int N_>
 float TreeSearch::EvaluateAll(const float* senones) {
-  const int N = N_ > 0 ? N_ : n_state_;
-  const int stride = N + 1;
   float frame_best = kNegInf;
   for (Hmm& h : active_) {
-    const float* a = h.tmat;
-    float ns[kMaxStates];
-    int32_t nbp[kMaxStates];
-    uint8_t nlc[kMaxStates];
-    for (int j = 0; j < N; ++j) {
-      float best = kNegInf;
-      int from = -2;
-      if (j == 0 && h.in_score > best) {
-        best = h.in_score;
-        from = -1;
-      }
-      for (int i = 0; i <= j; ++i) {
-        const float v = h.score[i] + a[i * stride + j];
-        if (v > best) {
-          best = v;
-          from = i;
-        }
-      }
-      ns[j] = best;
-      if (from == -1) {
-        nbp[j] = h.in_bp;
-        nlc[j] = h.in_lc;
-      } else if (from >= 0) {
-        nbp[j] = h.bp[from];
-        nlc[j] = h.lc[from];
-      } else {
-        nbp[j] = -1;
-        nlc[j] = 0;
-      }
-    }
-    float best = kNegInf, exit = kNegInf;
-    int32_t exit_bp = -1;
-    for (int j = 0; j < N; ++j) {
-      if (ns[j] > kNegInf) {
-        const uint16_t* sen = Senones(h, nlc[j]);
-        ns[j] += senones[sen[j]];
-        if (ns[j] > best) best = ns[j];
-        const float x = ns[j] + a[j * stride + N];
-        if (x > exit) {
-          exit = x;
-          exit_bp = nbp[j];
-        }
-      }
-      h.score[j] = ns[j];
-      h.bp[j] = nbp[j];
-      h.lc[j] = nlc[j];
-    }
-    h.in_score = kNegInf;
-    h.best = best;
-    h.exit_score = exit;
-    h.exit_bp = exit_bp;
+    const float best = UpdateHmmTokens<N_>(h, n_state_, h.tmat, senones,
+                                           [&](int lc) { return Senones(h, lc); });
     frame_best = std::max(frame_best, best);
   }
   hmm_evals_ += static_cast<int64_t>(active_.size());
@@ -444,54 +378,14 @@ void TreeSearch::EnterFromWordExits(float threshold) {
 }
 
 void TreeSearch::Normalize(float best) {
-  for (Hmm& h : active_) {
-    for (int j = 0; j < n_state_; ++j) h.score[j] -= best;
-    h.in_score -= best;
-  }
-  const int begin = table_.frame_begin[frame_];
-  for (int e = begin; e < static_cast<int>(table_.exits.size()); ++e) {
-    table_.exits[e].score -= best;
-    float* rc = table_.rc_scores.data() + table_.exits[e].rc_offset;
-    for (int p = 0; p < table_.num_phones; ++p) rc[p] -= best;
-    table_.exits[e].silence_score = rc[tree_->silence_phone()];
-  }
-  const double prev = table_.frame_offset.empty() ? 0.0 : table_.frame_offset.back();
-  table_.frame_offset.push_back(prev + best);
+  for (Hmm& h : active_) h.Normalize(n_state_, best);
+  table_.NormalizeFrame(frame_, best, tree_->silence_phone());
 }
 
 std::vector<WordSegment> TreeSearch::BestPath(bool final, double* total) const {
-  std::vector<WordSegment> out;
-  int chosen = -1;
-  double best = -std::numeric_limits<double>::infinity();
-  for (int t = frame_ - 1; t >= 0 && chosen < 0; --t) {
-    const int begin = table_.frame_begin[t];
-    const int end = t + 1 < static_cast<int>(table_.frame_begin.size()) ? table_.frame_begin[t + 1]
-                                                                          : static_cast<int>(table_.exits.size());
-    for (int e = begin; e < end; ++e) {
-      const WordExit& x = table_.exits[e];
-      if (!x.valid) continue;
-      double s = x.silence_score + table_.frame_offset[t];
-      if (final) s += lw_ * lm_.Final(x.lm_state);
-      if (s > best) {
-        best = s;
-        chosen = e;
-      }
-    }
-  }
-  if (total) *total = best;
-  for (int e = chosen; e > 0 && table_.exits[e].word >= 0; e = table_.exits[e].prev) {
-    const WordExit& x = table_.exits[e];
-    const WordExit& p = table_.exits[x.prev];
-    WordSegment seg;
-    seg.word = x.word;
-    seg.start_frame = p.frame + 1;
-    seg.end_frame = x.frame;
-    seg.lm = x.lm_score;
-    seg.acoustic = static_cast<float>(table_.Absolute(e) - table_.Absolute(x.prev) - x.lm_score);
-    out.push_back(seg);
-  }
-  std::reverse(out.begin(), out.end());
-  return out;
+  // Into silence, and into the sentence end when final.
+  auto end_score = [&](const WordExit& x) { return final ? static_cast<double>(lw_ * lm_.Final(x.lm_state)) : 0.0; };
+  return table_.Backtrace(table_.BestLastExit(frame_, end_score, total));
 }
 
 }  // namespace asr

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "lm/score_cache.h"
+#include "search/hmm_tokens.h"
 #include "search/lexicon_tree.h"
 #include "search/search_options.h"
 #include "search/word_exits.h"
@@ -25,18 +26,8 @@ namespace asr {
 class Mdef;
 class TransitionMatrices;
 
-// One hypothesised word with its frames and scores.
-struct WordSegment {
-  int word = -1;          // search word
-  int start_frame = 0;
-  int end_frame = 0;      // inclusive
-  float acoustic = 0;     // acoustic log-likelihood of the segment
-  float lm = 0;           // weighted LM score (or filler penalty)
-};
-
 class TreeSearch {
  public:
-  static constexpr int kMaxStates = 5;
 
   TreeSearch(std::shared_ptr<const LexiconTree> tree, const SearchVocabulary& vocab, const Mdef& mdef,
              const TransitionMatrices& tmat, const lm::WordSequenceModel& lm, const SearchOptions& options);
@@ -59,7 +50,7 @@ class TreeSearch {
   const lm::ScoreCache& lm_cache() const { return lm_cache_; }
 
  private:
-  struct Hmm {
+  struct Hmm : HmmTokens {
     int32_t node;
     int32_t variant;  // fan-out variant (index into the tree's variants), -1 for plain nodes
     // Resolved once when the HMM is activated, so that the per-frame loops
@@ -69,15 +60,6 @@ class TreeSearch {
     const uint16_t* sen;
     const int32_t* lc_ssids;
     const float* tmat;
-    float score[kMaxStates];
-    int32_t bp[kMaxStates];
-    uint8_t lc[kMaxStates];
-    float in_score;
-    int32_t in_bp;
-    uint8_t in_lc;
-    float best;
-    float exit_score;
-    int32_t exit_bp;
   };
 
   const uint16_t* Senones(const Hmm& h, int lc) const;
