@@ -25,13 +25,11 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dev_set import every_kth, load_dev_set, wer_table, word_errors  # noqa: E402
+from dev_set import routed_features, every_kth, load_dev_set, wer_table, word_errors  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 import asr_engine as ae  # noqa: E402
-from asr_engine.audio.bandwidth import is_narrowband  # noqa: E402
-from asr_engine.frontend import FeatureStream  # noqa: E402
 
 
 def value(text: str, current):
@@ -64,12 +62,8 @@ def main() -> int:
     flat_words = np.zeros(len(combos))
     audio_s = 0.0
     for u in utts:
-        audio = ae.load_audio(u.path)
-        audio_s += audio.duration
-        rec = wide.narrowband() if is_narrowband(audio.samples, audio.sample_rate) else wide
-        samples = audio.samples if rec is wide else ae.load_audio(u.path, sample_rate=rec.sample_rate).samples
-        stream = FeatureStream(rec.frontend_options, rec.feature_options)
-        feats = np.vstack([stream.accept(samples), stream.finish()])
+        rec, feats, duration = routed_features(wide, u)
+        audio_s += duration
         # One first pass that keeps the frames (fwdflat on): its results are
         # those without the second pass until second_pass runs.
         t0 = time.perf_counter()
@@ -77,7 +71,7 @@ def main() -> int:
         native.start()
         native.process(feats)
         t1 = time.perf_counter()
-        hyps[0][u.id] = rec._result(native, audio.duration, True, without).transcript
+        hyps[0][u.id] = rec._result(native, duration, True, without).transcript
         t2 = time.perf_counter()
         times[0] += t1 - t0
         times[1] += t2 - t1
@@ -86,7 +80,7 @@ def main() -> int:
             t3 = time.perf_counter()
             native.second_pass(opts.to_native())
             t4 = time.perf_counter()
-            hyps[k + 1][u.id] = rec._result(native, audio.duration, True, opts).transcript
+            hyps[k + 1][u.id] = rec._result(native, duration, True, opts).transcript
             t5 = time.perf_counter()
             times[2 + 2 * k] += t4 - t3
             times[3 + 2 * k] += t5 - t4

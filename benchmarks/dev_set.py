@@ -103,3 +103,21 @@ def decoded(rec, options, utts: list[Utterance]):
         audio = ae.load_audio(u.path)
         feats = ae.compute_features(audio, rec.frontend_options, rec.feature_options)
         yield u, audio.duration, rec._decode(feats, options)
+
+
+def routed_features(wide, utt: Utterance):
+    """What ``wide.recognize()`` decodes this utterance with: the recognizer
+    (the narrowband one for band-limited audio), its features (float32,
+    computed as recognize() does) and the audio's duration in seconds."""
+    import numpy as np
+
+    import asr_engine as ae
+    from asr_engine.audio.bandwidth import is_narrowband
+    from asr_engine.frontend import FeatureStream
+
+    audio = ae.load_audio(utt.path)
+    rec = wide.narrowband() if is_narrowband(audio.samples, audio.sample_rate) else wide
+    samples = audio.samples if rec is wide else ae.load_audio(utt.path, sample_rate=rec.sample_rate).samples
+    stream = FeatureStream(rec.frontend_options, rec.feature_options)
+    feats = np.ascontiguousarray(np.vstack([stream.accept(samples), stream.finish()]), dtype=np.float32)
+    return rec, feats, audio.duration

@@ -27,13 +27,10 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dev_set import every_kth, load_dev_set, wer_table  # noqa: E402
+from dev_set import routed_features, every_kth, load_dev_set, wer_table  # noqa: E402
 
-import numpy as np  # noqa: E402
 
 import asr_engine as ae  # noqa: E402
-from asr_engine.audio.bandwidth import is_narrowband  # noqa: E402
-from asr_engine.frontend import FeatureStream  # noqa: E402
 
 SECOND_PASS = ("bestpath_language_weight", "word_insertion_penalty", "silence_probability", "filler_probability",
                "consensus", "consensus_acoustic_scale", "acoustic_scale", "isolated_word_prior",
@@ -82,13 +79,9 @@ def main() -> int:
     t0 = time.perf_counter()
     audio_s = 0.0
     for u in utts:
-        audio = ae.load_audio(u.path)
-        audio_s += audio.duration
-        rec = wide.narrowband() if is_narrowband(audio.samples, audio.sample_rate) else wide
-        samples = audio.samples if rec is wide else ae.load_audio(u.path, sample_rate=rec.sample_rate).samples
-        stream = FeatureStream(rec.frontend_options, rec.feature_options)
-        feats = np.vstack([stream.accept(samples), stream.finish()])
-        decoded.append((u, rec, rec._decode(feats, first), audio.duration, feats))
+        rec, feats, duration = routed_features(wide, u)
+        audio_s += duration
+        decoded.append((u, rec, rec._decode(feats, first), duration, feats))
     print(f"{len(utts)} utterances decoded in {time.perf_counter() - t0:.1f} s "
           f"(RTF {(time.perf_counter() - t0) / audio_s:.3f}); first pass {first}", flush=True)
     if args.axes:
