@@ -24,3 +24,11 @@ def en_us_model_dir() -> Path:
     import pocketsphinx
 
     return Path(pocketsphinx.get_model_path()) / "en-us" / "en-us"
+
+
+@pytest.fixture(scope="module")
+def goforward():
+    """PocketSphinx's own test recording "go forward ten meters" (16 kHz, 16-bit little-endian raw)."""
+    import asr_engine
+
+    return asr_engine.load_audio((PSX / "goforward.raw").read_bytes(), "audio/l16;rate=16000;endianness=little-endian")

@@ -25,12 +25,6 @@ def aligner():
     return ForcedAligner()
 
 
-@pytest.fixture(scope="module")
-def goforward():
-    raw = (PSX / "goforward.raw").read_bytes()
-    return asr_engine.load_audio(raw, "audio/l16;rate=16000")
-
-
 def real_words(result):
     return [w for w in result.words if not w.filler]
 

@@ -18,11 +18,6 @@ def recognizer():
     return ae.Recognizer()
 
 
-@pytest.fixture(scope="module")
-def goforward():
-    return ae.load_audio((PSX / "goforward.raw").read_bytes(), "audio/l16;rate=16000;endianness=little-endian")
-
-
 def test_goforward(recognizer, goforward):
     result = recognizer.recognize(goforward)
     assert result.transcript == "go forward ten meters"

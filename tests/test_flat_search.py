@@ -12,7 +12,6 @@ import pytest
 
 import asr_engine as ae
 from asr_engine import _core
-from conftest import PSX
 
 WORDS = ["go", "forward", "ten", "meters", "for"]
 WIDE = dict(beam=1e-200, phone_beam=1e-200, word_beam=1e-200, max_hmms_per_frame=0, max_words_per_frame=0)
@@ -24,11 +23,6 @@ FULL_WINDOW = dict(fwdflat=True, fwdflat_window=100_000, fwdflat_min_end_frames=
 @pytest.fixture(scope="module")
 def recognizer():
     return ae.Recognizer()
-
-
-@pytest.fixture(scope="module")
-def goforward():
-    return ae.load_audio((PSX / "goforward.raw").read_bytes(), "audio/l16;rate=16000;endianness=little-endian")
 
 
 @pytest.fixture(scope="module")

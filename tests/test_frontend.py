@@ -15,11 +15,6 @@ def en_us_options(en_us_model_dir):
     return ae.model_feature_options(en_us_model_dir)
 
 
-@pytest.fixture(scope="module")
-def goforward():
-    return ae.load_audio((PSX / "goforward.raw").read_bytes(), "audio/l16;rate=16000;endianness=little-endian")
-
-
 def read_mfc(path):
     raw = path.read_bytes()
     count = int(np.frombuffer(raw[:4], "<i4")[0])

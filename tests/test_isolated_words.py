@@ -8,17 +8,11 @@ import pytest
 
 import asr_engine as ae
 from asr_engine.isolated_words import isolated_word_path
-from conftest import PSX
 
 
 @pytest.fixture(scope="module")
 def recognizer():
     return ae.Recognizer()
-
-
-@pytest.fixture(scope="module")
-def goforward():
-    return ae.load_audio((PSX / "goforward.raw").read_bytes(), "audio/l16;rate=16000;endianness=little-endian")
 
 
 def test_zero_changes_nothing(recognizer, goforward):

@@ -13,7 +13,6 @@ import pytest
 import asr_engine as ae
 from asr_engine import _core
 from asr_engine.spotting import MAX_KEYWORD_LENGTH, MAX_KEYWORDS
-from conftest import PSX
 from test_decoder import tiny_unigram_lm
 
 KEYWORDS = [["go"], ["forward"], ["for"], ["ten"], ["go", "forward"], ["ten", "meters"], ["forward", "ten", "meters"]]
@@ -22,11 +21,6 @@ KEYWORDS = [["go"], ["forward"], ["for"], ["ten"], ["go", "forward"], ["ten", "m
 @pytest.fixture(scope="module")
 def recognizer():
     return ae.Recognizer()
-
-
-@pytest.fixture(scope="module")
-def goforward():
-    return ae.load_audio((PSX / "goforward.raw").read_bytes(), "audio/l16;rate=16000;endianness=little-endian")
 
 
 @pytest.fixture(scope="module")
