@@ -15,7 +15,7 @@ from asr_engine import _core
 from asr_engine.acoustic import AcousticModel
 from asr_engine.adapt.vtln import BackgroundModel, estimate_warp, features_at
 from conftest import PSX
-from test_frontend import en_us_options, goforward, read_mfc  # noqa: F401 - fixtures shared with the front end tests
+from test_frontend import en_us_options, read_mfc  # noqa: F401 - fixtures shared with the front end tests (goforward is in conftest)
 
 
 @pytest.fixture(scope="module")
