@@ -33,8 +33,10 @@ from .frontend import FeatureOptions, FeatureStream
 from .phrases import SpeechDetector, SpeechDetectorOptions
 from .phrases.phrase_cmn import PRIOR_FRAMES, PhraseCmn
 from .phrases.segmenter import PhraseSpan, Segmenter, SegmenterOptions
+from .phrase_grouping import (group_phrase, join_phrases, merge_units, phrase_groups, phrases_of_units, probe_frame,
+                              speech_edges_seconds)
 from .phrases.sentence_ends import split_at_sentence_ends
-from .results import Alternative, KeywordMatch, Phrase, Result, WordAlternatives, WordResult
+from .results import KeywordMatch, Phrase, Result, WordAlternatives, WordResult
 from .search import SearchOptions
 from .spotting import SpottingRequest
 
@@ -217,21 +219,6 @@ class PhraseDecoder:
                       *speech_edges_seconds(span, step, result.words))
 
 
-def speech_edges_seconds(span: PhraseSpan, step: float, words: Iterable[WordResult] = ()) \
-        -> tuple[Optional[float], Optional[float]]:
-    """A phrase's speech edges in seconds: its first word's start and last
-    word's end when it has words (the decoder's alignment places them closer
-    to forced alignment than the detector: boundaries within 0.2 s 92 %
-    against 82 % on the 10-minute bench file), else the span's corrected
-    detector edges (None when unknown)."""
-    spoken = _spoken(words)
-    if spoken:
-        return round(spoken[0].start, 3), round(spoken[-1].end, 3)
-    if span.speech_start < 0 or span.speech_end < 0:
-        return None, None
-    return round(span.speech_start * step, 3), round(span.speech_end * step, 3)
-
-
 #: Non-speech (seconds) at which decoding restarts inside a phrase.
 DECODE_SPLIT_SILENCE = 0.4
 #: Longest unit (frames) decoded again with its own mean at its end while the
@@ -239,125 +226,9 @@ DECODE_SPLIT_SILENCE = 0.4
 REDECODE_MAX_FRAMES = 400
 
 
-def merge_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float, frame_rate: float) -> Phrase:
-    """One reported phrase from the decoding units inside it."""
-    step = 1.0 / frame_rate
-    words = [w for u in units for w in u.words]
-    conf = [w.confidence for w in words if w.confidence is not None]
-    keywords: dict[str, list[KeywordMatch]] = {}
-    for u in units:
-        for k, ms in u.keywords.items():
-            keywords.setdefault(k, []).extend(ms)
-    margins = [(u.rejection_margin, u.end - u.start) for u in units if u.rejection_margin is not None]
-    margin = None
-    if margins:
-        total = sum(w for _m, w in margins)
-        margin = round(sum(m * w for m, w in margins) / total, 4) if total > 0 else margins[0][0]
-    alternatives = list(units[0].alternatives) if len(units) == 1 else []
-    return Phrase(round(span.start * step, 3), round(span.end * step, 3), " ".join(w.word for w in words),
-                  round(float(np.mean(conf)), 4) if conf else 0.0, words, alternatives, span.reason,
-                  int(round(span.start * samples_per_frame)), int(round(span.end * samples_per_frame)),
-                  bool(units) and all(u.rejected for u in units), margin, keywords,
-                  [b for u in units for b in u.word_alternatives], *speech_edges_seconds(span, step, words))
-
-
-def _spoken(words: Iterable[WordResult]) -> list[WordResult]:
-    return [w for w in words if w.word and not w.word.startswith(("<", "[", "++"))]
-
-
 #: Frames the best partial path may stop short of the frames searched and
 #: still count as evidence that nothing was said up to them.
-PROBE_SLACK = 10
-
-
-def probe_frame(units: list[Phrase], reach: list[Optional[float]], silence: float, frame_rate: float,
-                start_frame: int) -> Optional[int]:
-    """The absolute frame at which a unit starting at ``start_frame`` is
-    asked whether a word has begun (:meth:`PhraseDecoder.silent_so_far`):
-    the end of the pause after the open group's last spoken word, when the
-    unit starts inside that pause; None when there is nothing to decide."""
-    groups, closed = phrase_groups(units, silence, reach)
-    if closed or not groups[-1]:
-        return None
-    spoken = _spoken(w for u in groups[-1] for w in u.words)
-    if not spoken:
-        return None
-    last = spoken[-1].end
-    f = int(math.ceil((last + silence) * frame_rate - 1e-6))
-    while round(f / frame_rate, 3) - last < silence:  # the reach it sets must pass phrase_groups' test
-        f += 1
-    return f if f > start_frame else None
-
-
-def phrase_groups(units: list[Phrase], silence: float, reach: Optional[list[Optional[float]]] = None) \
-        -> tuple[list[list[Phrase]], bool]:
-    """The decoding units of one segmenter span grouped into reported
-    phrases, and whether the last group is closed (no later unit joins it).
-
-    A phrase ends where the decoder's evidence shows a pause of at least
-    ``silence`` seconds after its last spoken word (the detector's smoothing
-    and hangover measure some true pauses short, and merged them):
-
-    * the next unit's first spoken word starts ``silence`` or more after it;
-    * or ``reach[i]`` (seconds), the earliest start any later spoken word
-      could still have, seen at exact frame positions after unit ``i``
-      closed (until the next unit opened or the span closed: the earliest
-      start of a later unit, or the frame up to which the next unit's
-      decoder found no word, :func:`probe_frame`), is ``silence`` or more
-      after it: whatever comes next starts after the pause, so the phrase
-      is over and a stream reports it then, not when the span closes.
-
-    Both are decided at frame positions, never at chunk boundaries, so a
-    one-shot decode and a stream in any chunking group alike.
-    """
-    groups: list[list[Phrase]] = [[]]
-    last_end: Optional[float] = None
-    for i, u in enumerate(units):
-        spoken = _spoken(u.words)
-        if spoken and last_end is not None and spoken[0].start - last_end >= silence:
-            groups.append([])
-        groups[-1].append(u)
-        if spoken:
-            last_end = spoken[-1].end
-        r = reach[i] if reach is not None and i < len(reach) else None
-        if last_end is not None and r is not None and r - last_end >= silence:
-            groups.append([])
-            last_end = None
-    closed = len(groups) > 1 and not groups[-1]
-    if closed:
-        groups.pop()
-    return groups, closed
-
-
-def group_phrase(group: list[Phrase], k: int, last: bool, span: PhraseSpan, samples_per_frame: float,
-                 frame_rate: float) -> Optional[Phrase]:
-    """The reported phrase of group ``k`` of ``span`` (``last``: the group
-    the span's close ends, which takes the span's end and reason), or None
-    for a group with no words that is not rejected (a breath, a click, a
-    recording's start: the decoder found only silence and fillers there;
-    the one-piece path drops them too)."""
-    if k == 0 and last:
-        sub = span
-    else:
-        sub = PhraseSpan(span.start if k == 0 else int(round(group[0].start_sample / samples_per_frame)),
-                         span.end if last else int(round(group[-1].end_sample / samples_per_frame)),
-                         span.reason if last else "silence")
-    phrase = merge_units(group, sub, samples_per_frame, frame_rate)
-    return phrase if _spoken(phrase.words) or phrase.rejected else None
-
-
-def phrases_of_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float, frame_rate: float,
-                     silence: float, reach: Optional[list[Optional[float]]] = None) -> list[Phrase]:
-    """The reported phrases of one closed segmenter span, from its decoding
-    units (grouped by :func:`phrase_groups`; ``reach`` as there). Each
-    phrase needs only its own span's units, so a batch chunk decides it alone."""
-    groups, closed = phrase_groups(units, silence, reach)
-    out = []
-    for k, group in enumerate(groups):
-        phrase = group_phrase(group, k, k == len(groups) - 1 and not closed, span, samples_per_frame, frame_rate)
-        if phrase is not None:
-            out.append(phrase)
-    return out
+PROBE_SLACK = 0
 
 
 class PhrasePipeline:
@@ -395,8 +266,15 @@ class PhrasePipeline:
         self._prior = prior
         self._cmn = PhraseCmn(cepstra, init)
         self._detector = SpeechDetector(recognizer.acoustic_model, settings.detector)
-        self.segmenter = Segmenter(settings.segmenter)
         seg = settings.segmenter
+        self._grammar = settings.grammar is not None
+        # Without a grammar the decoder's word gaps end phrases inside a
+        # span (phrase_grouping), so a span closes only once its run of
+        # non-speech decisions is the whole pause, with no credit for the
+        # detector's delays: closed at the corrected pause, 9 spans of the
+        # 60-minute bench file ended at word gaps of 0.66-0.75 s.
+        self.segmenter = Segmenter(seg if self._grammar else
+                                   replace(seg, close_margin=seg.onset_correction + seg.offset_correction))
         # Units count raw non-speech decisions (no edge corrections), at
         # most the phrase's own run, so every phrase boundary is a unit's.
         phrase_run = self.segmenter.silence_frames / seg.frame_rate
@@ -413,7 +291,7 @@ class PhrasePipeline:
         # later unit could still have, as last seen (phrase_groups' reach).
         self._reach: list[Optional[float]] = []
         self._emitted = 0  # groups of the open span already reported
-        self._emitted_units = 0  # units in them
+        self._emitted_until = -math.inf  # end (seconds) of the last of them
         self._probe_at: Optional[int] = None  # see probe_frame
         # The next unit's decoder started early, before the detector's run
         # counted as speech (see _probe_pending_run), waiting to be adopted.
@@ -454,7 +332,7 @@ class PhrasePipeline:
         """The open phrase's hypothesis so far, or None between phrases."""
         if self.segmenter.open_start is None:
             return None
-        words = [w for u in self._done[self._emitted_units:] for w in u.words]
+        words = [w for u in self._done for w in u.words if (w.start + w.end) / 2 >= self._emitted_until]
         if self._unit is not None:
             words += self._unit.interim(duration).words
         words = [replace(w, confidence=None) for w in words]
@@ -635,31 +513,34 @@ class PhrasePipeline:
         """The open span's phrases whose end the evidence shows already
         (:func:`phrase_groups`), not reported yet: each final comes as soon
         as its pause is known, not when the span closes."""
-        groups, closed = phrase_groups(self._done, self.settings.segmenter.end_of_phrase_silence_time, self._reach)
+        groups, closed = phrase_groups(self._done, self.settings.segmenter.end_of_phrase_silence_time, self._reach,
+                                       self._grammar)
         complete = len(groups) if closed else len(groups) - 1
         if complete <= self._emitted:
             return []
         span = PhraseSpan(self.segmenter.open_start or 0, self.segmenter.frames, "silence")
         out = []
         for k in range(self._emitted, complete):
-            phrase = group_phrase(groups[k], k, False, span, self._samples_per_frame, self._rec.frame_rate)
+            phrase = group_phrase(groups[k], k, False, span, self._samples_per_frame, self._rec.frame_rate,
+                                  self._grammar)
             if phrase is not None:
                 out.append(phrase)
-            self._emitted_units += len(groups[k])
+            self._emitted_until = groups[k][-1].end
         self._emitted = complete
         return self.split(out)
 
     def _close_phrase(self, span: PhraseSpan) -> list[Phrase]:
         units, self._done = self._done, []
         self._probe_of = (-1, None)
-        groups, closed = phrase_groups(units, self.settings.segmenter.end_of_phrase_silence_time, self._reach)
+        groups, closed = phrase_groups(units, self.settings.segmenter.end_of_phrase_silence_time, self._reach,
+                                       self._grammar)
         out = []
         for k in range(self._emitted, len(groups)):
             phrase = group_phrase(groups[k], k, k == len(groups) - 1 and not closed, span,
-                                  self._samples_per_frame, self._rec.frame_rate)
+                                  self._samples_per_frame, self._rec.frame_rate, self._grammar)
             if phrase is not None:
                 out.append(phrase)
-        self._emitted = self._emitted_units = 0
+        self._emitted, self._emitted_until = 0, -math.inf
         return self.split(out)
 
     def _trim(self) -> None:
@@ -696,27 +577,3 @@ class _EarlyUnit:
     decoder: PhraseDecoder
     cmn: PhraseCmn
     fed: int
-
-
-def join_phrases(phrases: list[Phrase], duration: float, final: bool = True) -> Result:
-    """The whole audio's result: the phrases' words and transcripts joined."""
-    words = [w for p in phrases for w in p.words]
-    conf = [w.confidence for w in words if w.confidence is not None]
-    keywords: dict[str, list[KeywordMatch]] = {}
-    for p in phrases:
-        for k, ms in p.keywords.items():
-            keywords.setdefault(k, []).extend(ms)
-    margins = [(p.rejection_margin, p.end - p.start) for p in phrases if p.rejection_margin is not None]
-    margin = None
-    if margins:
-        total = sum(w for _m, w in margins)
-        margin = round(sum(m * w for m, w in margins) / total, 4) if total > 0 else margins[0][0]
-    alternatives: list[Alternative] = list(phrases[0].alternatives) if len(phrases) == 1 else []
-    result = Result(" ".join(p.transcript for p in phrases if p.transcript),
-                    round(float(np.mean(conf)), 4) if conf else 0.0, words, alternatives, round(duration, 3), final,
-                    rejected=bool(phrases) and all(p.rejected for p in phrases), rejection_margin=margin,
-                    keywords=keywords, word_alternatives=[b for p in phrases for b in p.word_alternatives],
-                    phrases=list(phrases))
-    if not math.isfinite(result.confidence or 0.0):
-        result.confidence = 0.0
-    return result

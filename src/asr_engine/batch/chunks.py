@@ -145,7 +145,7 @@ class _RangePipeline(PhrasePipeline):
                     decoder.feed(frames[k:])
             units.append(decoder.finish(unit, self._samples_per_frame))
         return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
-                                           silence, reach))
+                                           silence, reach, self._grammar))
 
 
 @dataclass

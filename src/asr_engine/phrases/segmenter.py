@@ -90,6 +90,11 @@ class SegmenterOptions:
             long (seconds, 0 = every run): shorter runs (a breath, a click,
             a lip smack, which the detector's smoothing and hangover stretch
             to 0.1-0.3 s) neither open a phrase nor end its pause.
+        close_margin: seconds of non-speech decisions, beyond the pause
+            between corrected edges, before a phrase closes (in [0, 2]): a
+            caller that ends phrases inside a span by other evidence (the
+            phrase pipeline, by the decoder's word gaps) closes spans only
+            once the pause is surely long enough.
     """
 
     end_of_phrase_silence_time: float = DEFAULT_END_OF_PHRASE_SILENCE
@@ -99,6 +104,7 @@ class SegmenterOptions:
     onset_correction: float = ONSET_CORRECTION
     offset_correction: float = OFFSET_CORRECTION
     min_speech: float = MIN_SPEECH
+    close_margin: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "end_of_phrase_silence_time", check_silence_time(self.end_of_phrase_silence_time))
@@ -106,6 +112,9 @@ class SegmenterOptions:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not -1.0 <= v <= 1.0:
                 raise InvalidArgumentError(f"{name} must be a number of seconds between -1.0 and 1.0, not {v!r}")
+        v = self.close_margin
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not 0.0 <= v <= 2.0:
+            raise InvalidArgumentError(f"close_margin must be a number of seconds between 0.0 and 2.0, not {v!r}")
         for name, low in (("max_phrase_time", 0.05), ("padding", 0.0), ("frame_rate", 1.0), ("min_speech", 0.0)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < low:
@@ -143,7 +152,8 @@ class Segmenter:
         self._onset = int(round(o.onset_correction * o.frame_rate))
         self._offset = int(round(o.offset_correction * o.frame_rate))
         # Non-speech decisions that end a phrase: the pause between corrected edges.
-        self._silence = max(1, o.frames(o.end_of_phrase_silence_time) - self._onset - self._offset)
+        self._silence = max(1, o.frames(o.end_of_phrase_silence_time) - self._onset - self._offset
+                            + int(round(o.close_margin * o.frame_rate)))
         self._pad = min(int(round(o.padding * o.frame_rate)), self._silence)
         self._lead = int(round(o.padding * o.frame_rate))
         self._cap = o.frames(o.max_phrase_time)
