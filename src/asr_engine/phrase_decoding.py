@@ -228,7 +228,7 @@ REDECODE_MAX_FRAMES = 400
 
 #: Frames the best partial path may stop short of the frames searched and
 #: still count as evidence that nothing was said up to them.
-PROBE_SLACK = 0
+PROBE_SLACK = 10
 
 
 class PhrasePipeline:
