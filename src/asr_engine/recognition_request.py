@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 import numpy as np
@@ -160,8 +161,8 @@ def recognition_request(recognizer: "Recognizer", *, grammar: Any, rejection_thr
                    background_audio_suppression=background_audio_suppression, phrase_decoding=phrase_decoding,
                    progress=progress, speaker_labels=speaker_labels, **options)
     return RecognitionRequest(
-        opts=opts, overrides=options, spotting=None if spotting.empty else spotting, network=network,
-        settings=settings, acoustic=acoustic, max_alternatives=int(max_alternatives),
+        opts=opts, overrides=MappingProxyType(options), spotting=None if spotting.empty else spotting,
+        network=network, settings=settings, acoustic=acoustic, max_alternatives=int(max_alternatives),
         rejection_threshold=rejection_threshold, score_against_phone_loop=bool(score_against_phone_loop),
         phrase_decoding=phrase_decoding, speaker_adaptation=bool(speaker_adaptation), progress=progress,
         audio_metrics=bool(audio_metrics), speaker_labels=bool(speaker_labels),
@@ -169,4 +170,4 @@ def recognition_request(recognizer: "Recognizer", *, grammar: Any, rejection_thr
         # n-gram recognition: the phone-loop margins (grammar rejection, the
         # Azure NoMatch threshold) were calibrated on the wideband model.
         by_band=recognizer._pick_by_rate and adaptation is None and pick_model_by_rate is not False,
-        plain=grammar is None and not score_against_phone_loop, forward=forward)
+        plain=grammar is None and not score_against_phone_loop, forward=MappingProxyType(forward))
