@@ -7,14 +7,10 @@ native work runs without the GIL.
 """
 from __future__ import annotations
 
-import copy
-import logging
-import math
 import os
 import threading
-import time
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 import numpy as np
@@ -23,18 +19,25 @@ from . import _core
 from .acoustic import AcousticModel
 from .audio import Audio
 from .audio.input import AudioInput, read_audio
-from .audio.bandwidth import is_narrowband
 from .dictionary import Dictionary
-from .errors import AudioError, InvalidArgumentError, NotFoundError
+from .errors import InvalidArgumentError
 from .hypothesis import DEFAULT_REJECTION_THRESHOLD, HypothesisBuilder
 from .frontend import FeatureOptions, FeatureStream, compute_features, model_feature_options
+from .grammar_network import grammar_network
 from .model import default_model_dir
+from .model_arguments import check_path, word_model
+# NARROWBAND_PROBE_SECONDS: still importable from here, where it was defined.
+from .model_by_band import NARROWBAND_PROBE_SECONDS, goes_narrowband, narrowband_audio, narrowband_wav  # noqa: F401
 from .network_cache import NetworkCache
 from .phone_loop import PhoneLoop
 from .recognition_reports import add_reports, metrics_of, speech_frames
+from .recognition_request import (PHRASE_WISE, RecognitionRequest, check_no_vtln, check_result_options,
+                                  recognition_request)
+from .recognizer_variants import RecognizerVariants
 from .results import Alternative, Result, WordResult
 from .search import SearchOptions
 from .spotting import check_spotting
+from .stage_timer import StageTimer
 from .validation import check_keywords, checked_arguments, describe_value, field_names
 from . import vocabulary as _vocab
 from . import long_audio as _long
@@ -43,10 +46,6 @@ if TYPE_CHECKING:
     from .grammar import Grammar
     from .stream import Stream
 
-logger = logging.getLogger("asr_engine")
-
-#: Seconds at the start of a long WAV that tell whether it is band-limited.
-NARROWBAND_PROBE_SECONDS = 30.0
 #: What a ``grammar=`` argument may be.
 GrammarSource = Union["Grammar", str, bytes, "os.PathLike[str]"]
 _CALL_ARGUMENTS = ("audio", "content_type", "sample_rate", "grammar", "rejection_threshold", "max_alternatives",
@@ -56,72 +55,7 @@ _CALL_ARGUMENTS = ("audio", "content_type", "sample_rate", "grammar", "rejection
                    "initial_silence_timeout", "audio_metrics", "speaker_labels", "pick_model_by_rate")
 
 
-class _Timer:
-    """Per-stage wall times of one call, logged at DEBUG on ``asr_engine``."""
-
-    def __init__(self, what: str) -> None:
-        self.what = what
-        self.enabled = logger.isEnabledFor(logging.DEBUG)
-        self.stages: list[tuple[str, float]] = []
-        self._t = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        if self.enabled:
-            now = time.perf_counter()
-            self.stages.append((stage, now - self._t))
-            self._t = now
-
-    def log(self, duration: float) -> None:
-        if self.enabled:
-            parts = ", ".join(f"{name} {1000 * t:.1f} ms" for name, t in self.stages)
-            logger.debug("%s of %.2f s of audio: %s", self.what, duration, parts)
-
-
-def _check_path(value: object, what: str, *, directory: bool = False) -> Optional[str]:
-    if value is None:
-        return None
-    if not isinstance(value, (str, os.PathLike)):
-        raise InvalidArgumentError(f"{what} must be a path or None, got {describe_value(value)}")
-    path = os.fspath(value)
-    if not isinstance(path, str):
-        path = os.fsdecode(path)
-    if not os.path.exists(path):
-        raise NotFoundError(f"{what} not found: {path}")
-    if directory != os.path.isdir(path):
-        raise InvalidArgumentError(f"{what} {path} is {'not ' if directory else ''}a directory")
-    return path
-
-
-def _word_model(language_model: object) -> Any:
-    """The native word-sequence model for a ``language_model=`` argument."""
-    from . import lm as _lm
-
-    if language_model is None:
-        return _lm.load_default_lm()
-    if isinstance(language_model, (str, os.PathLike)):
-        return _lm.load_cached(_check_path(language_model, "language model file") or "")
-    if isinstance(language_model, _lm.KenlmModel):
-        return language_model.as_native()
-    if isinstance(language_model, _core.lm.WordSequenceModel):
-        return language_model
-    raise InvalidArgumentError(f"language_model must be an asr_engine.lm model, a path or None, "
-                               f"got {describe_value(language_model)}")
-
-
-
-def _check_result_options(max_alternatives: object, rejection_threshold: object) -> None:
-    """The checks ``recognize`` and ``stream`` share (400 on a bad value)."""
-    if isinstance(max_alternatives, bool) or not isinstance(max_alternatives, (int, np.integer)) \
-            or not 1 <= max_alternatives <= 100:
-        raise InvalidArgumentError(f"max_alternatives must be an integer from 1 to 100, "
-                                   f"got {describe_value(max_alternatives)}")
-    if rejection_threshold is not None:
-        if isinstance(rejection_threshold, bool) or not isinstance(rejection_threshold, (int, float, np.number)) \
-                or not math.isfinite(float(rejection_threshold)) or rejection_threshold < 0:
-            raise InvalidArgumentError(f"rejection_threshold must be a finite number >= 0 (nats per frame) "
-                                       f"or None, got {describe_value(rejection_threshold)}")
-
-class Recognizer(HypothesisBuilder):
+class Recognizer(HypothesisBuilder, RecognizerVariants):
     """A recognition engine built once from a model, shared across threads.
 
     Args:
@@ -158,7 +92,7 @@ class Recognizer(HypothesisBuilder):
         feature_options: Optional[FeatureOptions] = None,
         pick_model_by_rate: bool = True,
     ) -> None:
-        timer = _Timer("Recognizer()")
+        timer = StageTimer("Recognizer()")
         if search is None:
             search = SearchOptions()
         elif isinstance(search, Mapping):
@@ -170,12 +104,12 @@ class Recognizer(HypothesisBuilder):
         if feature_options is not None and not isinstance(feature_options, FeatureOptions):
             raise InvalidArgumentError(f"feature_options must be a FeatureOptions or None, "
                                        f"got {describe_value(feature_options)}")
-        model_path = _check_path(model_dir, "acoustic model directory", directory=True)
+        model_path = check_path(model_dir, "acoustic model directory", directory=True)
         if not isinstance(dictionary, Dictionary):
             if dictionary is not None and not isinstance(dictionary, (str, os.PathLike)):
                 raise InvalidArgumentError(f"dictionary must be a Dictionary, a path or None, "
                                            f"got {describe_value(dictionary)}")
-            dict_path = _check_path(dictionary, "dictionary file")
+            dict_path = check_path(dictionary, "dictionary file")
         self.model_dir: str = model_path if model_path is not None else default_model_dir()
         self.acoustic_model = AcousticModel.load(self.model_dir)
         timer.lap("acoustic model")
@@ -186,7 +120,7 @@ class Recognizer(HypothesisBuilder):
         else:
             self.dictionary = Dictionary.load(dict_path, self.acoustic_model)
         timer.lap("dictionary")
-        self.language_model = _word_model(language_model)
+        self.language_model = word_model(language_model)
         timer.lap("language model")
         self.frontend_options, default_features = model_feature_options(self.model_dir)
         self.feature_options: FeatureOptions = feature_options or default_features
@@ -240,89 +174,6 @@ class Recognizer(HypothesisBuilder):
         cannot pronounce: the search can never output them."""
         return list(self._native.missing_words)
 
-    def _derive(self, dictionary: Dictionary, language_model: Any, display_as: dict[str, str],
-                added: list[str]) -> "Recognizer":
-        """A recognizer sharing this one's acoustic model and options, with
-        its own dictionary (this one's plus ``added``), word-sequence model
-        (extending this one's) and search network (this one's lexicon tree
-        plus the new pronunciations)."""
-        out = copy.copy(self)
-        out.dictionary = dictionary
-        out.language_model = language_model
-        out._native = self._native.extended(dictionary.native, language_model, added)
-        out._display_as = {**self._display_as, **display_as}
-        out._grammar_models = weakref.WeakKeyDictionary()
-        out._grammar_lock = threading.Lock()
-        out._phone_loop = PhoneLoop(self.acoustic_model, dictionary)
-        out._networks = NetworkCache()
-        out._narrowband = None
-        out._derived_from = (self, dictionary, language_model, display_as, added)
-        _vocab.warn_missing(out.missing_words)
-        return out
-
-    def with_words(self, words: Mapping[str, Any], *, log10_prob: Optional[float] = None) -> "Recognizer":
-        """A recognizer whose search also knows ``words``.
-
-        It shares this recognizer's acoustic model and options; only the
-        dictionary copy, the language-model wrapper and the search network
-        are built (a fraction of a full :class:`Recognizer`), once per
-        distinct set of words (cached, LRU).
-
-        Args:
-            words: ``{word: pronunciation}``; a pronunciation is a phone
-                string (``"Z AO R B L AE K S"``), a list of them, or None to
-                generate it with the G2P. A word the dictionary already has
-                gets the pronunciation as a new variant.
-            log10_prob: the language-model probability of each word the LM
-                lacks, in every context (default
-                :data:`asr_engine.lm.vocabulary_model.DEFAULT_WORD_LOG10_PROB`,
-                -5: as likely as a common word).
-
-        Raises:
-            InvalidArgumentError: a malformed word, a phone outside the
-                model's phone set, or None when no G2P is available.
-        """
-        from .lm import OpenVocabularyModel
-
-        prons = _vocab.pronunciations(words)
-        key = ("words", tuple(sorted((w, tuple(map(tuple, p))) for w, p in prons.items())), log10_prob)
-
-        def build() -> "Recognizer":
-            dictionary = _vocab.extended_dictionary(self.dictionary, prons)
-            new = {w: log10_prob for w in prons if w not in self.language_model}
-            lm = OpenVocabularyModel(self.language_model, new) if new else self.language_model
-            return self._derive(dictionary, lm, {}, list(prons))
-
-        return self._networks.get(key, build)
-
-    def customized(self, model: Any, customization_weight: Optional[float] = None) -> "Recognizer":
-        """A recognizer driven by this one's language model customized by
-        ``model`` (an :class:`asr_engine.lm.CustomLanguageModel`).
-
-        The search knows the base vocabulary plus the custom words (their
-        pronunciations: given, else the dictionary's, else the G2P's), the
-        language model is the combination of :mod:`asr_engine.lm.custom` at
-        ``customization_weight`` (default 0.3), and results show each word's
-        ``display_as``. Built once per (model, weight) and cached (LRU, shared
-        by threads), so later requests cost what a base request costs.
-        """
-        from .lm.custom import DEFAULT_CUSTOMIZATION_WEIGHT, CustomLanguageModel, check_weight
-
-        if not isinstance(model, CustomLanguageModel):
-            raise InvalidArgumentError(f"model must be a CustomLanguageModel, not {type(model).__name__}")
-        weight = check_weight(DEFAULT_CUSTOMIZATION_WEIGHT if customization_weight is None else customization_weight)
-        key = ("custom", model.digest, float(weight))
-
-        def build() -> "Recognizer":
-            prons = _vocab.custom_pronunciations(model, self.dictionary)
-            dictionary = _vocab.extended_dictionary(self.dictionary, prons)
-            lm = model.combine(self.language_model, weight)
-            display = _vocab.display_map({w: cw.display_as for w, cw in model.words.items()})
-            return self._derive(dictionary, lm, display, list(prons))
-
-        return self._networks.get(key, build)
-
-
     def __repr__(self) -> str:
         return (f"Recognizer(model_dir={self.model_dir!r}, words={self.num_words}, "
                 f"sample_rate={self.sample_rate})")
@@ -339,18 +190,7 @@ class Recognizer(HypothesisBuilder):
         with self._grammar_lock:
             native = self._grammar_models.get(grammar)
             if native is None:
-                dictionary = self.dictionary
-                upper = _vocab.case_variants(dictionary, grammar.words)
-                if upper:  # grammar words in upper case match case-insensitively
-                    dictionary = _vocab.extended_dictionary(dictionary, upper)
-                missing = dictionary.missing(grammar.words)
-                if missing:
-                    raise NotFoundError("grammar words not in the pronunciation dictionary: " + ", ".join(missing))
-                if grammar.mode == "dtmf":
-                    raise InvalidArgumentError("a DTMF grammar cannot constrain speech recognition")
-                if grammar.fsa is None:
-                    raise InvalidArgumentError("the grammar has no rule to recognize (no root and no public rule)")
-                native = _core.RecognitionModel(self.acoustic_model.native, dictionary.native, grammar.fsa)
+                native = grammar_network(self.acoustic_model, self.dictionary, grammar)
                 self._grammar_models[grammar] = native
             return native
 
@@ -473,114 +313,101 @@ class Recognizer(HypothesisBuilder):
                 audio that cannot be used (400, 415, 413).
             NotFoundError: a missing file, or grammar words without pronunciations (404).
         """
-        timer = _Timer("recognize")
-        opts = self._search_options(options, "recognize()")
-        spotting = check_spotting(keywords, keywords_threshold, word_alternatives_threshold)
-        _check_result_options(max_alternatives, rejection_threshold)
-        for name, flag in (("audio_metrics", audio_metrics), ("speaker_labels", speaker_labels)):
-            if not isinstance(flag, (bool, np.bool_)):
-                raise InvalidArgumentError(f"{name} must be True or False, got {describe_value(flag)}")
-        if pick_model_by_rate is not None and not isinstance(pick_model_by_rate, bool):
-            raise InvalidArgumentError(f"pick_model_by_rate must be True, False or None, "
-                                       f"got {describe_value(pick_model_by_rate)}")
-        network = self._grammar_model(grammar) if grammar is not None else None
-        timer.lap("grammar")
-        phrase_decoding = _long.check_phrase_decoding(phrase_decoding)
-        if progress is not None and not callable(progress):
-            raise InvalidArgumentError(f"progress must be a callable or None, got {describe_value(progress)}")
-        acoustic = getattr(adaptation, "model", adaptation)
-        settings = _long.phrase_settings(
-            end_of_phrase_silence_time=end_of_phrase_silence_time,
+        timer = StageTimer("recognize")
+        request = recognition_request(
+            self, grammar=grammar, rejection_threshold=rejection_threshold, max_alternatives=max_alternatives,
+            adaptation=adaptation, speaker_adaptation=speaker_adaptation, keywords=keywords,
+            keywords_threshold=keywords_threshold, word_alternatives_threshold=word_alternatives_threshold,
+            score_against_phone_loop=score_against_phone_loop, end_of_phrase_silence_time=end_of_phrase_silence_time,
             split_transcript_at_phrase_end=split_transcript_at_phrase_end,
             speech_detector_sensitivity=speech_detector_sensitivity,
-            background_audio_suppression=background_audio_suppression, max_alternatives=int(max_alternatives),
-            grammar=network, rejection_threshold=rejection_threshold,
-            spotting=None if spotting.empty else spotting, score_against_phone_loop=bool(score_against_phone_loop),
-            acoustic=None if acoustic is None else acoustic.native, live=phrase_decoding == "live",
-            whole_audio=phrase_decoding == "live")
-        if phrase_decoding and speaker_adaptation:
-            raise InvalidArgumentError("speaker_adaptation decodes the whole audio twice; it cannot be "
-                                       "combined with phrase_decoding=True")
-        # Band-limited audio at a higher rate goes narrowband only for plain
-        # n-gram recognition: the phone-loop margins (grammar rejection, the
-        # Azure NoMatch threshold) were calibrated on the wideband model.
-        by_band = self._pick_by_rate and adaptation is None and pick_model_by_rate is not False
-        plain = grammar is None and not score_against_phone_loop
-
-        def narrowband(audio_in: Any, inner_metrics: bool, **given: Any) -> Result:
-            return self.narrowband().recognize(
-                audio_in, grammar=grammar, rejection_threshold=rejection_threshold,
-                max_alternatives=max_alternatives, speaker_adaptation=speaker_adaptation, keywords=keywords,
-                keywords_threshold=keywords_threshold, word_alternatives_threshold=word_alternatives_threshold,
-                score_against_phone_loop=score_against_phone_loop,
-                end_of_phrase_silence_time=end_of_phrase_silence_time,
-                split_transcript_at_phrase_end=split_transcript_at_phrase_end,
-                speech_detector_sensitivity=speech_detector_sensitivity,
-                background_audio_suppression=background_audio_suppression, phrase_decoding=phrase_decoding,
-                progress=progress, audio_metrics=inner_metrics, speaker_labels=speaker_labels, **given, **options)
-
-        long_wav = _long.wav_duration(audio) if phrase_decoding is not False and content_type is None else None
-        if long_wav is not None and not speaker_adaptation and (phrase_decoding or long_wav > _long.LONG_AUDIO_SECONDS) \
-                and not (audio_metrics or speaker_labels):
-            # A long PCM WAV: read block by block, never whole (on the
-            # narrowband model too, which takes the same path for it).
-            if by_band and self._narrowband_wav(audio, plain):
-                return narrowband(audio, False)
-            _check_no_vtln(options, "phrase-by-phrase decoding (long audio or phrase_decoding)")
-            result = _long.decode_phrases(self, _long.wav_blocks(audio, self.sample_rate), opts, settings, progress)
-            timer.log(result.duration)
-            return self._displayed(result)
+            background_audio_suppression=background_audio_suppression, phrase_decoding=phrase_decoding,
+            progress=progress, audio_metrics=audio_metrics, speaker_labels=speaker_labels,
+            pick_model_by_rate=pick_model_by_rate, options=options)
+        timer.lap("grammar")
+        long_wav = _long.wav_duration(audio) if request.phrase_decoding is not False and content_type is None else None
+        if long_wav is not None and request.phrase_wise(long_wav) and not request.reports:
+            return self._recognize_long_wav(audio, request, timer)
         decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=self.sample_rate)
         timer.lap("audio")
-        if by_band and self._narrowband_audio(decoded, plain):
-            # Audio metrics describe the audio as given: an 8 kHz recording at
-            # its own rate, an up-sampled one at the rate it came in (where its
-            # missing upper band is what high_frequency_loss reports).
-            inner_metrics = bool(audio_metrics) and decoded.original_rate <= 8000
-            result = narrowband(decoded.samples, inner_metrics, sample_rate=decoded.sample_rate)
-            if audio_metrics and not inner_metrics:
-                feats = compute_features(decoded, self.frontend_options, self.feature_options)
-                result.audio_metrics = metrics_of(decoded, speech_frames(feats, self.acoustic_model), self.frame_rate)
-            return result
-        if not speaker_adaptation and (phrase_decoding or (phrase_decoding is None
-                                                           and decoded.duration > _long.LONG_AUDIO_SECONDS)):
-            _check_no_vtln(options, "phrase-by-phrase decoding (long audio or phrase_decoding)")
-            result = _long.decode_phrases(self, _long.array_blocks(decoded.samples, self.sample_rate), opts,
-                                          settings, progress)
-            result.duration = round(decoded.duration, 3)
-            if audio_metrics or speaker_labels:
-                # Reports over the whole audio (its features are computed once more for them).
-                feats = compute_features(decoded, self.frontend_options, self.feature_options)
-                add_reports(result, decoded, feats, self.acoustic_model, self.frontend_options, self.frame_rate,
-                            metrics=bool(audio_metrics), labels=bool(speaker_labels))
-            timer.log(decoded.duration)
+        if request.by_band and narrowband_audio(decoded, request.plain):
+            return self._recognize_narrowband_audio(decoded, request)
+        if request.phrase_wise(decoded.duration):
+            return self._recognize_phrases(_long.array_blocks(decoded.samples, self.sample_rate), request, timer,
+                                           decoded)
+        return self._recognize_whole(decoded, request, timer)
+
+    def _on_narrowband(self, audio: Any, request: RecognitionRequest, audio_metrics: bool, **given: Any) -> Result:
+        """:meth:`recognize` of the narrowband model, with the call's arguments
+        as given (but ``audio_metrics``, and ``given``: the audio's rate)."""
+        return self.narrowband().recognize(audio, audio_metrics=audio_metrics, **given, **request.forward)
+
+    def _recognize_long_wav(self, path: Any, request: RecognitionRequest, timer: StageTimer) -> Result:
+        """A long PCM WAV file: read block by block, never whole (on the
+        narrowband model too, which takes the same path for it)."""
+        if request.by_band and self._narrowband_wav(path, request.plain):
+            return self._on_narrowband(path, request, False)
+        return self._recognize_phrases(_long.wav_blocks(path, self.sample_rate), request, timer)
+
+    def _recognize_narrowband_audio(self, decoded: Audio, request: RecognitionRequest) -> Result:
+        """Decoded audio that goes to the narrowband model."""
+        # Audio metrics describe the audio as given: an 8 kHz recording at
+        # its own rate, an up-sampled one at the rate it came in (where its
+        # missing upper band is what high_frequency_loss reports).
+        inner_metrics = request.audio_metrics and decoded.original_rate <= 8000
+        result = self._on_narrowband(decoded.samples, request, inner_metrics, sample_rate=decoded.sample_rate)
+        if request.audio_metrics and not inner_metrics:
+            feats = compute_features(decoded, self.frontend_options, self.feature_options)
+            result.audio_metrics = metrics_of(decoded, speech_frames(feats, self.acoustic_model), self.frame_rate)
+        return result
+
+    def _recognize_phrases(self, blocks: Iterator[np.ndarray], request: RecognitionRequest, timer: StageTimer,
+                           decoded: Optional[Audio] = None) -> Result:
+        """Phrase-by-phrase decoding of sample blocks: a long WAV file's, or
+        ``decoded`` audio's (which the reports asked for then describe)."""
+        check_no_vtln(request.overrides, PHRASE_WISE)
+        result = _long.decode_phrases(self, blocks, request.opts, request.settings, request.progress)
+        if decoded is None:
+            timer.log(result.duration)
             return self._displayed(result)
+        result.duration = round(decoded.duration, 3)
+        if request.reports:
+            # Reports over the whole audio (its features are computed once more for them).
+            feats = compute_features(decoded, self.frontend_options, self.feature_options)
+            add_reports(result, decoded, feats, self.acoustic_model, self.frontend_options, self.frame_rate,
+                        metrics=request.audio_metrics, labels=request.speaker_labels)
+        timer.log(decoded.duration)
+        return self._displayed(result)
+
+    def _recognize_whole(self, decoded: Audio, request: RecognitionRequest, timer: StageTimer) -> Result:
+        """Audio decoded in one piece (with VTLN and a speaker-adapted second
+        pass when asked), then cut into phrases."""
+        opts, network, acoustic, spotting = request.opts, request.network, request.acoustic, request.spotting
         stream = FeatureStream(self.frontend_options, self.feature_options)
         feats = np.vstack([stream.accept(decoded.samples), stream.finish()])
         if opts.vtln and len(feats):
             feats = self._warped_features(decoded.samples, feats)
         timer.lap("features")
-        reports = {"metrics": bool(audio_metrics), "labels": bool(speaker_labels)}
+        reports = {"metrics": request.audio_metrics, "labels": request.speaker_labels}
         if len(feats) == 0:
             return add_reports(Result("", 0.0, [], [], round(decoded.duration, 3), True), decoded, feats,
                                self.acoustic_model, self.frontend_options, self.frame_rate, **reports)
         decoder = self._decode(feats, opts, network, acoustic)
-        if speaker_adaptation:
+        if request.speaker_adaptation:
             decoder = self._second_pass(decoder, feats, decoded.duration, opts, network, acoustic)
         timer.lap("search")
         if network is None:
-            result = self._result(decoder, decoded.duration, True, opts, int(max_alternatives),
-                                  spotting=None if spotting.empty else spotting,
-                                  features=None if speaker_adaptation else feats, acoustic=acoustic)
+            result = self._result(decoder, decoded.duration, True, opts, request.max_alternatives, spotting=spotting,
+                                  features=None if request.speaker_adaptation else feats, acoustic=acoustic)
             timer.lap("lattice")
-            if score_against_phone_loop:
+            if request.score_against_phone_loop:
                 result.rejection_margin = self._loop_margin(decoder, feats, opts)
                 timer.lap("phone loop")
         else:
-            result = self._grammar_result(decoder, feats, decoded.duration, opts, int(max_alternatives),
-                                          rejection_threshold, None if spotting.empty else spotting)
+            result = self._grammar_result(decoder, feats, decoded.duration, opts, request.max_alternatives,
+                                          request.rejection_threshold, spotting)
             timer.lap("phone loop and lattice")
-        result.phrases = _long.phrases_of_whole(self, result, feats, settings, decoded.duration)
+        result.phrases = _long.phrases_of_whole(self, result, feats, request.settings, decoded.duration)
         timer.lap("phrases")
         add_reports(result, decoded, feats, self.acoustic_model, self.frontend_options, self.frame_rate, **reports)
         timer.lap("audio metrics and speaker labels")
@@ -613,7 +440,7 @@ class Recognizer(HypothesisBuilder):
         say which model decoded the audio (batch records) decodes on it.
 
         Reads the audio (a long WAV file only its first
-        :data:`NARROWBAND_PROBE_SECONDS`).
+        :data:`~asr_engine.model_by_band.NARROWBAND_PROBE_SECONDS`).
 
         Raises:
             AudioError, UnsupportedMediaTypeError, PayloadTooLargeError:
@@ -621,43 +448,14 @@ class Recognizer(HypothesisBuilder):
         """
         if not self._pick_by_rate:
             return self
-        plain = grammar is None
-        long_wav = _long.wav_duration(audio) if content_type is None else None
-        if long_wav is not None and not speaker_adaptation and long_wav > _long.LONG_AUDIO_SECONDS:
-            routed = self._narrowband_wav(audio, plain)  # as recognize() reads a long WAV: block by block
-        else:
-            decoded = read_audio(audio, content_type, sample_rate=sample_rate, target_rate=self.sample_rate)
-            routed = self._narrowband_audio(decoded, plain)
+        routed = goes_narrowband(audio, content_type, sample_rate=sample_rate, plain=grammar is None,
+                                 speaker_adaptation=speaker_adaptation, target_rate=self.sample_rate)
         return self.narrowband() if routed else self
 
-    @staticmethod
-    def _narrowband_audio(decoded: Audio, plain: bool) -> bool:
-        """Whether decoded audio goes to the narrowband model: recorded at
-        8 kHz or less, or (``plain`` n-gram recognition) band-limited."""
-        return decoded.original_rate <= 8000 or (plain and is_narrowband(decoded.samples, decoded.sample_rate))
-
     def _narrowband_wav(self, path: object, plain: bool) -> bool:
-        """Whether a long WAV file goes to the narrowband model: recorded at
-        8 kHz or less, or (``plain`` n-gram recognition) band-limited in its
-        first :data:`NARROWBAND_PROBE_SECONDS`, as a recording's channel is
-        the same all through."""
-        import wave
-
-        try:
-            with wave.open(os.fspath(path), "rb") as w:  # type: ignore[arg-type]
-                if w.getframerate() <= 8000:
-                    return True
-        except _long._WAVE_ERRORS as e:
-            raise AudioError(f"cannot read the WAV file {os.fspath(path)!s}: {e or type(e).__name__}") from None  # type: ignore[arg-type]
-        if not plain:
-            return False
-        probe, seconds = [], 0.0
-        for block in _long.wav_blocks(path, self.sample_rate):
-            probe.append(block)
-            seconds += len(block) / self.sample_rate
-            if seconds >= NARROWBAND_PROBE_SECONDS:
-                break
-        return bool(probe) and is_narrowband(np.concatenate(probe), self.sample_rate)
+        """Whether a long WAV file goes to the narrowband model
+        (:func:`asr_engine.model_by_band.narrowband_wav`)."""
+        return narrowband_wav(path, plain, self.sample_rate)
 
     def _second_pass(self, decoder: Any, feats: np.ndarray, duration: float, opts: SearchOptions, network: Any,
                      acoustic: Any) -> Any:
@@ -703,9 +501,9 @@ class Recognizer(HypothesisBuilder):
         from .stream import Stream, check_inactivity_timeout, check_initial_silence_timeout
 
         opts = self._search_options(options, "stream()")
-        _check_no_vtln(options, "a stream")
+        check_no_vtln(options, "a stream")
         spotting = check_spotting(keywords, keywords_threshold, word_alternatives_threshold)
-        _check_result_options(max_alternatives, rejection_threshold)
+        check_result_options(max_alternatives, rejection_threshold)
         if not isinstance(score_against_phone_loop, bool):
             raise InvalidArgumentError(f"score_against_phone_loop must be True or False, "
                                        f"got {describe_value(score_against_phone_loop)}")
@@ -722,15 +520,6 @@ class Recognizer(HypothesisBuilder):
             acoustic=None if adaptation is None else getattr(adaptation, "model", adaptation).native)
         return Stream(self, opts, sample_rate=sample_rate, content_type=content_type, settings=settings,
                       inactivity_timeout=inactivity_timeout, initial_silence_timeout=initial_silence_timeout)
-
-
-def _check_no_vtln(options: dict[str, Any], where: str) -> None:
-    """Refuse a call's ``vtln=True`` where it cannot apply: the warp is
-    estimated on the whole audio, which a stream and phrase-by-phrase
-    decoding do not have (:mod:`asr_engine.adapt.vtln`). A recognizer's own
-    default ``vtln`` applies where it can."""
-    if options.get("vtln") is True:
-        raise InvalidArgumentError(f"vtln=True needs the whole audio before decoding; {where} cannot use it")
 
 
 _default: Optional[Recognizer] = None
