@@ -277,7 +277,9 @@ def test_dask_workers_resolve_a_custom_model_by_id_from_the_store(dask_client, t
 def test_an_interrupted_command_line_resumes_without_redoing_files(tmp_path):
     # The longest dev file last: on a quiet machine six short ones all finished
     # in the 50 ms between the first record and the interrupt.
-    files = _files(4) + [str(DEV / "mfa_surround.wav")]
+    # Under load (two test processes) the four short ones and mfa_surround also
+    # finished before the interrupt once: the three longest dev files close the list.
+    files = _files(4) + [str(DEV / f) for f in ("sonnet_2_10-11.wav", "mfa_words.wav", "mfa_surround.wav")]
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(Path(asr_engine.__file__).resolve().parent.parent)}
     argv = [sys.executable, "-m", "asr_engine", "transcribe", *files, "--output", str(out), "--jobs", "2",
