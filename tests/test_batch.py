@@ -275,11 +275,14 @@ def test_dask_workers_resolve_a_custom_model_by_id_from_the_store(dask_client, t
 
 
 def test_an_interrupted_command_line_resumes_without_redoing_files(tmp_path):
-    # The longest dev file last: on a quiet machine six short ones all finished
-    # in the 50 ms between the first record and the interrupt.
-    # Under load (two test processes) the four short ones and mfa_surround also
-    # finished before the interrupt once: the three longest dev files close the list.
-    files = _files(4) + [str(DEV / f) for f in ("sonnet_2_10-11.wav", "mfa_words.wav", "mfa_surround.wav")]
+    # Two short files, then eight copies of a 13 s one: after the first record
+    # there are seconds of work left, however loaded the machine (with the dev
+    # files alone, a busy machine once let the rest finish before the signal).
+    long_file = DEV / "mfa_surround.wav"
+    copies = [tmp_path / f"long_{k}.wav" for k in range(8)]
+    for copy in copies:
+        copy.write_bytes(long_file.read_bytes())
+    files = _files(2) + [str(c) for c in copies]
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(Path(asr_engine.__file__).resolve().parent.parent)}
     argv = [sys.executable, "-m", "asr_engine", "transcribe", *files, "--output", str(out), "--jobs", "2",
