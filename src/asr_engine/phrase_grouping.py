@@ -118,36 +118,38 @@ def speech_edges_seconds(span: PhraseSpan, step: float, words: Iterable[WordResu
     return round(span.speech_start * step, 3), round(span.speech_end * step, 3)
 
 
+def _pooled(pieces: list[Phrase]) -> tuple[list[WordResult], float, dict[str, list[KeywordMatch]], Optional[float]]:
+    """What a phrase made of ``pieces`` (units or phrases, in order) takes
+    from them: their words, the mean word confidence, the keyword matches,
+    and the rejection margin weighted by duration (None when none has one)."""
+    words = [w for p in pieces for w in p.words]
+    conf = [w.confidence for w in words if w.confidence is not None]
+    keywords: dict[str, list[KeywordMatch]] = {}
+    for p in pieces:
+        for k, ms in p.keywords.items():
+            keywords.setdefault(k, []).extend(ms)
+    margins = [(p.rejection_margin, p.end - p.start) for p in pieces if p.rejection_margin is not None]
+    margin = None
+    if margins:
+        total = sum(w for _m, w in margins)
+        margin = round(sum(m * w for m, w in margins) / total, 4) if total > 0 else margins[0][0]
+    return words, round(float(np.mean(conf)), 4) if conf else 0.0, keywords, margin
 
 
 def merge_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float, frame_rate: float) -> Phrase:
     """One reported phrase from the decoding units inside it."""
     step = 1.0 / frame_rate
-    words = [w for u in units for w in u.words]
-    conf = [w.confidence for w in words if w.confidence is not None]
-    keywords: dict[str, list[KeywordMatch]] = {}
-    for u in units:
-        for k, ms in u.keywords.items():
-            keywords.setdefault(k, []).extend(ms)
-    margins = [(u.rejection_margin, u.end - u.start) for u in units if u.rejection_margin is not None]
-    margin = None
-    if margins:
-        total = sum(w for _m, w in margins)
-        margin = round(sum(m * w for m, w in margins) / total, 4) if total > 0 else margins[0][0]
+    words, confidence, keywords, margin = _pooled(units)
     alternatives = list(units[0].alternatives) if len(units) == 1 else []
     return Phrase(round(span.start * step, 3), round(span.end * step, 3), " ".join(w.word for w in words),
-                  round(float(np.mean(conf)), 4) if conf else 0.0, words, alternatives, span.reason,
+                  confidence, words, alternatives, span.reason,
                   int(round(span.start * samples_per_frame)), int(round(span.end * samples_per_frame)),
                   bool(units) and all(u.rejected for u in units), margin, keywords,
                   [b for u in units for b in u.word_alternatives], *speech_edges_seconds(span, step, words))
 
 
-
-
 def _spoken(words: Iterable[WordResult]) -> list[WordResult]:
     return [w for w in words if w.word and not w.word.startswith(("<", "[", "++"))]
-
-
 
 
 def probe_frame(units: list[Phrase], reach: list[Optional[float]], silence: float, frame_rate: float,
@@ -251,20 +253,10 @@ def phrases_of_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: f
 
 def join_phrases(phrases: list[Phrase], duration: float, final: bool = True) -> Result:
     """The whole audio's result: the phrases' words and transcripts joined."""
-    words = [w for p in phrases for w in p.words]
-    conf = [w.confidence for w in words if w.confidence is not None]
-    keywords: dict[str, list[KeywordMatch]] = {}
-    for p in phrases:
-        for k, ms in p.keywords.items():
-            keywords.setdefault(k, []).extend(ms)
-    margins = [(p.rejection_margin, p.end - p.start) for p in phrases if p.rejection_margin is not None]
-    margin = None
-    if margins:
-        total = sum(w for _m, w in margins)
-        margin = round(sum(m * w for m, w in margins) / total, 4) if total > 0 else margins[0][0]
+    words, confidence, keywords, margin = _pooled(phrases)
     alternatives: list[Alternative] = list(phrases[0].alternatives) if len(phrases) == 1 else []
     result = Result(" ".join(p.transcript for p in phrases if p.transcript),
-                    round(float(np.mean(conf)), 4) if conf else 0.0, words, alternatives, round(duration, 3), final,
+                    confidence, words, alternatives, round(duration, 3), final,
                     rejected=bool(phrases) and all(p.rejected for p in phrases), rejection_margin=margin,
                     keywords=keywords, word_alternatives=[b for p in phrases for b in p.word_alternatives],
                     phrases=list(phrases))
