@@ -198,9 +198,10 @@ def test_a_phrase_split_inside_a_span_is_final_before_the_span_closes(rec, chunk
     assert [p.transcript for p, _t, _open in early] == ["take the ball straight and follow through"]
     p, t, still_open = early[0]
     assert still_open and p.end_of_utterance == "silence"
-    # Decided at the frame 0.8 s after the last word: within the detector's look-ahead (0.12 s) and
-    # the front end's (a few frames) of it, and a chunk; before the early probe, 0.42 s.
-    assert t <= p.words[-1].end + 0.8 + 0.2 + chunk / 16000
+    # Decided at the frame 0.8 s after the last word: within the detector's look-ahead (0.12 s),
+    # the probe's (PROBE_LOOKAHEAD, 0.05 s) and the front end's (a few frames) of it, and a chunk;
+    # before the early probe, 0.42 s.
+    assert t <= p.words[-1].end + 0.8 + 0.25 + chunk / 16000
     assert [q.transcript for q in final.phrases][1].startswith("help the woman")
     assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
 

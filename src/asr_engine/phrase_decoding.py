@@ -170,18 +170,22 @@ class PhraseDecoder:
         for frames in held:
             self._search(frames)
 
-    def silent_so_far(self) -> bool:
-        """Whether the best partial path over the frames searched so far has
-        no spoken word and reaches (within :data:`PROBE_SLACK` frames) the
-        last of them: the decoder's evidence that no word has started yet."""
+    def silent_so_far(self, until: Optional[int] = None) -> bool:
+        """Whether the best partial path over the frames searched so far
+        starts no spoken word before absolute frame ``until`` (default: the
+        last frame searched) and reaches it: the decoder's evidence that no
+        word had begun by then. The path ends in the best token's word, so
+        a word under way counts from its start."""
         self._release()
+        until = self.start_frame + self.frames if until is None else until
         if self._decoder is None or self.frames == 0:
             return True
         segments, _ = self._decoder.best_path(False)
-        if any(not seg[5] for seg in segments):
+        rel = until - self.start_frame
+        if any(not seg[5] and int(seg[1]) < rel for seg in segments):
             return False
         reached = max((int(seg[2]) + 1 for seg in segments), default=0)
-        return reached >= self.frames - PROBE_SLACK
+        return reached >= min(rel, self.frames)
 
     def interim(self, duration: float) -> Result:
         """The open phrase's current hypothesis (times from the start of the audio)."""
@@ -226,9 +230,11 @@ DECODE_SPLIT_SILENCE = 0.4
 REDECODE_MAX_FRAMES = 400
 
 
-#: Frames the best partial path may stop short of the frames searched and
-#: still count as evidence that nothing was said up to them.
-PROBE_SLACK = 10
+#: Frames searched past the probe frame before the decoder is asked whether
+#: a word began before it: the best partial path at the probe frame itself
+#: still ends in silence for a few frames after a word's onset (9 phrases of
+#: the 60-minute bench file ended at word gaps of 0.66-0.75 s so).
+PROBE_LOOKAHEAD = 5
 
 
 class PhrasePipeline:
@@ -425,7 +431,7 @@ class PhrasePipeline:
             self._probe_of = (len(self._done), probe_frame(
                 self._done, self._reach, self.settings.segmenter.end_of_phrase_silence_time, self._rec.frame_rate, -1))
         f = self._probe_of[1]
-        if f is None or f <= start or units.frames < f or (not pending and self._asked_frame == f):
+        if f is None or f <= start or units.frames < f + PROBE_LOOKAHEAD or (not pending and self._asked_frame == f):
             return  # nothing to decide, not yet (asked again at the next decisions), or asked
         if (self._reach[-1] or 0.0) >= round(f / self._rec.frame_rate, 3):
             return  # the phrase is over already
@@ -436,10 +442,11 @@ class PhrasePipeline:
         cmn = copy.deepcopy(self._cmn)
         cmn.start_unit()
         decoder = PhraseDecoder(self._rec, self._opts, self.settings, start)
-        decoder.feed(cmn.normalise(self._buffer[start - self._buffer_start:], 0, f - start))
-        if decoder.silent_so_far():
+        upto = f + PROBE_LOOKAHEAD
+        decoder.feed(cmn.normalise(self._buffer[start - self._buffer_start:], 0, upto - start))
+        if decoder.silent_so_far(f):
             self._reach[-1] = max(self._reach[-1] or 0.0, round(f / self._rec.frame_rate, 3))
-        self._early = _EarlyUnit(decoder, cmn, f)
+        self._early = _EarlyUnit(decoder, cmn, upto)
 
     def _feed_to(self, end: int, closing: bool = False) -> None:
         if not self.settings.live:
@@ -458,21 +465,22 @@ class PhrasePipeline:
 
     def _search_unit(self, frames: np.ndarray, first: int, hold: bool) -> None:
         """Gives the open unit ``frames`` (from absolute frame ``first``),
-        held or searched, stopping at its probe frame to ask its decoder
-        whether a word has begun (a held live pass is searched up to there:
-        a stream searches it)."""
+        held or searched, stopping :data:`PROBE_LOOKAHEAD` frames past its
+        probe frame to ask its decoder whether a word had begun by the probe
+        frame (a held live pass is searched up to there: a stream searches it)."""
         assert self._unit is not None
         unit = self._unit
         put = unit.hold if hold else unit.feed
         f = self._probe_at
-        if f is None or not first <= f <= first + len(frames):
+        ask = None if f is None else f + PROBE_LOOKAHEAD
+        if ask is None or not first <= ask <= first + len(frames):
             put(frames)
             return
-        put(frames[:f - first])
+        put(frames[:ask - first])
         self._probe_at = None
-        if unit.silent_so_far() and self._reach:
+        if unit.silent_so_far(f) and self._reach:
             self._reach[-1] = max(self._reach[-1] or 0.0, round(f / self._rec.frame_rate, 3))
-        put(frames[f - first:])
+        put(frames[ask - first:])
 
     def _redecoded(self, frames: int) -> bool:
         """Whether a unit of ``frames`` frames closing now is decoded again with its own mean."""
