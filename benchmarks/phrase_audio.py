@@ -152,44 +152,15 @@ def build(rec, minutes: float, path: str, seed: int = 5) -> list[Piece]:
 FADE = 160  # 10 ms
 
 
-#: Room tone is drawn only from 32 ms frames at most this far (dB) above the
-#: recording's noise floor (see _quiet_runs).
-ROOM_TONE_HEADROOM_DB = 20.0
-
-
 def _room_tone(x: np.ndarray, speech_start: float, speech_end: float, n: int, rng) -> np.ndarray:
     margin = 1600  # 0.1 s clear of the aligned speech (its edges are only that sure)
     parts = [x[:max(0, int(speech_start * 16000) - margin)], x[min(x.size, int(speech_end * 16000) + margin):]]
-    floor = _floor_level(x)
-    parts = [q for p in parts for q in _quiet_runs(p.astype(np.float64), floor) if q.size >= 4 * FADE]
+    parts = [p.astype(np.float64) for p in parts if p.size >= 4 * FADE]
     total = sum(p.size for p in parts)
     if total >= 8000:
         return _crossfaded(parts, n, rng)
     source = np.concatenate(parts) if parts else np.zeros(0)
-    return _shaped_noise(source, n, rng, floor)
-
-
-def _quiet_runs(x: np.ndarray, floor: float) -> list:
-    """The stretches of ``x`` whose 32 ms frames are all within
-    :data:`ROOM_TONE_HEADROOM_DB` of the recording's noise ``floor``.
-
-    What lies outside the aligned speech is not all room tone: the aligner
-    ends a word before its weak fricative or release fades (cv_22058267's
-    "six": its /s/ runs 0.15 s past the aligned end at 40 dB over the
-    floor), and clicks and breaths sit there too. Spliced into the pauses,
-    such fragments are sounds the truth calls silence (the 60-minute file
-    repeated that /s/ in every pause after the clip, decoded as "what",
-    "yep"); a pause made of the floor's own noise is one the truth is right
-    about."""
-    if x.size < 512 or not np.isfinite(floor):
-        return [x]
-    limit = (floor * 10 ** (ROOM_TONE_HEADROOM_DB / 20)) ** 2
-    loud = np.zeros(x.size, bool)
-    for i in range(0, x.size - 511, 256):
-        if np.mean(x[i:i + 512] ** 2) > limit:
-            loud[i:i + 512] = True
-    edges = np.flatnonzero(np.diff(np.concatenate([[True], loud, [True]]).astype(np.int8)))
-    return [x[a:b] for a, b in zip(edges[::2], edges[1::2])]
+    return _shaped_noise(source, n, rng, _floor_level(x))
 
 
 def _floor_level(x: np.ndarray) -> float:

@@ -3,7 +3,9 @@ constructed audio (dev utterances joined by pauses), streams against the
 phrase-wise one-shot, timeouts and bad parameters."""
 from __future__ import annotations
 
+
 import dataclasses
+import math
 from pathlib import Path
 
 import numpy as np
@@ -204,6 +206,26 @@ def test_a_phrase_split_inside_a_span_is_final_before_the_span_closes(rec, chunk
     assert t <= p.words[-1].end + 0.8 + 0.25 + chunk / 16000
     assert [q.transcript for q in final.phrases][1].startswith("help the woman")
     assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
+
+
+@pytest.mark.parametrize("chunk", [160, 1600, 5920])
+def test_noise_in_a_pause_the_detector_scores_as_non_speech_is_no_phrase(rec, chunk, monkeypatch):
+    """tests/data/noise_in_pause.wav: 1487.5-1493 s of benchmarks/segmentation_misses.py's 60-minute
+    file (cv_22058267's "six", then room tone spliced from the clip's own non-speech: clicks 10-20 dB
+    over its floor). The detector's smoothing lets a click through as a phrase, which the decoder
+    fits words to; over those words' frames its mean log-odds of speech is below even, so it is no
+    phrase: in one-shot decoding, in any chunking, and not without the detector's evidence."""
+    import asr_engine.phrase_grouping as phrase_grouping
+
+    x = read_audio(str(Path(__file__).parent / "data" / "noise_in_pause.wav"), target_rate=16000).samples
+    one_shot = rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
+    assert [p.transcript for p in one_shot] == ["six"]
+    s = rec.stream(inactivity_timeout=-1)
+    for i in range(0, x.size, chunk):
+        s.accept(x[i:i + chunk])
+    assert s.finish().phrases == one_shot
+    monkeypatch.setattr(phrase_grouping.SpeechEvidence, "cutoff_for", staticmethod(lambda s, k: -math.inf))
+    assert len(rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases) == 2
 
 
 @pytest.mark.parametrize("chunk", [160, 1600, 5920])

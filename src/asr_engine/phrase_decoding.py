@@ -33,7 +33,8 @@ from .frontend import FeatureOptions, FeatureStream
 from .phrases import SpeechDetector, SpeechDetectorOptions
 from .phrases.phrase_cmn import PRIOR_FRAMES, PhraseCmn
 from .phrases.segmenter import PhraseSpan, Segmenter, SegmenterOptions
-from .phrase_grouping import (group_phrase, join_phrases, merge_units, phrase_groups, phrases_of_units, probe_frame,
+from .phrases.speech_detector import SpeechDecisions
+from .phrase_grouping import (SpeechEvidence, group_phrase, join_phrases, merge_units, phrase_groups, phrases_of_units, probe_frame,
                               speech_edges_seconds)
 from .phrases.sentence_ends import split_at_sentence_ends
 from .results import KeywordMatch, Phrase, Result, WordAlternatives, WordResult
@@ -272,6 +273,12 @@ class PhrasePipeline:
         self._prior = prior
         self._cmn = PhraseCmn(cepstra, init)
         self._detector = SpeechDetector(recognizer.acoustic_model, settings.detector)
+        # The detector's smoothed scores from the open span's first frame
+        # (at most max_phrase_time of them), which weigh its words (SpeechEvidence).
+        self._odds = np.zeros(0, np.float32)
+        self._odds_start = 0
+        self._odds_cutoff = SpeechEvidence.cutoff_for(settings.detector.sensitivity,
+                                                      settings.detector.sensitivity_scale)
         seg = settings.segmenter
         self._grammar = settings.grammar is not None
         # Without a grammar the decoder's word gaps end phrases inside a
@@ -347,9 +354,9 @@ class PhrasePipeline:
     def _frames(self, feats: np.ndarray, final: bool) -> list[Phrase]:
         if len(feats):
             self._buffer = np.concatenate([self._buffer, feats]) if len(self._buffer) else np.array(feats)
-        speech = self._detector.accept(feats - self._prior).speech if len(feats) else np.zeros(0, bool)
+        speech = self._decided(self._detector.accept(feats - self._prior)) if len(feats) else np.zeros(0, bool)
         if final:
-            speech = np.concatenate([np.asarray(speech, bool), self._detector.finish().speech])
+            speech = np.concatenate([np.asarray(speech, bool), self._decided(self._detector.finish())])
         out: list[Phrase] = []
         # Decision by decision, so several phrases closing in one call each
         # take their own frames (the buffer holds every frame not yet placed).
@@ -382,6 +389,17 @@ class PhrasePipeline:
                 out.extend(self._ended_phrases())  # a probe may have closed one
         self._trim()
         return out
+
+    def _decided(self, decisions: SpeechDecisions) -> np.ndarray:
+        """Keeps the decisions' scores; returns their speech flags."""
+        if len(decisions):
+            assert decisions.first_frame == self._odds_start + len(self._odds)
+            self._odds = np.concatenate([self._odds, np.asarray(decisions.scores, np.float32)])
+        return decisions.speech
+
+    def evidence(self) -> SpeechEvidence:
+        """The detector's scores held (the open span's frames on)."""
+        return SpeechEvidence(self._odds, self._odds_start, self._rec.frame_rate, self._odds_cutoff)
 
     def _open(self, start: int) -> None:
         if self._unit is None or self._unit.start_frame != start:
@@ -530,7 +548,7 @@ class PhrasePipeline:
         out = []
         for k in range(self._emitted, complete):
             phrase = group_phrase(groups[k], k, False, span, self._samples_per_frame, self._rec.frame_rate,
-                                  self._grammar)
+                                  self._grammar, self.evidence())
             if phrase is not None:
                 out.append(phrase)
             self._emitted_until = groups[k][-1].end
@@ -545,7 +563,7 @@ class PhrasePipeline:
         out = []
         for k in range(self._emitted, len(groups)):
             phrase = group_phrase(groups[k], k, k == len(groups) - 1 and not closed, span,
-                                  self._samples_per_frame, self._rec.frame_rate, self._grammar)
+                                  self._samples_per_frame, self._rec.frame_rate, self._grammar, self.evidence())
             if phrase is not None:
                 out.append(phrase)
         self._emitted, self._emitted_until = 0, -math.inf
@@ -567,6 +585,11 @@ class PhrasePipeline:
             self._buffer_start = keep_from
             if len(self._buffer) < 1024:  # don't let a slice pin a large old array
                 self._buffer = np.array(self._buffer)
+        span = self.segmenter.open_start
+        keep_odds = min(keep_from if span is None else min(keep_from, span), self._odds_start + len(self._odds))
+        if keep_odds > self._odds_start:
+            self._odds = np.array(self._odds[keep_odds - self._odds_start:])
+            self._odds_start = keep_odds
 
     def split(self, phrases: Iterable[Phrase]) -> list[Phrase]:
         """Phrases cut at their sentence ends when the settings ask."""
