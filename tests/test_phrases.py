@@ -3,7 +3,6 @@ constructed audio (dev utterances joined by pauses), streams against the
 phrase-wise one-shot, timeouts and bad parameters."""
 from __future__ import annotations
 
-
 import dataclasses
 import math
 from pathlib import Path
