@@ -188,6 +188,21 @@ class PhraseDecoder:
         reached = max((int(seg[2]) + 1 for seg in segments), default=0)
         return reached >= min(rel, self.frames)
 
+    def feed_probed(self, frames: np.ndarray, first: int, probe: Optional[int], hold: bool = False) -> Optional[bool]:
+        """Feeds (or, with ``hold``, holds) ``frames``, the absolute frames
+        from ``first``. When ``probe`` + :data:`PROBE_LOOKAHEAD` falls among
+        them, stops there to ask :meth:`silent_so_far` about ``probe`` (held
+        frames are searched up to there) and returns its answer; else None."""
+        put = self.hold if hold else self.feed
+        ask = None if probe is None else probe + PROBE_LOOKAHEAD
+        if ask is None or not first <= ask <= first + len(frames):
+            put(frames)
+            return None
+        put(frames[:ask - first])
+        silent = self.silent_so_far(probe)
+        put(frames[ask - first:])
+        return silent
+
     def interim(self, duration: float) -> Result:
         """The open phrase's current hypothesis (times from the start of the audio)."""
         self._release()
@@ -483,22 +498,16 @@ class PhrasePipeline:
 
     def _search_unit(self, frames: np.ndarray, first: int, hold: bool) -> None:
         """Gives the open unit ``frames`` (from absolute frame ``first``),
-        held or searched, stopping :data:`PROBE_LOOKAHEAD` frames past its
-        probe frame to ask its decoder whether a word had begun by the probe
-        frame (a held live pass is searched up to there: a stream searches it)."""
+        held or searched, asking its decoder at its probe frame whether a
+        word has begun (:meth:`PhraseDecoder.feed_probed`)."""
         assert self._unit is not None
-        unit = self._unit
-        put = unit.hold if hold else unit.feed
         f = self._probe_at
-        ask = None if f is None else f + PROBE_LOOKAHEAD
-        if ask is None or not first <= ask <= first + len(frames):
-            put(frames)
+        silent = self._unit.feed_probed(frames, first, f, hold)
+        if silent is None:
             return
-        put(frames[:ask - first])
         self._probe_at = None
-        if unit.silent_so_far(f) and self._reach:
+        if silent and self._reach:
             self._reach[-1] = max(self._reach[-1] or 0.0, round(f / self._rec.frame_rate, 3))
-        put(frames[ask - first:])
 
     def _redecoded(self, frames: int) -> bool:
         """Whether a unit of ``frames`` frames closing now is decoded again with its own mean."""

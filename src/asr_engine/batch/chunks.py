@@ -29,8 +29,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 import numpy as np
 
-from ..phrase_decoding import (PROBE_LOOKAHEAD, PhraseDecoder, PhrasePipeline, join_phrases, phrases_of_units,
-                               probe_frame)
+from ..phrase_decoding import PhraseDecoder, PhrasePipeline, join_phrases, phrases_of_units, probe_frame
 from ..results import Phrase
 from .inputs import Input
 
@@ -134,18 +133,10 @@ class _RangePipeline(PhrasePipeline):
         for unit, frames in pending:
             decoder = PhraseDecoder(self._rec, self._opts, self.settings, unit.start)
             if frames is not None:
-                # As the whole-file pipeline does: ask PROBE_LOOKAHEAD frames past the
-                # probe frame whether a word had begun by it.
+                # As the whole-file pipeline does: ask at the probe frame whether a word has begun.
                 f = probe_frame(units, reach, silence, self._rec.frame_rate, unit.start)
-                ask = None if f is None else f + PROBE_LOOKAHEAD
-                k = ask - unit.start if ask is not None and ask <= unit.start + len(frames) else None
-                if k is None:
-                    decoder.feed(frames)
-                else:
-                    decoder.feed(frames[:k])
-                    if decoder.silent_so_far(f) and units:
-                        reach[len(units) - 1] = max(reach[len(units) - 1] or 0.0, round(f / self._rec.frame_rate, 3))
-                    decoder.feed(frames[k:])
+                if decoder.feed_probed(frames, unit.start, f) and units:
+                    reach[len(units) - 1] = max(reach[len(units) - 1] or 0.0, round(f / self._rec.frame_rate, 3))
             units.append(decoder.finish(unit, self._samples_per_frame))
         return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
                                            silence, reach, self._grammar, self.evidence()))
