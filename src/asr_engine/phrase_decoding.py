@@ -188,6 +188,19 @@ class PhraseDecoder:
         reached = max((int(seg[2]) + 1 for seg in segments), default=0)
         return reached >= min(rel, self.frames)
 
+    def last_word_end(self) -> Optional[int]:
+        """Absolute end frame of the last spoken word on the best partial path
+        when only silence and fillers follow it to the last frame searched;
+        None before any spoken word."""
+        self._release()
+        if self._decoder is None or self.frames == 0:
+            return None
+        segments, _ = self._decoder.best_path(False)
+        spoken = [seg for seg in segments if not seg[5]]
+        if not spoken:
+            return None
+        return self.start_frame + int(spoken[-1][2]) + 1
+
     def feed_probed(self, frames: np.ndarray, first: int, probe: Optional[int], hold: bool = False) -> Optional[bool]:
         """Feeds (or, with ``hold``, holds) ``frames``, the absolute frames
         from ``first``. When ``probe`` + :data:`PROBE_LOOKAHEAD` falls among
@@ -245,6 +258,10 @@ DECODE_SPLIT_SILENCE = 0.4
 #: carried CMN prior is still mostly the model's (a stream's first units).
 REDECODE_MAX_FRAMES = 400
 
+
+#: Decisions between two asks of an open unit's decoder whether its words
+#: have paused for the phrase's silence (PhrasePipeline._cut_at_word_pause).
+PAUSE_CHECK_EVERY = 1
 
 #: Frames searched past the probe frame before the decoder is asked whether
 #: a word began before it: the best partial path at the probe frame itself
@@ -380,6 +397,8 @@ class PhrasePipeline:
             spans = self.segmenter.accept((s,))
             if spans:
                 units += self._units.cut(spans[0].reason, spans[0].end)
+            elif not units:
+                units = self._cut_at_word_pause()
             for u in units:
                 self._close_unit(u)
                 self._reach.append(None)
@@ -430,6 +449,33 @@ class PhrasePipeline:
             self._cmn.start_unit()
             self._probe_at = probe_frame(self._done, self._reach, self.settings.segmenter.end_of_phrase_silence_time,
                                          self._rec.frame_rate, start)
+
+    def _cut_at_word_pause(self) -> list[PhraseSpan]:
+        """The open unit's span, closed where its search stands, when the
+        decoder's best partial path shows no spoken word for
+        ``end_of_phrase_silence_time`` plus :data:`PROBE_LOOKAHEAD` after its
+        last one; else nothing.
+
+        The detector's run goes on over what it takes for speech (room tone,
+        a recording's cut-off tail), but the words show the phrase is over:
+        its final should not wait for the unit to close, as it did (9.4 s in
+        bench_stream.py: sb_example2's tail bridged to the next recording).
+        Asked every :data:`PAUSE_CHECK_EVERY` decisions, at decision indices,
+        with the unit fed up to the committed frames as a stream would have
+        it then, so one-shot decoding and streams in any chunking agree.
+        Live decoding only, without a grammar (whose result is one sentence
+        of its unit)."""
+        units = self._units
+        if (not self.settings.live or self._grammar or units.open_start is None
+                or units.frames % PAUSE_CHECK_EVERY):
+            return []
+        self._open(units.open_start)
+        self._feed_to(units.committed)
+        assert self._unit is not None
+        last = self._unit.last_word_end()
+        if last is None or self._fed - last < self.segmenter.silence_frames + PROBE_LOOKAHEAD:
+            return []
+        return units.cut("silence", self._fed)
 
     def _probe_early(self) -> None:
         """Asks, at the probe frame, whether a word has begun after the open
