@@ -208,6 +208,35 @@ def test_a_phrase_split_inside_a_span_is_final_before_the_span_closes(rec, chunk
 
 
 @pytest.mark.parametrize("chunk", [160, 1600, 5920])
+def test_a_phrase_ends_at_its_words_pause_inside_one_unit(rec, chunk, monkeypatch):
+    """tests/data/bridged_pause.wav: 223.3-230.3 s of benchmarks/bench_stream.py's 5-minute file
+    (sb_example2, whose recording goes on past its reference's last word, its room tone, the
+    start of psx_librivox_0870): the detector takes it all for one run of speech, so one decoding
+    unit, with 2.7 s between "name" and the next word. The first phrase's final must come soon
+    after "name" + 0.8 s, while the unit would still be open (it came when the unit closed, 9.4 s
+    late in bench_stream.py), and the phrases must be the one-shot's in any chunking."""
+    import asr_engine.phrase_decoding as phrase_decoding
+
+    x = read_audio(str(Path(__file__).parent / "data" / "bridged_pause.wav"), target_rate=16000).samples
+
+    def streamed():
+        s = rec.stream(inactivity_timeout=-1)
+        early = [(p, s.duration) for i in range(0, x.size, chunk) for p in s.accept(x[i:i + chunk]).phrases]
+        return early, s.finish()
+
+    early, final = streamed()
+    assert [p.transcript.split()[-2:] for p, _t in early] == [["culprits", "name"]]
+    p, t = early[0]
+    # The pause's 0.8 s, then PROBE_LOOKAHEAD (0.05 s), the detector's look-ahead (0.12 s), the
+    # front end's few frames, and a chunk.
+    assert t <= p.words[-1].end + 0.8 + 0.25 + chunk / 16000
+    assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
+    assert len(final.phrases) == 2 and final.phrases[0] == p
+    monkeypatch.setattr(phrase_decoding.PhrasePipeline, "_cut_at_word_pause", lambda self: [])
+    assert streamed()[0] == []  # without the cut the unit's close ends it: after the audio
+
+
+@pytest.mark.parametrize("chunk", [160, 1600, 5920])
 def test_noise_in_a_pause_the_detector_scores_as_non_speech_is_no_phrase(rec, chunk, monkeypatch):
     """tests/data/noise_in_pause.wav: 1487.5-1493 s of benchmarks/segmentation_misses.py's 60-minute
     file (cv_22058267's "six", then room tone spliced from the clip's own non-speech: clicks 10-20 dB
