@@ -200,7 +200,7 @@ def test_a_phrase_split_inside_a_span_is_final_before_the_span_closes(rec, chunk
     p, t, still_open = early[0]
     assert still_open and p.end_of_utterance == "silence"
     # Decided at the frame 0.8 s after the last word: within the detector's look-ahead (0.12 s),
-    # the probe's (PROBE_LOOKAHEAD, 0.05 s) and the front end's (a few frames) of it, and a chunk;
+    # the probe's (PROBE_LOOKAHEAD, 0.04 s) and the front end's (a few frames) of it, and a chunk;
     # before the early probe, 0.42 s.
     assert t <= p.words[-1].end + 0.8 + 0.25 + chunk / 16000
     assert [q.transcript for q in final.phrases][1].startswith("help the woman")
@@ -227,7 +227,7 @@ def test_a_phrase_ends_at_its_words_pause_inside_one_unit(rec, chunk, monkeypatc
     early, final = streamed()
     assert [p.transcript.split()[-2:] for p, _t in early] == [["culprits", "name"]]
     p, t = early[0]
-    # The pause's 0.8 s, then PROBE_LOOKAHEAD (0.05 s), the detector's look-ahead (0.12 s), the
+    # The pause's 0.8 s, then PROBE_LOOKAHEAD (0.04 s), the detector's look-ahead (0.12 s), the
     # front end's few frames, and a chunk.
     assert t <= p.words[-1].end + 0.8 + 0.25 + chunk / 16000
     assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases

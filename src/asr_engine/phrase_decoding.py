@@ -259,15 +259,13 @@ DECODE_SPLIT_SILENCE = 0.4
 REDECODE_MAX_FRAMES = 400
 
 
-#: Decisions between two asks of an open unit's decoder whether its words
-#: have paused for the phrase's silence (PhrasePipeline._cut_at_word_pause).
-PAUSE_CHECK_EVERY = 1
-
 #: Frames searched past the probe frame before the decoder is asked whether
 #: a word began before it: the best partial path at the probe frame itself
-#: still ends in silence for a few frames after a word's onset (9 phrases of
-#: the 60-minute bench file ended at word gaps of 0.66-0.75 s so).
-PROBE_LOOKAHEAD = 5
+#: still ends in silence for a few frames after a word's onset (5 phrases of
+#: the 60-minute bench file ended so at word gaps of 0.66-0.75 s; 4 frames
+#: see all of those onsets, 3 miss one). Each frame is 0.01 s more latency
+#: for the finals the probe gives (at 5, 0.31 s in bench_stream.py).
+PROBE_LOOKAHEAD = 4
 
 
 class PhrasePipeline:
@@ -460,14 +458,12 @@ class PhrasePipeline:
         a recording's cut-off tail), but the words show the phrase is over:
         its final should not wait for the unit to close, as it did (9.4 s in
         bench_stream.py: sb_example2's tail bridged to the next recording).
-        Asked every :data:`PAUSE_CHECK_EVERY` decisions, at decision indices,
-        with the unit fed up to the committed frames as a stream would have
+        Asked at every decision, with the unit fed up to the committed frames as a stream would have
         it then, so one-shot decoding and streams in any chunking agree.
         Live decoding only, without a grammar (whose result is one sentence
         of its unit)."""
         units = self._units
-        if (not self.settings.live or self._grammar or units.open_start is None
-                or units.frames % PAUSE_CHECK_EVERY):
+        if not self.settings.live or self._grammar or units.open_start is None:
             return []
         self._open(units.open_start)
         self._feed_to(units.committed)
