@@ -1,13 +1,17 @@
 """Decoding units to reported phrases (asr_engine.phrase_grouping): pauses
-inside a unit, noise phrases, and the spans' close margin."""
+inside a unit, noise phrases (by the decoder's words and by the detector's
+scores over them), and the spans' close margin."""
 from __future__ import annotations
 
 import dataclasses
+import math
 
+import numpy as np
 import pytest
 
 from asr_engine.errors import InvalidArgumentError
-from asr_engine.phrase_grouping import is_noise, phrase_groups, phrases_of_units, unit_parts
+from asr_engine.phrase_grouping import (SpeechEvidence, group_phrase, is_noise, phrase_groups, phrases_of_units,
+                                        unit_parts)
 from asr_engine.phrases import PhraseSpan, SegmenterOptions, segment
 from asr_engine.results import KeywordMatch, Phrase, WordAlternatives, WordResult
 
@@ -95,3 +99,41 @@ def test_close_margin_closes_a_span_that_much_later():
     for bad in (-0.1, 2.5, float("nan"), True, "0.2"):
         with pytest.raises(InvalidArgumentError, match="close_margin"):
             SegmenterOptions(close_margin=bad)
+
+
+def test_speech_evidence_is_the_mean_score_over_the_words_frames():
+    scores = np.arange(100, dtype=np.float32)  # frame k (from 50 on) scores k - 50
+    ev = SpeechEvidence(scores, 50, 100.0)
+    w = [WordResult("a", 0.60, 0.70, 0.5), WordResult("b", 1.00, 1.10, 0.5)]
+    # Frames 60-69 and 100-109: scores 10-19 and 50-59.
+    assert ev.mean(w) == pytest.approx((sum(range(10, 20)) + sum(range(50, 60))) / 20)
+    # Frames outside the held scores count for nothing; none held: no evidence.
+    assert ev.mean([WordResult("c", 1.45, 1.60, 0.5)]) == pytest.approx(np.mean(range(95, 100)))
+    assert ev.mean([WordResult("d", 0.10, 0.40, 0.5)]) is None and ev.mean([]) is None
+
+
+def test_the_evidence_cutoff_follows_the_detector_sensitivity():
+    assert SpeechEvidence.cutoff_for(0.5, 3.0) == 0.0
+    assert SpeechEvidence.cutoff_for(1.0, 3.0) == -math.inf and SpeechEvidence.cutoff_for(0.0, 3.0) == math.inf
+    # More sensitive: a lower cutoff (less is suppressed), as the detector's own threshold.
+    assert SpeechEvidence.cutoff_for(0.8, 3.0) < 0.0 < SpeechEvidence.cutoff_for(0.2, 3.0)
+    assert SpeechEvidence.cutoff_for(0.8, 3.0) == pytest.approx(3.0 * math.log(0.2 / 0.8))
+
+
+def test_words_the_detector_scores_as_non_speech_are_noise():
+    words = [WordResult("yep", 1.00, 1.44, 0.06)]  # long enough and not short noise by the words alone
+    assert not is_noise(words)
+    below = SpeechEvidence(np.full(300, -1.5, np.float32), 0, 100.0)
+    above = SpeechEvidence(np.full(300, 0.5, np.float32), 0, 100.0)
+    assert is_noise(words, below) and not is_noise(words, above)
+    # At sensitivity 1 nothing is suppressed; no scores held for the words: no evidence.
+    assert not is_noise(words, dataclasses.replace(below, cutoff=SpeechEvidence.cutoff_for(1.0, 3.0)))
+    assert not is_noise(words, SpeechEvidence(np.full(50, -9.0, np.float32), 0, 100.0))
+    # A grammar's phrase, or a rejected one, is reported whatever the scores.
+    unit = _unit(0.5, 2.0, ("yep", 1.00, 1.44, 0.06))
+    span = PhraseSpan(50, 200, "silence")
+    assert group_phrase([unit], 0, True, span, 160.0, 100.0, False, below) is None
+    assert group_phrase([unit], 0, True, span, 160.0, 100.0, False, above) is not None
+    assert group_phrase([unit], 0, True, span, 160.0, 100.0, True, below) is not None
+    rejected = dataclasses.replace(unit, rejected=True)
+    assert group_phrase([rejected], 0, True, span, 160.0, 100.0, False, below) is not None

@@ -4,6 +4,7 @@ phrase-wise one-shot, timeouts and bad parameters."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 
 import numpy as np
@@ -198,11 +199,78 @@ def test_a_phrase_split_inside_a_span_is_final_before_the_span_closes(rec, chunk
     assert [p.transcript for p, _t, _open in early] == ["take the ball straight and follow through"]
     p, t, still_open = early[0]
     assert still_open and p.end_of_utterance == "silence"
-    # Decided at the frame 0.8 s after the last word: within the detector's look-ahead (0.12 s) and
-    # the front end's (a few frames) of it, and a chunk; before the early probe, 0.42 s.
-    assert t <= p.words[-1].end + 0.8 + 0.2 + chunk / 16000
+    # Decided at the frame 0.8 s after the last word: within the detector's look-ahead (0.12 s),
+    # the probe's (PROBE_LOOKAHEAD, 0.04 s) and the front end's (a few frames) of it, and a chunk;
+    # before the early probe, 0.42 s.
+    assert t <= p.words[-1].end + 0.8 + 0.25 + chunk / 16000
     assert [q.transcript for q in final.phrases][1].startswith("help the woman")
     assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
+
+
+@pytest.mark.parametrize("chunk", [160, 1600, 5920])
+def test_a_phrase_ends_at_its_words_pause_inside_one_unit(rec, chunk, monkeypatch):
+    """tests/data/bridged_pause.wav: 223.3-230.3 s of benchmarks/bench_stream.py's 5-minute file
+    (sb_example2, whose recording goes on past its reference's last word, its room tone, the
+    start of psx_librivox_0870): the detector takes it all for one run of speech, so one decoding
+    unit, with 2.7 s between "name" and the next word. The first phrase's final must come soon
+    after "name" + 0.8 s, while the unit would still be open (it came when the unit closed, 9.4 s
+    late in bench_stream.py), and the phrases must be the one-shot's in any chunking."""
+    import asr_engine.phrase_decoding as phrase_decoding
+
+    x = read_audio(str(Path(__file__).parent / "data" / "bridged_pause.wav"), target_rate=16000).samples
+
+    def streamed():
+        s = rec.stream(inactivity_timeout=-1)
+        early = [(p, s.duration) for i in range(0, x.size, chunk) for p in s.accept(x[i:i + chunk]).phrases]
+        return early, s.finish()
+
+    early, final = streamed()
+    assert [p.transcript.split()[-2:] for p, _t in early] == [["culprits", "name"]]
+    p, t = early[0]
+    # The pause's 0.8 s, then PROBE_LOOKAHEAD (0.04 s), the detector's look-ahead (0.12 s), the
+    # front end's few frames, and a chunk.
+    assert t <= p.words[-1].end + 0.8 + 0.25 + chunk / 16000
+    assert final.phrases == rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
+    assert len(final.phrases) == 2 and final.phrases[0] == p
+    monkeypatch.setattr(phrase_decoding.PhrasePipeline, "_cut_at_word_pause", lambda self: [])
+    assert streamed()[0] == []  # without the cut the unit's close ends it: after the audio
+
+
+@pytest.mark.parametrize("chunk", [160, 1600, 5920])
+def test_noise_in_a_pause_the_detector_scores_as_non_speech_is_no_phrase(rec, chunk, monkeypatch):
+    """tests/data/noise_in_pause.wav: 1487.5-1493 s of benchmarks/segmentation_misses.py's 60-minute
+    file (cv_22058267's "six", then room tone spliced from the clip's own non-speech: clicks 10-20 dB
+    over its floor). The detector's smoothing lets a click through as a phrase, which the decoder
+    fits words to; over those words' frames its mean log-odds of speech is below even, so it is no
+    phrase: in one-shot decoding, in any chunking, and not without the detector's evidence."""
+    import asr_engine.phrase_grouping as phrase_grouping
+
+    x = read_audio(str(Path(__file__).parent / "data" / "noise_in_pause.wav"), target_rate=16000).samples
+    one_shot = rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases
+    assert [p.transcript for p in one_shot] == ["six"]
+    s = rec.stream(inactivity_timeout=-1)
+    for i in range(0, x.size, chunk):
+        s.accept(x[i:i + chunk])
+    assert s.finish().phrases == one_shot
+    monkeypatch.setattr(phrase_grouping.SpeechEvidence, "cutoff_for", staticmethod(lambda s, k: -math.inf))
+    assert len(rec.recognize(x, sample_rate=16000, phrase_decoding="live").phrases) == 2
+
+
+def test_a_word_gap_under_the_silence_time_does_not_end_a_phrase(rec, monkeypatch):
+    """tests/data/probe_onset.wav: 482.35-489.35 s of benchmarks/segmentation_misses.py's 60-minute
+    file (the end of cathy_a0503, 0.71 s between its last word and the next sentence's first): at
+    the probe frame (last word's end + 0.8 s) the best partial path still ends in silence although
+    "production" began 0.1 s earlier, so the probe used to end the phrase there (5 such phrases in
+    that file). Asked PROBE_LOOKAHEAD frames later, the path shows the word and the sentences stay
+    one phrase. (Decoded live, with a running CMN mean instead of each unit's own, this clip needs
+    a frame more.)"""
+    import asr_engine.phrase_decoding as phrase_decoding
+
+    x = read_audio(str(Path(__file__).parent / "data" / "probe_onset.wav"), target_rate=16000).samples
+    one_shot = rec.recognize(x, sample_rate=16000, phrase_decoding=True).phrases
+    assert len(one_shot) == 1 and "bankruptcy production" in one_shot[0].transcript
+    monkeypatch.setattr(phrase_decoding, "PROBE_LOOKAHEAD", 0)  # asked at the probe frame: split
+    assert len(rec.recognize(x, sample_rate=16000, phrase_decoding=True).phrases) == 2
 
 
 @pytest.mark.parametrize("chunk", [160, 1600, 5920])

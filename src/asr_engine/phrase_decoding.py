@@ -33,7 +33,8 @@ from .frontend import FeatureOptions, FeatureStream
 from .phrases import SpeechDetector, SpeechDetectorOptions
 from .phrases.phrase_cmn import PRIOR_FRAMES, PhraseCmn
 from .phrases.segmenter import PhraseSpan, Segmenter, SegmenterOptions
-from .phrase_grouping import (group_phrase, join_phrases, merge_units, phrase_groups, phrases_of_units, probe_frame,
+from .phrases.speech_detector import SpeechDecisions
+from .phrase_grouping import (SpeechEvidence, group_phrase, join_phrases, merge_units, phrase_groups, phrases_of_units, probe_frame,
                               speech_edges_seconds)
 from .phrases.sentence_ends import split_at_sentence_ends
 from .results import KeywordMatch, Phrase, Result, WordAlternatives, WordResult
@@ -170,18 +171,50 @@ class PhraseDecoder:
         for frames in held:
             self._search(frames)
 
-    def silent_so_far(self) -> bool:
-        """Whether the best partial path over the frames searched so far has
-        no spoken word and reaches (within :data:`PROBE_SLACK` frames) the
-        last of them: the decoder's evidence that no word has started yet."""
+    def silent_so_far(self, until: Optional[int] = None) -> bool:
+        """Whether the best partial path over the frames searched so far
+        starts no spoken word before absolute frame ``until`` (default: the
+        last frame searched) and reaches it: the decoder's evidence that no
+        word had begun by then. The path ends in the best token's word, so
+        a word under way counts from its start."""
         self._release()
+        until = self.start_frame + self.frames if until is None else until
         if self._decoder is None or self.frames == 0:
             return True
         segments, _ = self._decoder.best_path(False)
-        if any(not seg[5] for seg in segments):
+        rel = until - self.start_frame
+        if any(not seg[5] and int(seg[1]) < rel for seg in segments):
             return False
         reached = max((int(seg[2]) + 1 for seg in segments), default=0)
-        return reached >= self.frames - PROBE_SLACK
+        return reached >= min(rel, self.frames)
+
+    def last_word_end(self) -> Optional[int]:
+        """Absolute end frame of the last spoken word on the best partial path
+        when only silence and fillers follow it to the last frame searched;
+        None before any spoken word."""
+        self._release()
+        if self._decoder is None or self.frames == 0:
+            return None
+        segments, _ = self._decoder.best_path(False)
+        spoken = [seg for seg in segments if not seg[5]]
+        if not spoken:
+            return None
+        return self.start_frame + int(spoken[-1][2]) + 1
+
+    def feed_probed(self, frames: np.ndarray, first: int, probe: Optional[int], hold: bool = False) -> Optional[bool]:
+        """Feeds (or, with ``hold``, holds) ``frames``, the absolute frames
+        from ``first``. When ``probe`` + :data:`PROBE_LOOKAHEAD` falls among
+        them, stops there to ask :meth:`silent_so_far` about ``probe`` (held
+        frames are searched up to there) and returns its answer; else None."""
+        put = self.hold if hold else self.feed
+        ask = None if probe is None else probe + PROBE_LOOKAHEAD
+        if ask is None or not first <= ask <= first + len(frames):
+            put(frames)
+            return None
+        put(frames[:ask - first])
+        silent = self.silent_so_far(probe)
+        put(frames[ask - first:])
+        return silent
 
     def interim(self, duration: float) -> Result:
         """The open phrase's current hypothesis (times from the start of the audio)."""
@@ -226,9 +259,13 @@ DECODE_SPLIT_SILENCE = 0.4
 REDECODE_MAX_FRAMES = 400
 
 
-#: Frames the best partial path may stop short of the frames searched and
-#: still count as evidence that nothing was said up to them.
-PROBE_SLACK = 10
+#: Frames searched past the probe frame before the decoder is asked whether
+#: a word began before it: the best partial path at the probe frame itself
+#: still ends in silence for a few frames after a word's onset (5 phrases of
+#: the 60-minute bench file ended so at word gaps of 0.66-0.75 s; 4 frames
+#: see all of those onsets, 3 miss one). Each frame is 0.01 s more latency
+#: for the finals the probe gives (at 5, 0.31 s in bench_stream.py).
+PROBE_LOOKAHEAD = 4
 
 
 class PhrasePipeline:
@@ -266,6 +303,12 @@ class PhrasePipeline:
         self._prior = prior
         self._cmn = PhraseCmn(cepstra, init)
         self._detector = SpeechDetector(recognizer.acoustic_model, settings.detector)
+        # The detector's smoothed scores from the open span's first frame
+        # (at most max_phrase_time of them), which weigh its words (SpeechEvidence).
+        self._odds = np.zeros(0, np.float32)
+        self._odds_start = 0
+        self._odds_cutoff = SpeechEvidence.cutoff_for(settings.detector.sensitivity,
+                                                      settings.detector.sensitivity_scale)
         seg = settings.segmenter
         self._grammar = settings.grammar is not None
         # Without a grammar the decoder's word gaps end phrases inside a
@@ -341,9 +384,9 @@ class PhrasePipeline:
     def _frames(self, feats: np.ndarray, final: bool) -> list[Phrase]:
         if len(feats):
             self._buffer = np.concatenate([self._buffer, feats]) if len(self._buffer) else np.array(feats)
-        speech = self._detector.accept(feats - self._prior).speech if len(feats) else np.zeros(0, bool)
+        speech = self._decided(self._detector.accept(feats - self._prior)) if len(feats) else np.zeros(0, bool)
         if final:
-            speech = np.concatenate([np.asarray(speech, bool), self._detector.finish().speech])
+            speech = np.concatenate([np.asarray(speech, bool), self._decided(self._detector.finish())])
         out: list[Phrase] = []
         # Decision by decision, so several phrases closing in one call each
         # take their own frames (the buffer holds every frame not yet placed).
@@ -352,6 +395,8 @@ class PhrasePipeline:
             spans = self.segmenter.accept((s,))
             if spans:
                 units += self._units.cut(spans[0].reason, spans[0].end)
+            elif not units:
+                units = self._cut_at_word_pause()
             for u in units:
                 self._close_unit(u)
                 self._reach.append(None)
@@ -377,6 +422,17 @@ class PhrasePipeline:
         self._trim()
         return out
 
+    def _decided(self, decisions: SpeechDecisions) -> np.ndarray:
+        """Keeps the decisions' scores; returns their speech flags."""
+        if len(decisions):
+            assert decisions.first_frame == self._odds_start + len(self._odds)
+            self._odds = np.concatenate([self._odds, np.asarray(decisions.scores, np.float32)])
+        return decisions.speech
+
+    def evidence(self) -> SpeechEvidence:
+        """The detector's scores held (the open span's frames on)."""
+        return SpeechEvidence(self._odds, self._odds_start, self._rec.frame_rate, self._odds_cutoff)
+
     def _open(self, start: int) -> None:
         if self._unit is None or self._unit.start_frame != start:
             early, self._early = self._early, None
@@ -391,6 +447,31 @@ class PhrasePipeline:
             self._cmn.start_unit()
             self._probe_at = probe_frame(self._done, self._reach, self.settings.segmenter.end_of_phrase_silence_time,
                                          self._rec.frame_rate, start)
+
+    def _cut_at_word_pause(self) -> list[PhraseSpan]:
+        """The open unit's span, closed where its search stands, when the
+        decoder's best partial path shows no spoken word for
+        ``end_of_phrase_silence_time`` plus :data:`PROBE_LOOKAHEAD` after its
+        last one; else nothing.
+
+        The detector's run goes on over what it takes for speech (room tone,
+        a recording's cut-off tail), but the words show the phrase is over:
+        its final should not wait for the unit to close, as it did (9.4 s in
+        bench_stream.py: sb_example2's tail bridged to the next recording).
+        Asked at every decision, with the unit fed up to the committed frames as a stream would have
+        it then, so one-shot decoding and streams in any chunking agree.
+        Live decoding only, without a grammar (whose result is one sentence
+        of its unit)."""
+        units = self._units
+        if not self.settings.live or self._grammar or units.open_start is None:
+            return []
+        self._open(units.open_start)
+        self._feed_to(units.committed)
+        assert self._unit is not None
+        last = self._unit.last_word_end()
+        if last is None or self._fed - last < self.segmenter.silence_frames + PROBE_LOOKAHEAD:
+            return []
+        return units.cut("silence", self._fed)
 
     def _probe_early(self) -> None:
         """Asks, at the probe frame, whether a word has begun after the open
@@ -425,7 +506,7 @@ class PhrasePipeline:
             self._probe_of = (len(self._done), probe_frame(
                 self._done, self._reach, self.settings.segmenter.end_of_phrase_silence_time, self._rec.frame_rate, -1))
         f = self._probe_of[1]
-        if f is None or f <= start or units.frames < f or (not pending and self._asked_frame == f):
+        if f is None or f <= start or units.frames < f + PROBE_LOOKAHEAD or (not pending and self._asked_frame == f):
             return  # nothing to decide, not yet (asked again at the next decisions), or asked
         if (self._reach[-1] or 0.0) >= round(f / self._rec.frame_rate, 3):
             return  # the phrase is over already
@@ -436,10 +517,11 @@ class PhrasePipeline:
         cmn = copy.deepcopy(self._cmn)
         cmn.start_unit()
         decoder = PhraseDecoder(self._rec, self._opts, self.settings, start)
-        decoder.feed(cmn.normalise(self._buffer[start - self._buffer_start:], 0, f - start))
-        if decoder.silent_so_far():
+        upto = f + PROBE_LOOKAHEAD
+        decoder.feed(cmn.normalise(self._buffer[start - self._buffer_start:], 0, upto - start))
+        if decoder.silent_so_far(f):
             self._reach[-1] = max(self._reach[-1] or 0.0, round(f / self._rec.frame_rate, 3))
-        self._early = _EarlyUnit(decoder, cmn, f)
+        self._early = _EarlyUnit(decoder, cmn, upto)
 
     def _feed_to(self, end: int, closing: bool = False) -> None:
         if not self.settings.live:
@@ -458,21 +540,16 @@ class PhrasePipeline:
 
     def _search_unit(self, frames: np.ndarray, first: int, hold: bool) -> None:
         """Gives the open unit ``frames`` (from absolute frame ``first``),
-        held or searched, stopping at its probe frame to ask its decoder
-        whether a word has begun (a held live pass is searched up to there:
-        a stream searches it)."""
+        held or searched, asking its decoder at its probe frame whether a
+        word has begun (:meth:`PhraseDecoder.feed_probed`)."""
         assert self._unit is not None
-        unit = self._unit
-        put = unit.hold if hold else unit.feed
         f = self._probe_at
-        if f is None or not first <= f <= first + len(frames):
-            put(frames)
+        silent = self._unit.feed_probed(frames, first, f, hold)
+        if silent is None:
             return
-        put(frames[:f - first])
         self._probe_at = None
-        if unit.silent_so_far() and self._reach:
+        if silent and self._reach:
             self._reach[-1] = max(self._reach[-1] or 0.0, round(f / self._rec.frame_rate, 3))
-        put(frames[f - first:])
 
     def _redecoded(self, frames: int) -> bool:
         """Whether a unit of ``frames`` frames closing now is decoded again with its own mean."""
@@ -522,7 +599,7 @@ class PhrasePipeline:
         out = []
         for k in range(self._emitted, complete):
             phrase = group_phrase(groups[k], k, False, span, self._samples_per_frame, self._rec.frame_rate,
-                                  self._grammar)
+                                  self._grammar, self.evidence())
             if phrase is not None:
                 out.append(phrase)
             self._emitted_until = groups[k][-1].end
@@ -537,7 +614,7 @@ class PhrasePipeline:
         out = []
         for k in range(self._emitted, len(groups)):
             phrase = group_phrase(groups[k], k, k == len(groups) - 1 and not closed, span,
-                                  self._samples_per_frame, self._rec.frame_rate, self._grammar)
+                                  self._samples_per_frame, self._rec.frame_rate, self._grammar, self.evidence())
             if phrase is not None:
                 out.append(phrase)
         self._emitted, self._emitted_until = 0, -math.inf
@@ -559,6 +636,11 @@ class PhrasePipeline:
             self._buffer_start = keep_from
             if len(self._buffer) < 1024:  # don't let a slice pin a large old array
                 self._buffer = np.array(self._buffer)
+        span = self.segmenter.open_start
+        keep_odds = min(keep_from if span is None else min(keep_from, span), self._odds_start + len(self._odds))
+        if keep_odds > self._odds_start:
+            self._odds = np.array(self._odds[keep_odds - self._odds_start:])
+            self._odds_start = keep_odds
 
     def split(self, phrases: Iterable[Phrase]) -> list[Phrase]:
         """Phrases cut at their sentence ends when the settings ask."""

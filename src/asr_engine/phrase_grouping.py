@@ -15,9 +15,10 @@ takes for speech hides others inside one unit. So:
   last word, or where the evidence shows no later word can start sooner
   (:func:`phrase_groups`'s ``reach``, asked at :func:`probe_frame`);
 * a phrase whose words are no speech by the decoder's own evidence (shorter
-  together than :data:`MIN_SPOKEN_SECONDS`, none of them confident) is a
-  click, a breath or a noise burst the detector let through, and is not
-  reported (:func:`is_noise`).
+  together than :data:`MIN_SPOKEN_SECONDS`, none of them confident) or by
+  the speech detector's over the frames the decoder gave them
+  (:class:`SpeechEvidence`) is a click, a breath or a noise burst the
+  detector's smoothing let through, and is not reported (:func:`is_noise`).
 
 Everything here is a function of the units' words and frame positions, so a
 one-shot decode, a stream in any chunking and a batch chunk group alike.
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np
@@ -34,7 +35,7 @@ import numpy as np
 from .phrases.segmenter import PhraseSpan
 from .results import Alternative, KeywordMatch, Phrase, Result, WordResult
 
-__all__ = ["MIN_SPOKEN_SECONDS", "NOISE_CONFIDENCE", "group_phrase", "is_noise", "join_phrases", "merge_units",
+__all__ = ["MIN_SPOKEN_SECONDS", "NOISE_CONFIDENCE", "SpeechEvidence", "group_phrase", "is_noise", "join_phrases", "merge_units",
            "phrase_groups", "phrases_of_units", "probe_frame", "speech_edges_seconds", "unit_parts"]
 
 #: A phrase whose spoken words last less than this in all (seconds)...
@@ -43,10 +44,60 @@ MIN_SPOKEN_SECONDS = 0.2
 NOISE_CONFIDENCE = 0.5
 
 
-def is_noise(words: Iterable[WordResult]) -> bool:
+@dataclass(frozen=True)
+class SpeechEvidence:
+    """The speech detector's smoothed per-frame scores (log-odds of speech)
+    over a stretch of frames, to weigh the frames the decoder put words in.
+
+    The detector opens a phrase once its smoothed score has stayed above the
+    threshold for ``min_speech``; a click or a breath in a pause can reach
+    that for a moment (the window spreads its peak), and the decoder then
+    fits a word to it. Over the frames of such a phrase's words the mean
+    score is below zero (non-speech more likely: "what", "yep", "up but" in
+    the 60-minute bench file's pauses score -2.5 to -0.7), over spoken words
+    above it, whispers included (the lowest phrase of real speech there, a
+    whisper, scores 0.45; the shortest, "no", 5.7).
+
+    Attributes:
+        scores: smoothed score of frames ``first`` on.
+        first: absolute index of the first frame of ``scores``.
+        frame_rate: frames per second.
+        cutoff: mean score below which words are no speech: 0 (even odds) at
+            the default ``speech_detector_sensitivity``, moved with it as the
+            detector's threshold is (-inf at 1: nothing is suppressed).
+    """
+
+    scores: np.ndarray
+    first: int
+    frame_rate: float
+    cutoff: float = 0.0
+
+    @staticmethod
+    def cutoff_for(sensitivity: float, scale: float) -> float:
+        """The cutoff at a detector ``sensitivity`` (threshold shift ``scale`` per logit)."""
+        if sensitivity >= 1.0:
+            return -math.inf
+        if sensitivity <= 0.0:
+            return math.inf
+        return scale * math.log((1.0 - sensitivity) / sensitivity)
+
+    def mean(self, words: Iterable[WordResult]) -> Optional[float]:
+        """Mean score over the frames of ``words`` (None when none is held)."""
+        total, count = 0.0, 0
+        for w in words:
+            a = max(0, int(round(w.start * self.frame_rate)) - self.first)
+            b = min(len(self.scores), int(round(w.end * self.frame_rate)) - self.first)
+            if b > a:
+                total += float(np.sum(self.scores[a:b], dtype=np.float64))
+                count += b - a
+        return total / count if count else None
+
+
+def is_noise(words: Iterable[WordResult], evidence: Optional[SpeechEvidence] = None) -> bool:
     """Whether a phrase's words say it holds no speech: their spoken words
     last less than :data:`MIN_SPOKEN_SECONDS` together and none has
-    :data:`NOISE_CONFIDENCE`.
+    :data:`NOISE_CONFIDENCE`, or the detector's mean score over their frames
+    is below ``evidence``'s cutoff.
 
     The detector opens a phrase on a run of speech decisions of at least
     ``min_speech`` (0.3 s), which a click, a breath or a burst of noise
@@ -56,10 +107,15 @@ def is_noise(words: Iterable[WordResult]) -> bool:
     the shortest phrase on the dev set, decoded phrase by phrase with either
     model, is 0.25 s ("right", confidence 0.86), the shortest unsure one
     0.27 s ("five", 0.14); the noise phrases of the 60-minute bench file last
-    0.03-0.22 s with confidences of 0.04-0.19."""
+    0.03-0.22 s with confidences of 0.04-0.19. Longer ones (0.4-0.7 s) the
+    detector's own scores tell (:class:`SpeechEvidence`)."""
     spoken = _spoken(words)
     if not spoken:
         return True
+    if evidence is not None:
+        odds = evidence.mean(spoken)
+        if odds is not None and odds < evidence.cutoff:
+            return True
     total = sum(w.end - w.start for w in spoken)
     return total < MIN_SPOKEN_SECONDS and all((w.confidence or 0.0) < NOISE_CONFIDENCE for w in spoken)
 
@@ -215,13 +271,14 @@ def phrase_groups(units: list[Phrase], silence: float, reach: Optional[list[Opti
 
 
 def group_phrase(group: list[Phrase], k: int, last: bool, span: PhraseSpan, samples_per_frame: float,
-                 frame_rate: float, grammar: bool = False) -> Optional[Phrase]:
+                 frame_rate: float, grammar: bool = False,
+                 evidence: Optional[SpeechEvidence] = None) -> Optional[Phrase]:
     """The reported phrase of group ``k`` of ``span`` (``last``: the group
     the span's close ends, which takes the span's end and reason), or None
     for a group that is not rejected and has no words (a breath, a click, a
     recording's start: the decoder found only silence and fillers there;
     the one-piece path drops them too) or, without a ``grammar``, only
-    noise's (:func:`is_noise`)."""
+    noise's (:func:`is_noise`, with the detector's ``evidence`` when given)."""
     if k == 0 and last:
         sub = span
     else:
@@ -231,21 +288,21 @@ def group_phrase(group: list[Phrase], k: int, last: bool, span: PhraseSpan, samp
     phrase = merge_units(group, sub, samples_per_frame, frame_rate)
     if phrase.rejected:
         return phrase
-    return None if not _spoken(phrase.words) or (not grammar and is_noise(phrase.words)) else phrase
+    return None if not _spoken(phrase.words) or (not grammar and is_noise(phrase.words, evidence)) else phrase
 
 
 def phrases_of_units(units: list[Phrase], span: PhraseSpan, samples_per_frame: float, frame_rate: float,
                      silence: float, reach: Optional[list[Optional[float]]] = None,
-                     grammar: bool = False) -> list[Phrase]:
+                     grammar: bool = False, evidence: Optional[SpeechEvidence] = None) -> list[Phrase]:
     """The reported phrases of one closed segmenter span, from its decoding
     units (grouped by :func:`phrase_groups`; ``reach`` and ``grammar`` as
-    there). Each phrase needs only its own span's units, so a batch chunk
-    decides it alone."""
+    there; ``evidence`` as :func:`group_phrase`'s). Each phrase needs only
+    its own span's units, so a batch chunk decides it alone."""
     groups, closed = phrase_groups(units, silence, reach, grammar)
     out = []
     for k, group in enumerate(groups):
         phrase = group_phrase(group, k, k == len(groups) - 1 and not closed, span, samples_per_frame, frame_rate,
-                              grammar)
+                              grammar, evidence)
         if phrase is not None:
             out.append(phrase)
     return out

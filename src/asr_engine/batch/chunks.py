@@ -135,17 +135,11 @@ class _RangePipeline(PhrasePipeline):
             if frames is not None:
                 # As the whole-file pipeline does: ask at the probe frame whether a word has begun.
                 f = probe_frame(units, reach, silence, self._rec.frame_rate, unit.start)
-                k = f - unit.start if f is not None and f <= unit.start + len(frames) else None
-                if k is None:
-                    decoder.feed(frames)
-                else:
-                    decoder.feed(frames[:k])
-                    if decoder.silent_so_far() and units:
-                        reach[len(units) - 1] = max(reach[len(units) - 1] or 0.0, round(f / self._rec.frame_rate, 3))
-                    decoder.feed(frames[k:])
+                if decoder.feed_probed(frames, unit.start, f) and units:
+                    reach[len(units) - 1] = max(reach[len(units) - 1] or 0.0, round(f / self._rec.frame_rate, 3))
             units.append(decoder.finish(unit, self._samples_per_frame))
         return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
-                                           silence, reach, self._grammar))
+                                           silence, reach, self._grammar, self.evidence()))
 
 
 @dataclass
