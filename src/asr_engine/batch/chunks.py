@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 import numpy as np
 
-from ..phrase_decoding import PhraseDecoder, PhrasePipeline, join_phrases, phrases_of_units, probe_frame
+from ..phrase_decoding import (PROBE_LOOKAHEAD, PhraseDecoder, PhrasePipeline, join_phrases, phrases_of_units,
+                               probe_frame)
 from ..results import Phrase
 from .inputs import Input
 
@@ -135,7 +136,7 @@ class _RangePipeline(PhrasePipeline):
             if frames is not None:
                 # As the whole-file pipeline does: ask at the probe frame whether a word has begun.
                 f = probe_frame(units, reach, silence, self._rec.frame_rate, unit.start)
-                if decoder.feed_probed(frames, unit.start, f) and units:
+                if decoder.feed_probed(frames, unit.start, f, PROBE_LOOKAHEAD) and units:
                     reach[len(units) - 1] = max(reach[len(units) - 1] or 0.0, round(f / self._rec.frame_rate, 3))
             units.append(decoder.finish(unit, self._samples_per_frame))
         return self.split(phrases_of_units(units, span, self._samples_per_frame, self._rec.frame_rate,
