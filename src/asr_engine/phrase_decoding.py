@@ -58,6 +58,12 @@ DECODE_SPLIT_SILENCE = 0.4
 REDECODE_MAX_FRAMES = 400
 
 
+#: Decisions between two asks of an open unit's decoder for its last word
+#: (PhrasePipeline._cut_at_word_pause; also asked when that word's pause
+#: would be long enough). Every decision cost 9 % more CPU in a stream
+#: (per-frame feeding and CMN).
+PAUSE_CHECK_EVERY = 10
+
 #: Frames searched past the probe frame before the decoder is asked whether
 #: a word began before it: the best partial path at the probe frame itself
 #: still ends in silence for a few frames after a word's onset (5 phrases of
@@ -144,6 +150,7 @@ class PhrasePipeline:
         self._asked_frame: Optional[int] = None
         self._probe_of: tuple[int, Optional[int]] = (-1, None)  # (closed units, their probe frame)
         self._fed = 0  # frames of the open unit given to its decoder (absolute index)
+        self._next_pause_check = 0  # decision index of _cut_at_word_pause's next ask
         self.samples = 0
 
     @property
@@ -257,20 +264,28 @@ class PhrasePipeline:
         a recording's cut-off tail), but the words show the phrase is over:
         its final should not wait for the unit to close, as it did (9.4 s in
         bench_stream.py: sb_example2's tail bridged to the next recording).
-        Asked at every decision, with the unit fed up to the committed frames as a stream would have
+        Asked every :data:`PAUSE_CHECK_EVERY` decisions, and at the decision
+        where the last word's pause would be long enough, with the unit fed up to the committed frames as a stream would have
         it then, so one-shot decoding and streams in any chunking agree.
         Live decoding only, without a grammar (whose result is one sentence
         of its unit)."""
         units = self._units
         if not self.settings.live or self._grammar or units.open_start is None:
             return []
+        if units.frames < self._next_pause_check:
+            return []
         self._open(units.open_start)
         self._feed_to(units.committed)
         assert self._unit is not None
         last = self._unit.last_word_end()
-        if last is None or self._fed - last < self.segmenter.silence_frames + PROBE_LOOKAHEAD:
-            return []
-        return units.cut("silence", self._fed)
+        need = self.segmenter.silence_frames + PROBE_LOOKAHEAD
+        if last is not None and self._fed - last >= need:
+            return units.cut("silence", self._fed)
+        # The fed frames grow by at most one a decision: asked again when
+        # this word's pause could first be long enough, or in a while.
+        wait = PAUSE_CHECK_EVERY if last is None else min(PAUSE_CHECK_EVERY, max(1, last + need - self._fed))
+        self._next_pause_check = units.frames + wait
+        return []
 
     def _probe_early(self) -> None:
         """Asks, at the probe frame, whether a word has begun after the open
