@@ -265,8 +265,9 @@ class PhrasePipeline:
         its final should not wait for the unit to close, as it did (9.4 s in
         bench_stream.py: sb_example2's tail bridged to the next recording).
         Asked every :data:`PAUSE_CHECK_EVERY` decisions, and at the decision
-        where the last word's pause would be long enough, with the unit fed up to the committed frames as a stream would have
-        it then, so one-shot decoding and streams in any chunking agree.
+        where the last word's pause would be long enough, with the unit fed
+        up to the committed frames as a stream would have it then, so
+        one-shot decoding and streams in any chunking agree.
         Live decoding only, without a grammar (whose result is one sentence
         of its unit)."""
         units = self._units
